@@ -1,0 +1,133 @@
+// Adapter: one delivery channel (a Weibo account set, the government portal, ...).
+//
+// A channel is configured by a `[channels.<name>]` table whose `type` names an AdapterFactory. The
+// factory validates the table once into an immutable adapter; the adapter then plans the deliveries of
+// each release (which destinations, in what order) and performs them. Adapters never touch Redis: the
+// daemon hands them everything they need in a DeliveryJob and records what they report.
+//
+// Thread rules: plan(), lanes() and link_for() are const and thread-safe. deliver() and retract() may be
+// called concurrently from any thread and must return quickly; they report exactly once through the
+// callback, from any thread. The callback must not block.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "core/release.h"
+
+namespace fabu {
+
+class HttpTransportFactory;
+
+// A lane is the unit of pacing: one platform account, or the portal's writer. The queue enforces its
+// limits across every fabud instance sharing the Redis.
+struct LaneLimits {
+  std::string lane;               // e.g. "microblog/linyi_fabu"
+  int max_in_flight = 1;          // deliveries of this lane being sent at once
+  int per_hour = 0;               // sends per sliding hour; 0 = unlimited
+  std::chrono::milliseconds min_gap{0};  // between two sends
+};
+
+// One delivery a channel wants for a release.
+struct PlannedDelivery {
+  std::string destination;  // account id, or "article" for the portal; unique within the channel
+  std::string lane;
+  std::string after;        // destination in the same channel that must be delivered first ("" = none)
+  bool needs_link = false;  // must wait until the release's link-producing delivery is done
+};
+
+// What the queue knows of a release at delivery time.
+struct Admission {
+  std::int64_t serial = 0;          // per-release number allocated once at admission (portal 索引号)
+  std::int64_t admitted_at_ms = 0;  // unix ms; the portal's 发布日期
+};
+
+// The result of a delivery that another delivery waited on (the lead's post id, the article URL).
+struct DeliveryReceipt {
+  std::string post_id;
+  std::string url;
+  std::string note;  // e.g. "reconciled: found on the account's timeline"
+};
+
+struct DeliveryJob {
+  std::shared_ptr<const Release> release;
+  std::string delivery_id;  // "<release>|<channel>|<destination>"
+  std::string channel;
+  std::string destination;
+  int attempt = 1;          // 1 for the first send
+  bool in_doubt = false;    // an earlier attempt may have gone out: reconcile before sending again
+  Admission admission;
+  DeliveryReceipt upstream; // receipt of the delivery this one waited on, if any
+  std::string link;         // the release's public URL (portal article or release.link), may be empty
+  std::chrono::milliseconds timeout{15000};
+};
+
+using DeliveryCallback = std::function<void(Result<DeliveryReceipt>)>;
+using RetractCallback = std::function<void(Result<void>)>;
+
+class Adapter {
+ public:
+  virtual ~Adapter() = default;
+
+  virtual std::string_view type() const = 0;
+
+  // Resolves this channel's target names for `release` into deliveries. Errors name the field as the
+  // writer sees it: "targets.<channel>[i]: unknown account 'lanshan'".
+  virtual std::expected<std::vector<PlannedDelivery>, FieldErrors> plan(
+      const Release& release, const std::string& channel, const std::vector<std::string>& targets) const = 0;
+
+  // Every lane this channel can use, with its limits from config.
+  virtual std::vector<LaneLimits> lanes(const std::string& channel) const = 0;
+
+  // The public URL this channel gives the release, known before delivering; nullopt when the channel
+  // makes no page others can link to.
+  virtual std::optional<std::string> link_for(const Release& release, const Admission& admission) const {
+    (void)release; (void)admission;
+    return std::nullopt;
+  }
+
+  virtual void deliver(const DeliveryJob& job, DeliveryCallback done) = 0;
+
+  // Undoes a delivery (statuses/destroy, or marking the portal page withdrawn).
+  virtual void retract(const DeliveryJob& job, const DeliveryReceipt& receipt, RetractCallback done) = 0;
+};
+
+// What a factory may use to build an adapter.
+struct AdapterEnv {
+  HttpTransportFactory* http = nullptr;  // not owned; outlives every adapter
+  std::chrono::milliseconds request_timeout{15000};
+};
+
+class AdapterFactory {
+ public:
+  virtual ~AdapterFactory() = default;
+  virtual std::string_view type() const = 0;
+  // Validates `channel.table` (reporting every problem with file:line:column) and builds the adapter.
+  virtual std::expected<std::unique_ptr<Adapter>, ConfigErrors> create(const ChannelConfig& channel,
+                                                                       const std::string& file,
+                                                                       AdapterEnv& env) const = 0;
+};
+
+class AdapterRegistry {
+ public:
+  void add(std::unique_ptr<AdapterFactory> factory);
+  const AdapterFactory* find(std::string_view type) const;
+  std::vector<std::string> types() const;
+
+ private:
+  std::vector<std::unique_ptr<AdapterFactory>> factories_;
+};
+
+// Adds weibo and portal. A new channel type is a new folder under adapters/ plus one line here.
+void register_builtin_adapters(AdapterRegistry& registry);
+
+}  // namespace fabu

@@ -1,0 +1,110 @@
+// Config: fabu.toml parsed once into an immutable snapshot.
+//
+// A Config is built by load_config() and never changed afterwards; the daemon swaps a whole new
+// snapshot in on reload (SIGHUP). Share it across threads as `std::shared_ptr<const Config>`.
+// Channel tables are kept as parsed TOML: each channel's AdapterFactory validates its own table
+// (adapters/adapter.h), so config/ knows nothing about Weibo or the portal.
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace fabu {
+
+// A problem in a config file, located as precisely as the parser allows (line/column 0 = unknown).
+struct ConfigError {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+  std::string to_string() const;  // "fabu.toml:12:3: unknown key 'redis.hots'"
+};
+using ConfigErrors = std::vector<ConfigError>;
+
+struct RedisConfig {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string password;  // resolved from password / password_env / password_file
+  int db = 0;
+  std::string prefix = "fabu";  // every key starts with "<prefix>:{<prefix>}:" (one hash slot)
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds command_timeout{5000};
+};
+
+struct DaemonConfig {
+  std::string instance;               // consumer name in the group; default hostname-pid
+  int max_in_flight = 512;            // deliveries being sent at once by this instance
+  int claim_batch = 128;              // deliveries claimed per Redis round trip
+  int http_threads = 2;               // cpprestsdk thread pool size
+  std::chrono::seconds lease{60};     // a sending delivery not finished by then is in doubt
+  std::chrono::seconds intake_reclaim_idle{30};  // intake entries idle this long are reclaimed
+  std::chrono::seconds drain_deadline{20};       // SIGTERM: time to finish what is in flight
+  std::string api_listen;             // e.g. "http://127.0.0.1:8780"; empty = no HTTP API
+  std::string log_file;               // empty = stderr
+  std::string log_level = "info";
+  int token_warn_days = 7;            // warn about tokens expiring within this many days
+};
+
+struct RetryConfig {
+  int max_attempts = 8;
+  std::chrono::milliseconds base{2000};
+  std::chrono::milliseconds cap{std::chrono::minutes(10)};
+  double jitter = 0.2;  // +-20%
+  std::chrono::milliseconds request_timeout{15000};
+};
+
+// One `[channels.<name>]` table: the channel's name, its adapter type and its raw table.
+struct ChannelConfig {
+  std::string name;
+  std::string type;
+  toml::table table;  // the whole [channels.<name>] table, including `type`
+};
+
+struct Config {
+  std::string source_path;  // file the snapshot was read from
+  RedisConfig redis;
+  DaemonConfig daemon;
+  RetryConfig retry;
+  std::vector<ChannelConfig> channels;  // in file order
+  const ChannelConfig* channel(std::string_view name) const;
+};
+
+// Reads and validates `path`. Unknown keys and type errors are reported with file, line, column.
+std::expected<std::shared_ptr<const Config>, ConfigErrors> load_config(const std::string& path);
+std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::string_view text,
+                                                                       const std::string& source_name);
+
+// Helpers for AdapterFactory implementations validating their own tables with the same messages.
+// Each records a ConfigError (with the node's source position) and returns the default on a problem.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string file, std::string path_prefix, ConfigErrors& errors);
+  std::string string(std::string_view key, std::string def = {}, bool required = false);
+  std::int64_t integer(std::string_view key, std::int64_t def, std::int64_t min, std::int64_t max);
+  double number(std::string_view key, double def, double min, double max);
+  bool boolean(std::string_view key, bool def);
+  std::vector<std::string> strings(std::string_view key);
+  const toml::table* table(std::string_view key);
+  const toml::array* array(std::string_view key);
+  // Secret given as `<key>`, `<key>_env` (environment variable) or `<key>_file` (file contents, trimmed).
+  std::string secret(std::string_view key, bool required);
+  // Reports every key of the table not in `known`.
+  void reject_unknown(std::initializer_list<std::string_view> known);
+  void error_at(const toml::node* node, std::string message);
+  ConfigErrors& errors() { return errors_; }
+  const std::string& file() const { return file_; }
+  std::string path(std::string_view key) const;  // "channels.microblog.accounts[2].uid"
+
+ private:
+  const toml::table& table_;
+  std::string file_;
+  std::string prefix_;
+  ConfigErrors& errors_;
+};
+
+}  // namespace fabu

@@ -1,0 +1,111 @@
+// Release: one approved press release, as the press office wrote it, before any channel formats it.
+//
+// Humans write releases as TOML files, machines send JSON; both parse into the same Release and pass
+// the same structural validation. Validation here needs no config and does no I/O: whether a target
+// names a known account is decided later by the channel that owns it (see adapters/adapter.h).
+// A Release is an immutable value once parsed; share it freely across threads as `const`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace fabu {
+
+enum class ReleaseKind { news, policy_interpretation, notice, conference, emergency };
+
+// 公开属性. Only `proactive` (主动公开) releases may be distributed.
+enum class Disclosure { proactive, on_request, withheld };
+
+std::string_view to_string(ReleaseKind kind);
+std::string_view to_string(Disclosure d);  // the Chinese term, e.g. "主动公开"
+
+// A calendar date, ISO `YYYY-MM-DD`.
+struct Date {
+  int year = 0, month = 0, day = 0;
+  std::string iso() const;
+  friend bool operator==(const Date&, const Date&) = default;
+};
+
+// A point in time given with its UTC offset, ISO 8601 `YYYY-MM-DDTHH:MM:SS+08:00`.
+struct Timestamp {
+  std::int64_t unix_seconds = 0;
+  int utc_offset_minutes = 0;  // kept so that what is shown to people uses the writer's local time
+  std::string iso() const;
+  friend bool operator==(const Timestamp&, const Timestamp&) = default;
+};
+
+// 先审后发: who approved the release and when. `signature` is verified by a later layer.
+struct Approval {
+  std::string approver;
+  Timestamp approved_at;
+  std::string signature;  // may be empty until signatures are required
+};
+
+struct Release {
+  std::string id;  // chosen by the press office; the idempotency key. [A-Za-z0-9._-], 1..64 bytes
+  ReleaseKind kind = ReleaseKind::news;
+  std::string title;
+  std::string summary;   // microblog text (formatted and shortened per channel)
+  std::string body;      // Markdown, rendered by the portal
+  std::string abstract;  // 内容概述 for the portal catalogue (<= 300 characters); defaults to summary
+  std::string issuer;    // 发布机构, full name
+  std::optional<std::string> doc_number;  // 文号, e.g. 临政办发〔2026〕12号
+  Date formed_at;                         // 生成日期
+  Disclosure disclosure = Disclosure::proactive;
+  std::vector<std::string> subjects;      // 主题分类, e.g. 综合政务\政务公开
+  std::optional<std::string> interprets;  // id of the document a policy interpretation explains
+  std::optional<std::string> link;        // explicit link for microblog posts when no portal is targeted
+  std::vector<std::string> images;        // local file paths readable by fabud
+  std::optional<Timestamp> publish_at;    // not before this time; absent = as soon as possible
+  // channel name -> target names in that channel (accounts, groups, "all", columns).
+  std::map<std::string, std::vector<std::string>> targets;
+  Approval approval;
+};
+
+// One problem with one field. `path` is the dotted path of the field as the writer sees it,
+// e.g. "targets.microblog[1]" or "approval.approved_at"; empty for the document as a whole.
+struct FieldError {
+  std::string path;
+  std::string reason;
+  friend bool operator==(const FieldError&, const FieldError&) = default;
+};
+
+using FieldErrors = std::vector<FieldError>;
+
+// "path: reason; path: reason" for logs and single-line messages.
+std::string join(const FieldErrors& errors);
+
+// Size limits, documented in README. Exceeding one is a FieldError naming the field.
+struct ReleaseLimits {
+  static constexpr std::size_t id_bytes = 64;
+  static constexpr std::size_t title_chars = 200;
+  static constexpr std::size_t summary_chars = 2000;
+  static constexpr std::size_t abstract_chars = 300;
+  static constexpr std::size_t body_bytes = 256 * 1024;
+  static constexpr std::size_t short_field_chars = 200;  // issuer, doc_number, subject, approver
+  static constexpr std::size_t max_subjects = 16;
+  static constexpr std::size_t max_images = 9;
+  static constexpr std::size_t max_channels = 16;
+  static constexpr std::size_t max_targets_per_channel = 2000;
+  static constexpr std::size_t document_bytes = 512 * 1024;
+};
+
+// Parse and validate. On failure every problem found is returned, not just the first.
+// Unknown fields, invalid UTF-8, control characters (other than \n and \t in body/summary) and
+// over-limit fields are errors. A non-proactive disclosure is an error ("only 主动公开 may be distributed").
+std::expected<Release, FieldErrors> parse_release_toml(std::string_view text);
+std::expected<Release, FieldErrors> parse_release_json(std::string_view text);
+
+// Canonical JSON of a release: stable key order, so equal releases give equal bytes.
+std::string to_json(const Release& release);
+
+// Hex SHA-256 of to_json(release); two submissions with the same id and different digests conflict.
+std::string content_digest(const Release& release);
+
+}  // namespace fabu

@@ -1,0 +1,33 @@
+// Text measuring and shaping for channels with length limits. Pure functions, thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace fabu {
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+// Number of Unicode code points in well-formed UTF-8.
+std::size_t count_code_points(std::string_view text);
+
+// Weibo's length, as its clients count it (inferred, see docs): every ASCII character is 1 unit,
+// any other code point 2 units, each http(s) URL 20 units regardless of its length; the length is
+// ceil(units / 2). The limit for statuses/share is 140.
+std::size_t weibo_length(std::string_view text);
+
+// Longest prefix of `text` that, with `ellipsis` appended, has weibo_length <= max_length.
+// Cuts only between extended grapheme clusters (an emoji ZWJ sequence or a flag is never split)
+// and never inside a URL. Returns `text` unchanged when it already fits.
+std::string truncate_weibo(std::string_view text, std::size_t max_length, std::string_view ellipsis = "…");
+
+// Escapes & < > " ' for HTML text and attribute values.
+std::string html_escape(std::string_view text);
+
+// Renders Markdown to HTML with every raw HTML block and inline HTML escaped (shown as text) and
+// unsafe link schemes (javascript:, data:, vbscript:) dropped.
+std::string render_markdown(std::string_view markdown);
+
+}  // namespace fabu

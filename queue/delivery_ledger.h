@@ -1,0 +1,195 @@
+// DeliveryLedger: every piece of fabu's state that lives in Redis, behind one typed interface.
+//
+// The intake is a Redis Stream read through a consumer group, so a release read but not yet admitted
+// stays pending and is reclaimed if its reader dies. Admission turns a release into deliveries, one per
+// (release, channel, destination), each with its own durable state; every state change is one Lua
+// script, so a crash between two Redis commands cannot leave a delivery half-recorded. The key layout
+// and the scripts' atomicity arguments are in docs/PROTOCOL.md.
+//
+// Thread rules: a DeliveryLedger owns one hiredis connection and is NOT thread-safe. Give each thread
+// its own (hiredis contexts must not be shared). Every call returns an Error of kind `transient` when
+// Redis cannot be reached or times out; the caller retries with backoff.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/adapter.h"  // LaneLimits only
+#include "config/config.h"
+#include "core/error.h"
+#include "core/release.h"
+
+namespace fabu {
+
+enum class DeliveryState {
+  waiting,    // admitted, waits for another delivery (portal article, lead post)
+  queued,     // ready once its due time comes
+  sending,    // claimed by an instance, lease running
+  retrying,   // failed transiently, next attempt scheduled
+  needs_auth, // the account's token failed; held until it is replaced
+  delivered,
+  dead,       // gave up: permanent error, attempts exhausted, or its upstream died
+  retracted,
+};
+std::string_view to_string(DeliveryState s);
+std::optional<DeliveryState> delivery_state_from(std::string_view s);
+
+// One entry read from the intake stream.
+struct IntakeEntry {
+  std::string entry_id;  // stream id, e.g. "1700000000000-0"
+  std::string payload;   // the `release` field (JSON)
+  std::string format;    // the `format` field: "json" (default) or "toml"
+};
+
+struct DeliverySpec {
+  std::string channel;
+  std::string destination;
+  std::string lane;
+  std::string waits_on;  // delivery id that must be delivered first, "" = none
+};
+
+struct AdmitRequest {
+  std::string intake_entry_id;  // acknowledged in the same script; "" when not from the stream
+  std::string release_id;
+  std::string digest;
+  std::string release_json;
+  std::int64_t not_before_ms = 0;  // publish_at; 0 = now
+  std::vector<DeliverySpec> deliveries;
+};
+
+enum class AdmitOutcome {
+  admitted,   // new release, deliveries created
+  duplicate,  // same id and same content already admitted: nothing changed
+  conflict,   // same id, different content: refused, recorded in rejects
+};
+
+struct AdmitResult {
+  AdmitOutcome outcome = AdmitOutcome::admitted;
+  Admission admission;  // of the stored release (the earlier one for duplicates)
+};
+
+struct ClaimedDelivery {
+  std::string id;  // "<release>|<channel>|<destination>"
+  std::string release_id;
+  std::string channel;
+  std::string destination;
+  std::string lane;
+  int attempt = 1;
+  bool in_doubt = false;
+  Admission admission;
+  DeliveryReceipt upstream;
+};
+
+enum class CompletionOutcome {
+  delivered,
+  retry,         // transient failure; next_at_ms set
+  rate_limited,  // not a failure: attempt not counted; next_at_ms set; the lane slows until then
+  needs_auth,    // park the lane; the delivery is held at the head of its lane
+  dead,          // no more attempts; dependants die too, with this reason
+};
+
+struct Completion {
+  std::string id;
+  int attempt = 0;  // must match the claim (fencing): a stale completion is ignored
+  CompletionOutcome outcome = CompletionOutcome::delivered;
+  DeliveryReceipt receipt;  // delivered
+  std::string error;        // human-readable reason for anything else
+  std::string error_kind;   // to_string(ErrorKind)
+  std::int64_t next_at_ms = 0;
+};
+
+struct DeliveryStatus {
+  std::string id;
+  std::string channel;
+  std::string destination;
+  std::string lane;
+  DeliveryState state = DeliveryState::queued;
+  int attempt = 0;
+  std::string owner;
+  std::string post_id;
+  std::string url;
+  std::string note;
+  std::string last_error;
+  std::int64_t next_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+struct RejectRecord {
+  std::string intake_entry_id;
+  std::string release_id;  // when it could be read
+  std::int64_t at_ms = 0;
+  std::vector<FieldError> errors;
+  std::string payload;     // the original payload, kept so nothing is lost
+};
+
+struct LaneStatus {
+  std::string lane;
+  LaneLimits limits;
+  int in_flight = 0;
+  int queued = 0;
+  std::string parked_reason;  // non-empty = needs_auth
+  std::int64_t last_sent_ms = 0;
+  std::int64_t slow_until_ms = 0;
+};
+
+class DeliveryLedger {
+ public:
+  // Connects (with the config's timeouts and password) and loads the scripts.
+  static Result<std::unique_ptr<DeliveryLedger>> connect(const RedisConfig& config);
+  virtual ~DeliveryLedger() = default;
+
+  // Creates the intake stream and its consumer group if missing (idempotent).
+  virtual Result<void> ensure_intake() = 0;
+  // Appends a release to the intake stream (what `fabuctl submit` and the HTTP API do). Returns the entry id.
+  virtual Result<std::string> enqueue(const std::string& payload, const std::string& format = "json") = 0;
+  // New entries for `consumer`, blocking up to `block` when there are none.
+  virtual Result<std::vector<IntakeEntry>> read_intake(const std::string& consumer, int count,
+                                                       std::chrono::milliseconds block) = 0;
+  // Entries another consumer read but did not acknowledge for `min_idle` (XAUTOCLAIM).
+  virtual Result<std::vector<IntakeEntry>> reclaim_intake(const std::string& consumer, int count,
+                                                          std::chrono::milliseconds min_idle) = 0;
+  virtual Result<std::int64_t> intake_depth() = 0;  // entries not yet acknowledged + not yet read
+
+  // Atomically: stores the release, creates its deliveries, allocates its serial, acknowledges the
+  // intake entry. Idempotent: the same release id twice admits once.
+  virtual Result<AdmitResult> admit(const AdmitRequest& request) = 0;
+  // Atomically records a rejected release and acknowledges its intake entry.
+  virtual Result<void> reject(const RejectRecord& record) = 0;
+  virtual Result<std::vector<RejectRecord>> rejects(int limit) = 0;
+
+  // Publishes lane limits from config so every instance enforces the same ones.
+  virtual Result<void> set_lanes(const std::vector<LaneLimits>& lanes) = 0;
+
+  // Claims up to `max` due deliveries for `owner` in one round trip, honouring each lane's in-flight
+  // limit, rate limits and parking. Also returns deliveries whose lease expired to their lane, in doubt.
+  virtual Result<std::vector<ClaimedDelivery>> claim(const std::string& owner, int max, std::int64_t now_ms,
+                                                     std::chrono::milliseconds lease) = 0;
+  // Records results in one round trip. Completions whose attempt no longer matches are ignored.
+  virtual Result<void> complete(const std::vector<Completion>& completions, std::int64_t now_ms) = 0;
+  // Earliest time any lane could send (unix ms), nullopt when nothing is queued.
+  virtual Result<std::optional<std::int64_t>> next_due_ms() = 0;
+
+  virtual Result<std::optional<std::string>> release_json(const std::string& release_id) = 0;
+  virtual Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) = 0;
+  virtual Result<std::vector<DeliveryStatus>> dead_letters(int limit) = 0;
+  // Requeues a dead delivery (attempts reset); returns false when `id` is not dead.
+  virtual Result<bool> retry_dead(const std::string& delivery_id, std::int64_t now_ms) = 0;
+  virtual Result<bool> drop_dead(const std::string& delivery_id) = 0;
+  virtual Result<std::vector<LaneStatus>> lanes() = 0;
+  // Unparks a lane (token replaced): its held deliveries become due now.
+  virtual Result<void> unpark_lane(const std::string& lane, std::int64_t now_ms) = 0;
+
+  // Wakes sleeping dispatchers of every instance (after admit, unpark, retry_dead).
+  virtual Result<void> notify() = 0;
+  // Blocks up to `timeout` for a wake-up; true when woken.
+  virtual Result<bool> wait_notify(std::chrono::milliseconds timeout) = 0;
+
+  // Whether Redis has append-only persistence on (fabud warns when it is off).
+  virtual Result<bool> aof_enabled() = 0;
+};
+
+}  // namespace fabu

@@ -1,0 +1,60 @@
+// Test support: child processes and loopback ports, for tests that start real servers.
+// Not thread-safe; use from the test's main thread.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fabu::testing {
+
+// A free TCP port on 127.0.0.1 (bound then released; good enough for tests).
+int free_port();
+
+// Blocks until something accepts TCP connections on 127.0.0.1:port, or the timeout passes.
+bool wait_for_port(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// A child process. The destructor kills it (SIGKILL) and reaps it if it is still running.
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  // Starts argv[0] with the given extra environment; stdout/stderr go to `log_path` ("" = inherit).
+  ChildProcess(std::vector<std::string> argv, std::map<std::string, std::string> env = {},
+               std::string log_path = {});
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&& other) noexcept;
+  ~ChildProcess();
+
+  int pid() const { return pid_; }
+  bool running();
+  void signal(int sig);
+  // Waits for exit; returns the exit status (128+signal when killed), -1 on timeout.
+  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  void kill_and_wait();
+
+ private:
+  int pid_ = -1;
+  int status_ = -1;
+};
+
+// A fresh temporary directory, removed (recursively) by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content);
+
+// "t<pid>_<counter>": a key prefix no other test uses.
+std::string unique_prefix();
+
+}  // namespace fabu::testing

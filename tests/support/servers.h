@@ -1,0 +1,47 @@
+// Test support: a real redis-server and the fabu sandbox platform, each on a free loopback port.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+
+namespace fabu::testing {
+
+// A redis-server of its own, in a temp dir, on a free port. Stopped by the destructor.
+class RedisServer {
+ public:
+  explicit RedisServer(bool appendonly = false);
+  int port() const { return port_; }
+  void stop();     // SIGTERM and wait (Redis writes its AOF on the way out)
+  void kill();     // SIGKILL
+  void start();    // (re)start on the same port and data dir
+ private:
+  TempDir dir_;
+  int port_;
+  bool appendonly_;
+  ChildProcess process_;
+};
+
+// The sandbox platform (fabu-sandbox) on a free port. `extra_args` go to its command line.
+class SandboxServer {
+ public:
+  explicit SandboxServer(std::vector<std::string> extra_args = {});
+  int port() const { return port_; }
+  std::string base_url() const;  // "http://127.0.0.1:<port>/2/"
+  std::string admin_url() const; // "http://127.0.0.1:<port>/_sandbox/"
+ private:
+  TempDir dir_;
+  int port_;
+  ChildProcess process_;
+};
+
+// Minimal blocking HTTP/1.1 client over loopback for tests (GET/POST, no TLS, Connection: close).
+struct SimpleResponse {
+  int status = 0;
+  std::string body;
+};
+SimpleResponse http_request(int port, const std::string& method, const std::string& path,
+                            const std::string& body = {}, const std::string& content_type = "application/json");
+
+}  // namespace fabu::testing
