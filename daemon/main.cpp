@@ -1,1 +1,142 @@
-int main() { return 0; }
+// fabud: wires the parts together and waits for signals. No logic lives here.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <pplx/threadpool.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "adapters/adapter.h"
+#include "adapters/http_transport.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+
+namespace {
+
+void print_errors(const fabu::ConfigErrors& errors) {
+  for (const auto& e : errors) std::cerr << e.to_string() << "\n";
+}
+
+void setup_logging(const fabu::DaemonConfig& d) {
+  std::shared_ptr<spdlog::logger> logger;
+  if (d.log_file.empty()) {
+    logger = std::make_shared<spdlog::logger>("fabud", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  } else {
+    logger = std::make_shared<spdlog::logger>("fabud", std::make_shared<spdlog::sinks::basic_file_sink_mt>(d.log_file));
+  }
+  logger->set_level(spdlog::level::from_str(d.log_level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "fabud - delivers approved press releases from Redis to the official microblog, the matrix hall\n"
+      "accounts and the government portal, exactly once.\n\n"
+      "It reads the intake stream named in docs/PROTOCOL.md, validates each release, plans one delivery per\n"
+      "(channel, account) and sends them concurrently. Every delivery state change is logged as one JSON\n"
+      "line. Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the config (a bad config is refused\n"
+      "and the running one kept).\n\nExamples:\n  fabud --config config/fabu.example.toml\n"
+      "  fabud --config /etc/fabu/fabu.toml --check     # validate the config and exit\n"};
+  std::string config_path = "fabu.toml";
+  bool check_only = false;
+  app.add_option("-c,--config", config_path, "Path of fabu.toml")->capture_default_str();
+  app.add_flag("--check", check_only, "Validate the config (and build every channel), print problems, exit 0 or 2");
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = fabu::load_config(config_path);
+  if (!config) {
+    std::cerr << "fabud: the config has problems:\n";
+    print_errors(config.error());
+    return 2;
+  }
+  setup_logging((*config)->daemon);
+
+  // Signals are taken synchronously by this thread only (sigwait), never by a handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  crossplat::threadpool::initialize_with_threads(static_cast<size_t>((*config)->daemon.http_threads));
+  auto http = fabu::make_cpprest_transport_factory();
+  fabu::AdapterRegistry registry;
+  fabu::register_builtin_adapters(registry);
+
+  if (check_only) {
+    fabu::AdapterEnv env{http.get(), (*config)->retry.request_timeout};
+    auto channels = fabu::ChannelSet::create(**config, registry, env);
+    if (!channels) {
+      std::cerr << "fabud: the config has problems:\n";
+      print_errors(channels.error());
+      return 2;
+    }
+    std::cout << config_path << ": OK (" << (*channels)->names().size() << " channels, "
+              << (*channels)->all_lanes().size() << " lanes)\n";
+    return 0;
+  }
+
+  // A signal while we still wait for Redis must end the wait.
+  std::atomic<bool> stop_requested{false};
+
+  std::unique_ptr<fabu::Daemon> daemon;
+  {
+    std::atomic<bool> started{false};
+    std::thread waiter([&] {
+      timespec tick{0, 200 * 1000 * 1000};
+      while (!started.load()) {
+        siginfo_t info;
+        const int sig = sigtimedwait(&signals, &info, &tick);
+        if (sig == SIGTERM || sig == SIGINT) {
+          stop_requested = true;
+          return;
+        }
+      }
+    });
+    auto started_daemon = fabu::Daemon::start(*config, registry, *http, stop_requested);
+    started = true;
+    waiter.join();
+    if (!started_daemon) {
+      if (started_daemon.error().empty()) return 0;  // asked to stop while waiting for Redis
+      std::cerr << "fabud: the config has problems:\n";
+      print_errors(started_daemon.error());
+      return 2;
+    }
+    daemon = std::move(*started_daemon);
+  }
+  if (stop_requested.load()) {
+    daemon->stop();
+    return 0;
+  }
+
+  for (;;) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGHUP) {
+      spdlog::info("SIGHUP: reloading {}", config_path);
+      auto fresh = fabu::load_config(config_path);
+      if (!fresh) {
+        for (const auto& e : fresh.error()) spdlog::error("reload refused, keeping the running config: {}", e.to_string());
+        continue;
+      }
+      for (const auto& e : daemon->reload(*fresh)) {
+        spdlog::error("reload refused, keeping the running config: {}", e.to_string());
+      }
+      continue;
+    }
+    spdlog::info("{}: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    daemon->stop();
+    return 0;
+  }
+}

@@ -1,0 +1,68 @@
+#include "daemon/channel_set.h"
+
+namespace fabu {
+
+std::expected<std::shared_ptr<const ChannelSet>, ConfigErrors> ChannelSet::create(const Config& config,
+                                                                                 const AdapterRegistry& registry,
+                                                                                 AdapterEnv& env) {
+  auto set = std::make_shared<ChannelSet>();
+  ConfigErrors errors;
+  for (const auto& channel : config.channels) {
+    const AdapterFactory* factory = registry.find(channel.type);
+    if (factory == nullptr) {
+      std::string known;
+      for (const auto& t : registry.types()) known += (known.empty() ? "" : ", ") + t;
+      int line = 0, column = 0;
+      if (const auto* node = channel.table.get("type")) {
+        line = static_cast<int>(node->source().begin.line);
+        column = static_cast<int>(node->source().begin.column);
+      }
+      errors.push_back({config.source_path, line, column,
+                        "channels." + channel.name + ".type: unknown channel type '" + channel.type +
+                            "' (known: " + known + ")"});
+      continue;
+    }
+    auto adapter = factory->create(channel, config.source_path, env);
+    if (!adapter) {
+      errors.insert(errors.end(), adapter.error().begin(), adapter.error().end());
+      continue;
+    }
+    set->adapters_.emplace(channel.name, std::shared_ptr<Adapter>(std::move(*adapter)));
+    set->names_.push_back(channel.name);
+  }
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+  return set;
+}
+
+Adapter* ChannelSet::find(const std::string& channel) const {
+  auto it = adapters_.find(channel);
+  return it == adapters_.end() ? nullptr : it->second.get();
+}
+
+std::vector<LaneLimits> ChannelSet::all_lanes() const {
+  std::vector<LaneLimits> lanes;
+  for (const auto& [name, adapter] : adapters_) {
+    auto more = adapter->lanes(name);
+    lanes.insert(lanes.end(), more.begin(), more.end());
+  }
+  return lanes;
+}
+
+std::string ChannelSet::link_channel(const Release& release) const {
+  // Channels are tried in config order so the choice is stable.
+  for (const auto& name : names_) {
+    if (!release.targets.contains(name)) continue;
+    if (find(name)->link_for(release, Admission{}).has_value()) return name;
+  }
+  return {};
+}
+
+std::string ChannelSet::link_for(const Release& release, const Admission& admission) const {
+  const std::string channel = link_channel(release);
+  if (!channel.empty()) {
+    if (auto link = find(channel)->link_for(release, admission)) return *link;
+  }
+  return release.link.value_or("");
+}
+
+}  // namespace fabu

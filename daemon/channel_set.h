@@ -1,0 +1,41 @@
+// ChannelSet: the configured channels of one Config snapshot, each with its adapter.
+//
+// Built once per config snapshot (at start and on every reload) and then read-only: plan/link lookups
+// are thread-safe. Adapters are held by shared_ptr so deliveries still in flight keep the adapter of
+// the snapshot they started with alive after a reload.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/adapter.h"
+#include "config/config.h"
+
+namespace fabu {
+
+class ChannelSet {
+ public:
+  // Creates every channel's adapter through `registry`. Reports every config problem of every channel.
+  static std::expected<std::shared_ptr<const ChannelSet>, ConfigErrors> create(const Config& config,
+                                                                              const AdapterRegistry& registry,
+                                                                              AdapterEnv& env);
+
+  // nullptr when no channel has that name.
+  Adapter* find(const std::string& channel) const;
+  const std::vector<std::string>& names() const { return names_; }
+  // Lanes of every channel, for DeliveryLedger::set_lanes.
+  std::vector<LaneLimits> all_lanes() const;
+
+  // The release's public link: from the first targeted channel that produces one, else release.link.
+  std::string link_for(const Release& release, const Admission& admission) const;
+  // Name of the first targeted channel that produces a link ("" = none).
+  std::string link_channel(const Release& release) const;
+
+ private:
+  std::map<std::string, std::shared_ptr<Adapter>> adapters_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace fabu

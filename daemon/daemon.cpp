@@ -1,0 +1,135 @@
+#include "daemon/daemon.h"
+
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+namespace fabu {
+namespace {
+
+std::unique_ptr<DeliveryLedger> connect_waiting(const RedisConfig& redis, const std::atomic<bool>& stop_requested) {
+  int failures = 0;
+  while (!stop_requested.load()) {
+    auto ledger = DeliveryLedger::connect(redis);
+    if (ledger) {
+      if (failures > 0) spdlog::info("connected to redis at {}:{}", redis.host, redis.port);
+      return std::move(*ledger);
+    }
+    if (failures == 0) {
+      spdlog::warn("waiting for redis at {}:{} ({}); retrying with backoff", redis.host, redis.port,
+                   ledger.error().message);
+    }
+    std::this_thread::sleep_for(redis_retry_delay(++failures));
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Daemon::Daemon(std::shared_ptr<const Config> config, std::shared_ptr<const ChannelSet> channels,
+               const AdapterRegistry& registry, HttpTransportFactory& http)
+    : config_(std::move(config)), registry_(registry), http_(http), channels_(std::move(channels)) {}
+
+std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_ptr<const Config> config,
+                                                                  const AdapterRegistry& registry,
+                                                                  HttpTransportFactory& http,
+                                                                  const std::atomic<bool>& stop_requested) {
+  AdapterEnv env{&http, config->retry.request_timeout};
+  auto channels = ChannelSet::create(*config, registry, env);
+  if (!channels) return std::unexpected(channels.error());
+  std::unique_ptr<Daemon> daemon(new Daemon(config, *channels, registry, http));
+  daemon->env_ = env;
+
+  auto sink = spdlog::default_logger()->clone("delivery");
+  sink->set_pattern("%v");
+  daemon->log_ = std::make_unique<DeliveryLog>(sink);
+
+  const RedisConfig& redis = config->redis;
+  auto control = connect_waiting(redis, stop_requested);
+  if (!control) return std::unexpected(ConfigErrors{});  // stopped while waiting: nothing to report
+  if (auto aof = control->aof_enabled(); aof && !*aof) {
+    spdlog::warn(
+        "redis at {}:{} has append-only persistence off: a Redis crash can lose admitted releases and "
+        "delivery states. Set `appendonly yes` and `appendfsync everysec` (or `always`) in redis.conf.",
+        redis.host, redis.port);
+  }
+  if (auto lanes = control->set_lanes((*channels)->all_lanes()); !lanes) {
+    spdlog::warn("could not publish lane limits yet: {}", lanes.error().message);
+  }
+
+  auto intake_ledger = connect_waiting(redis, stop_requested);
+  auto dispatch_ledger = connect_waiting(redis, stop_requested);
+  auto wake_ledger = connect_waiting(redis, stop_requested);
+  if (!intake_ledger || !dispatch_ledger || !wake_ledger) return std::unexpected(ConfigErrors{});
+
+  const DaemonConfig& d = config->daemon;
+  daemon->intake_ = std::make_unique<IntakeWorker>(d.instance, d.intake_reclaim_idle, std::move(intake_ledger),
+                                                   daemon->channels_, daemon->health_, *daemon->log_);
+  DispatcherOptions options;
+  options.owner = d.instance;
+  options.max_in_flight = d.max_in_flight;
+  options.claim_batch = d.claim_batch;
+  options.lease = d.lease;
+  options.request_timeout = config->retry.request_timeout;
+  options.retry = RetryPolicy{config->retry.max_attempts, config->retry.base, config->retry.cap, config->retry.jitter};
+  daemon->dispatcher_ = std::make_unique<Dispatcher>(options, std::move(dispatch_ledger), std::move(wake_ledger),
+                                                     daemon->channels_, daemon->health_, *daemon->log_);
+  daemon->intake_->start();
+  daemon->dispatcher_->start();
+  spdlog::info("fabud {} started: {} channel(s), up to {} deliveries in flight, redis {}:{}", d.instance,
+               (*channels)->names().size(), d.max_in_flight, redis.host, redis.port);
+  return daemon;
+}
+
+Daemon::~Daemon() { stop(); }
+
+ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
+  AdapterEnv env{&http_, config->retry.request_timeout};
+  auto channels = ChannelSet::create(*config, registry_, env);
+  if (!channels) return channels.error();
+  const auto& old = *config_;
+  if (old.redis.host != config->redis.host || old.redis.port != config->redis.port ||
+      old.redis.prefix != config->redis.prefix || old.redis.db != config->redis.db) {
+    spdlog::warn("reload: [redis] changes take effect only after a restart");
+  }
+  if (old.daemon.max_in_flight != config->daemon.max_in_flight || old.daemon.claim_batch != config->daemon.claim_batch ||
+      old.daemon.lease != config->daemon.lease || old.retry.max_attempts != config->retry.max_attempts) {
+    spdlog::warn("reload: [daemon] and [retry] changes take effect only after a restart");
+  }
+  if (auto control = DeliveryLedger::connect(config_->redis); control) {
+    if (auto lanes = (*control)->set_lanes((*channels)->all_lanes()); !lanes) {
+      spdlog::warn("reload: could not publish lane limits: {}", lanes.error().message);
+    }
+  }
+  channels_.set(*channels);
+  config_ = std::move(config);
+  spdlog::info("reloaded {}: {} channel(s)", config_->source_path, (*channels)->names().size());
+  return {};
+}
+
+int Daemon::stop() {
+  if (stopped_) return 0;
+  stopped_ = true;
+  spdlog::info("stopping: no new work is taken; finishing what is in flight (deadline {} s)",
+               config_->daemon.drain_deadline.count());
+  if (intake_) intake_->stop();
+  int left = 0;
+  if (dispatcher_) {
+    dispatcher_->begin_drain();
+    left = dispatcher_->wait_drained(std::chrono::steady_clock::now() + config_->daemon.drain_deadline);
+  }
+  intake_.reset();
+  dispatcher_.reset();
+  if (left > 0) {
+    spdlog::warn("{} deliveries were still in flight at the deadline; they are reconciled after their lease", left);
+  } else {
+    spdlog::info("stopped cleanly");
+  }
+  return left;
+}
+
+void Daemon::warn_expiring_tokens() const {
+  // Token expiry lives in the adapters' config; adapters that track it log their own warnings.
+}
+
+}  // namespace fabu

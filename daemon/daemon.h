@@ -1,0 +1,59 @@
+// Daemon: one running fabud instance — intake, dispatcher and their Redis connections — for one
+// config. It starts in start() and stops in stop() or its destructor (userver-style).
+//
+// Thread rules: call start(), reload() and stop() from one controlling thread (main's signal loop).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "adapters/adapter.h"
+#include "adapters/http_transport.h"
+#include "config/config.h"
+#include "daemon/channel_set.h"
+#include "daemon/delivery_log.h"
+#include "daemon/dispatcher.h"
+#include "daemon/intake_worker.h"
+#include "daemon/redis_health.h"
+#include "daemon/snapshot.h"
+
+namespace fabu {
+
+class Daemon {
+ public:
+  // Builds the channels (config errors come back as the error), connects to Redis — waiting, with
+  // backoff and one log line, while Redis is down, unless `stop_requested` turns true — and starts.
+  static std::expected<std::unique_ptr<Daemon>, ConfigErrors> start(std::shared_ptr<const Config> config,
+                                                                   const AdapterRegistry& registry,
+                                                                   HttpTransportFactory& http,
+                                                                   const std::atomic<bool>& stop_requested);
+  ~Daemon();
+
+  // Swaps in a new config's channels atomically; on any error the running config stays.
+  // Settings that need a restart (redis, daemon, retry) are reported in the log when they differ.
+  ConfigErrors reload(std::shared_ptr<const Config> config);
+
+  // Stops taking work, lets in-flight deliveries finish until the drain deadline, records them.
+  // Returns how many were left unfinished (they are reconciled after their lease expires).
+  int stop();
+
+  // Logs accounts whose token expires within token_warn_days.
+  void warn_expiring_tokens() const;
+
+ private:
+  Daemon(std::shared_ptr<const Config> config, std::shared_ptr<const ChannelSet> channels,
+         const AdapterRegistry& registry, HttpTransportFactory& http);
+
+  std::shared_ptr<const Config> config_;
+  const AdapterRegistry& registry_;
+  HttpTransportFactory& http_;
+  AdapterEnv env_;
+  Snapshot<ChannelSet> channels_;
+  RedisHealth health_;
+  std::unique_ptr<DeliveryLog> log_;
+  std::unique_ptr<IntakeWorker> intake_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  bool stopped_ = false;
+};
+
+}  // namespace fabu

@@ -1,0 +1,66 @@
+#include "daemon/delivery_log.h"
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+
+namespace fabu {
+namespace {
+
+std::string now_iso() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+}  // namespace
+
+std::string_view to_string(CompletionOutcome outcome) {
+  switch (outcome) {
+    case CompletionOutcome::delivered: return "delivered";
+    case CompletionOutcome::retry: return "retrying";
+    case CompletionOutcome::rate_limited: return "rate_limited";
+    case CompletionOutcome::needs_auth: return "needs_auth";
+    case CompletionOutcome::dead: return "dead";
+  }
+  return "unknown";
+}
+
+void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
+  nlohmann::json line = {
+      {"ts", now_iso()},
+      {"event", "delivery"},
+      {"release", delivery.release_id},
+      {"channel", delivery.channel},
+      {"destination", delivery.destination},
+      {"outcome", to_string(completion.outcome)},
+      {"attempt", delivery.attempt},
+      {"latency_ms", latency_ms},
+  };
+  if (delivery.in_doubt) line["in_doubt"] = true;
+  if (!completion.receipt.post_id.empty()) line["post_id"] = completion.receipt.post_id;
+  if (!completion.receipt.url.empty()) line["url"] = completion.receipt.url;
+  if (!completion.receipt.note.empty()) line["note"] = completion.receipt.note;
+  if (!completion.error.empty()) {
+    line["error"] = completion.error;
+    line["error_kind"] = completion.error_kind;
+  }
+  if (completion.next_at_ms != 0) line["next_at_ms"] = completion.next_at_ms;
+  const auto level = completion.outcome == CompletionOutcome::delivered ? spdlog::level::info : spdlog::level::warn;
+  sink_->log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void DeliveryLog::intake(std::string_view event, const std::string& release_id, const std::string& detail) {
+  nlohmann::json line = {{"ts", now_iso()}, {"event", event}, {"release", release_id}};
+  if (!detail.empty()) line["detail"] = detail;
+  const auto level = event == "admitted" || event == "duplicate" ? spdlog::level::info : spdlog::level::warn;
+  sink_->log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace fabu

@@ -1,0 +1,31 @@
+// Delivery log: one JSON line per delivery state change, for ops to grep, ship and alert on.
+//
+// Fields: ts, event ("delivery"), release, channel, destination, outcome, attempt, latency_ms, and where
+// known post_id, url, note, error, error_kind, next_at. Access tokens never appear: adapters keep
+// them out of error messages and nothing else here sees one. Thread-safe (spdlog).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "queue/delivery_ledger.h"
+
+namespace fabu {
+
+std::string_view to_string(CompletionOutcome outcome);
+
+class DeliveryLog {
+ public:
+  explicit DeliveryLog(std::shared_ptr<spdlog::logger> sink) : sink_(std::move(sink)) {}
+  void record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms);
+  // A release the intake refused or admitted, as one JSON line too.
+  void intake(std::string_view event, const std::string& release_id, const std::string& detail);
+
+ private:
+  std::shared_ptr<spdlog::logger> sink_;
+};
+
+}  // namespace fabu

@@ -1,0 +1,233 @@
+#include "daemon/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/outcome.h"
+
+namespace fabu {
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Bound on cached parsed releases; a batch rarely spans more than a few hundred.
+constexpr std::size_t kReleaseCacheLimit = 4096;
+
+}  // namespace
+
+Dispatcher::Dispatcher(DispatcherOptions options, std::unique_ptr<DeliveryLedger> ledger,
+                       std::unique_ptr<DeliveryLedger> wake_ledger, const Snapshot<ChannelSet>& channels,
+                       RedisHealth& health, DeliveryLog& log)
+    : options_(std::move(options)),
+      ledger_(std::move(ledger)),
+      wake_ledger_(std::move(wake_ledger)),
+      channels_(channels),
+      health_(health),
+      log_(log) {}
+
+Dispatcher::~Dispatcher() {
+  if (!draining_.load()) {
+    begin_drain();
+    wait_drained(std::chrono::steady_clock::now() + options_.request_timeout + std::chrono::seconds(1));
+  }
+  stopping_ = true;
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->woken = true;
+  }
+  inbox_->cv.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (wake_thread_.joinable()) wake_thread_.join();
+}
+
+void Dispatcher::start() {
+  thread_ = std::thread([this] {
+    try {
+      run();
+    } catch (const std::exception& e) {
+      spdlog::critical("dispatcher stopped by an unexpected error: {}", e.what());
+    }
+  });
+  wake_thread_ = std::thread([this] {
+    try {
+      wake_loop();
+    } catch (const std::exception& e) {
+      spdlog::error("wake-up listener stopped by an unexpected error: {}", e.what());
+    }
+  });
+}
+
+void Dispatcher::begin_drain() {
+  draining_ = true;
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->woken = true;
+  }
+  inbox_->cv.notify_all();
+}
+
+int Dispatcher::wait_drained(std::chrono::steady_clock::time_point deadline) {
+  while (!exited_.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return exited_.load() ? 0 : in_flight_.load();
+}
+
+void Dispatcher::wake_loop() {
+  int failures = 0;
+  while (!stopping_.load() && !draining_.load()) {
+    auto woken = wake_ledger_->wait_notify(std::chrono::milliseconds(1000));
+    if (!woken) {
+      ++failures;
+      std::this_thread::sleep_for(redis_retry_delay(failures));
+      continue;
+    }
+    failures = 0;
+    if (*woken) {
+      std::lock_guard lock(inbox_->mu);
+      inbox_->woken = true;
+      inbox_->cv.notify_one();
+    }
+  }
+}
+
+void Dispatcher::run() {
+  while (true) {
+    std::vector<Finished> finished;
+    {
+      std::lock_guard lock(inbox_->mu);
+      finished.swap(inbox_->finished);
+      inbox_->woken = false;
+    }
+    if (!finished.empty()) record(std::move(finished));
+    const bool recorded = flush_completions();
+
+    if (draining_.load()) {
+      if (in_flight_.load() == 0 && unrecorded_.empty()) break;
+    } else if (recorded) {
+      const int capacity = options_.max_in_flight - in_flight_.load();
+      if (capacity > 0) {
+        const int want = std::min(capacity, options_.claim_batch);
+        auto claimed = ledger_->claim(options_.owner, want, now_ms(), options_.lease);
+        if (!claimed) {
+          health_.report_failure("claim", claimed.error());
+          ++redis_failures_;
+        } else {
+          health_.report_success();
+          redis_failures_ = 0;
+          const bool full_batch = static_cast<int>(claimed->size()) == want;
+          if (!claimed->empty()) launch(std::move(*claimed));
+          if (full_batch) continue;  // there may be more due right now
+        }
+      }
+    }
+
+    // Sleep until a result arrives, a wake-up comes from Redis, or the next delivery falls due.
+    std::chrono::milliseconds sleep{1000};
+    if (redis_failures_ > 0) {
+      sleep = redis_retry_delay(redis_failures_);
+    } else if (!draining_.load() && in_flight_.load() < options_.max_in_flight) {
+      auto due = ledger_->next_due_ms();
+      if (due && *due) sleep = std::clamp(std::chrono::milliseconds(**due - now_ms()), std::chrono::milliseconds(5),
+                                          std::chrono::milliseconds(1000));
+    }
+    std::unique_lock lock(inbox_->mu);
+    inbox_->cv.wait_for(lock, sleep, [&] { return !inbox_->finished.empty() || inbox_->woken || stopping_.load(); });
+    // Past the drain deadline: what is still out is left to lease expiry and reconciliation.
+    if (stopping_.load()) break;
+  }
+  exited_ = true;
+}
+
+std::shared_ptr<const Release> Dispatcher::release_for(const std::string& release_id, std::string& error) {
+  if (auto it = releases_.find(release_id); it != releases_.end()) return it->second;
+  auto json = ledger_->release_json(release_id);
+  if (!json) {
+    error = json.error().message;
+    return nullptr;
+  }
+  if (!*json) {
+    error = "release " + release_id + " is not stored in Redis";
+    return nullptr;
+  }
+  auto parsed = parse_release_json(**json);
+  if (!parsed) {
+    error = "stored release " + release_id + " no longer parses: " + join(parsed.error());
+    return nullptr;
+  }
+  if (releases_.size() >= kReleaseCacheLimit) releases_.clear();
+  auto release = std::make_shared<const Release>(std::move(*parsed));
+  releases_.emplace(release_id, release);
+  return release;
+}
+
+void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
+  const auto channels = channels_.get();
+  for (auto& delivery : claimed) {
+    const auto started = std::chrono::steady_clock::now();
+    std::string error;
+    auto release = release_for(delivery.release_id, error);
+    Adapter* adapter = channels->find(delivery.channel);
+    if (adapter == nullptr && error.empty()) {
+      error = "channel '" + delivery.channel + "' is no longer configured";
+    }
+    in_flight_.fetch_add(1);
+    if (!error.empty()) {
+      // A stored release that cannot be read again is not going to heal by retrying.
+      Error e = Error::config(error);
+      std::lock_guard lock(inbox_->mu);
+      inbox_->finished.push_back({std::move(delivery), fail(std::move(e)), started, started});
+      continue;
+    }
+    DeliveryJob job;
+    job.release = release;
+    job.delivery_id = delivery.id;
+    job.channel = delivery.channel;
+    job.destination = delivery.destination;
+    job.attempt = delivery.attempt;
+    job.in_doubt = delivery.in_doubt;
+    job.admission = delivery.admission;
+    job.upstream = delivery.upstream;
+    job.link = channels->link_for(*release, delivery.admission);
+    job.timeout = options_.request_timeout;
+    auto inbox = inbox_;
+    adapter->deliver(job, [inbox, delivery = std::move(delivery), started](Result<DeliveryReceipt> result) mutable {
+      std::lock_guard lock(inbox->mu);
+      inbox->finished.push_back({std::move(delivery), std::move(result), started, std::chrono::steady_clock::now()});
+      inbox->cv.notify_one();
+    });
+  }
+}
+
+void Dispatcher::record(std::vector<Finished> finished) {
+  const std::int64_t now = now_ms();
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (auto& f : finished) {
+    Completion c = decide_completion(f.delivery, f.result, options_.retry, now, unit(rng_));
+    const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(f.ended - f.started).count();
+    log_.record(f.delivery, c, latency);
+    if (c.outcome == CompletionOutcome::delivered) delivered_.fetch_add(1);
+    unrecorded_.push_back(std::move(c));
+    in_flight_.fetch_sub(1);
+  }
+}
+
+bool Dispatcher::flush_completions() {
+  if (unrecorded_.empty()) return true;
+  auto done = ledger_->complete(unrecorded_, now_ms());
+  if (!done) {
+    // Keep the results: they are recorded as soon as Redis answers again. If this process dies first,
+    // the leases expire and the deliveries are reconciled against the platform instead.
+    health_.report_failure("complete", done.error());
+    ++redis_failures_;
+    return false;
+  }
+  health_.report_success();
+  redis_failures_ = 0;
+  unrecorded_.clear();
+  return true;
+}
+
+}  // namespace fabu

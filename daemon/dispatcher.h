@@ -1,0 +1,103 @@
+// Dispatcher: claims due deliveries from Redis in batches, hands them to adapters concurrently, and
+// records their results in batches.
+//
+// One dispatcher thread owns one DeliveryLedger (claims and completions) and a second, blocking one
+// for wake-ups. Adapters run deliveries on their own threads and report into an Inbox; the dispatcher
+// drains it, decides each outcome (daemon/outcome.h) and records them with one Redis round trip.
+// Nothing spins: when idle it sleeps until the next due time, a wake-up from Redis, or a result.
+//
+// Thread rules: construct, start(), begin_drain() and wait_drained() from one controlling thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/backoff.h"
+#include "daemon/channel_set.h"
+#include "daemon/delivery_log.h"
+#include "daemon/redis_health.h"
+#include "daemon/snapshot.h"
+#include "queue/delivery_ledger.h"
+
+namespace fabu {
+
+struct DispatcherOptions {
+  std::string owner;  // instance name, recorded on every claimed delivery
+  int max_in_flight = 512;
+  int claim_batch = 128;
+  std::chrono::milliseconds lease{60000};
+  std::chrono::milliseconds request_timeout{15000};
+  RetryPolicy retry;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(DispatcherOptions options, std::unique_ptr<DeliveryLedger> ledger,
+             std::unique_ptr<DeliveryLedger> wake_ledger, const Snapshot<ChannelSet>& channels,
+             RedisHealth& health, DeliveryLog& log);
+  ~Dispatcher();  // drains what is in flight (bounded by the request timeout) and joins
+
+  void start();
+  // Stops claiming new work; what is in flight finishes and is recorded.
+  void begin_drain();
+  // Waits until nothing is in flight and every result is recorded, or the deadline passes.
+  // Returns the number of deliveries still unfinished (their leases expire and they are reconciled).
+  int wait_drained(std::chrono::steady_clock::time_point deadline);
+
+  std::int64_t delivered_count() const { return delivered_.load(); }
+
+ private:
+  struct Finished {
+    ClaimedDelivery delivery;
+    Result<DeliveryReceipt> result;
+    std::chrono::steady_clock::time_point started;
+    std::chrono::steady_clock::time_point ended;
+  };
+  // Shared with adapter callbacks, which may outlive the dispatcher by a little.
+  struct Inbox {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<Finished> finished;
+    bool woken = false;
+  };
+
+  void run();
+  void wake_loop();
+  void launch(std::vector<ClaimedDelivery> claimed);
+  std::shared_ptr<const Release> release_for(const std::string& release_id, std::string& error);
+  void record(std::vector<Finished> finished);
+  bool flush_completions();
+
+  DispatcherOptions options_;
+  std::unique_ptr<DeliveryLedger> ledger_;
+  std::unique_ptr<DeliveryLedger> wake_ledger_;
+  const Snapshot<ChannelSet>& channels_;
+  RedisHealth& health_;
+  DeliveryLog& log_;
+  std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
+
+  std::atomic<bool> draining_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> exited_{false};  // the dispatcher thread left its loop, everything recorded
+  std::atomic<int> in_flight_{0};
+  std::atomic<std::int64_t> delivered_{0};
+  std::thread thread_;
+  std::thread wake_thread_;
+
+  // Owned by the dispatcher thread only.
+  std::unordered_map<std::string, std::shared_ptr<const Release>> releases_;
+  std::vector<Completion> unrecorded_;  // results waiting for Redis to come back
+  std::mt19937_64 rng_{std::random_device{}()};
+  int redis_failures_ = 0;
+};
+
+}  // namespace fabu
