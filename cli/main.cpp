@@ -1,1 +1,74 @@
-int main() { return 0; }
+// fabuctl: the press office's and ops' command line. Argument parsing only; verbs live in commands.cpp.
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <pplx/threadpool.h>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "fabuctl - queue press releases for fabud and see what happened to them.\n\n"
+      "Examples:\n"
+      "  fabuctl submit examples/releases/*.toml     validate locally, queue the valid ones\n"
+      "  fabuctl submit --dry-run notice.toml        validate only\n"
+      "  fabuctl status 2026-press-017               every delivery of a release\n"
+      "  fabuctl rejects                             releases refused, with field-level reasons\n"
+      "  fabuctl dlq list | retry ID | retry --all | drop ID\n"
+      "  fabuctl lanes                               accounts and their queues\n"};
+  app.require_subcommand(1);
+  fabu::cli::Context ctx;
+  const char* env_config = std::getenv("FABU_CONFIG");
+  ctx.config_path = env_config != nullptr ? env_config : "fabu.toml";
+  app.add_option("-c,--config", ctx.config_path, "fabu.toml to use (default: $FABU_CONFIG or ./fabu.toml)");
+  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status)");
+
+  std::vector<std::string> files;
+  bool dry_run = false;
+  auto* submit = app.add_subcommand("submit", "Validate release files (TOML or JSON) and queue the valid ones");
+  submit->add_option("files", files, "Release files; .json is read as JSON, anything else as TOML")->required();
+  submit->add_flag("--dry-run", dry_run, "Validate only; queue nothing");
+  submit->footer("Each file is checked with the same rules fabud uses. Every problem is printed with its field\n"
+                 "path. Exit code 2 when any file is invalid (valid ones are still queued).");
+
+  std::string release_id;
+  auto* status = app.add_subcommand("status", "Show every delivery of a release: state, attempts, post id, last error");
+  status->add_option("id", release_id, "Release id")->required();
+
+  int limit = 20;
+  auto* rejects = app.add_subcommand("rejects", "List recently rejected releases with the field and the reason");
+  rejects->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str();
+
+  auto* dlq = app.add_subcommand("dlq", "The dead-letter record: deliveries fabud gave up on");
+  dlq->require_subcommand(1);
+  auto* dlq_list = dlq->add_subcommand("list", "List dead deliveries with their reason");
+  dlq_list->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str();
+  std::vector<std::string> ids;
+  bool all = false;
+  auto* dlq_retry = dlq->add_subcommand("retry", "Queue dead deliveries again (attempts start over)");
+  dlq_retry->add_option("ids", ids, "Delivery ids as shown by `dlq list`");
+  dlq_retry->add_flag("--all", all, "Retry every dead delivery");
+  auto* dlq_drop = dlq->add_subcommand("drop", "Remove deliveries from the dead-letter record for good");
+  dlq_drop->add_option("ids", ids, "Delivery ids")->required();
+
+  auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
+
+  CLI11_PARSE(app, argc, argv);
+  crossplat::threadpool::initialize_with_threads(1);
+
+  if (submit->parsed()) return fabu::cli::submit(ctx, files, dry_run);
+  if (status->parsed()) return fabu::cli::status(ctx, release_id);
+  if (rejects->parsed()) return fabu::cli::rejects(ctx, limit);
+  if (dlq_list->parsed()) return fabu::cli::dlq_list(ctx, limit);
+  if (dlq_retry->parsed()) {
+    if (ids.empty() && !all) {
+      std::cerr << "fabuctl dlq retry: name delivery ids or pass --all\n";
+      return 2;
+    }
+    return fabu::cli::dlq_retry(ctx, ids, all);
+  }
+  if (dlq_drop->parsed()) return fabu::cli::dlq_drop(ctx, ids);
+  if (lanes->parsed()) return fabu::cli::lanes(ctx);
+  return 0;
+}

@@ -1,0 +1,274 @@
+#include "cli/commands.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/http_transport.h"
+#include "cli/table.h"
+#include "daemon/channel_set.h"
+#include "daemon/intake_worker.h"
+#include "queue/delivery_ledger.h"
+
+namespace fabu::cli {
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::shared_ptr<const Config> load_or_report(const Context& ctx) {
+  auto config = load_config(ctx.config_path);
+  if (!config) {
+    std::cerr << "fabuctl: cannot use config " << ctx.config_path << ":\n";
+    for (const auto& e : config.error()) std::cerr << "  " << e.to_string() << "\n";
+    return nullptr;
+  }
+  return *config;
+}
+
+std::unique_ptr<DeliveryLedger> connect_or_report(const Config& config) {
+  auto ledger = DeliveryLedger::connect(config.redis);
+  if (!ledger) {
+    std::cerr << "fabuctl: cannot reach redis at " << config.redis.host << ":" << config.redis.port << ": "
+              << ledger.error().message << "\n";
+    return nullptr;
+  }
+  return std::move(*ledger);
+}
+
+bool read_whole(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  out = buf.str();
+  return true;
+}
+
+}  // namespace
+
+int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_run) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto http = make_cpprest_transport_factory();
+  AdapterEnv env{http.get(), config->retry.request_timeout};
+  AdapterRegistry registry;
+  register_builtin_adapters(registry);
+  auto channels = ChannelSet::create(*config, registry, env);
+  if (!channels) {
+    std::cerr << "fabuctl: the config's channels have problems:\n";
+    for (const auto& e : channels.error()) std::cerr << "  " << e.to_string() << "\n";
+    return 2;
+  }
+  std::unique_ptr<DeliveryLedger> ledger;
+  if (!dry_run) {
+    ledger = connect_or_report(*config);
+    if (!ledger) return 1;
+    if (auto ok = ledger->ensure_intake(); !ok) {
+      std::cerr << "fabuctl: " << ok.error().message << "\n";
+      return 1;
+    }
+  }
+  int invalid = 0, failed = 0;
+  for (const auto& file : files) {
+    std::string text;
+    if (!read_whole(file, text)) {
+      std::cerr << file << ": cannot read the file\n";
+      ++invalid;
+      continue;
+    }
+    const std::string ext = std::filesystem::path(file).extension().string();
+    const std::string format = ext == ".json" ? "json" : "toml";
+    IntakeDecision decision = examine_payload(text, format, **channels);
+    if (!decision.request) {
+      ++invalid;
+      std::cerr << file << ": not queued, " << decision.errors.size() << " problem(s):\n";
+      for (const auto& e : decision.errors) {
+        std::cerr << "  " << (e.path.empty() ? "(document)" : e.path) << ": " << e.reason << "\n";
+      }
+      continue;
+    }
+    const auto& req = *decision.request;
+    if (dry_run) {
+      std::cout << file << ": valid, release " << req.release_id << ", " << req.deliveries.size() << " deliveries\n";
+      continue;
+    }
+    auto entry = ledger->enqueue(req.release_json, "json");
+    if (!entry) {
+      ++failed;
+      std::cerr << file << ": could not queue: " << entry.error().message << "\n";
+      continue;
+    }
+    std::cout << "queued " << req.release_id << " (" << req.deliveries.size() << " deliveries, intake entry "
+              << *entry << ")\n";
+  }
+  if (invalid > 0) return 2;
+  return failed > 0 ? 1 : 0;
+}
+
+int status(const Context& ctx, const std::string& release_id) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  auto deliveries = ledger->deliveries_of(release_id);
+  if (!deliveries) {
+    std::cerr << "fabuctl: " << deliveries.error().message << "\n";
+    return 1;
+  }
+  if (deliveries->empty()) {
+    std::cerr << "fabuctl: no release '" << release_id << "' has been admitted (see `fabuctl rejects`)\n";
+    return 1;
+  }
+  if (ctx.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& d : *deliveries) {
+      out.push_back({{"id", d.id}, {"channel", d.channel}, {"destination", d.destination},
+                     {"state", to_string(d.state)}, {"attempt", d.attempt}, {"post_id", d.post_id},
+                     {"url", d.url}, {"note", d.note}, {"last_error", d.last_error}, {"next_at_ms", d.next_at_ms}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  TextTable table({"CHANNEL", "DESTINATION", "STATE", "ATTEMPTS", "POST / URL", "LAST ERROR", "UPDATED"});
+  std::map<std::string, int> counts;
+  for (const auto& d : *deliveries) {
+    ++counts[std::string(to_string(d.state))];
+    std::string where = d.post_id;
+    if (!d.url.empty()) where += (where.empty() ? "" : " ") + d.url;
+    std::string err = d.last_error;
+    if (d.state == DeliveryState::retrying && d.next_at_ms) err += " (next try " + format_time_ms(d.next_at_ms) + ")";
+    table.add({d.channel, d.destination, std::string(to_string(d.state)), std::to_string(d.attempt),
+               where.empty() ? "-" : where, err.empty() ? "-" : err, format_time_ms(d.updated_at_ms)});
+  }
+  std::cout << "release " << release_id << ":";
+  for (const auto& [state, n] : counts) std::cout << " " << n << " " << state;
+  std::cout << "\n\n" << table.render();
+  return 0;
+}
+
+int rejects(const Context& ctx, int limit) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  auto records = ledger->rejects(limit);
+  if (!records) {
+    std::cerr << "fabuctl: " << records.error().message << "\n";
+    return 1;
+  }
+  if (records->empty()) {
+    std::cout << "no rejected releases\n";
+    return 0;
+  }
+  for (const auto& r : *records) {
+    std::cout << format_time_ms(r.at_ms) << "  " << (r.release_id.empty() ? "(no readable id)" : r.release_id)
+              << "  intake entry " << r.intake_entry_id << "\n";
+    for (const auto& e : r.errors) std::cout << "    " << (e.path.empty() ? "(document)" : e.path) << ": " << e.reason << "\n";
+  }
+  std::cout << "\nThe original payloads are kept; fix the release and submit it again with `fabuctl submit`.\n";
+  return 0;
+}
+
+int dlq_list(const Context& ctx, int limit) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  auto dead = ledger->dead_letters(limit);
+  if (!dead) {
+    std::cerr << "fabuctl: " << dead.error().message << "\n";
+    return 1;
+  }
+  if (dead->empty()) {
+    std::cout << "the dead-letter record is empty\n";
+    return 0;
+  }
+  TextTable table({"DELIVERY", "ATTEMPTS", "SINCE", "REASON"});
+  for (const auto& d : *dead) {
+    table.add({d.id, std::to_string(d.attempt), format_time_ms(d.updated_at_ms), d.last_error});
+  }
+  std::cout << table.render() << "\nRetry with `fabuctl dlq retry ID` (or --all) once the cause is fixed.\n";
+  return 0;
+}
+
+int dlq_retry(const Context& ctx, const std::vector<std::string>& ids, bool all) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  std::vector<std::string> targets = ids;
+  if (all) {
+    auto dead = ledger->dead_letters(100000);
+    if (!dead) {
+      std::cerr << "fabuctl: " << dead.error().message << "\n";
+      return 1;
+    }
+    for (const auto& d : *dead) targets.push_back(d.id);
+  }
+  int missing = 0;
+  for (const auto& id : targets) {
+    auto ok = ledger->retry_dead(id, now_ms());
+    if (!ok) {
+      std::cerr << "fabuctl: " << ok.error().message << "\n";
+      return 1;
+    }
+    if (*ok) {
+      std::cout << "requeued " << id << "\n";
+    } else {
+      std::cerr << id << ": not in the dead-letter record\n";
+      ++missing;
+    }
+  }
+  (void)ledger->notify();
+  return missing > 0 ? 1 : 0;
+}
+
+int dlq_drop(const Context& ctx, const std::vector<std::string>& ids) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  int missing = 0;
+  for (const auto& id : ids) {
+    auto ok = ledger->drop_dead(id);
+    if (!ok) {
+      std::cerr << "fabuctl: " << ok.error().message << "\n";
+      return 1;
+    }
+    if (*ok) std::cout << "dropped " << id << " (its state stays dead)\n";
+    else {
+      std::cerr << id << ": not in the dead-letter record\n";
+      ++missing;
+    }
+  }
+  return missing > 0 ? 1 : 0;
+}
+
+int lanes(const Context& ctx) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  auto lanes = ledger->lanes();
+  if (!lanes) {
+    std::cerr << "fabuctl: " << lanes.error().message << "\n";
+    return 1;
+  }
+  TextTable table({"LANE", "STATE", "IN FLIGHT", "QUEUED", "LIMIT/H", "LAST SEND"});
+  for (const auto& l : *lanes) {
+    const std::string state = !l.parked_reason.empty() ? "needs_auth" : l.slow_until_ms > now_ms() ? "slowed" : "ok";
+    table.add({l.lane, state, std::to_string(l.in_flight), std::to_string(l.queued),
+               l.limits.per_hour ? std::to_string(l.limits.per_hour) : "-", format_time_ms(l.last_sent_ms)});
+  }
+  std::cout << table.render();
+  return 0;
+}
+
+}  // namespace fabu::cli

@@ -1,0 +1,25 @@
+// fabuctl verbs. Each returns the process exit code: 0 ok, 1 the operation failed (Redis, not found),
+// 2 bad input (invalid release files, bad config).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace fabu::cli {
+
+struct Context {
+  std::string config_path;
+  bool json = false;  // machine-readable output where supported
+};
+
+int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_run);
+int status(const Context& ctx, const std::string& release_id);
+int rejects(const Context& ctx, int limit);
+int dlq_list(const Context& ctx, int limit);
+int dlq_retry(const Context& ctx, const std::vector<std::string>& ids, bool all);
+int dlq_drop(const Context& ctx, const std::vector<std::string>& ids);
+int lanes(const Context& ctx);
+
+}  // namespace fabu::cli
