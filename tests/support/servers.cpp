@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace fabu::testing {
@@ -93,6 +94,16 @@ SimpleResponse http_request(int port, const std::string& method, const std::stri
     response.body = rest;
   }
   return response;
+}
+
+}  // namespace fabu::testing
+
+namespace fabu::testing {
+
+int shared_redis_port() {
+  if (const char* env = std::getenv("FABU_TEST_REDIS_PORT"); env != nullptr && *env != '\0') return std::atoi(env);
+  static RedisServer server;  // lives until the test process exits
+  return server.port();
 }
 
 }  // namespace fabu::testing

@@ -45,3 +45,11 @@ SimpleResponse http_request(int port, const std::string& method, const std::stri
                             const std::string& body = {}, const std::string& content_type = "application/json");
 
 }  // namespace fabu::testing
+
+namespace fabu::testing {
+
+// Port of a redis-server shared by the tests of this process: the one script/test started
+// (FABU_TEST_REDIS_PORT) or, when run alone, one started on first use. Isolate tests with unique_prefix().
+int shared_redis_port();
+
+}  // namespace fabu::testing
