@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -269,6 +270,54 @@ int lanes(const Context& ctx) {
   }
   std::cout << table.render();
   return 0;
+}
+
+}  // namespace fabu::cli
+
+namespace fabu::cli {
+
+int wait(const Context& ctx, const std::vector<std::string>& release_ids, int timeout_seconds) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  std::string last_line;
+  for (;;) {
+    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0;
+    for (const auto& id : release_ids) {
+      auto deliveries = ledger->deliveries_of(id);
+      if (!deliveries) {
+        std::cerr << "fabuctl: " << deliveries.error().message << "\n";
+        return 1;
+      }
+      if (deliveries->empty()) ++unknown;
+      for (const auto& d : *deliveries) {
+        ++total;
+        switch (d.state) {
+          case DeliveryState::delivered: ++delivered; ++settled; break;
+          case DeliveryState::dead: ++dead; ++settled; break;
+          case DeliveryState::needs_auth: ++parked; ++settled; break;
+          case DeliveryState::retracted: ++settled; break;
+          default: break;
+        }
+      }
+    }
+    std::string line = std::to_string(settled) + "/" + std::to_string(total) + " deliveries settled (" +
+                       std::to_string(delivered) + " delivered, " + std::to_string(dead) + " dead, " +
+                       std::to_string(parked) + " waiting for re-authorisation)";
+    if (unknown > 0) line += ", " + std::to_string(unknown) + " release(s) not admitted yet";
+    if (line != last_line) {
+      std::cout << line << "\n" << std::flush;
+      last_line = line;
+    }
+    if (unknown == 0 && settled == total) return dead > 0 || parked > 0 ? 3 : 0;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::cerr << "fabuctl wait: timed out after " << timeout_seconds << " s\n";
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 }  // namespace fabu::cli

@@ -23,3 +23,11 @@ int dlq_drop(const Context& ctx, const std::vector<std::string>& ids);
 int lanes(const Context& ctx);
 
 }  // namespace fabu::cli
+
+namespace fabu::cli {
+
+// Blocks until every delivery of every named release has settled (delivered, dead, needs_auth or
+// retracted), printing progress; exit 1 when the timeout passes first.
+int wait(const Context& ctx, const std::vector<std::string>& release_ids, int timeout_seconds);
+
+}  // namespace fabu::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       "  fabuctl status 2026-press-017               every delivery of a release\n"
       "  fabuctl rejects                             releases refused, with field-level reasons\n"
       "  fabuctl dlq list | retry ID | retry --all | drop ID\n"
+      "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
       "  fabuctl lanes                               accounts and their queues\n"};
   app.require_subcommand(1);
   fabu::cli::Context ctx;
@@ -52,6 +53,14 @@ int main(int argc, char** argv) {
   auto* dlq_drop = dlq->add_subcommand("drop", "Remove deliveries from the dead-letter record for good");
   dlq_drop->add_option("ids", ids, "Delivery ids")->required();
 
+  std::vector<std::string> wait_ids;
+  int wait_timeout = 120;
+  auto* wait = app.add_subcommand("wait", "Wait until every delivery of the named releases has settled, with progress");
+  wait->add_option("ids", wait_ids, "Release ids")->required();
+  wait->add_option("-t,--timeout", wait_timeout, "Give up after this many seconds (exit 1)")->capture_default_str();
+  wait->footer("Exit code 0 when everything was delivered, 3 when something is dead or waits for\n"
+               "re-authorisation (see `fabuctl status`), 1 on timeout.");
+
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
 
   CLI11_PARSE(app, argc, argv);
@@ -70,5 +79,6 @@ int main(int argc, char** argv) {
   }
   if (dlq_drop->parsed()) return fabu::cli::dlq_drop(ctx, ids);
   if (lanes->parsed()) return fabu::cli::lanes(ctx);
+  if (wait->parsed()) return fabu::cli::wait(ctx, wait_ids, wait_timeout);
   return 0;
 }
