@@ -1,1 +1,199 @@
-// placeholder: being written
+// load_config / parse_config: fabu.toml into an immutable Config snapshot.
+//
+// Validation collects every problem of the file before giving up, so an operator fixes them in one go.
+// toml++ throws on syntax errors; that exception is caught right here and becomes a ConfigError.
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "config/config.h"
+
+namespace fabu {
+namespace {
+
+constexpr std::int64_t kMaxTimeoutMs = 3'600'000;  // an hour: anything longer is surely a typo
+constexpr std::int64_t kMaxSeconds = 86'400;
+
+bool matches(const std::string& value, const char* pattern) {
+  return std::regex_match(value, std::regex(pattern));
+}
+
+std::string default_instance_name() {
+  std::array<char, HOST_NAME_MAX + 1> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') return "fabud-" + std::to_string(getpid());
+  return std::string(host.data()) + "-" + std::to_string(getpid());
+}
+
+void read_redis(const toml::table& table, const std::string& file, ConfigErrors& errors, RedisConfig& out) {
+  TableReader r(table, file, "redis", errors);
+  r.reject_unknown({"host", "port", "password", "password_env", "password_file", "db", "prefix",
+                    "connect_timeout_ms", "command_timeout_ms"});
+  out.host = r.string("host", out.host);
+  if (out.host.empty()) r.error_at(table.get("host"), "redis.host: must not be empty");
+  out.port = static_cast<int>(r.integer("port", out.port, 1, 65535));
+  out.password = r.secret("password", false);
+  out.db = static_cast<int>(r.integer("db", out.db, 0, 1023));
+  const std::string prefix = r.string("prefix", out.prefix);
+  if (matches(prefix, "[a-z0-9_-]+")) {
+    out.prefix = prefix;
+  } else {
+    r.error_at(table.get("prefix"), "redis.prefix: '" + prefix + "' must match [a-z0-9_-]+");
+  }
+  out.connect_timeout =
+      std::chrono::milliseconds(r.integer("connect_timeout_ms", out.connect_timeout.count(), 1, kMaxTimeoutMs));
+  out.command_timeout =
+      std::chrono::milliseconds(r.integer("command_timeout_ms", out.command_timeout.count(), 1, kMaxTimeoutMs));
+}
+
+void read_daemon(const toml::table& table, const std::string& file, ConfigErrors& errors, DaemonConfig& out) {
+  TableReader r(table, file, "daemon", errors);
+  r.reject_unknown({"instance", "max_in_flight", "claim_batch", "http_threads", "lease_seconds",
+                    "intake_reclaim_idle_seconds", "drain_deadline_seconds", "api_listen", "log_file",
+                    "log_level", "token_warn_days"});
+  out.instance = r.string("instance", out.instance);
+  if (table.get("instance") != nullptr && !matches(out.instance, "[A-Za-z0-9._:@-]+")) {
+    r.error_at(table.get("instance"), "daemon.instance: '" + out.instance +
+                                          "' must be non-empty and use only letters, digits and ._:@-");
+  }
+  out.max_in_flight = static_cast<int>(r.integer("max_in_flight", out.max_in_flight, 1, 100'000));
+  out.claim_batch = static_cast<int>(r.integer("claim_batch", out.claim_batch, 1, 10'000));
+  out.http_threads = static_cast<int>(r.integer("http_threads", out.http_threads, 1, 256));
+  out.lease = std::chrono::seconds(r.integer("lease_seconds", out.lease.count(), 1, kMaxSeconds));
+  out.intake_reclaim_idle = std::chrono::seconds(
+      r.integer("intake_reclaim_idle_seconds", out.intake_reclaim_idle.count(), 1, kMaxSeconds));
+  out.drain_deadline =
+      std::chrono::seconds(r.integer("drain_deadline_seconds", out.drain_deadline.count(), 0, 3600));
+  out.api_listen = r.string("api_listen", out.api_listen);
+  if (!out.api_listen.empty() && !matches(out.api_listen, "http://[^/\\s]+/?")) {
+    r.error_at(table.get("api_listen"),
+               "daemon.api_listen: '" + out.api_listen + "' must look like http://127.0.0.1:8780");
+  }
+  out.log_file = r.file_path("log_file", out.log_file);
+  const std::string level = r.string("log_level", out.log_level);
+  constexpr std::array<std::string_view, 5> kLevels{"trace", "debug", "info", "warn", "error"};
+  if (std::find(kLevels.begin(), kLevels.end(), level) != kLevels.end()) {
+    out.log_level = level;
+  } else {
+    r.error_at(table.get("log_level"),
+               "daemon.log_level: '" + level + "' is not one of trace, debug, info, warn, error");
+  }
+  out.token_warn_days = static_cast<int>(r.integer("token_warn_days", out.token_warn_days, 0, 365));
+}
+
+void read_retry(const toml::table& table, const std::string& file, ConfigErrors& errors, RetryConfig& out) {
+  TableReader r(table, file, "retry", errors);
+  r.reject_unknown({"max_attempts", "base_ms", "cap_ms", "jitter", "request_timeout_ms"});
+  out.max_attempts = static_cast<int>(r.integer("max_attempts", out.max_attempts, 1, 100));
+  out.base = std::chrono::milliseconds(r.integer("base_ms", out.base.count(), 1, kMaxTimeoutMs));
+  out.cap = std::chrono::milliseconds(r.integer("cap_ms", out.cap.count(), 1, kMaxSeconds * 1000));
+  if (out.cap < out.base) {
+    r.error_at(table.get("cap_ms"), "retry.cap_ms: " + std::to_string(out.cap.count()) +
+                                        " is smaller than retry.base_ms (" + std::to_string(out.base.count()) + ")");
+  }
+  out.jitter = r.number("jitter", out.jitter, 0.0, 1.0);
+  out.request_timeout =
+      std::chrono::milliseconds(r.integer("request_timeout_ms", out.request_timeout.count(), 1, kMaxTimeoutMs));
+}
+
+// Channels keep their raw tables for the adapter factories. toml::table's copy drops source positions,
+// so the tables are moved out of the parsed document, and the result is ordered as in the file.
+void read_channels(toml::table& channels, const std::string& file, ConfigErrors& errors,
+                   std::vector<ChannelConfig>& out) {
+  TableReader r(channels, file, "channels", errors);
+  for (auto& [key, node] : channels) {
+    const std::string name(key.str());
+    auto* table = node.as_table();
+    if (table == nullptr) {
+      r.error_at(&node, "channels." + name + ": expected a table, got " +
+                            std::string(node.is_array() ? "an array" : "a value") +
+                            " (write it as [channels." + name + "])");
+      continue;
+    }
+    if (!matches(name, "[a-z0-9_]+")) {
+      r.error_at(table, "channels." + name + ": channel names must match [a-z0-9_]+");
+      continue;
+    }
+    TableReader channel(*table, file, "channels." + name, errors);
+    std::string type = channel.string("type", {}, true);
+    if (type.empty()) continue;
+    out.push_back(ChannelConfig{name, std::move(type), std::move(*table)});
+  }
+  const auto position = [](const ChannelConfig& c) {
+    return std::pair(c.table.source().begin.line, c.table.source().begin.column);
+  };
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const ChannelConfig& a, const ChannelConfig& b) { return position(a) < position(b); });
+}
+
+}  // namespace
+
+std::string ConfigError::to_string() const {
+  std::string where = file;
+  if (line > 0) {
+    where += (where.empty() ? "" : ":") + std::to_string(line);
+    if (column > 0) where += ":" + std::to_string(column);
+  }
+  return where.empty() ? message : where + ": " + message;
+}
+
+const ChannelConfig* Config::channel(std::string_view name) const {
+  for (const auto& c : channels) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::string_view text,
+                                                                       const std::string& source_name) {
+  toml::table document;
+  try {
+    document = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return std::unexpected(ConfigErrors{ConfigError{source_name, static_cast<int>(where.line),
+                                                    static_cast<int>(where.column), std::string(e.description())}});
+  }
+
+  auto config = std::make_shared<Config>();
+  config->source_path = source_name;
+  config->daemon.instance = default_instance_name();
+  ConfigErrors errors;
+  TableReader top(document, source_name, "", errors);
+  top.reject_unknown({"redis", "daemon", "retry", "channels"});
+  // An absent section means "all defaults"; one that is not a table is reported by table().
+  if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
+  if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
+  if (const auto* t = top.table("retry")) read_retry(*t, source_name, errors, config->retry);
+  if (top.table("channels") != nullptr) {
+    read_channels(*document.get_as<toml::table>("channels"), source_name, errors, config->channels);
+  }
+
+  if (!errors.empty()) {
+    std::stable_sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
+      return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
+    return std::unexpected(std::move(errors));
+  }
+  return std::shared_ptr<const Config>(std::move(config));
+}
+
+std::expected<std::shared_ptr<const Config>, ConfigErrors> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    return std::unexpected(
+        ConfigErrors{ConfigError{path, 0, 0, std::string("cannot open: ") + std::strerror(error)}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+}  // namespace fabu

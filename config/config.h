@@ -63,6 +63,7 @@ struct ChannelConfig {
   std::string name;
   std::string type;
   toml::table table;  // the whole [channels.<name>] table, including `type`
+                      // (toml++ drops source positions when a table is copied: read it in place)
 };
 
 struct Config {
@@ -92,7 +93,11 @@ class TableReader {
   const toml::table* table(std::string_view key);
   const toml::array* array(std::string_view key);
   // Secret given as `<key>`, `<key>_env` (environment variable) or `<key>_file` (file contents, trimmed).
+  // At most one of the three may be set; list all three among reject_unknown()'s known keys.
   std::string secret(std::string_view key, bool required);
+  // A string naming a file or folder; a relative value is resolved against the config file's folder.
+  // Returns `def` (resolved the same way, if not empty) when the key is absent.
+  std::string file_path(std::string_view key, std::string def = {}, bool required = false);
   // Reports every key of the table not in `known`.
   void reject_unknown(std::initializer_list<std::string_view> known);
   void error_at(const toml::node* node, std::string message);

@@ -1,0 +1,316 @@
+#include "config/config.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace fabu {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A scratch folder for tests that need real files next to a config file.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("fabu_config_test_" + std::to_string(getpid()) + "_" + std::to_string(++counter));
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  std::string write(const std::string& name, const std::string& content) const {
+    const auto file = path_ / name;
+    std::ofstream(file, std::ios::binary) << content;
+    return file.string();
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+ConfigErrors errors_of(std::string_view text) {
+  auto result = parse_config(text, "t.toml");
+  EXPECT_FALSE(result.has_value()) << "expected the config to be rejected";
+  return result.has_value() ? ConfigErrors{} : result.error();
+}
+
+std::string joined(const ConfigErrors& errors) {
+  std::string out;
+  for (const auto& e : errors) out += e.to_string() + "\n";
+  return out;
+}
+
+TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {
+  const std::string path = std::string(FABU_SOURCE_DIR) + "/config/fabu.example.toml";
+  auto loaded = load_config(path);
+  ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
+  const Config& config = **loaded;
+
+  EXPECT_EQ(config.source_path, path);
+  EXPECT_EQ(config.redis.host, "127.0.0.1");
+  EXPECT_EQ(config.redis.port, 6379);
+  EXPECT_EQ(config.redis.prefix, "fabu");
+  EXPECT_EQ(config.redis.password, "");
+  EXPECT_EQ(config.daemon.api_listen, "http://127.0.0.1:8780");
+  EXPECT_EQ(config.daemon.log_level, "info");
+  EXPECT_EQ(config.daemon.log_file, "");
+  EXPECT_EQ(config.daemon.token_warn_days, 7);
+  EXPECT_EQ(config.retry.max_attempts, 8);
+  EXPECT_EQ(config.retry.cap, std::chrono::minutes(10));
+  EXPECT_DOUBLE_EQ(config.retry.jitter, 0.2);
+
+  ASSERT_EQ(config.channels.size(), 2u);
+  EXPECT_EQ(config.channels[0].name, "portal");
+  EXPECT_EQ(config.channels[0].type, "portal");
+  EXPECT_EQ(config.channels[1].name, "microblog");
+  const ChannelConfig* microblog = config.channel("microblog");
+  ASSERT_NE(microblog, nullptr);
+  EXPECT_EQ(microblog->type, "weibo");
+  EXPECT_EQ(microblog->table["lead"].value_or(std::string()), "linyi_fabu");
+  EXPECT_EQ(microblog->table["api_base"].value_or(std::string()), "http://127.0.0.1:8791/2/");
+  EXPECT_EQ(config.channel("nonexistent"), nullptr);
+
+  const toml::array* accounts = microblog->table["accounts"].as_array();
+  ASSERT_NE(accounts, nullptr);
+  int counties = 0, zones = 0, departments = 0, reposting = 0;
+  for (const auto& account : *accounts) {
+    const auto& t = *account.as_table();
+    const std::string group = t["group"].value_or(std::string());
+    counties += group == "county";
+    zones += group == "zone";
+    departments += group == "department";
+    reposting += t["mode"].value_or(std::string()) == "repost";
+    EXPECT_EQ(t["token"].value_or(std::string()), "sandbox-" + t["id"].value_or(std::string()));
+  }
+  EXPECT_EQ(counties, 12);
+  EXPECT_EQ(zones, 3);
+  EXPECT_GE(departments, 10);
+  EXPECT_GE(reposting, 2);
+
+  const toml::array* columns = config.channel("portal")->table["columns"].as_array();
+  ASSERT_NE(columns, nullptr);
+  EXPECT_EQ(columns->size(), 6u);
+}
+
+TEST(ConfigTest, EmptyFileGivesDefaultsAndHostPidInstance) {
+  auto loaded = parse_config("", "empty.toml");
+  ASSERT_TRUE(loaded.has_value());
+  const Config& config = **loaded;
+  EXPECT_EQ(config.redis.port, 6379);
+  EXPECT_EQ(config.daemon.max_in_flight, 512);
+  EXPECT_TRUE(config.channels.empty());
+  const std::string suffix = "-" + std::to_string(getpid());
+  ASSERT_GT(config.daemon.instance.size(), suffix.size());
+  EXPECT_EQ(config.daemon.instance.substr(config.daemon.instance.size() - suffix.size()), suffix);
+}
+
+TEST(ConfigTest, ExplicitValuesOverrideDefaults) {
+  auto loaded = parse_config(R"(
+[redis]
+host = "redis.internal"
+port = 6380
+db = 3
+prefix = "press-office_2"
+[daemon]
+instance = "press-1"
+log_level = "debug"
+[retry]
+base_ms = 500
+cap_ms = 60000
+jitter = 0
+)",
+                             "t.toml");
+  ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
+  const Config& config = **loaded;
+  EXPECT_EQ(config.redis.host, "redis.internal");
+  EXPECT_EQ(config.redis.port, 6380);
+  EXPECT_EQ(config.redis.db, 3);
+  EXPECT_EQ(config.redis.prefix, "press-office_2");
+  EXPECT_EQ(config.daemon.instance, "press-1");
+  EXPECT_EQ(config.daemon.log_level, "debug");
+  EXPECT_EQ(config.retry.base, std::chrono::milliseconds(500));
+  EXPECT_EQ(config.retry.cap, std::chrono::milliseconds(60000));
+  EXPECT_DOUBLE_EQ(config.retry.jitter, 0.0);  // an integer is accepted where a number is expected
+}
+
+TEST(ConfigTest, UnknownKeyReportsLineAndColumnOfTheKey) {
+  auto errors = errors_of("[redis]\nhost = \"x\"\n  hots = \"y\"\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_EQ(errors[0].message, "unknown key 'redis.hots'");
+  EXPECT_EQ(errors[0].line, 3);
+  EXPECT_EQ(errors[0].column, 3);
+  EXPECT_EQ(errors[0].to_string(), "t.toml:3:3: unknown key 'redis.hots'");
+}
+
+TEST(ConfigTest, UnknownTopLevelKeyAndSection) {
+  auto errors = errors_of("colour = 1\n[retyr]\nmax_attempts = 3\n");
+  ASSERT_EQ(errors.size(), 2u) << joined(errors);
+  EXPECT_EQ(errors[0].message, "unknown key 'colour'");
+  EXPECT_EQ(errors[0].line, 1);
+  EXPECT_EQ(errors[1].message, "unknown key 'retyr'");
+  EXPECT_EQ(errors[1].line, 2);
+}
+
+TEST(ConfigTest, WrongTypeSaysWhatWasExpected) {
+  auto errors = errors_of("[redis]\nport = \"6379\"\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_EQ(errors[0].message, "redis.port: expected an integer, got a string");
+  EXPECT_EQ(errors[0].line, 2);
+  EXPECT_EQ(errors[0].column, 8);
+}
+
+TEST(ConfigTest, SectionThatIsNotATable) {
+  auto errors = errors_of("redis = 5\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_EQ(errors[0].message, "redis: expected a table, got an integer");
+}
+
+TEST(ConfigTest, RangesAndEnumerationsAreChecked) {
+  auto errors = errors_of(R"([redis]
+port = 70000
+prefix = "Fabu:prod"
+[daemon]
+log_level = "verbose"
+api_listen = "127.0.0.1:8780"
+[retry]
+jitter = 1.5
+base_ms = 5000
+cap_ms = 1000
+)");
+  ASSERT_EQ(errors.size(), 6u) << joined(errors);
+  EXPECT_EQ(errors[0].message, "redis.port: 70000 is out of range 1..65535");
+  EXPECT_THAT(errors[1].message, HasSubstr("redis.prefix: 'Fabu:prod' must match [a-z0-9_-]+"));
+  EXPECT_THAT(errors[2].message, HasSubstr("daemon.log_level: 'verbose' is not one of"));
+  EXPECT_THAT(errors[3].message, HasSubstr("daemon.api_listen"));
+  EXPECT_THAT(errors[4].message, HasSubstr("retry.jitter: 1.5 is out of range 0..1"));
+  EXPECT_THAT(errors[5].message, HasSubstr("retry.cap_ms: 1000 is smaller than retry.base_ms (5000)"));
+}
+
+TEST(ConfigTest, MissingChannelTypeIsReportedAtTheChannelTable) {
+  auto errors = errors_of("[redis]\nport = 6379\n\n[channels.portal]\noutput_dir = \"out\"\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_EQ(errors[0].message, "missing required key 'channels.portal.type'");
+  EXPECT_EQ(errors[0].line, 4);
+}
+
+TEST(ConfigTest, ChannelNamesAndShapesAreChecked) {
+  auto errors = errors_of("[channels]\nlist = [1]\n[channels.Portal]\ntype = \"portal\"\n[channels.w]\ntype = 3\n");
+  ASSERT_EQ(errors.size(), 3u) << joined(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("channels.list: expected a table"));
+  EXPECT_THAT(errors[1].message, HasSubstr("channels.Portal: channel names must match [a-z0-9_]+"));
+  EXPECT_EQ(errors[2].message, "channels.w.type: expected a string, got an integer");
+}
+
+TEST(ConfigTest, ChannelsKeepFileOrderAndSourcePositions) {
+  auto loaded = parse_config("[channels.zeta]\ntype = \"weibo\"\n\n[channels.alpha]\ntype = \"portal\"\nsize = \"big\"\n",
+                             "t.toml");
+  ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
+  const auto& channels = (*loaded)->channels;
+  ASSERT_EQ(channels.size(), 2u);
+  EXPECT_EQ(channels[0].name, "zeta");
+  EXPECT_EQ(channels[1].name, "alpha");
+  // Adapter factories report problems in these tables, so the positions must survive.
+  ConfigErrors errors;
+  TableReader reader(channels[1].table, "t.toml", "channels.alpha", errors);
+  reader.integer("size", 1, 1, 10);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].to_string(), "t.toml:6:8: channels.alpha.size: expected an integer, got a string");
+}
+
+TEST(ConfigTest, UnsetEnvironmentVariableIsNamed) {
+  ::unsetenv("FABU_TEST_UNSET_PASSWORD");
+  auto errors = errors_of("[redis]\npassword_env = \"FABU_TEST_UNSET_PASSWORD\"\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_EQ(errors[0].message,
+            "redis.password_env: environment variable 'FABU_TEST_UNSET_PASSWORD' is not set");
+  EXPECT_EQ(errors[0].line, 2);
+}
+
+TEST(ConfigTest, PasswordFromEnvironment) {
+  ::setenv("FABU_TEST_SET_PASSWORD", "from-env", 1);
+  auto loaded = parse_config("[redis]\npassword_env = \"FABU_TEST_SET_PASSWORD\"\n", "t.toml");
+  ::unsetenv("FABU_TEST_SET_PASSWORD");
+  ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
+  EXPECT_EQ((*loaded)->redis.password, "from-env");
+}
+
+TEST(ConfigTest, PasswordFileIsReadRelativeToTheConfigAndTrimmed) {
+  ScratchDir dir;
+  std::filesystem::create_directories(dir.path() / "secrets");
+  dir.write("secrets/redis.pass", "  s3cret-pass \n\n");
+  const std::string path = dir.write("fabu.toml",
+                                     "[redis]\npassword_file = \"secrets/redis.pass\"\n"
+                                     "[daemon]\nlog_file = \"logs/fabud.log\"\n");
+  auto loaded = load_config(path);
+  ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
+  EXPECT_EQ((*loaded)->redis.password, "s3cret-pass");
+  EXPECT_EQ((*loaded)->daemon.log_file, (dir.path() / "logs/fabud.log").string());
+}
+
+TEST(ConfigTest, UnreadablePasswordFileAndConflictingSecrets) {
+  ScratchDir dir;
+  const std::string path = dir.write("fabu.toml", "[redis]\npassword_file = \"missing.pass\"\n");
+  auto loaded = load_config(path);
+  ASSERT_FALSE(loaded.has_value());
+  ASSERT_EQ(loaded.error().size(), 1u);
+  EXPECT_THAT(loaded.error()[0].message, HasSubstr("redis.password_file: cannot read '"));
+  EXPECT_THAT(loaded.error()[0].message, HasSubstr("missing.pass"));
+
+  auto errors = errors_of("[redis]\npassword = \"a\"\npassword_env = \"B\"\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("set only one of 'redis.password'"));
+}
+
+TEST(ConfigTest, SeveralErrorsAreReportedTogetherInFileOrder) {
+  auto errors = errors_of(R"([redis]
+port = 0
+hots = "x"
+[daemon]
+max_in_flight = "many"
+[channels.portal]
+output_dir = "out"
+)");
+  ASSERT_EQ(errors.size(), 4u) << joined(errors);
+  EXPECT_EQ(errors[0].line, 2);
+  EXPECT_EQ(errors[1].line, 3);
+  EXPECT_EQ(errors[2].line, 5);
+  EXPECT_EQ(errors[3].line, 6);
+  EXPECT_THAT(errors[2].message, HasSubstr("daemon.max_in_flight: expected an integer, got a string"));
+}
+
+TEST(ConfigTest, SyntaxErrorIsLocated) {
+  auto errors = errors_of("[redis]\nport = = 5\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].file, "t.toml");
+  EXPECT_EQ(errors[0].line, 2);
+  EXPECT_GT(errors[0].column, 0);
+  EXPECT_FALSE(errors[0].message.empty());
+}
+
+TEST(ConfigTest, MissingFileIsAnErrorWithoutPosition) {
+  ScratchDir dir;
+  const std::string path = (dir.path() / "absent.toml").string();
+  auto loaded = load_config(path);
+  ASSERT_FALSE(loaded.has_value());
+  ASSERT_EQ(loaded.error().size(), 1u);
+  EXPECT_EQ(loaded.error()[0].to_string(), path + ": cannot open: No such file or directory");
+}
+
+TEST(ConfigErrorTest, ToStringOmitsUnknownParts) {
+  EXPECT_EQ((ConfigError{"f.toml", 12, 3, "m"}).to_string(), "f.toml:12:3: m");
+  EXPECT_EQ((ConfigError{"f.toml", 12, 0, "m"}).to_string(), "f.toml:12: m");
+  EXPECT_EQ((ConfigError{"f.toml", 0, 0, "m"}).to_string(), "f.toml: m");
+  EXPECT_EQ((ConfigError{"", 4, 2, "m"}).to_string(), "4:2: m");
+  EXPECT_EQ((ConfigError{"", 0, 0, "m"}).to_string(), "m");
+}
+
+}  // namespace
+}  // namespace fabu
