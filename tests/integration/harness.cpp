@@ -1,0 +1,127 @@
+#include "tests/integration/harness.h"
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace fabu::testing {
+namespace {
+
+std::string account_toml(const AccountSpec& a, const std::string& token) {
+  std::string s = "[[channels.microblog.accounts]]\n";
+  s += "id = \"" + a.id + "\"\nname = \"" + a.id + "发布\"\nunit = \"" + a.id + "单位\"\ngroup = \"" + a.group + "\"\n";
+  s += "uid = \"6" + std::to_string(std::hash<std::string>{}(a.id) % 1000000000) + "\"\n";
+  s += "token = \"" + token + "\"\nmode = \"" + a.mode + "\"\n";
+  s += "posts_per_hour = " + std::to_string(a.posts_per_hour) + "\n";
+  s += "min_gap_seconds = " + std::to_string(a.min_gap_seconds) + "\n";
+  return s;
+}
+
+}  // namespace
+
+Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
+  std::vector<std::string> args = {"--safe-domain", "www.linyi.gov.cn"};
+  args.insert(args.end(), options_.sandbox_args.begin(), options_.sandbox_args.end());
+  sandbox_ = std::make_unique<SandboxServer>(args);
+  prefix_ = unique_prefix();
+  redis_port_ = options_.redis_port != 0 ? options_.redis_port : shared_redis_port();
+  portal_dir_ = dir_.path() + "/portal";
+
+  std::string toml;
+  toml += "[redis]\nhost = \"127.0.0.1\"\nport = " + std::to_string(redis_port_) + "\nprefix = \"" + prefix_ + "\"\n";
+  toml += "connect_timeout_ms = 500\ncommand_timeout_ms = 2000\n\n";
+  toml += "[daemon]\nmax_in_flight = " + std::to_string(options_.max_in_flight) +
+          "\nclaim_batch = 64\nlease_seconds = " + std::to_string(options_.lease_seconds) +
+          "\nintake_reclaim_idle_seconds = 2\ndrain_deadline_seconds = 5\nhttp_threads = 2\n\n";
+  toml += "[retry]\nmax_attempts = " + std::to_string(options_.max_attempts) + "\nbase_ms = " +
+          std::to_string(options_.retry_base_ms) + "\ncap_ms = " + std::to_string(options_.retry_cap_ms) +
+          "\njitter = 0.1\nrequest_timeout_ms = " + std::to_string(options_.request_timeout_ms) + "\n\n";
+  toml += "[channels.portal]\ntype = \"portal\"\noutput_dir = \"" + portal_dir_ +
+          "\"\nbase_url = \"https://" + options_.safe_domain +
+          "\"\nsite_name = \"临沂市人民政府\"\norg_code = \"01527918X\"\nindex_pattern = \"{org}-{year}-{serial:6}\"\n"
+          "page_size = 20\n[[channels.portal.columns]]\nid = \"tzgg\"\nname = \"通知公告\"\n"
+          "[[channels.portal.columns]]\nid = \"zcjd\"\nname = \"政策解读\"\n\n";
+  toml += "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" + sandbox_->base_url() +
+          "\"\nsafe_domain = \"www.linyi.gov.cn\"\nlead = \"lead_acct\"\nhall = \"临沂政务微博发布厅\"\n\n";
+  toml += account_toml({"lead_acct", "lead", "post", 0, 0}, "tok-" + prefix_ + "-lead_acct");
+  for (const auto& m : options_.members) toml += account_toml(m, "tok-" + prefix_ + "-" + m.id);
+  config_path_ = dir_.path() + "/fabu.toml";
+  write_file(config_path_, toml);
+
+  RedisConfig redis;
+  redis.port = redis_port_;
+  redis.prefix = prefix_;
+  auto ledger = DeliveryLedger::connect(redis);
+  if (!ledger) throw std::runtime_error("cannot connect to test redis: " + ledger.error().message);
+  ledger_ = std::move(*ledger);
+  if (auto ok = ledger_->ensure_intake(); !ok) throw std::runtime_error(ok.error().message);
+}
+
+Harness::~Harness() = default;
+
+ChildProcess Harness::start_fabud(const std::string& name) {
+  return ChildProcess({FABU_FABUD_BIN, "--config", config_path_}, {}, dir_.path() + "/" + name + ".log");
+}
+
+std::string Harness::log_of(const std::string& name) const { return read_file(dir_.path() + "/" + name + ".log"); }
+
+DeliveryLedger& Harness::ledger() { return *ledger_; }
+
+std::string Harness::enqueue(const std::string& json) {
+  auto id = ledger_->enqueue(json, "json");
+  if (!id) throw std::runtime_error(id.error().message);
+  return *id;
+}
+
+nlohmann::json Harness::sandbox_posts() {
+  auto r = http_request(sandbox_->port(), "GET", "/_sandbox/posts");
+  auto doc = nlohmann::json::parse(r.body, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("posts")) return nlohmann::json::array();
+  return doc["posts"];
+}
+
+std::vector<DeliveryStatus> Harness::deliveries(const std::string& release_id) {
+  auto d = ledger_->deliveries_of(release_id);
+  return d ? *d : std::vector<DeliveryStatus>{};
+}
+
+bool Harness::eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+bool Harness::settled(const std::string& release_id) {
+  auto ds = deliveries(release_id);
+  if (ds.empty()) return false;
+  for (const auto& d : ds) {
+    if (d.state != DeliveryState::delivered && d.state != DeliveryState::dead &&
+        d.state != DeliveryState::needs_auth) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string release_json(const std::string& id, const std::string& targets_json, const std::string& title,
+                         const std::string& summary) {
+  nlohmann::json r = {
+      {"id", id},
+      {"kind", "news"},
+      {"title", title},
+      {"summary", summary},
+      {"body", "## 发布内容\n\n" + summary + "\n"},
+      {"issuer", "临沂市人民政府新闻办公室"},
+      {"formed_at", "2026-11-20"},
+      {"disclosure", "主动公开"},
+      {"subjects", {"综合政务\\政务公开"}},
+      {"targets", nlohmann::json::parse(targets_json)},
+      {"approval", {{"approver", "王晓明（市政府新闻办）"}, {"approved_at", "2026-11-25T09:30:00+08:00"}}},
+  };
+  return r.dump();
+}
+
+}  // namespace fabu::testing

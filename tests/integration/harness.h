@@ -1,0 +1,84 @@
+// End-to-end harness: a real redis-server, the real sandbox platform and real fabud processes,
+// configured through a generated fabu.toml in a temp dir. Each harness uses its own key prefix.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "queue/delivery_ledger.h"
+#include "tests/support/process.h"
+#include "tests/support/servers.h"
+
+namespace fabu::testing {
+
+struct AccountSpec {
+  std::string id;
+  std::string group = "county";
+  std::string mode = "post";
+  int posts_per_hour = 0;
+  int min_gap_seconds = 0;
+};
+
+struct HarnessOptions {
+  std::vector<std::string> sandbox_args;
+  std::vector<AccountSpec> members;  // besides the lead account "lead_acct"
+  int lease_seconds = 4;
+  int max_attempts = 6;
+  int retry_base_ms = 100;
+  int retry_cap_ms = 800;
+  int request_timeout_ms = 2000;
+  int max_in_flight = 256;
+  int redis_port = 0;  // 0 = the shared test redis
+  std::string safe_domain = "www.linyi.gov.cn";
+};
+
+class Harness {
+ public:
+  explicit Harness(HarnessOptions options = {});
+  ~Harness();
+
+  const std::string& config_path() const { return config_path_; }
+  const std::string& portal_dir() const { return portal_dir_; }
+  const std::string& prefix() const { return prefix_; }
+  SandboxServer& sandbox() { return *sandbox_; }
+  int redis_port() const { return redis_port_; }
+
+  // Starts a fabud with this config; its log goes to <dir>/<name>.log.
+  ChildProcess start_fabud(const std::string& name = "fabud");
+  std::string log_of(const std::string& name = "fabud") const;
+
+  DeliveryLedger& ledger();  // a connection of the test's own
+  std::string enqueue(const std::string& json);  // XADD to the intake, returns the entry id
+
+  // The sandbox's record of everything it received.
+  nlohmann::json sandbox_posts();
+  // Deliveries of a release, by destination.
+  std::vector<DeliveryStatus> deliveries(const std::string& release_id);
+  // Polls `done` every 50 ms until it is true or the timeout passes.
+  static bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // True when every delivery of the release is in one of the settled states.
+  bool settled(const std::string& release_id);
+
+ private:
+  HarnessOptions options_;
+  TempDir dir_;
+  std::unique_ptr<SandboxServer> sandbox_;
+  std::string prefix_;
+  int redis_port_ = 0;
+  std::string config_path_;
+  std::string portal_dir_;
+  std::unique_ptr<DeliveryLedger> ledger_;
+};
+
+// A valid release as JSON. `targets_json` is the JSON object of targets, e.g.
+// R"({"portal":["tzgg"],"microblog":["lead","all"]})".
+std::string release_json(const std::string& id, const std::string& targets_json,
+                         const std::string& title = "临沂市举行新闻发布会",
+                         const std::string& summary = "市政府新闻办今天举行新闻发布会，介绍全市政务公开工作情况。");
+
+}  // namespace fabu::testing
