@@ -1,1 +1,385 @@
-// placeholder: being written
+// Release validation: one pass over the syntax-neutral document that collects every problem.
+#include "core/release.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "core/release_document.h"
+#include "core/text.h"
+
+namespace fabu {
+namespace {
+
+using release_detail::DocNode;
+
+struct StringRule {
+  bool required = false;
+  bool multiline = false;  // \n and \t allowed
+  std::size_t limit = 0;
+  const char* limit_name = "";
+  bool limit_in_bytes = false;
+};
+
+constexpr StringRule short_text(bool required) {
+  return {required, false, ReleaseLimits::short_field_chars, "short_field_chars", false};
+}
+
+bool is_id_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+// First disallowed control character, as its code point; nullopt when the text is clean.
+// C0, DEL and C1 controls are invisible on a portal page and in a post, and break feeds.
+std::optional<char32_t> first_control(std::string_view text, bool multiline) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7F) {
+      if (!(multiline && (byte == '\n' || byte == '\t'))) return byte;
+    } else if (byte == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return next;  // U+0080..U+009F
+    }
+    const std::size_t n = utf8_sequence_length(text, i);
+    i += n == 0 ? 1 : n;
+  }
+  return std::nullopt;
+}
+
+std::string code_point_name(char32_t c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+bool is_blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\n' || c == '\t'; });
+}
+
+std::string prefix_code_points(std::string_view text, std::size_t count) {
+  std::size_t i = 0;
+  for (std::size_t taken = 0; i < text.size() && taken < count; ++taken) {
+    const std::size_t n = utf8_sequence_length(text, i);
+    i += n == 0 ? 1 : n;
+  }
+  return std::string(text.substr(0, i));
+}
+
+std::string kind_names() { return "news, policy_interpretation, notice, conference, emergency"; }
+
+// Walks one release document, filling `out` and `errors_`; never stops at the first problem.
+class ReleaseValidator {
+ public:
+  FieldErrors validate(const DocNode& root, Release& out) {
+    static constexpr std::array<std::string_view, 17> known = {
+        "id",        "kind",       "title",      "summary",  "body",     "abstract",
+        "issuer",    "doc_number", "formed_at",  "disclosure", "subjects", "interprets",
+        "link",      "images",     "publish_at", "targets",  "approval"};
+    report_unknown(root, "", known);
+
+    if (auto id = string_field(root, "id", "id", {true, false, ReleaseLimits::id_bytes, "id_bytes", true})) {
+      if (!std::all_of(id->begin(), id->end(), is_id_char)) {
+        add("id", "may contain only letters A-Z a-z, digits and . _ -");
+      }
+      out.id = *id;
+    }
+    if (auto kind = string_field(root, "kind", "kind", short_text(true))) {
+      if (auto parsed = parse_kind(*kind)) {
+        out.kind = *parsed;
+      } else {
+        add("kind", "'" + *kind + "' is not a release kind; use one of " + kind_names());
+      }
+    }
+    const bool kind_ok = !has_error_at("kind") && find(root, "kind") != nullptr;
+    assign(out.title, string_field(root, "title", "title",
+                                   {true, false, ReleaseLimits::title_chars, "title_chars", false}));
+    assign(out.summary, string_field(root, "summary", "summary",
+                                     {true, true, ReleaseLimits::summary_chars, "summary_chars", false}));
+    assign(out.body, string_field(root, "body", "body",
+                                  {false, true, ReleaseLimits::body_bytes, "body_bytes", true}));
+    assign(out.abstract, string_field(root, "abstract", "abstract",
+                                      {false, true, ReleaseLimits::abstract_chars, "abstract_chars", false}));
+    if (out.abstract.empty() && !out.summary.empty()) {
+      out.abstract = prefix_code_points(out.summary, ReleaseLimits::abstract_chars);
+    }
+    assign(out.issuer, string_field(root, "issuer", "issuer", short_text(true)));
+    out.doc_number = string_field(root, "doc_number", "doc_number", short_text(false));
+    if (auto formed = date_field(root, "formed_at", "formed_at", true)) out.formed_at = *formed;
+    disclosure_field(root, out);
+    out.subjects = string_array(root, "subjects", "subjects", short_text(false), ReleaseLimits::max_subjects,
+                                "max_subjects");
+    out.interprets = string_field(root, "interprets", "interprets", short_text(false));
+    if (kind_ok && out.kind == ReleaseKind::policy_interpretation && !out.interprets &&
+        !has_error_at("interprets")) {
+      add("interprets", "required for a policy_interpretation: name the policy document it explains "
+                        "(e.g. its 文号)");
+    }
+    out.link = string_field(root, "link", "link", {false, false, ReleaseLimits::link_chars, "link_chars", false});
+    if (out.link && !out.link->starts_with("http://") && !out.link->starts_with("https://")) {
+      add("link", "must be an http:// or https:// URL");
+    }
+    out.images = string_array(root, "images", "images",
+                              {false, false, ReleaseLimits::link_chars, "link_chars", false},
+                              ReleaseLimits::max_images, "max_images");
+    out.publish_at = timestamp_field(root, "publish_at", "publish_at", false);
+    targets_field(root, out);
+    approval_field(root, out);
+    return std::move(errors_);
+  }
+
+ private:
+  void add(std::string path, std::string reason) { errors_.push_back({std::move(path), std::move(reason)}); }
+
+  bool has_error_at(std::string_view path) const {
+    return std::any_of(errors_.begin(), errors_.end(), [&](const FieldError& e) { return e.path == path; });
+  }
+
+  static void assign(std::string& target, std::optional<std::string> value) {
+    if (value) target = std::move(*value);
+  }
+
+  static std::string join_path(std::string_view parent, std::string_view key) {
+    return parent.empty() ? std::string(key) : std::string(parent) + "." + std::string(key);
+  }
+
+  // The field, or nullptr when absent (JSON null counts as absent).
+  static const DocNode* find(const DocNode& table, std::string_view key) {
+    for (const auto& [name, value] : table.fields) {
+      if (name == key) return value.kind == DocNode::Kind::null ? nullptr : &value;
+    }
+    return nullptr;
+  }
+
+  template <std::size_t N>
+  void report_unknown(const DocNode& table, std::string_view parent, const std::array<std::string_view, N>& known) {
+    for (const auto& [name, value] : table.fields) {
+      if (std::find(known.begin(), known.end(), name) == known.end()) add(join_path(parent, name), "unknown field");
+    }
+  }
+
+  // Checks a string node against the rule; reports and returns nullopt on any problem.
+  std::optional<std::string> check_string(const DocNode& node, const std::string& path, const StringRule& rule) {
+    if (node.kind != DocNode::Kind::string) {
+      add(path, "expected a string, got " + std::string(release_detail::describe(node.kind)));
+      return std::nullopt;
+    }
+    if (node.had_invalid_utf8 || !is_valid_utf8(node.text)) {
+      add(path, "is not valid UTF-8");
+      return std::nullopt;
+    }
+    if (auto control = first_control(node.text, rule.multiline)) {
+      add(path, "contains control character " + code_point_name(*control) +
+                    (rule.multiline ? " (only \\n and \\t are allowed)" : ""));
+      return std::nullopt;
+    }
+    if (is_blank(node.text)) {
+      add(path, "must not be empty");
+      return std::nullopt;
+    }
+    const std::size_t size = rule.limit_in_bytes ? node.text.size() : count_code_points(node.text);
+    if (size > rule.limit) {
+      add(path, "is " + std::to_string(size) + (rule.limit_in_bytes ? " bytes" : " characters") +
+                    ", over the limit " + rule.limit_name + " (" + std::to_string(rule.limit) + ")");
+      return std::nullopt;
+    }
+    return node.text;
+  }
+
+  std::optional<std::string> string_field(const DocNode& table, std::string_view key, const std::string& path,
+                                          const StringRule& rule) {
+    const DocNode* node = find(table, key);
+    if (node == nullptr) {
+      if (rule.required) add(path, "required field is missing");
+      return std::nullopt;
+    }
+    return check_string(*node, path, rule);
+  }
+
+  // Array of strings; an absent array is empty.
+  std::vector<std::string> string_array(const DocNode& table, std::string_view key, const std::string& path,
+                                        const StringRule& item_rule, std::size_t max_items,
+                                        const char* max_name) {
+    std::vector<std::string> values;
+    const DocNode* node = find(table, key);
+    if (node == nullptr) return values;
+    if (node->kind != DocNode::Kind::array) {
+      add(path, "expected an array of strings, got " + std::string(release_detail::describe(node->kind)));
+      return values;
+    }
+    if (node->items.size() > max_items) {
+      add(path, "has " + std::to_string(node->items.size()) + " entries, over the limit " + max_name + " (" +
+                    std::to_string(max_items) + ")");
+      return values;
+    }
+    for (std::size_t i = 0; i < node->items.size(); ++i) {
+      if (auto value = check_string(node->items[i], path + "[" + std::to_string(i) + "]", item_rule)) {
+        values.push_back(std::move(*value));
+      }
+    }
+    return values;
+  }
+
+  std::optional<Date> date_field(const DocNode& table, std::string_view key, const std::string& path, bool required) {
+    const DocNode* node = find(table, key);
+    if (node == nullptr) {
+      if (required) add(path, "required field is missing");
+      return std::nullopt;
+    }
+    if (node->kind != DocNode::Kind::date && node->kind != DocNode::Kind::string) {
+      add(path, "expected a date YYYY-MM-DD, got " + std::string(release_detail::describe(node->kind)));
+      return std::nullopt;
+    }
+    auto date = release_detail::parse_iso_date(node->text);
+    if (!date) add(path, "'" + node->text + "' is not a valid ISO date YYYY-MM-DD");
+    return date;
+  }
+
+  std::optional<Timestamp> timestamp_field(const DocNode& table, std::string_view key, const std::string& path,
+                                           bool required) {
+    const DocNode* node = find(table, key);
+    if (node == nullptr) {
+      if (required) add(path, "required field is missing");
+      return std::nullopt;
+    }
+    switch (node->kind) {
+      case DocNode::Kind::string:
+      case DocNode::Kind::offset_datetime:
+      case DocNode::Kind::local_datetime:
+        break;
+      default:
+        add(path, "expected an ISO 8601 timestamp with UTC offset, got " +
+                      std::string(release_detail::describe(node->kind)));
+        return std::nullopt;
+    }
+    auto parsed = release_detail::parse_iso_timestamp(node->text);
+    if (!parsed) {
+      add(path, "'" + node->text + "' " + parsed.error());
+      return std::nullopt;
+    }
+    return *parsed;
+  }
+
+  static std::optional<ReleaseKind> parse_kind(std::string_view text) {
+    for (ReleaseKind k : {ReleaseKind::news, ReleaseKind::policy_interpretation, ReleaseKind::notice,
+                          ReleaseKind::conference, ReleaseKind::emergency}) {
+      if (text == to_string(k)) return k;
+    }
+    return std::nullopt;
+  }
+
+  void disclosure_field(const DocNode& root, Release& out) {
+    auto text = string_field(root, "disclosure", "disclosure", short_text(true));
+    if (!text) return;
+    struct Spelling {
+      std::string_view text;
+      Disclosure value;
+    };
+    static constexpr Spelling spellings[] = {
+        {"主动公开", Disclosure::proactive},     {"proactive", Disclosure::proactive},
+        {"依申请公开", Disclosure::on_request},  {"on_request", Disclosure::on_request},
+        {"不予公开", Disclosure::withheld},      {"withheld", Disclosure::withheld},
+    };
+    const auto match = std::find_if(std::begin(spellings), std::end(spellings),
+                                    [&](const Spelling& s) { return s.text == *text; });
+    if (match == std::end(spellings)) {
+      add("disclosure", "'" + *text + "' is not a disclosure attribute; use 主动公开, 依申请公开 or 不予公开 "
+                        "(proactive, on_request, withheld)");
+      return;
+    }
+    out.disclosure = match->value;
+    if (out.disclosure != Disclosure::proactive) {
+      add("disclosure", "is " + std::string(to_string(out.disclosure)) +
+                            ": only 主动公开 (proactive) releases may be distributed");
+    }
+  }
+
+  void targets_field(const DocNode& root, Release& out) {
+    const DocNode* node = find(root, "targets");
+    if (node == nullptr) {
+      add("targets", "required field is missing: name at least one channel");
+      return;
+    }
+    if (node->kind != DocNode::Kind::table) {
+      add("targets", "expected a table of channel name -> list of targets, got " +
+                         std::string(release_detail::describe(node->kind)));
+      return;
+    }
+    if (node->fields.empty()) {
+      add("targets", "must name at least one channel");
+      return;
+    }
+    if (node->fields.size() > ReleaseLimits::max_channels) {
+      add("targets", "names " + std::to_string(node->fields.size()) + " channels, over the limit max_channels (" +
+                         std::to_string(ReleaseLimits::max_channels) + ")");
+      return;
+    }
+    for (const auto& [channel, value] : node->fields) {
+      const std::string path = "targets." + channel;
+      if (channel.empty() || channel.size() > ReleaseLimits::id_bytes ||
+          !std::all_of(channel.begin(), channel.end(), is_id_char)) {
+        add(path, "channel names may contain only letters, digits and . _ - (1 to 64 bytes)");
+        continue;
+      }
+      if (value.kind == DocNode::Kind::null) {
+        add(path, "expected an array of strings, got null");
+        continue;
+      }
+      if (value.kind == DocNode::Kind::array && value.items.empty()) {
+        add(path, "must name at least one target");
+        continue;
+      }
+      const std::size_t before = errors_.size();
+      auto names = string_array(*node, channel, path, short_text(true), ReleaseLimits::max_targets_per_channel,
+                                "max_targets_per_channel");
+      if (errors_.size() == before) out.targets[channel] = std::move(names);
+    }
+  }
+
+  void approval_field(const DocNode& root, Release& out) {
+    static const DocNode empty_table{DocNode::Kind::table, {}, false, {}, {}};
+    const DocNode* node = find(root, "approval");
+    if (node != nullptr && node->kind != DocNode::Kind::table) {
+      add("approval", "expected a table with approver and approved_at, got " +
+                          std::string(release_detail::describe(node->kind)));
+      return;
+    }
+    const DocNode& table = node != nullptr ? *node : empty_table;
+    static constexpr std::array<std::string_view, 3> known = {"approver", "approved_at", "signature"};
+    report_unknown(table, "approval", known);
+    assign(out.approval.approver, string_field(table, "approver", "approval.approver", short_text(true)));
+    if (auto at = timestamp_field(table, "approved_at", "approval.approved_at", true)) out.approval.approved_at = *at;
+    assign(out.approval.signature,
+           string_field(table, "signature", "approval.signature",
+                        {false, false, ReleaseLimits::signature_bytes, "signature_bytes", true}));
+  }
+
+  FieldErrors errors_;
+};
+
+std::expected<Release, FieldErrors> validate_document(
+    std::string_view text, std::expected<release_detail::DocNode, FieldErrors> (*parse)(std::string_view)) {
+  if (text.size() > ReleaseLimits::document_bytes) {
+    return std::unexpected(FieldErrors{{"", "document is " + std::to_string(text.size()) +
+                                                " bytes, over the limit document_bytes (" +
+                                                std::to_string(ReleaseLimits::document_bytes) + ")"}});
+  }
+  auto document = parse(text);
+  if (!document) return std::unexpected(std::move(document.error()));
+  Release release;
+  FieldErrors errors = ReleaseValidator().validate(*document, release);
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+  return release;
+}
+
+}  // namespace
+
+std::expected<Release, FieldErrors> parse_release_toml(std::string_view text) {
+  return validate_document(text, release_detail::parse_toml_document);
+}
+
+std::expected<Release, FieldErrors> parse_release_json(std::string_view text) {
+  return validate_document(text, release_detail::parse_json_document);
+}
+
+}  // namespace fabu

@@ -45,6 +45,7 @@ struct Approval {
   std::string approver;
   Timestamp approved_at;
   std::string signature;  // may be empty until signatures are required
+  friend bool operator==(const Approval&, const Approval&) = default;
 };
 
 struct Release {
@@ -66,6 +67,7 @@ struct Release {
   // channel name -> target names in that channel (accounts, groups, "all", columns).
   std::map<std::string, std::vector<std::string>> targets;
   Approval approval;
+  friend bool operator==(const Release&, const Release&) = default;
 };
 
 // One problem with one field. `path` is the dotted path of the field as the writer sees it,
@@ -88,7 +90,10 @@ struct ReleaseLimits {
   static constexpr std::size_t summary_chars = 2000;
   static constexpr std::size_t abstract_chars = 300;
   static constexpr std::size_t body_bytes = 256 * 1024;
-  static constexpr std::size_t short_field_chars = 200;  // issuer, doc_number, subject, approver
+  static constexpr std::size_t short_field_chars = 200;  // issuer, doc_number, subject, approver,
+                                                          // interprets, each target name
+  static constexpr std::size_t link_chars = 2048;        // link, each image path
+  static constexpr std::size_t signature_bytes = 8192;
   static constexpr std::size_t max_subjects = 16;
   static constexpr std::size_t max_images = 9;
   static constexpr std::size_t max_channels = 16;
@@ -97,12 +102,16 @@ struct ReleaseLimits {
 };
 
 // Parse and validate. On failure every problem found is returned, not just the first.
-// Unknown fields, invalid UTF-8, control characters (other than \n and \t in body/summary) and
-// over-limit fields are errors. A non-proactive disclosure is an error ("only 主动公开 may be distributed").
+// Unknown fields, invalid UTF-8, control characters (other than \n and \t in body/summary/abstract)
+// and over-limit fields are errors. A non-proactive disclosure is an error ("only 主动公开 (proactive)
+// releases may be distributed"). Dates may be TOML native dates or "YYYY-MM-DD" strings; timestamps
+// TOML native offset date-times or ISO 8601 strings, always with a UTC offset. In JSON, null is the
+// same as an absent field. A document over ReleaseLimits::document_bytes is rejected unread.
 std::expected<Release, FieldErrors> parse_release_toml(std::string_view text);
 std::expected<Release, FieldErrors> parse_release_json(std::string_view text);
 
-// Canonical JSON of a release: stable key order, so equal releases give equal bytes.
+// Canonical JSON of a release: sorted keys, no whitespace, so equal releases give equal bytes.
+// Absent optionals and empty body/signature are left out; parse_release_json reads it back equal.
 std::string to_json(const Release& release);
 
 // Hex SHA-256 of to_json(release); two submissions with the same id and different digests conflict.

@@ -10,12 +10,17 @@ namespace fabu {
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// Length in bytes of the well-formed UTF-8 sequence that starts at `pos`, or 0 when the bytes there
+// are malformed (or `pos` is past the end). Lets callers walk text that may contain bad bytes.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos);
+
 // Number of Unicode code points in well-formed UTF-8.
 std::size_t count_code_points(std::string_view text);
 
 // Weibo's length, as its clients count it (inferred, see docs): every ASCII character is 1 unit,
 // any other code point 2 units, each http(s) URL 20 units regardless of its length; the length is
-// ceil(units / 2). The limit for statuses/share is 140.
+// ceil(units / 2). A URL runs from http:// or https:// to the first whitespace, control or non-ASCII
+// character (CJK and full-width punctuation end it). The limit for statuses/share is 140.
 std::size_t weibo_length(std::string_view text);
 
 // Longest prefix of `text` that, with `ellipsis` appended, has weibo_length <= max_length.

@@ -1,0 +1,100 @@
+// Markdown to HTML for portal article bodies, with raw HTML shown as text rather than passed through.
+//
+// cmark's safe mode drops raw HTML and leaves a comment, so a writer who pasted <table> would see
+// their content vanish without a word. Here raw HTML nodes become text nodes before rendering, so it
+// shows up escaped and visible; links with script-capable schemes are unwrapped to their text.
+#include <cmark.h>
+
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "core/text.h"
+
+namespace fabu {
+namespace {
+
+struct NodeDeleter {
+  void operator()(cmark_node* node) const { cmark_node_free(node); }
+};
+struct IterDeleter {
+  void operator()(cmark_iter* iter) const { cmark_iter_free(iter); }
+};
+struct CharDeleter {
+  void operator()(char* p) const { std::free(p); }
+};
+
+bool has_unsafe_scheme(const char* url) {
+  if (url == nullptr) return false;
+  // Browsers ignore whitespace and control characters inside a scheme ("java\tscript:").
+  std::string scheme;
+  for (const char* p = url; *p != '\0' && *p != ':' && scheme.size() < 32; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c <= 0x20) continue;
+    scheme += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return scheme == "javascript" || scheme == "vbscript" || scheme == "data" || scheme == "file";
+}
+
+std::string without_trailing_newlines(const char* literal) {
+  std::string text = literal != nullptr ? literal : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+void replace_with_text(cmark_node* html) {
+  cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+  cmark_node_set_literal(text, without_trailing_newlines(cmark_node_get_literal(html)).c_str());
+  cmark_node* replacement = text;
+  if (cmark_node_get_type(html) == CMARK_NODE_HTML_BLOCK) {
+    // A text node cannot stand where a block goes; give it a paragraph of its own.
+    replacement = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    cmark_node_append_child(replacement, text);
+  }
+  cmark_node_replace(html, replacement);
+  cmark_node_free(html);
+}
+
+void unwrap(cmark_node* link) {
+  while (cmark_node* child = cmark_node_first_child(link)) cmark_node_insert_before(link, child);
+  cmark_node_free(link);  // unlinks it from its parent first
+}
+
+}  // namespace
+
+std::string render_markdown(std::string_view markdown) {
+  std::unique_ptr<cmark_node, NodeDeleter> document(
+      cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8));
+  if (!document) return {};
+
+  // The tree must not change under a live iterator: collect first, rewrite afterwards.
+  std::vector<cmark_node*> raw_html;
+  std::vector<cmark_node*> unsafe_links;
+  {
+    std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(document.get()));
+    for (cmark_event_type event; (event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+      if (event != CMARK_EVENT_ENTER) continue;
+      cmark_node* node = cmark_iter_get_node(iter.get());
+      switch (cmark_node_get_type(node)) {
+        case CMARK_NODE_HTML_BLOCK:
+        case CMARK_NODE_HTML_INLINE:
+          raw_html.push_back(node);
+          break;
+        case CMARK_NODE_LINK:
+        case CMARK_NODE_IMAGE:
+          if (has_unsafe_scheme(cmark_node_get_url(node))) unsafe_links.push_back(node);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  for (cmark_node* node : raw_html) replace_with_text(node);
+  for (cmark_node* node : unsafe_links) unwrap(node);
+
+  // CMARK_OPT_DEFAULT renders safely as a second line of defence (no raw HTML, no unsafe URLs).
+  std::unique_ptr<char, CharDeleter> html(cmark_render_html(document.get(), CMARK_OPT_DEFAULT));
+  return html ? std::string(html.get()) : std::string();
+}
+
+}  // namespace fabu
