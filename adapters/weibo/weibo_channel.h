@@ -1,0 +1,58 @@
+// WeiboChannel: one `[channels.<name>]` table of type "weibo", validated once into an immutable value
+// (the matrix hall: a lead account and its member accounts), and the planning rules over it.
+// Immutable after parse_weibo_channel(); share it across threads as const.
+#pragma once
+
+#include <chrono>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/adapter.h"
+#include "config/config.h"
+#include "core/release.h"
+
+namespace fabu::weibo {
+
+enum class MemberMode { post, repost };
+
+struct Account {
+  std::string id;     // [a-z0-9_]+, unique in the channel
+  std::string name;   // screen name, for @mentions
+  std::string unit;   // the organisation running the account
+  std::string group;  // lead, county, department, zone, ...
+  std::string uid;
+  std::string token;  // resolved from token / token_env / token_file; never logged
+  std::optional<Date> token_expires;
+  MemberMode mode = MemberMode::post;  // always post for the lead
+  int posts_per_hour = 30;             // 0 = unlimited
+  int min_gap_seconds = 0;
+};
+
+struct WeiboChannel {
+  std::string name;         // the channel's name in config, e.g. "microblog"
+  std::string api_base;     // http(s)://.../ ending in '/'
+  std::string safe_domain;  // "" = not checked before posting
+  std::string lead;         // account id of the lead
+  std::string hall;
+  std::vector<Account> accounts;  // in file order
+
+  const Account* find(std::string_view id) const;
+  const Account& lead_account() const;  // REQUIRES: validated (lead names an account)
+};
+
+// Validates the table, reporting every problem with the file, line and column of the offending node.
+std::expected<WeiboChannel, ConfigErrors> parse_weibo_channel(const ChannelConfig& channel, const std::string& file);
+
+// Resolves target names ("lead", "all", "group:<g>", account ids) into deliveries; see adapter.h.
+std::expected<std::vector<PlannedDelivery>, FieldErrors> plan_deliveries(const WeiboChannel& hall,
+                                                                         const std::string& channel,
+                                                                         const std::vector<std::string>& targets);
+
+std::vector<LaneLimits> lane_limits(const WeiboChannel& hall, const std::string& channel);
+
+// True when `url` is an http(s) URL whose host is `domain` or one of its subdomains.
+bool url_on_domain(std::string_view url, std::string_view domain);
+
+}  // namespace fabu::weibo

@@ -1,0 +1,91 @@
+#include "adapters/weibo/weibo_format.h"
+
+#include <functional>
+#include <optional>
+
+#include "core/text.h"
+
+namespace fabu::weibo {
+
+namespace {
+
+bool fits(const std::string& text) { return weibo_length(text) <= kWeiboMaxLength; }
+
+// Largest budget n in [1, kWeiboMaxLength] for which build(truncate_weibo(part, n)) fits, as the
+// shortened part; nullopt when even the smallest budget does not fit or leaves nothing but the
+// ellipsis. truncate_weibo's output only grows with n, so a binary search finds it.
+std::optional<std::string> longest_fitting(const std::string& part,
+                                           const std::function<std::string(const std::string&)>& build) {
+  std::size_t low = 1, high = kWeiboMaxLength;
+  std::optional<std::string> best;
+  while (low <= high) {
+    const std::size_t mid = low + (high - low) / 2;
+    std::string candidate = truncate_weibo(part, mid);
+    if (fits(build(candidate))) {
+      best = std::move(candidate);
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  if (best && (best->empty() || *best == "…")) return std::nullopt;
+  return best;
+}
+
+// `【<title>】<summary><tail> <link>`: the summary gives way first, then the title, never the link.
+std::string compose(std::string_view raw_title, std::string_view raw_summary, const std::string& tail,
+                    std::string_view link) {
+  const std::string title = clean_post_text(raw_title);
+  const std::string summary = clean_post_text(raw_summary);
+  const std::string link_part = link.empty() ? std::string() : " " + std::string(link);
+  auto with_summary = [&](const std::string& s) { return "【" + title + "】" + s + tail + link_part; };
+  auto with_title = [&](const std::string& t) { return "【" + t + "】" + tail + link_part; };
+
+  if (std::string full = with_summary(summary); fits(full)) return full;
+  if (!summary.empty()) {
+    if (auto shortened = longest_fitting(summary, with_summary)) return with_summary(*shortened);
+  }
+  if (auto shortened = longest_fitting(title, with_title)) return with_title(*shortened);
+  // Only a very long unit or screen name gets here: shorten everything before the link as one text.
+  const std::string head = "【" + title + "】" + tail;
+  if (auto shortened = longest_fitting(head, [&](const std::string& h) { return h + link_part; })) {
+    return *shortened + link_part;
+  }
+  return std::string(link);
+}
+
+}  // namespace
+
+std::string clean_post_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == '#') continue;
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string lead_post_text(std::string_view title, std::string_view summary, std::string_view link) {
+  return compose(title, summary, std::string(), link);
+}
+
+std::string member_post_text(std::string_view title, std::string_view summary, std::string_view unit,
+                             std::string_view lead_name, std::string_view link) {
+  std::string tail = "（" + clean_post_text(unit) + "）";
+  if (!lead_name.empty()) tail += "@" + clean_post_text(lead_name);
+  return compose(title, summary, tail, link);
+}
+
+std::string repost_text(std::string_view unit) {
+  return truncate_weibo(clean_post_text(unit) + "转发", kWeiboMaxLength);
+}
+
+}  // namespace fabu::weibo

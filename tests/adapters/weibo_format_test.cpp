@@ -1,0 +1,114 @@
+#include "adapters/weibo/weibo_format.h"
+
+#include <gtest/gtest.h>
+
+#include "core/text.h"
+
+namespace fabu::weibo {
+namespace {
+
+const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
+
+std::string repeat(std::string_view piece, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+void expect_postable(const std::string& text, const std::string& link) {
+  EXPECT_LE(weibo_length(text), kWeiboMaxLength) << text;
+  EXPECT_TRUE(is_valid_utf8(text)) << text;
+  EXPECT_EQ(text.find('#'), std::string::npos) << text;
+  if (!link.empty()) {
+    EXPECT_TRUE(text.ends_with(" " + link)) << text;
+  }
+}
+
+TEST(WeiboFormat, ShortLeadPostIsVerbatim) {
+  EXPECT_EQ(lead_post_text("通知", "明天停水。", kLink), "【通知】明天停水。 " + kLink);
+  EXPECT_EQ(lead_post_text("通知", "明天停水。", ""), "【通知】明天停水。");
+}
+
+TEST(WeiboFormat, LongChineseSummaryIsShortenedAndLinkKept) {
+  const std::string summary = repeat("全年主动公开政府信息十二万余条", 20);
+  const std::string text = lead_post_text("临沂市政府信息公开年度报告", summary, kLink);
+  expect_postable(text, kLink);
+  EXPECT_TRUE(text.starts_with("【临沂市政府信息公开年度报告】全年主动公开")) << text;
+  EXPECT_NE(text.find("…"), std::string::npos) << text;
+  // Nothing wasted: one more character would not have fitted anyway.
+  EXPECT_GE(weibo_length(text), kWeiboMaxLength - 2) << text;
+}
+
+TEST(WeiboFormat, LongAsciiSummary) {
+  const std::string text = lead_post_text("Notice", repeat("water supply interrupted ", 40), kLink);
+  expect_postable(text, kLink);
+  EXPECT_TRUE(text.starts_with("【Notice】water supply")) << text;
+}
+
+TEST(WeiboFormat, EmojiSequencesAreNeverSplit) {
+  const std::string family = "👨‍👩‍👧";  // one grapheme cluster of five code points
+  const std::string text = lead_post_text("家庭", repeat(family, 200), kLink);
+  expect_postable(text, kLink);
+  const std::string body = text.substr(0, text.size() - kLink.size() - 1);
+  const std::string start = "【家庭】";
+  const std::string ellipsis = "…";
+  ASSERT_TRUE(body.starts_with(start) && body.ends_with(ellipsis)) << text;
+  const std::string middle = body.substr(start.size(), body.size() - start.size() - ellipsis.size());
+  EXPECT_EQ(middle.size() % family.size(), 0U) << "cut inside the emoji sequence: " << text;
+  EXPECT_EQ(middle, repeat(family, static_cast<int>(middle.size() / family.size())));
+}
+
+TEST(WeiboFormat, UrlsInsideTheSummaryCountAsTwenty) {
+  const std::string summary = "详见 https://www.linyi.gov.cn/" + repeat("x", 300) + " 以及附件。";
+  const std::string text = lead_post_text("通知", summary, kLink);
+  expect_postable(text, kLink);
+  EXPECT_NE(text.find(repeat("x", 300)), std::string::npos) << "the inner URL was cut: " << text;
+}
+
+TEST(WeiboFormat, TopicMarkersAreRemoved) {
+  const std::string text = lead_post_text("#临沂发布#通知", "参加#政务公开#话题 #", kLink);
+  EXPECT_EQ(text, "【临沂发布通知】参加政务公开话题 " + kLink);
+}
+
+TEST(WeiboFormat, WhitespaceIsFolded) {
+  EXPECT_EQ(clean_post_text("  第一段\n\n第二段\t 结束  "), "第一段 第二段 结束");
+}
+
+TEST(WeiboFormat, VeryLongTitleIsShortenedAfterTheSummaryIsGone) {
+  const std::string text = lead_post_text(repeat("标题", 120), "摘要", kLink);
+  expect_postable(text, kLink);
+  EXPECT_TRUE(text.starts_with("【标题标题")) << text;
+  EXPECT_NE(text.find("…】"), std::string::npos) << text;
+  EXPECT_EQ(text.find("摘要"), std::string::npos) << text;
+}
+
+TEST(WeiboFormat, MemberPostNamesUnitAndMentionsTheLead) {
+  const std::string text = member_post_text("停水通知", "明天停水。", "兰山区人民政府新闻办公室", "临沂发布", kLink);
+  EXPECT_EQ(text, "【停水通知】明天停水。（兰山区人民政府新闻办公室）@临沂发布 " + kLink);
+}
+
+TEST(WeiboFormat, LongMemberPostKeepsUnitMentionAndLink) {
+  const std::string text = member_post_text("停水通知", repeat("因管网改造，部分区域停水。", 30),
+                                            "兰山区人民政府新闻办公室", "临沂发布", kLink);
+  expect_postable(text, kLink);
+  EXPECT_NE(text.find("（兰山区人民政府新闻办公室）@临沂发布 " + kLink), std::string::npos) << text;
+}
+
+TEST(WeiboFormat, EveryLengthFits) {
+  const std::string pieces[] = {"a", "政", "😀", " ", "👍🏽", "🇨🇳"};
+  std::string summary;
+  for (int i = 0; i < 400; ++i) {
+    summary += pieces[i % 6];
+    expect_postable(lead_post_text("标题", summary, kLink), kLink);
+    expect_postable(member_post_text("标题", summary, "临沂市教育局", "临沂发布", kLink), kLink);
+    if (::testing::Test::HasFailure()) break;
+  }
+}
+
+TEST(WeiboFormat, RepostText) {
+  EXPECT_EQ(repost_text("沂南县人民政府新闻办公室"), "沂南县人民政府新闻办公室转发");
+  EXPECT_LE(weibo_length(repost_text(repeat("单位", 200))), kWeiboMaxLength);
+}
+
+}  // namespace
+}  // namespace fabu::weibo

@@ -1,0 +1,154 @@
+// The Weibo adapter over the real cpprestsdk transport against the real sandbox platform.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "adapters/http_transport.h"
+#include "tests/adapters/weibo_test_support.h"
+#include "tests/support/servers.h"
+
+namespace fabu::testing {
+namespace {
+
+const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
+
+class WeiboSandboxTest : public ::testing::Test {
+ protected:
+  WeiboSandboxTest() : sandbox_({"--safe-domain", "www.linyi.gov.cn", "--expired-token", "tok-jiaoyu"}) {}
+
+  void SetUp() override {
+    http_ = make_cpprest_transport_factory();
+    env_.http = http_.get();
+    auto created = make_weibo_adapter_factory()->create(weibo_channel_from(weibo_hall_toml(sandbox_.base_url())),
+                                                        "fabu.toml", env_);
+    ASSERT_TRUE(created.has_value()) << created.error().front().to_string();
+    adapter_ = std::move(*created);
+  }
+
+  Result<DeliveryReceipt> deliver(const DeliveryJob& job) {
+    Outcome<Result<DeliveryReceipt>> outcome;
+    adapter_->deliver(job, outcome.callback());
+    return outcome.wait();
+  }
+
+  nlohmann::json posts() {
+    const auto response = http_request(sandbox_.port(), "GET", "/_sandbox/posts");
+    EXPECT_EQ(response.status, 200) << response.body;
+    return nlohmann::json::parse(response.body)["posts"];
+  }
+
+  void set_faults(const std::string& json) {
+    const auto response = http_request(sandbox_.port(), "POST", "/_sandbox/faults", json);
+    ASSERT_EQ(response.status, 200) << response.body;
+  }
+
+  SandboxServer sandbox_;
+  std::unique_ptr<HttpTransportFactory> http_;
+  AdapterEnv env_;
+  std::unique_ptr<Adapter> adapter_;
+};
+
+TEST_F(WeiboSandboxTest, LeadMemberAndRepostThenRetract) {
+  const auto release = sample_release();
+  const auto lead = deliver(job_for(release, "linyi_fabu", kLink));
+  ASSERT_TRUE(lead.has_value()) << lead.error().message;
+  ASSERT_FALSE(lead->post_id.empty());
+
+  const auto member = deliver(job_for(release, "lanshan_fabu", kLink));
+  ASSERT_TRUE(member.has_value()) << member.error().message;
+
+  auto repost_job = job_for(release, "yinan_fabu", kLink);
+  repost_job.upstream = *lead;
+  const auto repost = deliver(repost_job);
+  ASSERT_TRUE(repost.has_value()) << repost.error().message;
+
+  auto all = posts();
+  ASSERT_EQ(all.size(), 3U) << all.dump();
+  EXPECT_EQ(all[0]["idstr"], lead->post_id);
+  EXPECT_EQ(all[0]["token"], "tok-lead");
+  EXPECT_EQ(all[0]["kind"], "share");
+  EXPECT_TRUE(all[0]["text"].get<std::string>().starts_with("【临沂市2026年政府信息公开工作年度报告】"));
+  EXPECT_NE(all[1]["text"].get<std::string>().find("@临沂发布 " + kLink), std::string::npos) << all[1].dump();
+  EXPECT_EQ(all[2]["kind"], "repost");
+  EXPECT_EQ(std::to_string(all[2]["retweeted_id"].get<std::int64_t>()), lead->post_id);
+
+  Outcome<Result<void>> retracted;
+  adapter_->retract(repost_job, *repost, retracted.callback());
+  ASSERT_TRUE(retracted.wait().has_value()) << retracted.wait().error().message;
+  EXPECT_TRUE(posts()[2]["deleted"].get<bool>());
+
+  Outcome<Result<void>> again;  // already gone (20101) counts as retracted
+  adapter_->retract(repost_job, *repost, again.callback());
+  EXPECT_TRUE(again.wait().has_value());
+}
+
+TEST_F(WeiboSandboxTest, SendingTheSameReleaseTwiceReconcilesInsteadOfPostingAgain) {
+  const auto job = job_for(sample_release(), "linyi_fabu", kLink);
+  const auto first = deliver(job);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  const auto second = deliver(job);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_EQ(second->post_id, first->post_id);
+  EXPECT_EQ(second->note, "reconciled: platform reported a duplicate");
+  EXPECT_EQ(posts().size(), 1U);
+}
+
+TEST_F(WeiboSandboxTest, InDoubtDeliveryLooksBeforePosting) {
+  auto job = job_for(sample_release(), "lanshan_fabu", kLink);
+  job.in_doubt = true;
+  const auto first = deliver(job);  // nothing there yet: posts
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  const auto second = deliver(job);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_EQ(second->post_id, first->post_id);
+  EXPECT_EQ(second->note, "reconciled: found on the account's timeline");
+  EXPECT_EQ(posts().size(), 1U);
+}
+
+TEST_F(WeiboSandboxTest, ExpiredTokenIsAnAuthError) {
+  const auto result = deliver(job_for(sample_release(), "jiaoyu", kLink));
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().kind, ErrorKind::auth);
+  EXPECT_EQ(result.error().platform_code, 21327);
+  EXPECT_EQ(result.error().message.find("tok-jiaoyu"), std::string::npos);
+  EXPECT_TRUE(posts().empty());
+}
+
+TEST_F(WeiboSandboxTest, PostCreatedButReplyLostIsFoundOnTheTimeline) {
+  set_faults(R"({"p_timeout": 1.0, "timeout_hold_ms": 5000})");
+  auto job = job_for(sample_release(), "linyi_fabu", kLink);
+  job.timeout = std::chrono::milliseconds(700);
+  const auto result = deliver(job);
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_FALSE(result->post_id.empty());
+  EXPECT_NE(result->note.find("timed out"), std::string::npos) << result->note;
+  ASSERT_EQ(posts().size(), 1U);
+  EXPECT_EQ(posts()[0]["idstr"], result->post_id);
+}
+
+TEST_F(WeiboSandboxTest, RateLimitFaultIsRateLimited) {
+  set_faults(R"({"p_rate_limit": 1.0})");
+  const auto result = deliver(job_for(sample_release(), "linyi_fabu", kLink));
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().kind, ErrorKind::rate_limited);
+  EXPECT_TRUE(result.error().retry_after.has_value());
+  EXPECT_TRUE(posts().empty());
+}
+
+TEST_F(WeiboSandboxTest, ImageIsUploaded) {
+  const auto path = std::filesystem::temp_directory_path() / ("fabu_weibo_sandbox_" + unique_prefix() + ".gif");
+  std::ofstream(path, std::ios::binary) << "GIF89a" << std::string(64, '\x01');
+  auto release = std::make_shared<Release>(*sample_release());
+  release->images = {path.string()};
+  const auto result = deliver(job_for(release, "linyi_fabu", kLink));
+  std::filesystem::remove(path);
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  ASSERT_EQ(posts().size(), 1U);
+  EXPECT_TRUE(posts()[0]["has_pic"].get<bool>());
+}
+
+}  // namespace
+}  // namespace fabu::testing
