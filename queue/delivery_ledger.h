@@ -58,6 +58,7 @@ struct AdmitRequest {
   std::string digest;
   std::string release_json;
   std::int64_t not_before_ms = 0;  // publish_at; 0 = now
+  std::int64_t now_ms = 0;         // admission time (unix ms); 0 = the Redis server's clock
   std::vector<DeliverySpec> deliveries;
 };
 
@@ -100,6 +101,9 @@ struct Completion {
   std::string error;        // human-readable reason for anything else
   std::string error_kind;   // to_string(ErrorKind)
   std::int64_t next_at_ms = 0;
+  // retry / needs_auth: the attempt may have reached the platform (a timeout after sending), so the
+  // next attempt is marked in doubt and must reconcile before sending again.
+  bool maybe_sent = false;
 };
 
 struct DeliveryStatus {
@@ -116,6 +120,12 @@ struct DeliveryStatus {
   std::string last_error;
   std::int64_t next_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+  // Added by the queue layer; may be empty/false for fakes.
+  std::string release_id;
+  std::string waits_on;
+  std::string error_kind;
+  bool in_doubt = false;
+  bool dropped = false;  // a dead letter an operator dropped
 };
 
 struct RejectRecord {
@@ -170,11 +180,17 @@ class DeliveryLedger {
                                                      std::chrono::milliseconds lease) = 0;
   // Records results in one round trip. Completions whose attempt no longer matches are ignored.
   virtual Result<void> complete(const std::vector<Completion>& completions, std::int64_t now_ms) = 0;
+  // Like complete(), and says per completion (same order) whether it was applied (false = stale:
+  // the delivery is no longer in that attempt). The default, for fakes, applies all via complete().
+  virtual Result<std::vector<bool>> apply_completions(const std::vector<Completion>& completions,
+                                                      std::int64_t now_ms);
   // Earliest time any lane could send (unix ms), nullopt when nothing is queued.
   virtual Result<std::optional<std::int64_t>> next_due_ms() = 0;
 
   virtual Result<std::optional<std::string>> release_json(const std::string& release_id) = 0;
   virtual Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) = 0;
+  // One delivery by id; nullopt when unknown. The default, for fakes, searches deliveries_of().
+  virtual Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id);
   virtual Result<std::vector<DeliveryStatus>> dead_letters(int limit) = 0;
   // Requeues a dead delivery (attempts reset); returns false when `id` is not dead.
   virtual Result<bool> retry_dead(const std::string& delivery_id, std::int64_t now_ms) = 0;
@@ -183,9 +199,11 @@ class DeliveryLedger {
   // Unparks a lane (token replaced): its held deliveries become due now.
   virtual Result<void> unpark_lane(const std::string& lane, std::int64_t now_ms) = 0;
 
-  // Wakes sleeping dispatchers of every instance (after admit, unpark, retry_dead).
+  // Wakes a sleeping dispatcher (admit, unpark_lane, retry_dead and releasing waiters already do).
+  // One wake-up reaches one waiter; other instances still wake at next_due_ms().
   virtual Result<void> notify() = 0;
-  // Blocks up to `timeout` for a wake-up; true when woken.
+  // Blocks up to `timeout` for a wake-up; true when woken. The connection can do nothing else while it
+  // waits, so give the waiting thread a DeliveryLedger of its own.
   virtual Result<bool> wait_notify(std::chrono::milliseconds timeout) = 0;
 
   // Whether Redis has append-only persistence on (fabud warns when it is off).

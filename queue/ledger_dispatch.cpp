@@ -1,0 +1,173 @@
+// Admission, lane limits, claim and complete: the delivery engine's hot path.
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "queue/lua_scripts.h"
+#include "queue/redis_delivery_ledger.h"
+
+namespace fabu {
+namespace {
+
+// Leases reaped per claim. Bounded so one claim stays short after a mass expiry (an instance died
+// with a full pipeline); the rest are reaped by the following claims.
+constexpr int kReapLimit = 256;
+
+std::string_view outcome_name(CompletionOutcome outcome) {
+  switch (outcome) {
+    case CompletionOutcome::delivered: return "delivered";
+    case CompletionOutcome::retry: return "retry";
+    case CompletionOutcome::rate_limited: return "rate_limited";
+    case CompletionOutcome::needs_auth: return "needs_auth";
+    case CompletionOutcome::dead: return "dead";
+  }
+  return "dead";
+}
+
+std::int64_t parse_int(const std::string& text) {
+  std::int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+// Sorted-set scores come back as decimal text; ours are whole milliseconds but parse them as doubles.
+std::optional<std::int64_t> first_score(const redisReply* with_scores) {
+  if (reply_size(with_scores) < 2) return std::nullopt;
+  std::string text = reply_string(reply_at(with_scores, 1));
+  double score = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), score);
+  if (ec != std::errc()) return std::nullopt;
+  return static_cast<std::int64_t>(score);
+}
+
+Error script_shape_error(std::string_view script) {
+  return Error::transient("script " + std::string(script) + " returned an unexpected reply");
+}
+
+}  // namespace
+
+Result<AdmitResult> RedisDeliveryLedger::admit(const AdmitRequest& request) {
+  if (request.release_id.empty()) return fail(Error::invalid("admit: empty release id"));
+  std::set<std::string> ids;
+  for (const auto& spec : request.deliveries) {
+    ids.insert(request.release_id + "|" + spec.channel + "|" + spec.destination);
+  }
+  // A delivery waiting on something this release does not create would wait forever.
+  for (const auto& spec : request.deliveries) {
+    if (spec.lane.empty()) return fail(Error::invalid("admit " + request.release_id + ": delivery without a lane"));
+    if (!spec.waits_on.empty() && !ids.contains(spec.waits_on)) {
+      return fail(Error::invalid("admit " + request.release_id + ": " + spec.channel + "/" + spec.destination +
+                                 " waits on '" + spec.waits_on + "', which is not a delivery of this release"));
+    }
+  }
+
+  RedisArgs args{request.intake_entry_id,
+                 request.release_id,
+                 request.digest,
+                 request.release_json,
+                 std::to_string(request.not_before_ms),
+                 std::to_string(request.now_ms),
+                 std::to_string(request.deliveries.size())};
+  for (const auto& spec : request.deliveries) {
+    args.insert(args.end(), {spec.channel, spec.destination, spec.lane, spec.waits_on});
+  }
+  auto reply = run(lua::admit, std::move(args));
+  if (!reply) return fail(reply.error());
+  if (reply_size(reply->get()) != 3) return fail(script_shape_error("admit"));
+
+  AdmitResult result;
+  std::string outcome = reply_string(reply_at(reply->get(), 0));
+  result.outcome = outcome == "admitted"    ? AdmitOutcome::admitted
+                   : outcome == "duplicate" ? AdmitOutcome::duplicate
+                                            : AdmitOutcome::conflict;
+  result.admission.serial = reply_integer(reply_at(reply->get(), 1));
+  result.admission.admitted_at_ms = reply_integer(reply_at(reply->get(), 2));
+  return result;
+}
+
+Result<void> RedisDeliveryLedger::set_lanes(const std::vector<LaneLimits>& lanes) {
+  RedisArgs args{std::to_string(lanes.size())};
+  for (const auto& lane : lanes) {
+    args.insert(args.end(), {lane.lane, std::to_string(std::max(lane.max_in_flight, 1)),
+                             std::to_string(std::max(lane.per_hour, 0)),
+                             std::to_string(std::max<std::int64_t>(lane.min_gap.count(), 0))});
+  }
+  auto reply = run(lua::set_lanes, std::move(args));
+  if (!reply) return fail(reply.error());
+  return {};
+}
+
+Result<std::vector<ClaimedDelivery>> RedisDeliveryLedger::claim(const std::string& owner, int max,
+                                                                std::int64_t now_ms,
+                                                                std::chrono::milliseconds lease) {
+  std::vector<ClaimedDelivery> claimed;
+  auto reply = run(lua::claim, {owner, std::to_string(std::max(max, 0)), std::to_string(now_ms),
+                                std::to_string(std::max<std::int64_t>(lease.count(), 1)),
+                                std::to_string(kReapLimit)});
+  if (!reply) return fail(reply.error());
+  const redisReply* flat = reply->get();
+  if (reply_size(flat) % lua::claim_fields != 0) return fail(script_shape_error("claim"));
+  claimed.reserve(reply_size(flat) / lua::claim_fields);
+  for (std::size_t row = 0; row < reply_size(flat); row += lua::claim_fields) {
+    auto field = [&](std::size_t i) { return reply_string(reply_at(flat, row + i)); };
+    ClaimedDelivery d;
+    d.id = field(0);
+    d.release_id = field(1);
+    d.channel = field(2);
+    d.destination = field(3);
+    d.lane = field(4);
+    d.attempt = static_cast<int>(parse_int(field(5)));
+    d.in_doubt = field(6) == "1";
+    d.admission.serial = parse_int(field(7));
+    d.admission.admitted_at_ms = parse_int(field(8));
+    d.upstream.post_id = field(9);
+    d.upstream.url = field(10);
+    d.upstream.note = field(11);
+    claimed.push_back(std::move(d));
+  }
+  return claimed;
+}
+
+Result<void> RedisDeliveryLedger::complete(const std::vector<Completion>& completions, std::int64_t now_ms) {
+  auto applied = apply_completions(completions, now_ms);
+  if (!applied) return fail(applied.error());
+  return {};
+}
+
+Result<std::vector<bool>> RedisDeliveryLedger::apply_completions(const std::vector<Completion>& completions,
+                                                                 std::int64_t now_ms) {
+  std::vector<bool> applied;
+  if (completions.empty()) return applied;
+  RedisArgs args{std::to_string(now_ms), std::to_string(completions.size())};
+  args.reserve(2 + completions.size() * lua::completion_fields);
+  for (const auto& c : completions) {
+    args.insert(args.end(), {c.id, std::to_string(c.attempt), std::string(outcome_name(c.outcome)),
+                             c.receipt.post_id, c.receipt.url, c.receipt.note, c.error, c.error_kind,
+                             std::to_string(c.next_at_ms), c.maybe_sent ? "1" : "0"});
+  }
+  auto reply = run(lua::complete, std::move(args));
+  if (!reply) return fail(reply.error());
+  if (reply_size(reply->get()) != completions.size()) return fail(script_shape_error("complete"));
+  applied.reserve(completions.size());
+  for (std::size_t i = 0; i < completions.size(); ++i) applied.push_back(reply_integer(reply_at(reply->get(), i)) == 1);
+  return applied;
+}
+
+Result<std::optional<std::int64_t>> RedisDeliveryLedger::next_due_ms() {
+  auto replies = redis_.pipeline({{"ZRANGE", key("ready"), "0", "0", "WITHSCORES"},
+                                  {"ZRANGE", key("inflight"), "0", "0", "WITHSCORES"}});
+  if (!replies) return fail(replies.error());
+  for (const auto& reply : *replies) {
+    if (reply_is_error(reply.get())) return fail(redis_error_reply(*reply, "next_due_ms"));
+  }
+  std::optional<std::int64_t> due = first_score((*replies)[0].get());
+  // A lease is reaped once `now` is past it; an idle dispatcher must still wake for that.
+  if (auto lease_end = first_score((*replies)[1].get())) {
+    due = due ? std::min(*due, *lease_end + 1) : *lease_end + 1;
+  }
+  return due;
+}
+
+}  // namespace fabu

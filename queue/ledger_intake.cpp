@@ -1,0 +1,175 @@
+// The intake stream, rejects, wake-ups and server facts.
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "queue/lua_scripts.h"
+#include "queue/redis_delivery_ledger.h"
+
+namespace fabu {
+namespace {
+
+constexpr const char* kGroup = "fabud";
+
+// One stream entry: [id, [field, value, ...]]. The field list is nil for an entry deleted after it
+// was delivered (already admitted or rejected): such entries are skipped.
+std::optional<IntakeEntry> entry_from(const redisReply* entry) {
+  const redisReply* fields = reply_at(entry, 1);
+  if (reply_size(entry) < 2 || reply_is_nil(fields)) return std::nullopt;
+  IntakeEntry out;
+  out.entry_id = reply_string(reply_at(entry, 0));
+  out.format = "json";
+  for (std::size_t i = 0; i + 1 < reply_size(fields); i += 2) {
+    std::string name = reply_string(reply_at(fields, i));
+    if (name == "release") out.payload = reply_string(reply_at(fields, i + 1));
+    if (name == "format") out.format = reply_string(reply_at(fields, i + 1));
+  }
+  return out;
+}
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<void> RedisDeliveryLedger::ensure_intake() {
+  auto reply = redis_.command({"XGROUP", "CREATE", key("intake"), kGroup, "0", "MKSTREAM"});
+  if (!reply && !reply.error().message.starts_with("BUSYGROUP")) return fail(reply.error());
+  return {};
+}
+
+Result<std::string> RedisDeliveryLedger::enqueue(const std::string& payload, const std::string& format) {
+  auto reply = redis_.command({"XADD", key("intake"), "*", "release", payload, "format", format});
+  if (!reply) return fail(reply.error());
+  return reply_string(reply->get());
+}
+
+Result<std::vector<IntakeEntry>> RedisDeliveryLedger::read_intake(const std::string& consumer, int count,
+                                                                 std::chrono::milliseconds block) {
+  RedisArgs args{"XREADGROUP", "GROUP", kGroup, consumer, "COUNT", std::to_string(std::max(count, 1))};
+  // BLOCK 0 would mean "forever"; a non-positive wait is a plain poll.
+  if (block.count() > 0) {
+    args.push_back("BLOCK");
+    args.push_back(std::to_string(block.count()));
+  }
+  args.insert(args.end(), {"STREAMS", key("intake"), ">"});
+  auto reply = redis_.command(args, block);
+  if (!reply && reply.error().message.starts_with("NOGROUP")) {
+    // Someone deleted the stream (FLUSHDB, a new Redis): recreate it rather than fail forever.
+    if (auto ok = ensure_intake(); !ok) return fail(ok.error());
+    reply = redis_.command(args, block);
+  }
+  if (!reply) return fail(reply.error());
+  std::vector<IntakeEntry> entries;
+  // [[stream, [entry, ...]]], or nil when the block timed out.
+  const redisReply* stream_entries = reply_at(reply_at(reply->get(), 0), 1);
+  for (std::size_t i = 0; i < reply_size(stream_entries); ++i) {
+    if (auto entry = entry_from(reply_at(stream_entries, i))) entries.push_back(std::move(*entry));
+  }
+  return entries;
+}
+
+Result<std::vector<IntakeEntry>> RedisDeliveryLedger::reclaim_intake(const std::string& consumer, int count,
+                                                                    std::chrono::milliseconds min_idle) {
+  std::vector<IntakeEntry> entries;
+  std::string cursor = "0-0";
+  // XAUTOCLAIM scans the pending list in pages; follow the cursor until a full batch or the end.
+  for (int page = 0; page < 64 && static_cast<int>(entries.size()) < count; ++page) {
+    auto reply = redis_.command({"XAUTOCLAIM", key("intake"), kGroup, consumer, std::to_string(min_idle.count()),
+                                 cursor, "COUNT", std::to_string(count - static_cast<int>(entries.size()))});
+    if (!reply) {
+      if (reply.error().message.starts_with("NOGROUP")) return entries;  // nothing was ever read
+      return fail(reply.error());
+    }
+    const redisReply* claimed = reply_at(reply->get(), 1);
+    for (std::size_t i = 0; i < reply_size(claimed); ++i) {
+      if (auto entry = entry_from(reply_at(claimed, i))) entries.push_back(std::move(*entry));
+    }
+    cursor = reply_string(reply_at(reply->get(), 0), "0-0");
+    if (cursor == "0-0") break;
+  }
+  return entries;
+}
+
+Result<std::int64_t> RedisDeliveryLedger::intake_depth() {
+  // admit and reject delete the entry they acknowledge, so the stream holds exactly the entries not
+  // yet read plus those read and still pending. (XINFO's `lag` would do, but Redis withholds it once
+  // entries were deleted near the group's last-read id, which here is always.)
+  auto length = redis_.command({"XLEN", key("intake")});
+  if (!length) return fail(length.error());
+  return reply_integer(length->get());
+}
+
+Result<void> RedisDeliveryLedger::reject(const RejectRecord& record) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& error : record.errors) errors.push_back({{"path", error.path}, {"reason", error.reason}});
+  nlohmann::json json{{"intake_entry_id", record.intake_entry_id},
+                      {"release_id", record.release_id},
+                      {"at_ms", record.at_ms != 0 ? record.at_ms : now_unix_ms()},
+                      {"errors", errors},
+                      {"payload", record.payload}};
+  // Payloads that are not valid UTF-8 are kept with replacement characters rather than lost.
+  auto reply = run(lua::reject, {record.intake_entry_id, json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  if (!reply) return fail(reply.error());
+  return {};
+}
+
+Result<std::vector<RejectRecord>> RedisDeliveryLedger::rejects(int limit) {
+  std::vector<RejectRecord> records;
+  if (limit <= 0) return records;
+  auto reply = redis_.command({"LRANGE", key("rejects"), "0", std::to_string(limit - 1)});
+  if (!reply) return fail(reply.error());
+  for (std::size_t i = 0; i < reply_size(reply->get()); ++i) {
+    auto json = nlohmann::json::parse(reply_string(reply_at(reply->get(), i)), nullptr, false);
+    if (json.is_discarded() || !json.is_object()) continue;
+    RejectRecord record;
+    record.intake_entry_id = json.value("intake_entry_id", "");
+    record.release_id = json.value("release_id", "");
+    record.at_ms = json.value("at_ms", std::int64_t{0});
+    record.payload = json.value("payload", "");
+    // Lua's cjson writes an empty array as {}; only arrays carry errors.
+    if (auto it = json.find("errors"); it != json.end() && it->is_array()) {
+      for (const auto& error : *it) {
+        if (error.is_object()) record.errors.push_back({error.value("path", ""), error.value("reason", "")});
+      }
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+Result<void> RedisDeliveryLedger::notify() {
+  auto replies = redis_.pipeline({{"LPUSH", key("wake"), "1"}, {"LTRIM", key("wake"), "0", "63"}});
+  if (!replies) return fail(replies.error());
+  for (const auto& reply : *replies) {
+    if (reply_is_error(reply.get())) return fail(redis_error_reply(*reply, "notify"));
+  }
+  return {};
+}
+
+Result<bool> RedisDeliveryLedger::wait_notify(std::chrono::milliseconds timeout) {
+  if (timeout.count() <= 0) {
+    auto reply = redis_.command({"LPOP", key("wake")});
+    if (!reply) return fail(reply.error());
+    return !reply_is_nil(reply->get());
+  }
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(timeout.count()) / 1000.0);
+  auto reply = redis_.command({"BLPOP", key("wake"), seconds}, timeout);
+  if (!reply) return fail(reply.error());
+  return !reply_is_nil(reply->get());
+}
+
+Result<bool> RedisDeliveryLedger::aof_enabled() {
+  // INFO works where CONFIG is renamed away, as managed Redis services often do.
+  auto reply = redis_.command({"INFO", "persistence"});
+  if (!reply) return fail(reply.error());
+  return reply_string(reply->get()).find("aof_enabled:1") != std::string::npos;
+}
+
+}  // namespace fabu

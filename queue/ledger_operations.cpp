@@ -1,0 +1,130 @@
+// Reads for people (fabuctl, the admin API) and the operator actions on dead letters and lanes.
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "queue/lua_scripts.h"
+#include "queue/redis_delivery_ledger.h"
+
+namespace fabu {
+namespace {
+
+std::int64_t parse_int(const std::string& text) {
+  std::int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+std::vector<std::string> strings_of(const redisReply* array) {
+  std::vector<std::string> out;
+  out.reserve(reply_size(array));
+  for (std::size_t i = 0; i < reply_size(array); ++i) out.push_back(reply_string(reply_at(array, i)));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<DeliveryStatus>> RedisDeliveryLedger::statuses(const std::vector<std::string>& ids) {
+  std::vector<RedisArgs> commands;
+  commands.reserve(ids.size());
+  for (const auto& id : ids) commands.push_back({"HGETALL", key("d:" + id)});
+  auto replies = redis_.pipeline(commands);
+  if (!replies) return fail(replies.error());
+  std::vector<DeliveryStatus> out;
+  out.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const redisReply* hash = (*replies)[i].get();
+    if (reply_is_error(hash)) return fail(redis_error_reply(*hash, "HGETALL"));
+    if (reply_size(hash) == 0) continue;  // removed meanwhile
+    out.push_back(delivery_status_from(ids[i], hash));
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> RedisDeliveryLedger::release_json(const std::string& release_id) {
+  auto reply = redis_.command({"HGET", key("rel:" + release_id), "json"});
+  if (!reply) return fail(reply.error());
+  if (reply_is_nil(reply->get())) return std::optional<std::string>();
+  return std::optional<std::string>(reply_string(reply->get()));
+}
+
+Result<std::vector<DeliveryStatus>> RedisDeliveryLedger::deliveries_of(const std::string& release_id) {
+  auto reply = redis_.command({"SMEMBERS", key("rel:" + release_id + ":d")});
+  if (!reply) return fail(reply.error());
+  auto ids = strings_of(reply->get());
+  std::sort(ids.begin(), ids.end());
+  return statuses(ids);
+}
+
+Result<std::optional<DeliveryStatus>> RedisDeliveryLedger::delivery(const std::string& delivery_id) {
+  auto found = statuses({delivery_id});
+  if (!found) return fail(found.error());
+  if (found->empty()) return std::optional<DeliveryStatus>();
+  return std::optional<DeliveryStatus>(std::move(found->front()));
+}
+
+Result<std::vector<DeliveryStatus>> RedisDeliveryLedger::dead_letters(int limit) {
+  if (limit <= 0) return std::vector<DeliveryStatus>();
+  // Newest first: the failure someone is asking about is usually the latest.
+  auto reply = redis_.command({"ZREVRANGE", key("dead"), "0", std::to_string(limit - 1)});
+  if (!reply) return fail(reply.error());
+  return statuses(strings_of(reply->get()));
+}
+
+Result<bool> RedisDeliveryLedger::retry_dead(const std::string& delivery_id, std::int64_t now_ms) {
+  auto reply = run(lua::retry_dead, {delivery_id, std::to_string(now_ms)});
+  if (!reply) return fail(reply.error());
+  return reply_integer(reply->get()) == 1;
+}
+
+Result<bool> RedisDeliveryLedger::drop_dead(const std::string& delivery_id) {
+  auto reply = run(lua::drop_dead, {delivery_id});
+  if (!reply) return fail(reply.error());
+  return reply_integer(reply->get()) == 1;
+}
+
+Result<void> RedisDeliveryLedger::unpark_lane(const std::string& lane, std::int64_t now_ms) {
+  auto reply = run(lua::unpark_lane, {lane, std::to_string(now_ms)});
+  if (!reply) return fail(reply.error());
+  return {};
+}
+
+Result<std::vector<LaneStatus>> RedisDeliveryLedger::lanes() {
+  auto members = redis_.command({"SMEMBERS", key("lanes")});
+  if (!members) return fail(members.error());
+  auto names = strings_of(members->get());
+  std::sort(names.begin(), names.end());
+  std::vector<RedisArgs> commands;
+  for (const auto& name : names) {
+    commands.push_back({"HGETALL", key("lane:" + name)});
+    commands.push_back({"ZCARD", key("lq:" + name)});
+  }
+  auto replies = redis_.pipeline(commands);
+  if (!replies) return fail(replies.error());
+  std::vector<LaneStatus> out;
+  out.reserve(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const redisReply* hash = (*replies)[2 * i].get();
+    if (reply_is_error(hash)) return fail(redis_error_reply(*hash, "HGETALL"));
+    LaneStatus lane;
+    lane.lane = names[i];
+    lane.limits.lane = names[i];
+    for (std::size_t f = 0; f + 1 < reply_size(hash); f += 2) {
+      std::string field = reply_string(reply_at(hash, f));
+      std::string value = reply_string(reply_at(hash, f + 1));
+      if (field == "max_in_flight") lane.limits.max_in_flight = static_cast<int>(parse_int(value));
+      if (field == "per_hour") lane.limits.per_hour = static_cast<int>(parse_int(value));
+      if (field == "min_gap_ms") lane.limits.min_gap = std::chrono::milliseconds(parse_int(value));
+      if (field == "inflight") lane.in_flight = static_cast<int>(parse_int(value));
+      if (field == "parked") lane.parked_reason = value;
+      if (field == "last_sent_ms") lane.last_sent_ms = parse_int(value);
+      if (field == "slow_until_ms") lane.slow_until_ms = parse_int(value);
+    }
+    lane.queued = static_cast<int>(reply_integer((*replies)[2 * i + 1].get()));
+    out.push_back(std::move(lane));
+  }
+  return out;
+}
+
+}  // namespace fabu

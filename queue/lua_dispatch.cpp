@@ -1,0 +1,197 @@
+// The hot-path scripts: claim (due deliveries -> sending) and complete (sending -> a result).
+#include "queue/lua_scripts.h"
+
+#include "queue/lua_prelude.h"
+
+namespace fabu::lua {
+
+const RedisScript claim{"claim", std::string(kPrelude) + R"lua(
+local owner, max, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local lease, reap_limit = tonumber(ARGV[5]), tonumber(ARGV[6])
+local ready_key, inflight_key = k('ready'), k('inflight')
+local hour = 3600000
+
+-- 1. Leases that ran out: their owner died or hung. The send may have happened, so the delivery goes
+--    back to its lane marked in doubt and the next attempt reconciles before sending again.
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', inflight_key, '-inf', '(' .. int(now), 'LIMIT', 0, reap_limit)) do
+  redis.call('ZREM', inflight_key, id)
+  local dk = k('d:' .. id)
+  local d = redis.call('HMGET', dk, 'state', 'lane', 'attempt', 'owner')
+  if d[1] == 'sending' then
+    redis.call('HSET', dk, 'state', 'queued', 'in_doubt', '1', 'owner', '', 'lease_until', '0',
+               'next_at', int(now), 'updated_ms', int(now), 'error_kind', 'transient',
+               'error', 'lease of attempt ' .. str(d[3]) .. ' by ' .. str(d[4]) .. ' expired')
+    lane_inflight_add(d[2], -1)
+    redis.call('ZADD', k('lq:' .. d[2]), int(now), id)
+    ready_lower(d[2], now)
+  end
+end
+
+-- 2. Due lanes, earliest first; each gives deliveries while its gates allow.
+local out, claimed = {}, 0
+
+local function claim_lane(lane)
+  local lk, lq, lw = k('lane:' .. lane), k('lq:' .. lane), k('lw:' .. lane)
+  local cfg = redis.call('HMGET', lk, 'max_in_flight', 'per_hour', 'min_gap_ms', 'inflight', 'parked',
+                         'last_sent_ms', 'slow_until_ms')
+  if cfg[5] and cfg[5] ~= '' then
+    redis.call('ZREM', ready_key, lane)
+    return
+  end
+  local max_in_flight = tonumber(cfg[1]) or 1  -- a lane nobody configured sends one at a time
+  local per_hour, min_gap, inflight = num(cfg[2]), num(cfg[3]), num(cfg[4])
+  local last_sent, slow_until = num(cfg[6]), num(cfg[7])
+  redis.call('ZREMRANGEBYSCORE', lw, '-inf', int(now - hour))
+  local in_window = redis.call('ZCARD', lw)
+  local next_score = nil  -- nil: out of `ready` until a completion, a reap or an admission adds it back
+  local sent = false
+  while true do
+    if inflight >= max_in_flight then break end
+    if claimed >= max then next_score = now break end
+    local head = redis.call('ZRANGE', lq, 0, 0, 'WITHSCORES')
+    if #head == 0 then break end
+    local id, due = head[1], tonumber(head[2])
+    if due > now then next_score = due break end
+    local gate = slow_until
+    if min_gap > 0 and last_sent > 0 and last_sent + min_gap > gate then gate = last_sent + min_gap end
+    if per_hour > 0 and in_window >= per_hour then
+      -- The window frees a slot when its (in_window - per_hour + 1)-th oldest send turns an hour old.
+      local nth = redis.call('ZRANGE', lw, in_window - per_hour, in_window - per_hour, 'WITHSCORES')
+      local free_at = tonumber(nth[2]) + hour
+      if free_at > gate then gate = free_at end
+    end
+    if gate > now then next_score = gate break end
+
+    redis.call('ZREM', lq, id)
+    local dk = k('d:' .. id)
+    local d = redis.call('HMGET', dk, 'state', 'release', 'channel', 'dest', 'waits_on', 'in_doubt')
+    -- Anything else in a lane queue is a leftover of a finished delivery: dropping it is the repair.
+    if d[1] == 'queued' or d[1] == 'retrying' then
+      local attempt = redis.call('HINCRBY', dk, 'attempt', 1)
+      local lease_until = now + lease
+      redis.call('HSET', dk, 'state', 'sending', 'owner', owner, 'lease_until', int(lease_until),
+                 'next_at', '0', 'updated_ms', int(now))
+      redis.call('ZADD', inflight_key, int(lease_until), id)
+      redis.call('ZADD', lw, int(now), id .. '#' .. int(attempt) .. '#' .. int(now))
+      inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
+      local rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms')
+      local up = {false, false, false}
+      if d[5] and d[5] ~= '' then up = redis.call('HMGET', k('d:' .. d[5]), 'post_id', 'url', 'note') end
+      local row = {id, d[2], d[3], d[4], lane, int(attempt), str(d[6]), str(rel[1]), str(rel[2]),
+                   str(up[1]), str(up[2]), str(up[3])}
+      for _, v in ipairs(row) do out[#out + 1] = v end
+      claimed = claimed + 1
+    end
+  end
+  if sent then redis.call('HSET', lk, 'inflight', int(inflight), 'last_sent_ms', int(last_sent)) end
+  if next_score then
+    redis.call('ZADD', ready_key, int(next_score), lane)
+  else
+    redis.call('ZREM', ready_key, lane)
+  end
+end
+
+-- Every lane handled leaves `ready` or moves past `now` unless the batch filled up, so this ends.
+for _ = 1, 16 do
+  if claimed >= max then break end
+  local lanes = redis.call('ZRANGEBYSCORE', ready_key, '-inf', int(now), 'LIMIT', 0, max - claimed)
+  if #lanes == 0 then break end
+  for _, lane in ipairs(lanes) do
+    if claimed >= max then break end
+    claim_lane(lane)
+  end
+end
+return out
+)lua"};
+
+const RedisScript complete{"complete", std::string(kPrelude) + R"lua(
+local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
+local results, touched, woke = {}, {}, false
+
+local function finish(release) redis.call('HINCRBY', k('rel:' .. release), 'done', 1) end
+
+local function release_waiters(id)
+  local wkey = k('waiters:' .. id)
+  for _, w in ipairs(redis.call('SMEMBERS', wkey)) do
+    local wk = k('d:' .. w)
+    local wd = redis.call('HMGET', wk, 'state', 'lane')
+    if wd[1] == 'waiting' then
+      redis.call('HSET', wk, 'state', 'queued', 'next_at', int(now), 'updated_ms', int(now))
+      redis.call('ZADD', k('lq:' .. wd[2]), int(now), w)
+      touched[wd[2]] = true
+      woke = true
+    end
+  end
+  redis.call('DEL', wkey)
+end
+
+-- Dependants die with the reason chained; `waiters:<id>` is kept so retry_dead can revive them.
+local function kill(id, reason, kind)
+  local dk = k('d:' .. id)
+  redis.call('HSET', dk, 'state', 'dead', 'error', reason, 'error_kind', kind, 'owner', '',
+             'lease_until', '0', 'next_at', '0', 'updated_ms', int(now))
+  redis.call('ZADD', k('dead'), int(now), id)
+  finish(redis.call('HGET', dk, 'release'))
+  for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. id))) do
+    if redis.call('HGET', k('d:' .. w), 'state') == 'waiting' then
+      kill(w, 'waited on ' .. id .. ', which failed: ' .. reason, 'permanent')
+    end
+  end
+end
+
+for i = 0, n - 1 do
+  local b = 4 + i * 10
+  local id, attempt, outcome = ARGV[b], ARGV[b + 1], ARGV[b + 2]
+  local post_id, url, note, err, kind = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
+  local next_at, maybe_sent = num(ARGV[b + 8]), ARGV[b + 9]
+  local dk = k('d:' .. id)
+  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'release')
+  -- Fencing: only the holder of the current attempt may finish it. A late reply from an attempt whose
+  -- lease expired (or a replayed batch) finds another attempt or another state and changes nothing.
+  if d[1] ~= 'sending' or d[2] ~= attempt then
+    results[#results + 1] = 0
+  else
+    results[#results + 1] = 1
+    local lane = d[3]
+    redis.call('ZREM', k('inflight'), id)
+    lane_inflight_add(lane, -1)
+    if outcome == 'delivered' then
+      redis.call('HSET', dk, 'state', 'delivered', 'post_id', post_id, 'url', url, 'note', note,
+                 'error', '', 'error_kind', '', 'in_doubt', '0', 'owner', '', 'lease_until', '0',
+                 'next_at', '0', 'updated_ms', int(now))
+      finish(d[4])
+      release_waiters(id)
+    elseif outcome == 'retry' or outcome == 'rate_limited' then
+      if next_at < now then next_at = now end
+      redis.call('HSET', dk, 'state', 'retrying', 'error', err, 'error_kind', kind, 'owner', '',
+                 'lease_until', '0', 'next_at', int(next_at), 'updated_ms', int(now))
+      if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
+      redis.call('ZADD', k('lq:' .. lane), int(next_at), id)
+      if outcome == 'rate_limited' then
+        -- The platform said "slow down": not the delivery's fault, so the attempt is given back.
+        redis.call('HINCRBY', dk, 'attempt', -1)
+        local lk = k('lane:' .. lane)
+        if next_at > num(redis.call('HGET', lk, 'slow_until_ms')) then
+          redis.call('HSET', lk, 'slow_until_ms', int(next_at))
+        end
+      end
+    elseif outcome == 'needs_auth' then
+      redis.call('HSET', dk, 'state', 'needs_auth', 'error', err, 'error_kind', kind, 'owner', '',
+                 'lease_until', '0', 'next_at', '0', 'updated_ms', int(now))
+      if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
+      if err == '' then err = 'the account needs a new token' end
+      redis.call('HSET', k('lane:' .. lane), 'parked', err)
+      redis.call('ZADD', k('lq:' .. lane), int(now), id)
+      redis.call('ZREM', k('ready'), lane)
+    else
+      kill(id, err, kind)
+    end
+    touched[lane] = true
+  end
+end
+for lane in pairs(touched) do reschedule(lane, now) end
+if woke then wake() end
+return results
+)lua"};
+
+}  // namespace fabu::lua

@@ -1,0 +1,62 @@
+// Lua helpers shared by the ledger's scripts (lua_scripts.h). Private to queue/.
+//
+#pragma once
+
+// The lane helpers keep the invariant the claim script relies on: a lane with due work, free capacity
+// and no parking is in `ready` with a score no later than the earliest time it may send. A score that
+// is too early is harmless (claim re-scores the lane); one that is too late would stall the lane.
+namespace fabu::lua {
+
+inline constexpr const char* kPrelude = R"lua(
+local base = ARGV[1]
+local function k(name) return base .. name end
+local function int(x) return string.format('%d', x) end
+local function num(x) return tonumber(x) or 0 end
+local function str(x) if x then return x end return '' end
+
+local function lane_parked(lane)
+  local parked = redis.call('HGET', k('lane:' .. lane), 'parked')
+  return parked and parked ~= ''
+end
+
+-- ZADD ready with LT semantics (only ever lowers a score), skipped for parked lanes.
+local function ready_lower(lane, at)
+  if lane_parked(lane) then return end
+  local score = redis.call('ZSCORE', k('ready'), lane)
+  if (not score) or at < tonumber(score) then redis.call('ZADD', k('ready'), int(at), lane) end
+end
+
+-- After a lane's queue changed: ready at its head's due time when it has queued work.
+local function reschedule(lane, now)
+  local head = redis.call('ZRANGE', k('lq:' .. lane), 0, 0, 'WITHSCORES')
+  if #head == 0 then return end
+  local due = tonumber(head[2])
+  if due < now then due = now end
+  ready_lower(lane, due)
+end
+
+local function lane_inflight_add(lane, delta)
+  local lk = k('lane:' .. lane)
+  if redis.call('HINCRBY', lk, 'inflight', delta) < 0 then redis.call('HSET', lk, 'inflight', '0') end
+end
+
+local function wake()
+  redis.call('LPUSH', k('wake'), '1')
+  redis.call('LTRIM', k('wake'), 0, 63)
+end
+
+-- Acknowledge and delete an intake entry: its content now lives in the release or reject record.
+local function ack_intake(entry)
+  if entry ~= '' then
+    redis.call('XACK', k('intake'), 'fabud', entry)
+    redis.call('XDEL', k('intake'), entry)
+  end
+end
+
+local function push_reject(record)
+  redis.call('LPUSH', k('rejects'), record)
+  redis.call('LTRIM', k('rejects'), 0, 9999)
+end
+)lua";
+
+}  // namespace fabu::lua

@@ -1,0 +1,156 @@
+// Admission, rejects, lane limits and the operator scripts (dead letters, parking).
+// The hot-path scripts (claim, complete) are in lua_dispatch.cpp.
+#include "queue/lua_scripts.h"
+
+#include "queue/lua_prelude.h"
+
+namespace fabu::lua {
+
+const RedisScript admit{"admit", std::string(kPrelude) + R"lua(
+local entry, rid, digest, json = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local not_before = num(ARGV[6])
+local now = num(ARGV[7])
+if now <= 0 then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local rk = k('rel:' .. rid)
+
+-- Replays (a reclaimed intake entry, a resubmission) land here and change nothing but the intake.
+if redis.call('EXISTS', rk) == 1 then
+  local old = redis.call('HMGET', rk, 'digest', 'serial', 'admitted_ms')
+  ack_intake(entry)
+  if old[1] == digest then return {'duplicate', str(old[2]), str(old[3])} end
+  push_reject(cjson.encode({
+    intake_entry_id = entry, release_id = rid, at_ms = now, payload = json,
+    errors = {{path = 'id', reason = 'release ' .. rid ..
+      ' was already admitted with different content; give a changed release a new id'}}}))
+  return {'conflict', str(old[2]), str(old[3])}
+end
+
+local serial = redis.call('INCR', k('serial'))
+local n = tonumber(ARGV[8])
+redis.call('HSET', rk, 'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
+           'total', int(n), 'done', '0')
+local due = now
+if not_before > due then due = not_before end
+for i = 0, n - 1 do
+  local b = 9 + i * 4
+  local channel, dest, lane, waits_on = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  local id = rid .. '|' .. channel .. '|' .. dest
+  local dk = k('d:' .. id)
+  redis.call('SADD', rk .. ':d', id)
+  redis.call('SADD', k('lanes'), lane)
+  redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane,
+             'waits_on', waits_on, 'attempt', '0', 'owner', '', 'lease_until', '0', 'in_doubt', '0',
+             'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '', 'updated_ms', int(now))
+  if waits_on ~= '' then
+    redis.call('HSET', dk, 'state', 'waiting', 'next_at', '0')
+    redis.call('SADD', k('waiters:' .. waits_on), id)
+  else
+    redis.call('HSET', dk, 'state', 'queued', 'next_at', int(due))
+    redis.call('ZADD', k('lq:' .. lane), int(due), id)
+    ready_lower(lane, due)
+  end
+end
+ack_intake(entry)
+wake()
+return {'admitted', int(serial), int(now)}
+)lua"};
+
+const RedisScript reject{"reject", std::string(kPrelude) + R"lua(
+push_reject(ARGV[3])
+ack_intake(ARGV[2])
+return 1
+)lua"};
+
+const RedisScript set_lanes{"set_lanes", std::string(kPrelude) + R"lua(
+local n = tonumber(ARGV[2])
+for i = 0, n - 1 do
+  local b = 3 + i * 4
+  local lane = ARGV[b]
+  redis.call('HSET', k('lane:' .. lane), 'max_in_flight', ARGV[b + 1], 'per_hour', ARGV[b + 2],
+             'min_gap_ms', ARGV[b + 3])
+  redis.call('SADD', k('lanes'), lane)
+  -- A raised limit may free a lane that claim took out of `ready` when it was full. Scored at its
+  -- head's due time (no clock needed here: an early score only makes claim look at the lane).
+  reschedule(lane, 0)
+end
+return n
+)lua"};
+
+// A dependant that died only because this delivery died comes back to wait for it again.
+const RedisScript retry_dead{"retry_dead", std::string(kPrelude) + R"lua(
+local id, now = ARGV[2], tonumber(ARGV[3])
+
+local function revive(did, state)
+  local dk = k('d:' .. did)
+  local d = redis.call('HMGET', dk, 'lane', 'release', 'error')
+  redis.call('HSET', dk, 'state', state, 'attempt', '0', 'note', 'retried after: ' .. str(d[3]),
+             'error', '', 'error_kind', '', 'owner', '', 'lease_until', '0', 'updated_ms', int(now),
+             'next_at', state == 'queued' and int(now) or '0')
+  redis.call('ZREM', k('dead'), did)
+  redis.call('HINCRBY', k('rel:' .. d[2]), 'done', -1)
+  if state == 'queued' then
+    redis.call('ZADD', k('lq:' .. d[1]), int(now), did)
+    reschedule(d[1], now)
+  end
+end
+
+local function revive_dependants(did)
+  for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. did))) do
+    local wd = redis.call('HMGET', k('d:' .. w), 'state', 'dropped', 'error')
+    local cause = 'waited on ' .. did .. ','
+    if wd[1] == 'dead' and wd[2] ~= '1' and string.sub(str(wd[3]), 1, #cause) == cause then
+      revive(w, 'waiting')
+      revive_dependants(w)
+    end
+  end
+end
+
+local dk = k('d:' .. id)
+local d = redis.call('HMGET', dk, 'state', 'dropped', 'waits_on')
+if d[1] ~= 'dead' or d[2] == '1' then return 0 end
+local state = 'queued'
+if d[3] and d[3] ~= '' then
+  local upstream = redis.call('HGET', k('d:' .. d[3]), 'state')
+  -- Its upstream must be retried first; requeueing this one alone would send it without the link.
+  if upstream == 'dead' then return 0 end
+  if upstream ~= 'delivered' then
+    state = 'waiting'
+    redis.call('SADD', k('waiters:' .. d[3]), id)
+  end
+end
+revive(id, state)
+revive_dependants(id)
+wake()
+return 1
+)lua"};
+
+const RedisScript drop_dead{"drop_dead", std::string(kPrelude) + R"lua(
+local id = ARGV[2]
+if redis.call('HGET', k('d:' .. id), 'state') ~= 'dead' then return 0 end
+if redis.call('ZREM', k('dead'), id) == 0 then return 0 end
+redis.call('HSET', k('d:' .. id), 'dropped', '1')
+return 1
+)lua"};
+
+const RedisScript unpark_lane{"unpark_lane", std::string(kPrelude) + R"lua(
+local lane, now = ARGV[2], tonumber(ARGV[3])
+local lq = k('lq:' .. lane)
+redis.call('HDEL', k('lane:' .. lane), 'parked')
+local held = 0
+for _, id in ipairs(redis.call('ZRANGE', lq, 0, -1)) do
+  local dk = k('d:' .. id)
+  if redis.call('HGET', dk, 'state') == 'needs_auth' then
+    redis.call('HSET', dk, 'state', 'queued', 'next_at', int(now), 'updated_ms', int(now))
+    redis.call('ZADD', lq, int(now), id)
+    held = held + 1
+  end
+end
+reschedule(lane, now)
+wake()
+return held
+)lua"};
+
+}  // namespace fabu::lua

@@ -1,0 +1,39 @@
+// The Lua scripts behind every DeliveryLedger state change.
+//
+// Each script is one atomic step of the delivery protocol (docs/PROTOCOL.md gives each one's
+// atomicity argument). All scripts take the key base "<prefix>:{<prefix>}:" as ARGV[1] and build key
+// names from it: every key shares the {<prefix>} hash tag, so a script only ever touches one Redis
+// Cluster slot, and KEYS[1] (a key of that slot) lets a cluster client route the call.
+// Times are unix milliseconds passed in by the caller, so every instance's scripts agree with the
+// caller's clock and tests can move time.
+#pragma once
+
+#include "queue/redis_connection.h"
+
+namespace fabu::lua {
+
+// ARGV: base, intake entry id, release id, digest, json, not_before_ms, now_ms (0 = server TIME), n,
+//       then n x (channel, destination, lane, waits_on).
+// Returns {outcome, serial, admitted_ms}; outcome is "admitted", "duplicate" or "conflict".
+extern const RedisScript admit;
+// ARGV: base, intake entry id, record JSON. Pushes the reject record and acknowledges the entry.
+extern const RedisScript reject;
+// ARGV: base, n, then n x (lane, max_in_flight, per_hour, min_gap_ms).
+extern const RedisScript set_lanes;
+// ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 12 fields per claim:
+//       id, release, channel, destination, lane, attempt, in_doubt, serial, admitted_ms,
+//       upstream post_id, upstream url, upstream note.
+extern const RedisScript claim;
+inline constexpr int claim_fields = 12;
+// ARGV: base, now_ms, n, then n x (id, attempt, outcome, post_id, url, note, error, error_kind,
+//       next_at_ms, maybe_sent). Returns one integer per completion: 1 applied, 0 stale.
+extern const RedisScript complete;
+inline constexpr int completion_fields = 10;
+// ARGV: base, delivery id, now_ms. Returns 1 when requeued, 0 when it was not a live dead letter.
+extern const RedisScript retry_dead;
+// ARGV: base, delivery id. Returns 1 when dropped from the dead letters, 0 when it was not there.
+extern const RedisScript drop_dead;
+// ARGV: base, lane, now_ms. Clears the parking and requeues the lane's held deliveries.
+extern const RedisScript unpark_lane;
+
+}  // namespace fabu::lua

@@ -1,0 +1,228 @@
+#include "queue/redis_connection.h"
+
+#include <sys/time.h>
+
+#include <charconv>
+#include <string>
+
+#include <hiredis/hiredis.h>
+
+namespace fabu {
+namespace {
+
+timeval to_timeval(std::chrono::milliseconds ms) {
+  if (ms.count() <= 0) ms = std::chrono::milliseconds(1);
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
+  return tv;
+}
+
+bool starts_with_any(std::string_view text, std::initializer_list<std::string_view> prefixes) {
+  for (auto prefix : prefixes) {
+    if (text.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+// hiredis wants parallel arrays of pointers and lengths; binary-safe, so payloads may hold anything.
+struct ArgvView {
+  explicit ArgvView(const RedisArgs& args) {
+    pointers.reserve(args.size());
+    lengths.reserve(args.size());
+    for (const auto& arg : args) {
+      pointers.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+  }
+  int argc() const { return static_cast<int>(pointers.size()); }
+  std::vector<const char*> pointers;
+  std::vector<size_t> lengths;
+};
+
+}  // namespace
+
+void RedisContextDeleter::operator()(redisContext* context) const { redisFree(context); }
+void RedisReplyDeleter::operator()(redisReply* reply) const { freeReplyObject(reply); }
+
+RedisConnection::RedisConnection(RedisConfig config) : config_(std::move(config)) {}
+RedisConnection::~RedisConnection() = default;
+
+std::string RedisConnection::endpoint() const { return config_.host + ":" + std::to_string(config_.port); }
+
+void RedisConnection::drop() { context_.reset(); }
+
+Error RedisConnection::io_error(std::string_view during) {
+  std::string detail = context_ ? std::string(context_->errstr) : std::string("no connection");
+  int code = context_ ? context_->err : 0;
+  drop();
+  std::string what;
+  // A socket timeout surfaces from read(2) as EAGAIN; name it plainly so logs say what happened.
+  if (detail.find("temporarily unavailable") != std::string::npos || detail.find("timed out") != std::string::npos) {
+    what = "timeout (" + detail + ")";
+  } else if (detail.find("refused") != std::string::npos) {
+    what = "connection refused";
+  } else if (code == REDIS_ERR_EOF) {
+    what = "connection closed by the server";
+  } else {
+    what = detail;
+  }
+  return Error::transient("redis " + endpoint() + ": " + what + " during " + std::string(during));
+}
+
+Result<void> RedisConnection::set_socket_timeout(std::chrono::milliseconds timeout) {
+  if (redisSetTimeout(context_.get(), to_timeval(timeout)) != REDIS_OK) {
+    return fail(io_error("setting the socket timeout"));
+  }
+  return {};
+}
+
+Result<void> RedisConnection::connect() {
+  context_.reset(redisConnectWithTimeout(config_.host.c_str(), config_.port, to_timeval(config_.connect_timeout)));
+  if (!context_) return fail(Error::transient("redis " + endpoint() + ": cannot allocate a connection"));
+  if (context_->err) return fail(io_error("connect"));
+  if (auto ok = set_socket_timeout(config_.command_timeout); !ok) return ok;
+
+  std::vector<RedisArgs> setup;
+  if (!config_.password.empty()) setup.push_back({"AUTH", config_.password});
+  if (config_.db != 0) setup.push_back({"SELECT", std::to_string(config_.db)});
+  for (const auto& args : setup) {
+    ArgvView argv(args);
+    RedisReplyPtr reply(static_cast<redisReply*>(
+        redisCommandArgv(context_.get(), argv.argc(), argv.pointers.data(), argv.lengths.data())));
+    if (!reply) return fail(io_error(args[0]));
+    if (reply->type == REDIS_REPLY_ERROR) {
+      // A wrong password or database number will not fix itself: that is a setup problem.
+      Error error = redis_error_reply(*reply, args[0]);
+      if (error.kind == ErrorKind::permanent) error.kind = ErrorKind::config;
+      drop();
+      return fail(std::move(error));
+    }
+  }
+  return {};
+}
+
+Result<void> RedisConnection::ensure_connected() {
+  if (context_ && context_->err == 0) return {};
+  return connect();
+}
+
+Result<RedisReplyPtr> RedisConnection::read_reply(std::string_view during) {
+  void* raw = nullptr;
+  if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
+    if (raw) freeReplyObject(raw);
+    return fail(io_error(during));
+  }
+  return RedisReplyPtr(static_cast<redisReply*>(raw));
+}
+
+Result<RedisReplyPtr> RedisConnection::command(const RedisArgs& args, std::chrono::milliseconds extra_wait) {
+  if (args.empty()) return fail(Error::invalid("empty redis command"));
+  if (auto ok = ensure_connected(); !ok) return fail(ok.error());
+  const bool lengthened = extra_wait.count() > 0;
+  if (lengthened) {
+    if (auto ok = set_socket_timeout(config_.command_timeout + extra_wait); !ok) return fail(ok.error());
+  }
+  ArgvView argv(args);
+  if (redisAppendCommandArgv(context_.get(), argv.argc(), argv.pointers.data(), argv.lengths.data()) != REDIS_OK) {
+    return fail(io_error(args[0]));
+  }
+  auto reply = read_reply(args[0]);
+  if (!reply) return reply;
+  if (lengthened) {
+    if (auto ok = set_socket_timeout(config_.command_timeout); !ok) return fail(ok.error());
+  }
+  if ((*reply)->type == REDIS_REPLY_ERROR) return fail(redis_error_reply(**reply, args[0]));
+  return reply;
+}
+
+Result<std::vector<RedisReplyPtr>> RedisConnection::pipeline(const std::vector<RedisArgs>& commands) {
+  std::vector<RedisReplyPtr> replies;
+  if (commands.empty()) return replies;
+  if (auto ok = ensure_connected(); !ok) return fail(ok.error());
+  for (const auto& args : commands) {
+    ArgvView argv(args);
+    if (redisAppendCommandArgv(context_.get(), argv.argc(), argv.pointers.data(), argv.lengths.data()) != REDIS_OK) {
+      return fail(io_error("pipeline"));
+    }
+  }
+  replies.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    auto reply = read_reply("pipeline");
+    if (!reply) return fail(reply.error());
+    replies.push_back(std::move(*reply));
+  }
+  return replies;
+}
+
+Result<RedisReplyPtr> RedisConnection::eval(const RedisScript& script, const RedisArgs& keys, const RedisArgs& args) {
+  // SHA-1 of the source is what the server would compute; asking it once avoids linking a hash library.
+  auto& sha = script_shas_[std::string(script.name)];
+  if (sha.empty()) {
+    auto loaded = command({"SCRIPT", "LOAD", std::string(script.source)});
+    if (!loaded) return loaded;
+    sha = reply_string(loaded->get());
+  }
+  RedisArgs call{"EVALSHA", sha, std::to_string(keys.size())};
+  call.insert(call.end(), keys.begin(), keys.end());
+  call.insert(call.end(), args.begin(), args.end());
+  auto reply = command(call);
+  if (!reply && reply.error().message.starts_with("NOSCRIPT")) {
+    call[0] = "EVAL";
+    call[1] = std::string(script.source);
+    reply = command(call);
+  }
+  if (!reply) {
+    Error error = reply.error();
+    error.message = "script " + std::string(script.name) + ": " + error.message;
+    return fail(std::move(error));
+  }
+  return reply;
+}
+
+Error redis_error_reply(const redisReply& reply, std::string_view during) {
+  std::string text(reply.str ? std::string_view(reply.str, reply.len) : std::string_view("unknown error"));
+  // These codes mean "the server is busy or failing over": retrying later succeeds.
+  bool transient = starts_with_any(text, {"LOADING", "BUSY ", "TRYAGAIN", "MASTERDOWN", "READONLY", "CLUSTERDOWN"});
+  Error error{transient ? ErrorKind::transient : ErrorKind::permanent, text + " (" + std::string(during) + ")", {}, 0};
+  return error;
+}
+
+std::string reply_string(const redisReply* reply, std::string def) {
+  if (!reply) return def;
+  switch (reply->type) {
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+    case REDIS_REPLY_ERROR:
+      return std::string(reply->str, reply->len);
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(reply->integer);
+    default:
+      return def;
+  }
+}
+
+long long reply_integer(const redisReply* reply, long long def) {
+  if (!reply) return def;
+  if (reply->type == REDIS_REPLY_INTEGER) return reply->integer;
+  if (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS) {
+    long long value = 0;
+    auto [end, ec] = std::from_chars(reply->str, reply->str + reply->len, value);
+    if (ec == std::errc() && end == reply->str + reply->len) return value;
+  }
+  return def;
+}
+
+bool reply_is_nil(const redisReply* reply) { return !reply || reply->type == REDIS_REPLY_NIL; }
+bool reply_is_error(const redisReply* reply) { return reply && reply->type == REDIS_REPLY_ERROR; }
+
+std::size_t reply_size(const redisReply* reply) {
+  return reply && reply->type == REDIS_REPLY_ARRAY ? reply->elements : 0;
+}
+
+const redisReply* reply_at(const redisReply* reply, std::size_t index) {
+  if (!reply || reply->type != REDIS_REPLY_ARRAY || index >= reply->elements) return nullptr;
+  return reply->element[index];
+}
+
+}  // namespace fabu

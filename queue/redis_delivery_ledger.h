@@ -1,0 +1,70 @@
+// RedisDeliveryLedger: the DeliveryLedger over one RedisConnection. Private to queue/; callers use
+// DeliveryLedger::connect(). The implementation is split by concern:
+//   ledger_intake.cpp      intake stream, rejects, wake-ups, server facts
+//   ledger_dispatch.cpp    admission, lanes, claim, complete
+//   ledger_operations.cpp  reads for people and the operator actions (dead letters, parking)
+//
+// Thread rules: as DeliveryLedger (one instance per thread).
+#pragma once
+
+#include <string>
+
+#include "queue/delivery_ledger.h"
+#include "queue/redis_connection.h"
+
+namespace fabu {
+
+class RedisDeliveryLedger final : public DeliveryLedger {
+ public:
+  explicit RedisDeliveryLedger(const RedisConfig& config);
+
+  Result<void> ensure_connected() { return redis_.ensure_connected(); }
+
+  Result<void> ensure_intake() override;
+  Result<std::string> enqueue(const std::string& payload, const std::string& format) override;
+  Result<std::vector<IntakeEntry>> read_intake(const std::string& consumer, int count,
+                                               std::chrono::milliseconds block) override;
+  Result<std::vector<IntakeEntry>> reclaim_intake(const std::string& consumer, int count,
+                                                  std::chrono::milliseconds min_idle) override;
+  Result<std::int64_t> intake_depth() override;
+
+  Result<AdmitResult> admit(const AdmitRequest& request) override;
+  Result<void> reject(const RejectRecord& record) override;
+  Result<std::vector<RejectRecord>> rejects(int limit) override;
+  Result<void> set_lanes(const std::vector<LaneLimits>& lanes) override;
+
+  Result<std::vector<ClaimedDelivery>> claim(const std::string& owner, int max, std::int64_t now_ms,
+                                             std::chrono::milliseconds lease) override;
+  Result<void> complete(const std::vector<Completion>& completions, std::int64_t now_ms) override;
+  Result<std::vector<bool>> apply_completions(const std::vector<Completion>& completions,
+                                              std::int64_t now_ms) override;
+  Result<std::optional<std::int64_t>> next_due_ms() override;
+
+  Result<std::optional<std::string>> release_json(const std::string& release_id) override;
+  Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) override;
+  Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id) override;
+  Result<std::vector<DeliveryStatus>> dead_letters(int limit) override;
+  Result<bool> retry_dead(const std::string& delivery_id, std::int64_t now_ms) override;
+  Result<bool> drop_dead(const std::string& delivery_id) override;
+  Result<std::vector<LaneStatus>> lanes() override;
+  Result<void> unpark_lane(const std::string& lane, std::int64_t now_ms) override;
+
+  Result<void> notify() override;
+  Result<bool> wait_notify(std::chrono::milliseconds timeout) override;
+  Result<bool> aof_enabled() override;
+
+ private:
+  // "<prefix>:{<prefix>}:<name>"
+  std::string key(std::string_view name) const { return base_ + std::string(name); }
+  // Runs a script with a key of the ledger's slot as KEYS[1] and the key base as ARGV[1].
+  Result<RedisReplyPtr> run(const RedisScript& script, RedisArgs args);
+  Result<std::vector<DeliveryStatus>> statuses(const std::vector<std::string>& ids);
+
+  RedisConnection redis_;
+  std::string base_;
+};
+
+// Decodes HGETALL of a delivery hash; `id` is the delivery id.
+DeliveryStatus delivery_status_from(const std::string& id, const redisReply* hash);
+
+}  // namespace fabu

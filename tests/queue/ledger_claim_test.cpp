@@ -1,0 +1,184 @@
+// Claiming: lane limits, rate gates, publish times, parking, leases. Against a real redis-server.
+#include "tests/queue/ledger_fixture.h"
+
+namespace fabu::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_F(LedgerTest, ClaimHandsOutTheDeliveryWithItsAdmission) {
+  auto admitted = admit(request("r1", {spec("portal", "article", "portal/site")}));
+  auto claimed = claim(T0);
+  ASSERT_EQ(claimed.size(), 1u);
+  const auto& d = claimed.front();
+  EXPECT_EQ(d.id, "r1|portal|article");
+  EXPECT_EQ(d.release_id, "r1");
+  EXPECT_EQ(d.channel, "portal");
+  EXPECT_EQ(d.destination, "article");
+  EXPECT_EQ(d.lane, "portal/site");
+  EXPECT_EQ(d.attempt, 1);
+  EXPECT_FALSE(d.in_doubt);
+  EXPECT_EQ(d.admission.serial, admitted.admission.serial);
+  EXPECT_EQ(d.admission.admitted_at_ms, T0);
+
+  auto s = status(d.id);
+  EXPECT_EQ(s.state, DeliveryState::sending);
+  EXPECT_EQ(s.owner, "worker-a");
+  EXPECT_TRUE(claim(T0).empty()) << "a sending delivery is not handed out twice";
+}
+
+TEST_F(LedgerTest, LaneSendsOneAtATimeByDefault) {
+  set_lane("microblog/lead", 1);
+  for (auto id : {"a", "b", "c"}) admit(request(id, {spec("microblog", "lead", "microblog/lead")}));
+  auto first = claim(T0);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, "a|microblog|lead") << "admission order within a lane";
+  EXPECT_TRUE(claim(T0).empty());
+  EXPECT_EQ(lane("microblog/lead").in_flight, 1);
+  EXPECT_EQ(lane("microblog/lead").queued, 2);
+
+  ASSERT_TRUE(finish(first[0], CompletionOutcome::delivered, T0 + 1));
+  auto second = claim(T0 + 1);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].id, "b|microblog|lead");
+}
+
+TEST_F(LedgerTest, MaxInFlightAllowsThatManyAtOnce) {
+  set_lane("portal/site", 2);
+  for (auto id : {"a", "b", "c"}) admit(request(id, {spec("portal", "article", "portal/site")}));
+  EXPECT_EQ(claim(T0).size(), 2u);
+  EXPECT_TRUE(claim(T0).empty());
+}
+
+TEST_F(LedgerTest, RaisingTheLimitFreesAFullLane) {
+  set_lane("portal/site", 1);
+  for (auto id : {"a", "b"}) admit(request(id, {spec("portal", "article", "portal/site")}));
+  ASSERT_EQ(claim(T0).size(), 1u);
+  ASSERT_TRUE(claim(T0).empty());
+  set_lane("portal/site", 2);
+  EXPECT_EQ(claim(T0).size(), 1u);
+}
+
+TEST_F(LedgerTest, BusyLaneDoesNotBlockOtherLanes) {
+  set_lane("microblog/lead", 1);
+  set_lane("microblog/lanshan", 1);
+  admit(request("a", {spec("microblog", "lead", "microblog/lead")}));
+  admit(request("b", {spec("microblog", "lead", "microblog/lead"), spec("microblog", "lanshan", "microblog/lanshan")}));
+  auto first = claim(T0);
+  EXPECT_EQ(ids_of(first), (std::vector<std::string>{"a|microblog|lead", "b|microblog|lanshan"}))
+      << "b's lead post waits behind a's; b's lanshan post does not";
+  EXPECT_TRUE(claim(T0).empty());
+  const auto& lead = first[0].lane == "microblog/lead" ? first[0] : first[1];
+  ASSERT_TRUE(finish(lead, CompletionOutcome::delivered, T0 + 1));
+  EXPECT_EQ(ids_of(claim(T0 + 1)), (std::vector<std::string>{"b|microblog|lead"}));
+}
+
+TEST_F(LedgerTest, ClaimBatchSpansLanesAndRespectsMax) {
+  for (int i = 0; i < 6; ++i) {
+    auto lane_name = "microblog/account" + std::to_string(i);
+    admit(request("r" + std::to_string(i), {spec("microblog", "account" + std::to_string(i), lane_name)}));
+  }
+  EXPECT_EQ(claim(T0, 4).size(), 4u);
+  EXPECT_EQ(claim(T0, 4).size(), 2u);
+}
+
+TEST_F(LedgerTest, MinGapSpacesSendsOfALane) {
+  set_lane("microblog/lead", 1, 0, 10s);
+  for (auto id : {"a", "b"}) admit(request(id, {spec("microblog", "lead", "microblog/lead")}));
+  auto first = claim(T0);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_TRUE(finish(first[0], CompletionOutcome::delivered, T0 + 100));
+  EXPECT_TRUE(claim(T0 + 9'999).empty());
+  EXPECT_EQ(ledger_->next_due_ms().value_or(std::nullopt), T0 + 10'000);
+  EXPECT_EQ(claim(T0 + 10'000).size(), 1u);
+}
+
+TEST_F(LedgerTest, PerHourWindowLimitsSends) {
+  set_lane("microblog/lead", 5, 2);
+  for (auto id : {"a", "b", "c"}) admit(request(id, {spec("microblog", "lead", "microblog/lead")}));
+  auto sent = claim(T0);
+  ASSERT_EQ(sent.size(), 2u);
+  for (const auto& d : sent) ASSERT_TRUE(finish(d, CompletionOutcome::delivered, T0 + 1));
+  EXPECT_TRUE(claim(T0 + kHour - 1).empty());
+  EXPECT_EQ(ledger_->next_due_ms().value_or(std::nullopt), T0 + kHour);
+  auto third = claim(T0 + kHour);
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].id, "c|microblog|lead");
+}
+
+TEST_F(LedgerTest, PublishTimeInTheFutureHoldsTheDelivery) {
+  auto r = request("r1", {spec("portal", "article", "portal/site")});
+  r.not_before_ms = T0 + 60'000;
+  admit(r);
+  EXPECT_TRUE(claim(T0).empty());
+  EXPECT_TRUE(claim(T0 + 59'999).empty());
+  EXPECT_EQ(ledger_->next_due_ms().value_or(std::nullopt), T0 + 60'000);
+  EXPECT_EQ(claim(T0 + 60'000).size(), 1u);
+}
+
+TEST_F(LedgerTest, NextDueIsEmptyWithNothingQueued) {
+  auto due = ledger_->next_due_ms();
+  ASSERT_TRUE(due);
+  EXPECT_FALSE(due->has_value());
+}
+
+TEST_F(LedgerTest, NextDueIncludesRunningLeases) {
+  admit(request("r1", {spec("portal", "article", "portal/site")}));
+  ASSERT_EQ(claim(T0, 16, 30s).size(), 1u);
+  EXPECT_EQ(ledger_->next_due_ms().value_or(std::nullopt), T0 + 30'001);
+}
+
+TEST_F(LedgerTest, ExpiredLeaseReturnsTheDeliveryInDoubt) {
+  admit(request("r1", {spec("portal", "article", "portal/site")}));
+  auto first = claim(T0, 16, 30s);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_TRUE(claim(T0 + 30'000).empty()) << "lease still running at its last millisecond";
+
+  auto again = ledger_->claim("worker-b", 16, T0 + 30'001, 30s);
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ(again->front().id, first[0].id);
+  EXPECT_EQ(again->front().attempt, 2);
+  EXPECT_TRUE(again->front().in_doubt);
+  EXPECT_EQ(status(first[0].id).owner, "worker-b");
+
+  EXPECT_FALSE(finish(first[0], CompletionOutcome::delivered, T0 + 30'002)) << "the old owner is fenced off";
+  EXPECT_EQ(status(first[0].id).state, DeliveryState::sending);
+  EXPECT_TRUE(finish(again->front(), CompletionOutcome::delivered, T0 + 30'003));
+  auto done = status(first[0].id);
+  EXPECT_EQ(done.state, DeliveryState::delivered);
+  EXPECT_FALSE(done.in_doubt);
+}
+
+TEST_F(LedgerTest, NeedsAuthParksTheLaneUntilUnparked) {
+  set_lane("microblog/lead", 1);
+  admit(request("a", {spec("microblog", "lead", "microblog/lead"), spec("portal", "article", "portal/site")}));
+  admit(request("b", {spec("microblog", "lead", "microblog/lead")}));
+  auto first = claim(T0);
+  ASSERT_EQ(ids_of(first), (std::vector<std::string>{"a|microblog|lead", "a|portal|article"}));
+  const auto& lead = first[0].channel == "microblog" ? first[0] : first[1];
+  const auto& article = first[0].channel == "microblog" ? first[1] : first[0];
+  ASSERT_TRUE(finish(lead, CompletionOutcome::needs_auth, T0 + 1, 0, "expired_token"));
+  ASSERT_TRUE(finish(article, CompletionOutcome::delivered, T0 + 1));
+
+  EXPECT_EQ(status(lead.id).state, DeliveryState::needs_auth);
+  EXPECT_EQ(lane("microblog/lead").parked_reason, "expired_token");
+  EXPECT_TRUE(claim(T0 + 10).empty()) << "a parked lane sends nothing, even what is queued behind";
+  admit(request("c", {spec("portal", "article", "portal/site")}));
+  EXPECT_EQ(ids_of(claim(T0 + 20)), (std::vector<std::string>{"c|portal|article"})) << "other lanes go on";
+
+  ASSERT_TRUE(ledger_->unpark_lane("microblog/lead", T0 + 100));
+  EXPECT_EQ(lane("microblog/lead").parked_reason, "");
+  std::vector<std::string> sent;
+  for (int round = 0; round < 2; ++round) {
+    auto next = claim(T0 + 100 + round);
+    ASSERT_EQ(next.size(), 1u);
+    sent.push_back(next[0].id);
+    ASSERT_TRUE(finish(next[0], CompletionOutcome::delivered, T0 + 100 + round));
+  }
+  std::sort(sent.begin(), sent.end());
+  EXPECT_EQ(sent, (std::vector<std::string>{"a|microblog|lead", "b|microblog|lead"}));
+}
+
+}  // namespace
+}  // namespace fabu::testing

@@ -1,0 +1,184 @@
+// The intake stream, admission idempotency, rejects and wake-ups, against a real redis-server.
+#include "tests/queue/ledger_fixture.h"
+
+namespace fabu::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST_F(LedgerTest, EnsureIntakeIsIdempotent) {
+  EXPECT_TRUE(ledger_->ensure_intake());
+  EXPECT_TRUE(ledger_->ensure_intake());
+}
+
+TEST_F(LedgerTest, EnqueuedReleaseIsReadThenAcknowledgedByAdmit) {
+  auto entry_id = ledger_->enqueue(R"({"id":"r1"})", "json");
+  ASSERT_TRUE(entry_id) << entry_id.error().message;
+  EXPECT_EQ(ledger_->intake_depth().value_or(-1), 1);
+
+  auto read = ledger_->read_intake("instance-a", 10, 200ms);
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ(read->front().entry_id, *entry_id);
+  EXPECT_EQ(read->front().payload, R"({"id":"r1"})");
+  EXPECT_EQ(read->front().format, "json");
+  EXPECT_EQ(ledger_->intake_depth().value_or(-1), 1) << "read but not acknowledged is still pending";
+
+  auto r = request("r1", {spec("portal", "article", "portal/site")});
+  r.intake_entry_id = *entry_id;
+  EXPECT_EQ(admit(r).outcome, AdmitOutcome::admitted);
+  EXPECT_EQ(ledger_->intake_depth().value_or(-1), 0);
+
+  auto reclaimed = ledger_->reclaim_intake("instance-b", 10, 0ms);
+  ASSERT_TRUE(reclaimed);
+  EXPECT_TRUE(reclaimed->empty()) << "an admitted entry must not be handed out again";
+}
+
+TEST_F(LedgerTest, FormatFieldIsKept) {
+  ASSERT_TRUE(ledger_->enqueue("id = \"r1\"", "toml"));
+  auto read = ledger_->read_intake("instance-a", 10, 200ms);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ(read->front().format, "toml");
+  EXPECT_EQ(read->front().payload, "id = \"r1\"");
+}
+
+TEST_F(LedgerTest, EmptyIntakeReadReturnsNothing) {
+  auto read = ledger_->read_intake("instance-a", 10, 50ms);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_TRUE(read->empty());
+}
+
+TEST_F(LedgerTest, UnacknowledgedEntryIsReclaimedByAnotherConsumer) {
+  auto entry_id = ledger_->enqueue(R"({"id":"lost"})", "json");
+  ASSERT_TRUE(entry_id);
+  auto first = ledger_->read_intake("crashed-instance", 10, 100ms);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->size(), 1u);
+
+  auto fresh = ledger_->read_intake("instance-b", 10, 50ms);
+  ASSERT_TRUE(fresh);
+  EXPECT_TRUE(fresh->empty()) << "a read entry is not new for other consumers";
+
+  auto reclaimed = ledger_->reclaim_intake("instance-b", 10, 0ms);
+  ASSERT_TRUE(reclaimed) << reclaimed.error().message;
+  ASSERT_EQ(reclaimed->size(), 1u);
+  EXPECT_EQ(reclaimed->front().entry_id, *entry_id);
+  EXPECT_EQ(reclaimed->front().payload, R"({"id":"lost"})");
+
+  auto idle_too_short = ledger_->reclaim_intake("instance-c", 10, std::chrono::hours(1));
+  ASSERT_TRUE(idle_too_short);
+  EXPECT_TRUE(idle_too_short->empty());
+}
+
+TEST_F(LedgerTest, ReclaimFollowsTheCursorUpToCount) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(ledger_->enqueue("{\"n\":" + std::to_string(i) + "}", "json"));
+  ASSERT_EQ(ledger_->read_intake("crashed-instance", 10, 100ms).value_or(std::vector<IntakeEntry>{}).size(), 5u);
+  auto reclaimed = ledger_->reclaim_intake("instance-b", 3, 0ms);
+  ASSERT_TRUE(reclaimed);
+  EXPECT_EQ(reclaimed->size(), 3u);
+}
+
+TEST_F(LedgerTest, RejectAcknowledgesAndKeepsThePayload) {
+  auto entry_id = ledger_->enqueue("{not json", "json");
+  ASSERT_TRUE(entry_id);
+  ASSERT_TRUE(ledger_->read_intake("instance-a", 10, 100ms));
+  RejectRecord record;
+  record.intake_entry_id = *entry_id;
+  record.at_ms = T0;
+  record.errors = {{"", "not valid JSON"}, {"title", "missing"}};
+  record.payload = "{not json";
+  ASSERT_TRUE(ledger_->reject(record));
+
+  EXPECT_EQ(ledger_->intake_depth().value_or(-1), 0);
+  auto rejects = ledger_->rejects(10);
+  ASSERT_TRUE(rejects);
+  ASSERT_EQ(rejects->size(), 1u);
+  EXPECT_EQ(rejects->front().intake_entry_id, *entry_id);
+  EXPECT_EQ(rejects->front().payload, "{not json");
+  EXPECT_EQ(rejects->front().at_ms, T0);
+  EXPECT_EQ(rejects->front().errors, record.errors);
+}
+
+TEST_F(LedgerTest, SameReleaseTwiceIsADuplicateAndAdmitsOnce) {
+  auto r = request("r1", {spec("portal", "article", "portal/site")});
+  auto first = admit(r);
+  EXPECT_EQ(first.outcome, AdmitOutcome::admitted);
+  EXPECT_EQ(first.admission.admitted_at_ms, T0);
+
+  r.now_ms = T0 + 5000;
+  auto second = admit(r);
+  EXPECT_EQ(second.outcome, AdmitOutcome::duplicate);
+  EXPECT_EQ(second.admission.serial, first.admission.serial);
+  EXPECT_EQ(second.admission.admitted_at_ms, T0);
+  EXPECT_EQ(claim(T0 + 5000).size(), 1u) << "one delivery, not two";
+  EXPECT_TRUE(ledger_->rejects(10).value_or(std::vector<RejectRecord>{1}).empty());
+}
+
+TEST_F(LedgerTest, SameIdWithOtherContentIsAConflictAndRecordedAsReject) {
+  ASSERT_EQ(admit(request("r1", {spec("portal", "article", "portal/site")})).outcome, AdmitOutcome::admitted);
+  auto changed = request("r1", {spec("portal", "article", "portal/site")}, "digest-2");
+  changed.release_json = R"({"id":"r1","title":"changed"})";
+  EXPECT_EQ(admit(changed).outcome, AdmitOutcome::conflict);
+
+  auto rejects = ledger_->rejects(10);
+  ASSERT_TRUE(rejects);
+  ASSERT_EQ(rejects->size(), 1u);
+  EXPECT_EQ(rejects->front().release_id, "r1");
+  EXPECT_EQ(rejects->front().payload, changed.release_json);
+  ASSERT_EQ(rejects->front().errors.size(), 1u);
+  EXPECT_EQ(rejects->front().errors[0].path, "id");
+
+  auto stored = ledger_->release_json("r1");
+  ASSERT_TRUE(stored && stored->has_value());
+  EXPECT_EQ(**stored, R"({"id":"r1","title":"通知"})") << "the first content stays";
+}
+
+TEST_F(LedgerTest, SerialsIncreasePerRelease) {
+  auto a = admit(request("a", {spec("portal", "article", "portal/site")}));
+  auto b = admit(request("b", {spec("portal", "article", "portal/site")}));
+  EXPECT_EQ(b.admission.serial, a.admission.serial + 1);
+}
+
+TEST_F(LedgerTest, AdmitRefusesAWaitOnAnUnknownDelivery) {
+  auto bad = ledger_->admit(request("r1", {spec("microblog", "lead", "microblog/lead", "r1|portal|article")}));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, ErrorKind::invalid);
+}
+
+TEST_F(LedgerTest, NotifyWakesAWaiter) {
+  auto idle = ledger_->wait_notify(50ms);
+  ASSERT_TRUE(idle) << idle.error().message;
+  EXPECT_FALSE(*idle);
+  ASSERT_TRUE(ledger_->notify());
+  auto woken = ledger_->wait_notify(1000ms);
+  ASSERT_TRUE(woken);
+  EXPECT_TRUE(*woken);
+}
+
+TEST_F(LedgerTest, AdmissionWakesAWaiterOnAnotherConnection) {
+  auto waiter = connect();
+  ASSERT_TRUE(waiter);
+  admit(request("r1", {spec("portal", "article", "portal/site")}));
+  auto woken = waiter->wait_notify(1000ms);
+  ASSERT_TRUE(woken);
+  EXPECT_TRUE(*woken);
+}
+
+TEST_F(LedgerTest, AofIsReportedAsConfigured) {
+  auto off = ledger_->aof_enabled();
+  ASSERT_TRUE(off);
+  EXPECT_FALSE(*off);
+
+  RedisServer with_aof(true);
+  RedisConfig config = config_;
+  config.port = with_aof.port();
+  auto other = DeliveryLedger::connect(config);
+  ASSERT_TRUE(other);
+  auto on = (*other)->aof_enabled();
+  ASSERT_TRUE(on);
+  EXPECT_TRUE(*on);
+}
+
+}  // namespace
+}  // namespace fabu::testing
