@@ -1,1 +1,108 @@
-// placeholder: being written
+// The `portal` AdapterFactory and its adapter: planning is pure and runs on the caller's thread; file
+// work runs on one SerialWorker per adapter, which also calls the delivery callbacks.
+#include "adapters/portal/portal_adapter.h"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "adapters/portal/portal_settings.h"
+#include "adapters/portal/portal_site.h"
+#include "adapters/portal/serial_worker.h"
+
+namespace fabu {
+namespace {
+
+using portal::PortalSettings;
+using portal::PortalSite;
+
+class PortalAdapter final : public Adapter {
+ public:
+  explicit PortalAdapter(std::shared_ptr<const PortalSettings> settings)
+      : settings_(std::move(settings)), site_(settings_) {}
+
+  std::string_view type() const override { return "portal"; }
+
+  std::expected<std::vector<PlannedDelivery>, FieldErrors> plan(
+      const Release& release, const std::string& channel, const std::vector<std::string>& targets) const override {
+    (void)release;
+    FieldErrors errors;
+    if (targets.empty()) errors.push_back({"targets." + channel, "names no portal column"});
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      if (settings_->column(targets[i]) == nullptr)
+        errors.push_back({fmt::format("targets.{}[{}]", channel, i), "unknown column '" + targets[i] + "'"});
+    }
+    if (!errors.empty()) return std::unexpected(std::move(errors));
+    // One delivery however many columns: the article is written once and listed in each column.
+    return std::vector<PlannedDelivery>{PlannedDelivery{"article", lane_name(channel), "", false}};
+  }
+
+  std::vector<LaneLimits> lanes(const std::string& channel) const override {
+    return {LaneLimits{lane_name(channel), settings_->max_in_flight, 0, std::chrono::milliseconds(0)}};
+  }
+
+  // The article URL depends only on the release (first column, formed_at's year, id), so microblog
+  // posts can carry it before the page exists and it never changes on redelivery.
+  std::optional<std::string> link_for(const Release& release, const Admission& admission) const override {
+    (void)admission;
+    const auto targets = release.targets.find(settings_->channel);
+    if (targets == release.targets.end() || targets->second.empty()) return std::nullopt;
+    const std::string& first = targets->second.front();
+    if (settings_->column(first) == nullptr || !portal::is_safe_release_id(release.id)) return std::nullopt;
+    return settings_->base_url + "/" + portal::article_path(first, release);
+  }
+
+  void deliver(const DeliveryJob& job, DeliveryCallback done) override {
+    worker_.post([this, release = job.release, admission = job.admission, done = std::move(done)] {
+      Result<DeliveryReceipt> result = fail(Error::permanent("portal: delivery job carries no release"));
+      try {
+        if (release) result = site_.publish(*release, admission);
+      } catch (const std::exception& e) {
+        // Filesystem and allocation failures throw; the disk may recover, so let the queue retry.
+        result = fail(Error::transient(std::string("portal: ") + e.what()));
+      }
+      done(std::move(result));
+    });
+  }
+
+  void retract(const DeliveryJob& job, const DeliveryReceipt& receipt, RetractCallback done) override {
+    (void)receipt;
+    std::string release_id = job.release ? job.release->id : std::string();
+    worker_.post([this, release_id = std::move(release_id), done = std::move(done)] {
+      Result<void> result = fail(Error::permanent("portal: retraction job carries no release"));
+      try {
+        if (!release_id.empty()) result = site_.withdraw(release_id);
+      } catch (const std::exception& e) {
+        result = fail(Error::transient(std::string("portal: ") + e.what()));
+      }
+      done(std::move(result));
+    });
+  }
+
+ private:
+  static std::string lane_name(const std::string& channel) { return channel + "/site"; }
+
+  std::shared_ptr<const PortalSettings> settings_;
+  PortalSite site_;             // used only on worker_'s thread
+  portal::SerialWorker worker_;  // last: joined before site_ and settings_ go away
+};
+
+class PortalAdapterFactory final : public AdapterFactory {
+ public:
+  std::string_view type() const override { return "portal"; }
+
+  std::expected<std::unique_ptr<Adapter>, ConfigErrors> create(const ChannelConfig& channel, const std::string& file,
+                                                                AdapterEnv& env) const override {
+    (void)env;
+    ConfigErrors errors;
+    auto settings = std::make_shared<const PortalSettings>(portal::read_portal_settings(channel, file, errors));
+    if (!errors.empty()) return std::unexpected(std::move(errors));
+    return std::make_unique<PortalAdapter>(std::move(settings));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<AdapterFactory> make_portal_adapter_factory() { return std::make_unique<PortalAdapterFactory>(); }
+
+}  // namespace fabu

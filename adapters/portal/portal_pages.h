@@ -1,0 +1,73 @@
+// The portal's pages as pure functions of the published articles: article pages, paginated column
+// index pages, Atom feeds and the site index. No I/O; thread-safe.
+//
+// Every link between pages is relative, so the output folder can be opened from disk; only the Atom
+// feed uses absolute links (base_url), as feed readers require. Every text is escaped.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/portal/portal_settings.h"
+
+namespace fabu::portal {
+
+// One published article as the manifest remembers it: everything needed to list it and to render its
+// page again, except the body (kept in its own file because it can be large).
+struct ArticleEntry {
+  std::string id;
+  std::string kind;
+  std::string title;
+  std::string doc_number;     // 文号, may be empty
+  std::string formed;         // 生成日期, YYYY-MM-DD
+  std::int64_t published_ms = 0;  // admission time: 发布日期
+  std::int64_t serial = 0;
+  std::string index_number;   // 索引号
+  std::string issuer;         // 发布机构
+  std::string disclosure;     // 公开属性, e.g. 主动公开
+  std::vector<std::string> subjects;  // 主题分类
+  std::string abstract;       // 内容概述
+  std::string interprets;     // id of the policy this interpretation explains, may be empty
+  std::vector<std::string> columns;   // column ids, first one holds the page
+  std::string path;           // article page relative to output_dir
+  bool withdrawn = false;
+};
+
+// Newest first: by publish time, then serial, then id, so the order is total and stable.
+bool newer_first(const ArticleEntry& a, const ArticleEntry& b);
+
+// A link from one article to a related one (policy <-> interpretation).
+struct RelatedLink {
+  std::string label;  // e.g. 政策解读
+  std::string title;
+  std::string path;   // relative to output_dir
+};
+
+// "../../tzgg/index.html": the link from page `from` to page `to`, both relative to output_dir.
+std::string relative_link(std::string_view from, std::string_view to);
+
+// "index.html" for page 1, "index-<n>.html" after.
+std::string column_page_name(int page);
+
+std::string xml_escape(std::string_view text);
+
+std::string render_article_page(const PortalSettings& settings, const ArticleEntry& entry, std::string_view body_html,
+                                const std::vector<RelatedLink>& related);
+
+// `entries` are the articles on this page, newest first; pages are numbered from 1.
+std::string render_column_page(const PortalSettings& settings, const Column& column,
+                               const std::vector<const ArticleEntry*>& entries, int page, int page_count);
+
+// `entries` newest first, already limited to what the feed should carry.
+std::string render_feed(const PortalSettings& settings, const Column& column,
+                        const std::vector<const ArticleEntry*>& entries);
+
+struct ColumnDigest {
+  const Column* column;
+  std::vector<const ArticleEntry*> latest;  // newest first
+};
+std::string render_site_index(const PortalSettings& settings, const std::vector<ColumnDigest>& columns);
+
+}  // namespace fabu::portal

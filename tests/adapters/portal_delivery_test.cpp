@@ -1,0 +1,292 @@
+// The portal adapter writing into a temporary folder: article pages, listings, feeds, idempotence,
+// policy/interpretation cross links and withdrawal.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "tests/adapters/portal_test_support.h"
+#include "tests/support/process.h"
+
+namespace fabu {
+namespace {
+
+using portal_test::deliver_and_wait;
+using portal_test::make_portal;
+using portal_test::make_release;
+using portal_test::may_day_ms;
+using portal_test::portal_toml;
+using portal_test::retract_and_wait;
+using testing::read_file;
+using testing::TempDir;
+
+namespace fs = std::filesystem;
+
+bool exists(const std::string& path) { return fs::exists(path); }
+
+// Every file below `root` (relative path -> bytes).
+std::map<std::string, std::string> snapshot(const std::string& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& item : fs::recursive_directory_iterator(root)) {
+    if (item.is_regular_file()) files[fs::relative(item.path(), root).string()] = read_file(item.path().string());
+  }
+  return files;
+}
+
+// True when every element opened in `xml` is closed in order and every '&' starts an entity.
+bool is_balanced_xml(const std::string& xml) {
+  std::vector<std::string> open;
+  for (std::size_t i = 0; i < xml.size(); ++i) {
+    if (xml[i] == '&') {
+      const std::size_t semi = xml.find(';', i);
+      if (semi == std::string::npos || semi - i > 8) return false;
+      continue;
+    }
+    if (xml[i] != '<') continue;
+    const std::size_t close = xml.find('>', i);
+    if (close == std::string::npos) return false;
+    std::string tag = xml.substr(i + 1, close - i - 1);
+    i = close;
+    if (tag.starts_with("?")) continue;
+    if (tag.ends_with("/")) continue;
+    const bool closing = tag.starts_with("/");
+    if (closing) tag.erase(0, 1);
+    const std::string name = tag.substr(0, tag.find_first_of(" \t\n"));
+    if (closing) {
+      if (open.empty() || open.back() != name) return false;
+      open.pop_back();
+    } else {
+      open.push_back(name);
+    }
+  }
+  return open.empty();
+}
+
+class PortalDelivery : public ::testing::Test {
+ protected:
+  std::string out() const { return dir_.path() + "/site"; }
+  std::unique_ptr<Adapter> portal(int page_size = 20) {
+    auto adapter = make_portal(portal_toml(out(), page_size));
+    EXPECT_NE(adapter, nullptr);
+    return adapter;
+  }
+  std::string page(const std::string& relative) const { return read_file(out() + "/" + relative); }
+
+  TempDir dir_;
+};
+
+TEST_F(PortalDelivery, ArticleCarriesTheCatalogueMetadata) {
+  auto adapter = portal();
+  Release release = make_release("2026-press-017", "关于开展安全检查的通知", {"tzgg"});
+  // 16:30 UTC on 31 December is already 1 January in Beijing: the 索引号 year and 发布日期 follow Beijing.
+  auto receipt = deliver_and_wait(*adapter, release, Admission{17, 1798734600000});
+  ASSERT_TRUE(receipt.has_value()) << receipt.error().message;
+  EXPECT_EQ(receipt->post_id, "01527918X-2027-000017");
+  EXPECT_EQ(receipt->url, "https://www.linyi.gov.cn/tzgg/2026/2026-press-017.html");
+  EXPECT_EQ(receipt->url, adapter->link_for(release, Admission{17, 1798734600000}));
+
+  const std::string html = page("tzgg/2026/2026-press-017.html");
+  EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
+  EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  for (const char* label : {"索引号", "信息名称", "文号", "生成日期", "发布日期", "发布机构", "公开属性", "主题分类",
+                            "内容概述", "有效性"}) {
+    EXPECT_NE(html.find(std::string("<th>") + label + "</th>"), std::string::npos) << label;
+  }
+  EXPECT_NE(html.find("<td>01527918X-2027-000017</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>临政办发〔2026〕12号</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>2026-04-20</td>"), std::string::npos);  // 生成日期
+  EXPECT_NE(html.find("<td>2027-01-01</td>"), std::string::npos);  // 发布日期
+  EXPECT_NE(html.find("<td>临沂市人民政府办公室</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>主动公开</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>有效</td>"), std::string::npos);
+  EXPECT_NE(html.find("内容概述：关于开展安全检查的通知"), std::string::npos);
+  EXPECT_NE(html.find("<strong>重点</strong>"), std::string::npos);  // the Markdown body is rendered
+  // Relative links only, so the folder opens from disk.
+  EXPECT_NE(html.find("href=\"../../index.html\""), std::string::npos);
+  EXPECT_NE(html.find("href=\"../../tzgg/index.html\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"http"), std::string::npos);
+
+  EXPECT_TRUE(exists(out() + "/index.html"));
+  EXPECT_TRUE(exists(out() + "/zcfg/index.html"));  // every column the site index links exists
+  EXPECT_NE(page("index.html").find("tzgg/2026/2026-press-017.html"), std::string::npos);
+}
+
+TEST_F(PortalDelivery, EscapesHtmlInTitleAndBody) {
+  auto adapter = portal();
+  Release release = make_release("r-xss", "<script>alert(1)</script> & 通知", {"tzgg"});
+  release.body = "正文 <script>alert(2)</script>\n\n<div onclick=\"x\">块</div>\n";
+  auto receipt = deliver_and_wait(*adapter, release, Admission{1, may_day_ms()});
+  ASSERT_TRUE(receipt.has_value()) << receipt.error().message;
+
+  for (const std::string file : {"tzgg/2026/r-xss.html", "tzgg/index.html", "index.html"}) {
+    const std::string html = page(file);
+    EXPECT_EQ(html.find("<script"), std::string::npos) << file;
+    EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; 通知"), std::string::npos) << file;
+  }
+  EXPECT_EQ(page("tzgg/2026/r-xss.html").find("<div onclick"), std::string::npos);
+  const std::string feed = page("tzgg/feed.xml");
+  EXPECT_EQ(feed.find("<script"), std::string::npos);
+  EXPECT_TRUE(is_balanced_xml(feed));
+}
+
+TEST_F(PortalDelivery, PaginatesColumnsNewestFirstAndFeedsThem) {
+  auto adapter = portal(2);
+  for (int i = 1; i <= 5; ++i) {
+    const Release release = make_release("r" + std::to_string(i), "通知第" + std::to_string(i) + "号", {"tzgg"});
+    ASSERT_TRUE(deliver_and_wait(*adapter, release, Admission{i, may_day_ms(i)}).has_value());
+  }
+  const std::string first = page("tzgg/index.html");
+  const std::string second = page("tzgg/index-2.html");
+  const std::string third = page("tzgg/index-3.html");
+  EXPECT_FALSE(exists(out() + "/tzgg/index-4.html"));
+
+  EXPECT_LT(first.find("通知第5号"), first.find("通知第4号"));
+  EXPECT_EQ(first.find("通知第3号"), std::string::npos);
+  EXPECT_EQ(first.find("上一页"), std::string::npos);
+  EXPECT_NE(first.find("href=\"index-2.html\">下一页"), std::string::npos);
+
+  EXPECT_LT(second.find("通知第3号"), second.find("通知第2号"));
+  EXPECT_NE(second.find("href=\"index.html\">上一页"), std::string::npos);
+  EXPECT_NE(second.find("href=\"index-3.html\">下一页"), std::string::npos);
+
+  EXPECT_NE(third.find("通知第1号"), std::string::npos);
+  EXPECT_NE(third.find("href=\"index-2.html\">上一页"), std::string::npos);
+  EXPECT_EQ(third.find("下一页"), std::string::npos);
+  EXPECT_NE(third.find("href=\"../tzgg/2026/r1.html\""), std::string::npos);
+
+  const std::string feed = page("tzgg/feed.xml");
+  EXPECT_TRUE(feed.starts_with("<?xml"));
+  EXPECT_TRUE(is_balanced_xml(feed)) << feed;
+  std::size_t last = 0;
+  for (int i = 5; i >= 1; --i) {
+    const std::size_t at = feed.find("<title>通知第" + std::to_string(i) + "号</title>");
+    ASSERT_NE(at, std::string::npos) << i;
+    EXPECT_GT(at, last) << "entries must be newest first";
+    last = at;
+  }
+  EXPECT_NE(feed.find("<id>https://www.linyi.gov.cn/tzgg/2026/r5.html</id>"), std::string::npos);
+  EXPECT_NE(feed.find("href=\"https://www.linyi.gov.cn/tzgg/2026/r5.html\"/>"), std::string::npos);
+  EXPECT_NE(feed.find("<updated>2026-05-01T00:05:00+08:00</updated>"), std::string::npos);
+}
+
+TEST_F(PortalDelivery, RedeliveryLeavesTheSameFilesAndOneManifestEntry) {
+  auto adapter = portal(2);
+  const Release first = make_release("r1", "第一篇", {"tzgg", "zcfg"});
+  const Release second = make_release("r2", "第二篇", {"tzgg"});
+  ASSERT_TRUE(deliver_and_wait(*adapter, first, Admission{1, may_day_ms(1)}).has_value());
+  ASSERT_TRUE(deliver_and_wait(*adapter, second, Admission{2, may_day_ms(2)}).has_value());
+  const auto before = snapshot(out());
+
+  auto again = deliver_and_wait(*adapter, first, Admission{1, may_day_ms(1)}, /*in_doubt=*/true);
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->post_id, "01527918X-2026-000001");
+  const auto after = snapshot(out());
+  EXPECT_EQ(before, after);
+
+  const auto manifest = nlohmann::json::parse(page(".fabu/manifest.json"));
+  int r1_entries = 0;
+  for (const auto& article : manifest.at("articles")) r1_entries += article.at("id") == "r1";
+  EXPECT_EQ(r1_entries, 1);
+  EXPECT_EQ(manifest.at("articles").size(), 2u);
+  // No temporary files are left behind.
+  for (const auto& [path, bytes] : after) EXPECT_EQ(path.find(".tmp."), std::string::npos) << path;
+}
+
+void expect_cross_links(const std::string& policy_html, const std::string& interpretation_html) {
+  EXPECT_NE(policy_html.find("政策解读：<a href=\"../../zcjd/2026/jd-1.html\">《临沂市促进就业若干措施》解读</a>"),
+            std::string::npos)
+      << policy_html;
+  EXPECT_NE(interpretation_html.find("政策原文：<a href=\"../../zcfg/2026/zc-1.html\">临沂市促进就业若干措施</a>"),
+            std::string::npos)
+      << interpretation_html;
+}
+
+Release policy() { return make_release("zc-1", "临沂市促进就业若干措施", {"zcfg"}); }
+
+Release interpretation() {
+  Release r = make_release("jd-1", "《临沂市促进就业若干措施》解读", {"zcjd"});
+  r.kind = ReleaseKind::policy_interpretation;
+  r.interprets = "zc-1";
+  return r;
+}
+
+TEST_F(PortalDelivery, PolicyFirstThenInterpretationLinkEachOther) {
+  auto adapter = portal();
+  ASSERT_TRUE(deliver_and_wait(*adapter, policy(), Admission{1, may_day_ms(1)}).has_value());
+  EXPECT_EQ(page("zcfg/2026/zc-1.html").find("政策解读："), std::string::npos);
+  ASSERT_TRUE(deliver_and_wait(*adapter, interpretation(), Admission{2, may_day_ms(2)}).has_value());
+  expect_cross_links(page("zcfg/2026/zc-1.html"), page("zcjd/2026/jd-1.html"));
+}
+
+TEST_F(PortalDelivery, InterpretationFirstThenPolicyLinkEachOther) {
+  auto adapter = portal();
+  ASSERT_TRUE(deliver_and_wait(*adapter, interpretation(), Admission{1, may_day_ms(1)}).has_value());
+  EXPECT_EQ(page("zcjd/2026/jd-1.html").find("政策原文："), std::string::npos);
+  ASSERT_TRUE(deliver_and_wait(*adapter, policy(), Admission{2, may_day_ms(2)}).has_value());
+  expect_cross_links(page("zcfg/2026/zc-1.html"), page("zcjd/2026/jd-1.html"));
+}
+
+TEST_F(PortalDelivery, RetractKeepsThePageButDropsItFromListings) {
+  auto adapter = portal(2);
+  std::vector<Release> releases;
+  std::vector<DeliveryReceipt> receipts;
+  for (int i = 1; i <= 3; ++i) {
+    releases.push_back(make_release("r" + std::to_string(i), "公告" + std::to_string(i), {"tzgg"}));
+    auto receipt = deliver_and_wait(*adapter, releases.back(), Admission{i, may_day_ms(i)});
+    ASSERT_TRUE(receipt.has_value());
+    receipts.push_back(*receipt);
+  }
+  ASSERT_TRUE(exists(out() + "/tzgg/index-2.html"));
+
+  auto retracted = retract_and_wait(*adapter, releases[1], receipts[1]);
+  ASSERT_TRUE(retracted.has_value()) << retracted.error().message;
+
+  const std::string article = page("tzgg/2026/r2.html");
+  EXPECT_NE(article.find("class=\"withdrawn\""), std::string::npos);
+  EXPECT_NE(article.find("<td>失效（已撤回）</td>"), std::string::npos);
+  EXPECT_EQ(article.find("<td>有效</td>"), std::string::npos);
+  EXPECT_EQ(page("tzgg/index.html").find("公告2"), std::string::npos);
+  EXPECT_NE(page("tzgg/index.html").find("公告3"), std::string::npos);
+  EXPECT_NE(page("tzgg/index.html").find("公告1"), std::string::npos);
+  EXPECT_FALSE(exists(out() + "/tzgg/index-2.html"));  // two articles left fit on one page
+  EXPECT_EQ(page("tzgg/feed.xml").find("公告2"), std::string::npos);
+  EXPECT_EQ(page("index.html").find("公告2"), std::string::npos);
+
+  // Retracting again, or retracting something never published, succeeds and changes nothing.
+  const auto before = snapshot(out());
+  EXPECT_TRUE(retract_and_wait(*adapter, releases[1], receipts[1]).has_value());
+  EXPECT_TRUE(retract_and_wait(*adapter, make_release("never", "x", {"tzgg"}), DeliveryReceipt{}).has_value());
+  EXPECT_EQ(before, snapshot(out()));
+}
+
+TEST_F(PortalDelivery, MissingOutputParentIsAConfigError) {
+  auto adapter = make_portal(portal_toml(dir_.path() + "/no/such/site"));
+  ASSERT_NE(adapter, nullptr);
+  auto receipt = deliver_and_wait(*adapter, make_release("r1", "标题", {"tzgg"}), Admission{1, may_day_ms()});
+  ASSERT_FALSE(receipt.has_value());
+  EXPECT_EQ(receipt.error().kind, ErrorKind::config);
+  EXPECT_NE(receipt.error().message.find("no/such"), std::string::npos);
+}
+
+TEST_F(PortalDelivery, ReportsAFileInTheWayAsATransientErrorWithThePath) {
+  auto adapter = portal();
+  fs::create_directories(out());
+  testing::write_file(out() + "/tzgg", "a file where the column folder should be");
+  auto receipt = deliver_and_wait(*adapter, make_release("r1", "标题", {"tzgg"}), Admission{1, may_day_ms()});
+  ASSERT_FALSE(receipt.has_value());
+  EXPECT_EQ(receipt.error().kind, ErrorKind::transient);
+  EXPECT_NE(receipt.error().message.find("tzgg"), std::string::npos) << receipt.error().message;
+}
+
+TEST_F(PortalDelivery, RelativeOutputDirIsResolvedAgainstTheConfigFile) {
+  auto adapter = make_portal(portal_toml("site"), dir_.path() + "/fabu.toml");
+  ASSERT_NE(adapter, nullptr);
+  auto receipt = deliver_and_wait(*adapter, make_release("r1", "标题", {"tzgg"}), Admission{1, may_day_ms()});
+  ASSERT_TRUE(receipt.has_value()) << receipt.error().message;
+  EXPECT_TRUE(exists(out() + "/tzgg/2026/r1.html"));
+}
+
+}  // namespace
+}  // namespace fabu
