@@ -56,10 +56,10 @@ TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {
 
   EXPECT_EQ(config.source_path, path);
   EXPECT_EQ(config.redis.host, "127.0.0.1");
-  EXPECT_EQ(config.redis.port, 6379);
+  EXPECT_EQ(config.redis.port, 6390);
   EXPECT_EQ(config.redis.prefix, "fabu");
   EXPECT_EQ(config.redis.password, "");
-  EXPECT_EQ(config.daemon.api_listen, "http://127.0.0.1:8780");
+  EXPECT_EQ(config.daemon.api_listen, "");
   EXPECT_EQ(config.daemon.log_level, "info");
   EXPECT_EQ(config.daemon.log_file, "");
   EXPECT_EQ(config.daemon.token_warn_days, 7);
