@@ -30,6 +30,9 @@ struct Error {
   std::optional<std::chrono::milliseconds> retry_after;
   // The platform's own error code (e.g. Weibo's error_code), 0 when there is none.
   int platform_code = 0;
+  // The request may have taken effect although no success came back (a timeout after sending):
+  // the next attempt must first look for the result before sending again.
+  bool may_have_taken_effect = false;
 
   static Error transient(std::string msg) { return {ErrorKind::transient, std::move(msg), {}, 0}; }
   static Error permanent(std::string msg) { return {ErrorKind::permanent, std::move(msg), {}, 0}; }

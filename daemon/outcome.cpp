@@ -17,6 +17,7 @@ Completion decide_completion(const ClaimedDelivery& delivery, const Result<Deliv
   const Error& e = result.error();
   c.error = e.message;
   c.error_kind = std::string(to_string(e.kind));
+  c.maybe_sent = e.may_have_taken_effect;
   switch (e.kind) {
     case ErrorKind::rate_limited:
       c.outcome = CompletionOutcome::rate_limited;

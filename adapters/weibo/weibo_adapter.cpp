@@ -70,6 +70,7 @@ class WeiboAdapter final : public Adapter {
     request.account = account->id;
     request.token = token_of(*account);
     request.in_doubt = job.in_doubt;
+    request.idempotency_key = job.delivery_id;
     request.timeout = job.timeout;
     const bool is_lead = account->id == hall_.lead;
     if (!is_lead && account->mode == MemberMode::repost) {

@@ -26,6 +26,7 @@ struct PostRequest {
   std::string link;
   std::optional<MultipartFile> image;  // share only
   bool in_doubt = false;               // reconcile before posting
+  std::string idempotency_key;         // sent as Idempotency-Key (the delivery id)
   std::chrono::milliseconds timeout{15000};
 };
 

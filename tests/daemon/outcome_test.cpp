@@ -61,3 +61,18 @@ TEST(Outcome, PermanentAndConfigDieAtOnce) {
 
 }  // namespace
 }  // namespace fabu
+
+namespace fabu {
+namespace {
+
+TEST(Outcome, ATimeoutThatMayHavePostedMakesTheNextAttemptReconcileFirst) {
+  Error e = Error::transient("timed out after 2000 ms");
+  e.may_have_taken_effect = true;
+  auto c = decide_completion(claimed(1), fail(e), kPolicy, 0, 0.5);
+  EXPECT_EQ(c.outcome, CompletionOutcome::retry);
+  EXPECT_TRUE(c.maybe_sent);
+  EXPECT_FALSE(decide_completion(claimed(1), fail(Error::transient("503")), kPolicy, 0, 0.5).maybe_sent);
+}
+
+}  // namespace
+}  // namespace fabu
