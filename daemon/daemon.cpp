@@ -7,6 +7,11 @@
 namespace fabu {
 namespace {
 
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::unique_ptr<DeliveryLedger> connect_waiting(const RedisConfig& redis, const std::atomic<bool>& stop_requested) {
   int failures = 0;
   while (!stop_requested.load()) {
@@ -56,6 +61,11 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (auto lanes = control->set_lanes((*channels)->all_lanes()); !lanes) {
     spdlog::warn("could not publish lane limits yet: {}", lanes.error().message);
   }
+  if (auto breaker = control->set_breaker({config->retry.breaker_failures, config->retry.breaker_cooloff}); !breaker) {
+    spdlog::warn("could not publish the circuit-breaker settings yet: {}", breaker.error().message);
+  }
+  // Before the first claim, so no delivery goes out with a token an operator already replaced.
+  if (auto overrides = control->token_overrides()) apply_token_overrides(**channels, overrides->overrides);
 
   auto intake_ledger = connect_waiting(redis, stop_requested);
   auto dispatch_ledger = connect_waiting(redis, stop_requested);
@@ -72,10 +82,20 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   options.lease = d.lease;
   options.request_timeout = config->retry.request_timeout;
   options.retry = RetryPolicy{config->retry.max_attempts, config->retry.base, config->retry.cap, config->retry.jitter};
+  options.breaker_failures = config->retry.breaker_failures;
+  options.breaker_cooloff = config->retry.breaker_cooloff;
   daemon->dispatcher_ = std::make_unique<Dispatcher>(options, std::move(dispatch_ledger), std::move(wake_ledger),
                                                      daemon->channels_, daemon->health_, *daemon->log_);
   daemon->intake_->start();
   daemon->dispatcher_->start();
+  daemon->accounts_ = std::make_unique<AccountWatch>(std::move(control), daemon->channels_, d.token_warn_days);
+  if (!d.api_listen.empty()) {
+    auto api_ledger = connect_waiting(redis, stop_requested);
+    if (!api_ledger) return std::unexpected(ConfigErrors{});
+    auto api = AdminApi::start(d.api_listen, d.instance, std::move(api_ledger), daemon->channels_, *daemon->log_);
+    if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
+    daemon->api_ = std::move(*api);
+  }
   spdlog::info("fabud {} started: {} channel(s), up to {} deliveries in flight, redis {}:{}", d.instance,
                (*channels)->names().size(), d.max_in_flight, redis.host, redis.port);
   return daemon;
@@ -96,14 +116,28 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
       old.daemon.lease != config->daemon.lease || old.retry.max_attempts != config->retry.max_attempts) {
     spdlog::warn("reload: [daemon] and [retry] changes take effect only after a restart");
   }
-  if (auto control = DeliveryLedger::connect(config_->redis); control) {
+  auto control = DeliveryLedger::connect(config_->redis);
+  if (control) {
     if (auto lanes = (*control)->set_lanes((*channels)->all_lanes()); !lanes) {
       spdlog::warn("reload: could not publish lane limits: {}", lanes.error().message);
     }
+    if (auto overrides = (*control)->token_overrides()) apply_token_overrides(**channels, overrides->overrides);
   }
   channels_.set(*channels);
   config_ = std::move(config);
   spdlog::info("reloaded {}: {} channel(s)", config_->source_path, (*channels)->names().size());
+  // The reload may carry new tokens: give every parked account one more try with the new channels.
+  if (control) {
+    if (auto lanes = (*control)->lanes()) {
+      for (const auto& lane : *lanes) {
+        if (lane.parked_reason.empty()) continue;
+        if (auto unparked = (*control)->unpark_lane(lane.lane, now_ms()); unparked) {
+          spdlog::info("reload: account lane {} unparked; its held deliveries are tried again", lane.lane);
+        }
+      }
+    }
+  }
+  warn_expiring_tokens();
   return {};
 }
 
@@ -112,6 +146,8 @@ int Daemon::stop() {
   stopped_ = true;
   spdlog::info("stopping: no new work is taken; finishing what is in flight (deadline {} s)",
                config_->daemon.drain_deadline.count());
+  api_.reset();  // no new submissions while draining
+  accounts_.reset();
   if (intake_) intake_->stop();
   int left = 0;
   if (dispatcher_) {
@@ -129,7 +165,7 @@ int Daemon::stop() {
 }
 
 void Daemon::warn_expiring_tokens() const {
-  // Token expiry lives in the adapters' config; adapters that track it log their own warnings.
+  if (accounts_) accounts_->warn_expiring_tokens();
 }
 
 }  // namespace fabu

@@ -10,8 +10,10 @@
 #include "adapters/adapter.h"
 #include "adapters/http_transport.h"
 #include "config/config.h"
+#include "daemon/account_watch.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
+#include "daemon/admin_api.h"
 #include "daemon/dispatcher.h"
 #include "daemon/intake_worker.h"
 #include "daemon/redis_health.h"
@@ -31,6 +33,8 @@ class Daemon {
 
   // Swaps in a new config's channels atomically; on any error the running config stays.
   // Settings that need a restart (redis, daemon, retry) are reported in the log when they differ.
+  // Token replacements stored in Redis are applied to the new channels before they are installed;
+  // then every parked account is unparked (a token still bad parks it again after one attempt).
   ConfigErrors reload(std::shared_ptr<const Config> config);
 
   // Stops taking work, lets in-flight deliveries finish until the drain deadline, records them.
@@ -53,6 +57,8 @@ class Daemon {
   std::unique_ptr<DeliveryLog> log_;
   std::unique_ptr<IntakeWorker> intake_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<AccountWatch> accounts_;
+  std::unique_ptr<AdminApi> api_;
   bool stopped_ = false;
 };
 

@@ -52,15 +52,26 @@ void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& comp
     line["error_kind"] = completion.error_kind;
   }
   if (completion.next_at_ms != 0) line["next_at_ms"] = completion.next_at_ms;
+  counts_[static_cast<std::size_t>(completion.outcome)].fetch_add(1, std::memory_order_relaxed);
   const auto level = completion.outcome == CompletionOutcome::delivered ? spdlog::level::info : spdlog::level::warn;
   sink_->log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void DeliveryLog::intake(std::string_view event, const std::string& release_id, const std::string& detail) {
+  if (event == "admitted") admitted_.fetch_add(1, std::memory_order_relaxed);
+  if (event == "rejected" || event == "conflict") rejected_.fetch_add(1, std::memory_order_relaxed);
+  if (event == "duplicate") duplicates_.fetch_add(1, std::memory_order_relaxed);
   nlohmann::json line = {{"ts", now_iso()}, {"event", event}, {"release", release_id}};
   if (!detail.empty()) line["detail"] = detail;
   const auto level = event == "admitted" || event == "duplicate" ? spdlog::level::info : spdlog::level::warn;
   sink_->log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::int64_t DeliveryLog::intake_count(std::string_view event) const {
+  if (event == "admitted") return admitted_.load();
+  if (event == "rejected") return rejected_.load();
+  if (event == "duplicate") return duplicates_.load();
+  return 0;
 }
 
 }  // namespace fabu

@@ -5,6 +5,8 @@
 // them out of error messages and nothing else here sees one. Thread-safe (spdlog).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,8 +26,14 @@ class DeliveryLog {
   // A release the intake refused or admitted, as one JSON line too.
   void intake(std::string_view event, const std::string& release_id, const std::string& detail);
 
+  // Deliveries recorded by this process since it started, by outcome (for /metrics).
+  std::int64_t count(CompletionOutcome outcome) const { return counts_[static_cast<std::size_t>(outcome)].load(); }
+  std::int64_t intake_count(std::string_view event) const;
+
  private:
   std::shared_ptr<spdlog::logger> sink_;
+  std::array<std::atomic<std::int64_t>, 5> counts_{};
+  std::atomic<std::int64_t> admitted_{0}, rejected_{0}, duplicates_{0};
 };
 
 }  // namespace fabu
