@@ -5,9 +5,9 @@
 // each release (which destinations, in what order) and performs them. Adapters never touch Redis: the
 // daemon hands them everything they need in a DeliveryJob and records what they report.
 //
-// Thread rules: plan(), lanes() and link_for() are const and thread-safe. deliver() and retract() may be
-// called concurrently from any thread and must return quickly; they report exactly once through the
-// callback, from any thread. The callback must not block.
+// Thread rules: plan(), lanes(), link_for() and accounts() are const and thread-safe, and so is
+// set_token(). deliver() and retract() may be called concurrently from any thread and must return
+// quickly; they report exactly once through the callback, from any thread. The callback must not block.
 #pragma once
 
 #include <chrono>
@@ -71,6 +71,30 @@ struct DeliveryJob {
   std::chrono::milliseconds timeout{15000};
 };
 
+// One platform account a channel posts as, for `fabuctl accounts` and the token-expiry warnings.
+struct AccountInfo {
+  std::string lane;      // e.g. "microblog/lanshan_fabu"
+  std::string id;        // the destination name used in deliveries
+  std::string name;      // screen name
+  std::string group;
+  std::string mode;      // "post" or "repost"
+  std::optional<Date> token_expires;  // of the configured token; nullopt = not known
+  // token_fingerprint() of the configured token (never the token): tells a run-time replacement made
+  // for this token apart from a newer token written into the config since.
+  std::string token_fingerprint;
+};
+
+// A short, stable, non-reversible tag of a token (FNV-1a 64, hex): lets processes compare tokens
+// without showing or logging them.
+inline std::string token_fingerprint(std::string_view token) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : token) hash = (hash ^ c) * 1099511628211ull;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, hash >>= 4) out[static_cast<std::size_t>(i)] = kHex[hash & 0xf];
+  return out;
+}
+
 using DeliveryCallback = std::function<void(Result<DeliveryReceipt>)>;
 using RetractCallback = std::function<void(Result<void>)>;
 
@@ -99,6 +123,19 @@ class Adapter {
 
   // Undoes a delivery (statuses/destroy, or marking the portal page withdrawn).
   virtual void retract(const DeliveryJob& job, const DeliveryReceipt& receipt, RetractCallback done) = 0;
+
+  // The platform accounts this channel posts as; empty for channels without accounts (the portal).
+  virtual std::vector<AccountInfo> accounts(const std::string& channel) const {
+    (void)channel;
+    return {};
+  }
+
+  // Replaces the token of account `destination` at run time (re-authorisation without a restart).
+  // Thread-safe; deliveries started afterwards use it. False when the channel has no such account.
+  virtual bool set_token(const std::string& destination, const std::string& token) {
+    (void)destination; (void)token;
+    return false;
+  }
 };
 
 // What a factory may use to build an adapter.

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <pplx/threadpool.h>
 
+#include "cli/accounts.h"
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
@@ -17,7 +18,8 @@ int main(int argc, char** argv) {
       "  fabuctl rejects                             releases refused, with field-level reasons\n"
       "  fabuctl dlq list | retry ID | retry --all | drop ID\n"
       "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
-      "  fabuctl lanes                               accounts and their queues\n"};
+      "  fabuctl lanes                               accounts and their queues\n"
+      "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"};
   app.require_subcommand(1);
   fabu::cli::Context ctx;
   const char* env_config = std::getenv("FABU_CONFIG");
@@ -63,6 +65,17 @@ int main(int argc, char** argv) {
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
 
+  std::string account, account_channel = "microblog", token_expires;
+  auto* accounts = app.add_subcommand("accounts", "List platform accounts: state, token expiry, queue, last send");
+  accounts->require_subcommand(0, 1);
+  auto* set_token = accounts->add_subcommand("set-token", "Replace an account's token (read from stdin, never shown)");
+  set_token->add_option("account", account, "Account id as shown by `fabuctl accounts`")->required();
+  set_token->add_option("--channel", account_channel, "Channel of the account")->capture_default_str();
+  set_token->add_option("--expires", token_expires, "The new token's expiry, YYYY-MM-DD (for the warnings)");
+  set_token->footer("The token is read from stdin: typed without echo on a terminal, or piped by a script\n"
+                    "(printf '%s\\n' \"$TOKEN\" | fabuctl accounts set-token lanshan_fabu). Every fabud picks it up\n"
+                    "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
+
   CLI11_PARSE(app, argc, argv);
   crossplat::threadpool::initialize_with_threads(1);
 
@@ -79,6 +92,8 @@ int main(int argc, char** argv) {
   }
   if (dlq_drop->parsed()) return fabu::cli::dlq_drop(ctx, ids);
   if (lanes->parsed()) return fabu::cli::lanes(ctx);
+  if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
+  if (accounts->parsed()) return fabu::cli::accounts(ctx);
   if (wait->parsed()) return fabu::cli::wait(ctx, wait_ids, wait_timeout);
   return 0;
 }

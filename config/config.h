@@ -56,6 +56,10 @@ struct RetryConfig {
   std::chrono::milliseconds cap{std::chrono::minutes(10)};
   double jitter = 0.2;  // +-20%
   std::chrono::milliseconds request_timeout{15000};
+  // Circuit breakers (per account lane and per channel): after this many consecutive transient
+  // failures, stop sending for the cool-off, then let one probe through. 0 = off.
+  int breaker_failures = 5;
+  std::chrono::seconds breaker_cooloff{60};
 };
 
 // One `[channels.<name>]` table: the channel's name, its adapter type and its raw table.

@@ -181,6 +181,10 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
       inbox_->finished.push_back({std::move(delivery), fail(std::move(e)), started, started});
       continue;
     }
+    if (!admitted_by_breaker(delivery)) {
+      in_flight_.fetch_sub(1);
+      continue;
+    }
     DeliveryJob job;
     job.release = release;
     job.delivery_id = delivery.id;
@@ -205,6 +209,7 @@ void Dispatcher::record(std::vector<Finished> finished) {
   const std::int64_t now = now_ms();
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (auto& f : finished) {
+    feed_breaker(f.delivery.channel, f.result, now);
     Completion c = decide_completion(f.delivery, f.result, options_.retry, now, unit(rng_));
     const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(f.ended - f.started).count();
     log_.record(f.delivery, c, latency);
@@ -228,6 +233,58 @@ bool Dispatcher::flush_completions() {
   redis_failures_ = 0;
   unrecorded_.clear();
   return true;
+}
+
+bool Dispatcher::admitted_by_breaker(const ClaimedDelivery& delivery) {
+  auto [it, added] = breakers_.try_emplace(delivery.channel, options_.breaker_failures, options_.breaker_cooloff);
+  const std::int64_t now = now_ms();
+  const auto admission = it->second.admit(now);
+  if (admission.allowed) return true;
+  // Not sent, so not the delivery's failure: recorded like a rate limit (the attempt is given back
+  // and its lane waits until the breaker lets the next request through).
+  Completion c;
+  c.id = delivery.id;
+  c.attempt = delivery.attempt;
+  c.outcome = CompletionOutcome::rate_limited;
+  c.error_kind = std::string(to_string(ErrorKind::rate_limited));
+  c.error = "not sent: the circuit breaker of channel " + delivery.channel +
+            " is open after repeated transient failures of its platform; next try in " +
+            std::to_string((admission.retry_at_ms - now + 999) / 1000) + " s";
+  c.next_at_ms = admission.retry_at_ms;
+  log_.record(delivery, c, 0);
+  unrecorded_.push_back(std::move(c));
+  return false;
+}
+
+void Dispatcher::feed_breaker(const std::string& channel, const Result<DeliveryReceipt>& result, std::int64_t now) {
+  auto [it, added] = breakers_.try_emplace(channel, options_.breaker_failures, options_.breaker_cooloff);
+  CircuitBreaker& breaker = it->second;
+  const auto cooloff_s = std::chrono::duration_cast<std::chrono::seconds>(options_.breaker_cooloff).count();
+  CircuitBreaker::Change change = CircuitBreaker::Change::none;
+  if (result) {
+    change = breaker.record_success();
+  } else if (result.error().kind == ErrorKind::transient) {
+    change = breaker.record_failure(now);
+  } else if (result.error().kind == ErrorKind::config || result.error().kind == ErrorKind::invalid) {
+    breaker.record_other();  // fabu's own set-up, not the platform's health
+  } else {
+    change = breaker.record_success();  // a rejection, a rate limit or a token error: the platform answers
+  }
+  switch (change) {
+    case CircuitBreaker::Change::opened:
+      spdlog::warn("circuit breaker of channel {} opened after {} consecutive transient failures: nothing is "
+                   "sent to its platform for {} s, then one probe", channel, breaker.consecutive_failures(), cooloff_s);
+      break;
+    case CircuitBreaker::Change::reopened:
+      spdlog::warn("circuit breaker of channel {}: the probe failed too; nothing is sent for another {} s",
+                   channel, cooloff_s);
+      break;
+    case CircuitBreaker::Change::closed:
+      spdlog::info("circuit breaker of channel {} closed: its platform answers again", channel);
+      break;
+    case CircuitBreaker::Change::none:
+      break;
+  }
 }
 
 }  // namespace fabu

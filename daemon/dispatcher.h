@@ -23,6 +23,7 @@
 
 #include "core/backoff.h"
 #include "daemon/channel_set.h"
+#include "daemon/circuit_breaker.h"
 #include "daemon/delivery_log.h"
 #include "daemon/redis_health.h"
 #include "daemon/snapshot.h"
@@ -37,6 +38,9 @@ struct DispatcherOptions {
   std::chrono::milliseconds lease{60000};
   std::chrono::milliseconds request_timeout{15000};
   RetryPolicy retry;
+  // Per channel (one platform host): consecutive transient failures that open its breaker, 0 = off.
+  int breaker_failures = 5;
+  std::chrono::milliseconds breaker_cooloff{60000};
 };
 
 class Dispatcher {
@@ -76,6 +80,9 @@ class Dispatcher {
   std::shared_ptr<const Release> release_for(const std::string& release_id, std::string& error);
   void record(std::vector<Finished> finished);
   bool flush_completions();
+  // The channel's breaker lets the delivery go out, or holds it (recorded as rate-limited, no attempt spent).
+  bool admitted_by_breaker(const ClaimedDelivery& delivery);
+  void feed_breaker(const std::string& channel, const Result<DeliveryReceipt>& result, std::int64_t now);
 
   DispatcherOptions options_;
   std::unique_ptr<DeliveryLedger> ledger_;
@@ -96,6 +103,7 @@ class Dispatcher {
   // Owned by the dispatcher thread only.
   std::unordered_map<std::string, std::shared_ptr<const Release>> releases_;
   std::vector<Completion> unrecorded_;  // results waiting for Redis to come back
+  std::unordered_map<std::string, CircuitBreaker> breakers_;  // by channel
   std::mt19937_64 rng_{std::random_device{}()};
   int redis_failures_ = 0;
 };

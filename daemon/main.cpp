@@ -94,10 +94,15 @@ int main(int argc, char** argv) {
   {
     std::atomic<bool> started{false};
     std::thread waiter([&] {
+      // Only the stop signals: a SIGHUP now stays pending for the loop below instead of being lost.
+      sigset_t stop_signals;
+      sigemptyset(&stop_signals);
+      sigaddset(&stop_signals, SIGTERM);
+      sigaddset(&stop_signals, SIGINT);
       timespec tick{0, 200 * 1000 * 1000};
       while (!started.load()) {
         siginfo_t info;
-        const int sig = sigtimedwait(&signals, &info, &tick);
+        const int sig = sigtimedwait(&stop_signals, &info, &tick);
         if (sig == SIGTERM || sig == SIGINT) {
           stop_requested = true;
           return;

@@ -144,6 +144,31 @@ struct LaneStatus {
   std::string parked_reason;  // non-empty = needs_auth
   std::int64_t last_sent_ms = 0;
   std::int64_t slow_until_ms = 0;
+  int consecutive_failures = 0;      // transient failures since the last delivery (circuit breaker)
+  std::int64_t breaker_until_ms = 0; // the lane's breaker is open until then (a probe follows)
+};
+
+// A token an operator gave at run time (`fabuctl accounts set-token`), kept in Redis so every fabud
+// instance uses it. Stored in clear: Redis must be access-controlled (docs/PROTOCOL.md).
+struct TokenOverride {
+  std::string lane;         // e.g. "microblog/lanshan_fabu"; one override per lane
+  std::string channel;
+  std::string destination;  // the account id
+  std::string token;
+  std::string replaces;     // token_fingerprint() of the configured token this one replaces
+  std::string expires;      // "YYYY-MM-DD" when the operator said, else ""
+  std::int64_t set_at_ms = 0;
+};
+
+struct TokenOverrides {
+  std::int64_t version = 0;  // bumped by every set_token
+  std::vector<TokenOverride> overrides;
+};
+
+// Circuit breaker of the account lanes, published by every fabud at start like the lane limits.
+struct BreakerSettings {
+  int failures = 5;  // consecutive transient failures that open a lane's breaker; 0 = off
+  std::chrono::milliseconds cooloff{60000};
 };
 
 class DeliveryLedger {
@@ -198,6 +223,22 @@ class DeliveryLedger {
   virtual Result<std::vector<LaneStatus>> lanes() = 0;
   // Unparks a lane (token replaced): its held deliveries become due now.
   virtual Result<void> unpark_lane(const std::string& lane, std::int64_t now_ms) = 0;
+
+  // Stores an account's replacement token (replacing any earlier one for the lane) and bumps the
+  // tokens version; every fabud applies it within seconds and then unparks the lane. Returns how many
+  // deliveries the lane holds for re-authorisation. The defaults, for fakes, keep no tokens.
+  virtual Result<int> set_token(const TokenOverride& token) {
+    (void)token;
+    return fail(Error::config("this ledger keeps no tokens"));
+  }
+  // The tokens version alone: one cheap read, to poll for changes.
+  virtual Result<std::int64_t> tokens_version() { return 0; }
+  virtual Result<TokenOverrides> token_overrides() { return TokenOverrides{}; }
+  // Publishes the lanes' circuit-breaker settings (read by the complete script).
+  virtual Result<void> set_breaker(const BreakerSettings& settings) {
+    (void)settings;
+    return {};
+  }
 
   // Wakes a sleeping dispatcher (admit, unpark_lane, retry_dead and releasing waiters already do).
   // One wake-up reaches one waiter; other instances still wake at next_due_ms().

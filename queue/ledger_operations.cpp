@@ -120,6 +120,8 @@ Result<std::vector<LaneStatus>> RedisDeliveryLedger::lanes() {
       if (field == "parked") lane.parked_reason = value;
       if (field == "last_sent_ms") lane.last_sent_ms = parse_int(value);
       if (field == "slow_until_ms") lane.slow_until_ms = parse_int(value);
+      if (field == "fails") lane.consecutive_failures = static_cast<int>(parse_int(value));
+      if (field == "breaker_until_ms") lane.breaker_until_ms = parse_int(value);
     }
     lane.queued = static_cast<int>(reply_integer((*replies)[2 * i + 1].get()));
     out.push_back(std::move(lane));

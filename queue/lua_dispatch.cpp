@@ -33,16 +33,22 @@ local out, claimed = {}, 0
 local function claim_lane(lane)
   local lk, lq, lw = k('lane:' .. lane), k('lq:' .. lane), k('lw:' .. lane)
   local cfg = redis.call('HMGET', lk, 'max_in_flight', 'per_hour', 'min_gap_ms', 'inflight', 'parked',
-                         'last_sent_ms', 'slow_until_ms')
+                         'last_sent_ms', 'slow_until_ms', 'probe')
   if cfg[5] and cfg[5] ~= '' then
     redis.call('ZREM', ready_key, lane)
     return
   end
   local max_in_flight = tonumber(cfg[1]) or 1  -- a lane nobody configured sends one at a time
+  if cfg[8] == '1' then max_in_flight = 1 end  -- its breaker opened: one probe at a time
   local per_hour, min_gap, inflight = num(cfg[2]), num(cfg[3]), num(cfg[4])
   local last_sent, slow_until = num(cfg[6]), num(cfg[7])
-  redis.call('ZREMRANGEBYSCORE', lw, '-inf', int(now - hour))
-  local in_window = redis.call('ZCARD', lw)
+  -- The send window only matters to a lane with an hourly limit; an unlimited lane skips it (three
+  -- commands per send, and an hour of sends kept in memory). Raising a limit later starts a fresh window.
+  local in_window = 0
+  if per_hour > 0 then
+    redis.call('ZREMRANGEBYSCORE', lw, '-inf', int(now - hour))
+    in_window = redis.call('ZCARD', lw)
+  end
   local next_score = nil  -- nil: out of `ready` until a completion, a reap or an admission adds it back
   local sent = false
   while true do
@@ -72,7 +78,7 @@ local function claim_lane(lane)
       redis.call('HSET', dk, 'state', 'sending', 'owner', owner, 'lease_until', int(lease_until),
                  'next_at', '0', 'updated_ms', int(now))
       redis.call('ZADD', inflight_key, int(lease_until), id)
-      redis.call('ZADD', lw, int(now), id .. '#' .. int(attempt) .. '#' .. int(now))
+      if per_hour > 0 then redis.call('ZADD', lw, int(now), id .. '#' .. int(attempt) .. '#' .. int(now)) end
       inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
       local rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms')
       local up = {false, false, false}
@@ -107,6 +113,25 @@ return out
 const RedisScript complete{"complete", std::string(kPrelude) + R"lua(
 local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local results, touched, woke = {}, {}, false
+local breaker = redis.call('HMGET', k('breaker'), 'failures', 'cooloff_ms')
+local breaker_failures, breaker_cooloff = tonumber(breaker[1]) or 5, tonumber(breaker[2]) or 60000
+
+-- The lane's circuit breaker: transient failures in a row open it, which slows the lane for the
+-- cool-off and then lets one probe through (claim honours `probe`). A delivery closes it. Rejections
+-- and token errors say the platform answered, so they neither count nor close it.
+local function lane_failed(lane)
+  local lk = k('lane:' .. lane)
+  local fails = redis.call('HINCRBY', lk, 'fails', 1)
+  if breaker_failures > 0 and fails >= breaker_failures then
+    local reopen = now + breaker_cooloff
+    redis.call('HSET', lk, 'breaker_until_ms', int(reopen), 'probe', '1')
+    if reopen > num(redis.call('HGET', lk, 'slow_until_ms')) then redis.call('HSET', lk, 'slow_until_ms', int(reopen)) end
+  end
+end
+
+local function lane_delivered(lane)
+  redis.call('HSET', k('lane:' .. lane), 'fails', '0', 'probe', '0', 'breaker_until_ms', '0')
+end
 
 local function finish(release) redis.call('HINCRBY', k('rel:' .. release), 'done', 1) end
 
@@ -161,12 +186,14 @@ for i = 0, n - 1 do
                  'next_at', '0', 'updated_ms', int(now))
       finish(d[4])
       release_waiters(id)
+      lane_delivered(lane)
     elseif outcome == 'retry' or outcome == 'rate_limited' then
       if next_at < now then next_at = now end
       redis.call('HSET', dk, 'state', 'retrying', 'error', err, 'error_kind', kind, 'owner', '',
                  'lease_until', '0', 'next_at', int(next_at), 'updated_ms', int(now))
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       redis.call('ZADD', k('lq:' .. lane), int(next_at), id)
+      if outcome == 'retry' and kind == 'transient' then lane_failed(lane) end
       if outcome == 'rate_limited' then
         -- The platform said "slow down": not the delivery's fault, so the attempt is given back.
         redis.call('HINCRBY', dk, 'attempt', -1)
@@ -185,6 +212,7 @@ for i = 0, n - 1 do
       redis.call('ZREM', k('ready'), lane)
     else
       kill(id, err, kind)
+      if kind == 'transient' then lane_failed(lane) end  -- attempts ran out on a transient failure
     end
     touched[lane] = true
   end

@@ -35,5 +35,8 @@ extern const RedisScript retry_dead;
 extern const RedisScript drop_dead;
 // ARGV: base, lane, now_ms. Clears the parking and requeues the lane's held deliveries.
 extern const RedisScript unpark_lane;
+// ARGV: base, lane, override JSON. Stores the lane's token override, bumps `tokens_version`.
+// Returns how many deliveries the lane holds in needs_auth.
+extern const RedisScript set_token;
 
 }  // namespace fabu::lua

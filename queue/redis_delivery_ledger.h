@@ -3,6 +3,7 @@
 //   ledger_intake.cpp      intake stream, rejects, wake-ups, server facts
 //   ledger_dispatch.cpp    admission, lanes, claim, complete
 //   ledger_operations.cpp  reads for people and the operator actions (dead letters, parking)
+//   ledger_accounts.cpp    run-time token replacements, circuit-breaker settings
 //
 // Thread rules: as DeliveryLedger (one instance per thread).
 #pragma once
@@ -48,6 +49,12 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<bool> drop_dead(const std::string& delivery_id) override;
   Result<std::vector<LaneStatus>> lanes() override;
   Result<void> unpark_lane(const std::string& lane, std::int64_t now_ms) override;
+
+  // ledger_accounts.cpp: run-time tokens and the breaker settings.
+  Result<int> set_token(const TokenOverride& token) override;
+  Result<std::int64_t> tokens_version() override;
+  Result<TokenOverrides> token_overrides() override;
+  Result<void> set_breaker(const BreakerSettings& settings) override;
 
   Result<void> notify() override;
   Result<bool> wait_notify(std::chrono::milliseconds timeout) override;

@@ -3,7 +3,8 @@
 //
 // One http_client per (base URL, timeout) pair, created on first use and kept: an http_client owns a
 // pool of keep-alive connections, so creating one per request would pay a TCP (and TLS) handshake
-// every time. http_client is safe to use from several threads at once.
+// every time. Writes are the exception (see send()). http_client is safe to use from several threads
+// at once.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <cpprest/http_client.h>
@@ -56,8 +57,14 @@ class CpprestTransport final : public HttpTransport {
     const std::string path = request.path;
     const auto timeout = request.timeout;
     pplx::task<web::http::http_response> pending;
+    // cpprestsdk 2.10 re-sends a request by itself when its reply fails with EOF or a reset on a
+    // reused keep-alive connection, and its own timeout can end that way: a timed-out POST could be
+    // posted twice behind fabu's back. Writes therefore go on a connection of their own (a client
+    // with an empty pool), which it never re-sends on; reads keep the shared pool.
+    const bool write = method != "GET" && method != "HEAD";
+    std::shared_ptr<http_client> client = write ? make_client(timeout) : client_for(timeout);
     try {
-      pending = client_for(timeout)->request(to_cpprest(std::move(request)));
+      pending = client->request(to_cpprest(std::move(request)));
     } catch (const std::exception& e) {  // a malformed URI or base URL throws before anything is sent
       done(fail(Error::transient(method + " " + path.substr(0, path.find('?')) + ": " + e.what())));
       return;
@@ -72,7 +79,7 @@ class CpprestTransport final : public HttpTransport {
             return out;
           });
         })
-        .then([done = std::move(done), method, path, timeout](pplx::task<HttpResponse> finished) {
+        .then([done = std::move(done), method, path, timeout, client](pplx::task<HttpResponse> finished) {
           // `finished` is already complete here: get() hands over its value or exception without
           // blocking. Everything else in the chain is a value-based continuation.
           Result<HttpResponse> result = [&]() -> Result<HttpResponse> {
@@ -97,14 +104,16 @@ class CpprestTransport final : public HttpTransport {
   std::shared_ptr<http_client> client_for(std::chrono::milliseconds timeout) {
     std::lock_guard lock(mutex_);
     auto& client = clients_[timeout.count()];
-    if (!client) {
-      http_client_config config;
-      config.set_timeout(timeout);
-      config.set_max_redirects(0);  // a redirected POST would be re-sent as a GET: never follow
-      config.set_nativehandle_options(https_ ? &disable_nagle_tls : &disable_nagle_plain);
-      client = std::make_shared<http_client>(web::uri(base_url_), config);
-    }
+    if (!client) client = make_client(timeout);
     return client;
+  }
+
+  std::shared_ptr<http_client> make_client(std::chrono::milliseconds timeout) const {
+    http_client_config config;
+    config.set_timeout(timeout);
+    config.set_max_redirects(0);  // a redirected POST would be re-sent as a GET: never follow
+    config.set_nativehandle_options(https_ ? &disable_nagle_tls : &disable_nagle_plain);
+    return std::make_shared<http_client>(web::uri(base_url_), config);
   }
 
   // Small request/reply exchanges suffer from Nagle's delay. The asio client hands over the socket

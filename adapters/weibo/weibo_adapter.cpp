@@ -52,10 +52,23 @@ class WeiboAdapter final : public Adapter {
     weibo::destroy_post(transport_, account->id, token_of(*account), receipt.post_id, job.timeout, std::move(done));
   }
 
+  std::vector<AccountInfo> accounts(const std::string& channel) const override {
+    std::vector<AccountInfo> out;
+    out.reserve(hall_.accounts.size());
+    for (const auto& account : hall_.accounts) {
+      const bool reposts = account.id != hall_.lead && account.mode == MemberMode::repost;
+      out.push_back({channel + "/" + account.id, account.id, account.name, account.group,
+                     reposts ? "repost" : "post", account.token_expires, token_fingerprint(account.token)});
+    }
+    return out;
+  }
+
   // Replaces an account's token at run time (re-authorisation without a restart). Thread-safe.
-  void set_token(const std::string& account, std::string token) {
+  bool set_token(const std::string& account, const std::string& token) override {
+    if (hall_.find(account) == nullptr) return false;
     std::lock_guard lock(tokens_mutex_);
-    token_overrides_[account] = std::move(token);
+    token_overrides_[account] = token;
+    return true;
   }
 
  private:
@@ -72,6 +85,7 @@ class WeiboAdapter final : public Adapter {
     request.in_doubt = job.in_doubt;
     request.idempotency_key = job.delivery_id;
     request.timeout = job.timeout;
+    request.rate_limit_wait = hall_.rate_limit_wait;
     const bool is_lead = account->id == hall_.lead;
     if (!is_lead && account->mode == MemberMode::repost) {
       if (job.upstream.post_id.empty()) {

@@ -109,7 +109,8 @@ std::expected<WeiboChannel, ConfigErrors> parse_weibo_channel(const ChannelConfi
   const std::string prefix = "channels." + channel.name;
   const toml::table& table = channel.table;
   TableReader reader(table, file, prefix, errors);
-  reader.reject_unknown({"type", "api_base", "safe_domain", "lead", "hall", "defaults", "accounts"});
+  reader.reject_unknown({"type", "api_base", "safe_domain", "lead", "hall", "rate_limit_wait_seconds", "defaults",
+                         "accounts"});
 
   WeiboChannel out;
   out.name = channel.name;
@@ -121,6 +122,8 @@ std::expected<WeiboChannel, ConfigErrors> parse_weibo_channel(const ChannelConfi
   out.safe_domain = reader.string("safe_domain");
   out.lead = reader.string("lead", {}, true);
   out.hall = reader.string("hall");
+  out.rate_limit_wait =
+      std::chrono::seconds(reader.integer("rate_limit_wait_seconds", out.rate_limit_wait.count(), 1, 86400));
   const Defaults defaults = read_defaults(reader.table("defaults"), file, prefix, errors);
 
   const toml::array* accounts = reader.array("accounts");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "adapters/adapter.h"
+#include "adapters/weibo/weibo_errors.h"
 #include "config/config.h"
 #include "core/release.h"
 
@@ -36,6 +37,8 @@ struct WeiboChannel {
   std::string safe_domain;  // "" = not checked before posting
   std::string lead;         // account id of the lead
   std::string hall;
+  // Pause after a rate-limit reply (10022-10024) that names no Retry-After; 20016 rests five times as long.
+  std::chrono::seconds rate_limit_wait = kDefaultRateLimitWait;
   std::vector<Account> accounts;  // in file order
 
   const Account* find(std::string_view id) const;

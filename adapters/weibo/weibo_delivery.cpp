@@ -44,8 +44,9 @@ Reply read_reply(const HttpResponse& response) {
   return reply;
 }
 
-Error reply_error(const Reply& reply, const std::string& account) {
-  return to_error({reply.http_status, reply.error_code, reply.error_text, account, reply.retry_after});
+Error reply_error(const Reply& reply, const std::string& account,
+                  std::chrono::seconds rate_limit_wait = kDefaultRateLimitWait) {
+  return to_error({reply.http_status, reply.error_code, reply.error_text, account, reply.retry_after, rate_limit_wait});
 }
 
 // What a timeline search found: an error, or whether (and under which id) our post is there.
@@ -141,7 +142,7 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
           self->succeed("", "platform reported a duplicate; post not found on the timeline");
         });
       default:
-        return finish(fail(reply_error(reply, request_.account)));
+        return finish(fail(reply_error(reply, request_.account, request_.rate_limit_wait)));
     }
   }
 
@@ -169,7 +170,7 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
       if (!response) return then({response.error(), std::nullopt});
       const Reply reply = read_reply(*response);
       if (classify(reply.http_status, reply.error_code) != Outcome::success) {
-        return then({reply_error(reply, self->request_.account), std::nullopt});
+        return then({reply_error(reply, self->request_.account, self->request_.rate_limit_wait), std::nullopt});
       }
       const json* statuses = nullptr;
       if (reply.body.is_object()) {

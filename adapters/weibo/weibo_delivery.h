@@ -12,6 +12,7 @@
 
 #include "adapters/adapter.h"
 #include "adapters/http_transport.h"
+#include "adapters/weibo/weibo_errors.h"
 
 namespace fabu::weibo {
 
@@ -28,6 +29,8 @@ struct PostRequest {
   bool in_doubt = false;               // reconcile before posting
   std::string idempotency_key;         // sent as Idempotency-Key (the delivery id)
   std::chrono::milliseconds timeout{15000};
+  // The channel's pause after a rate-limit reply without Retry-After (weibo_errors.h).
+  std::chrono::seconds rate_limit_wait = kDefaultRateLimitWait;
 };
 
 void send_post(PostRequest request, DeliveryCallback done);

@@ -10,8 +10,7 @@ namespace {
 // Conservative pauses when the platform says "too fast" without saying for how long: the per-IP and
 // per-user limits (10022-10024) reset within the hour window's next slice; 20016 ("posting too fast")
 // is the anti-spam brake and wants a longer rest.
-constexpr std::chrono::seconds kApiRateLimitPause{60};
-constexpr std::chrono::seconds kPostingTooFastPause{300};
+constexpr int kPostingTooFastFactor = 5;
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view header) {
   while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
@@ -76,7 +75,8 @@ Error to_error(const ReplyFacts& reply) {
   switch (classify(reply.http_status, reply.error_code)) {
     case Outcome::rate_limited: {
       error.kind = ErrorKind::rate_limited;
-      const auto pause = reply.error_code == 20016 ? kPostingTooFastPause : kApiRateLimitPause;
+      const auto pause = reply.error_code == 20016 ? reply.rate_limit_wait * kPostingTooFastFactor
+                                                   : reply.rate_limit_wait;
       error.retry_after = parse_retry_after(reply.retry_after).value_or(pause);
       error.message = what + ": rate limited, retrying after " +
                       std::to_string(error.retry_after->count() / 1000) + " s";

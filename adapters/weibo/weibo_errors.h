@@ -4,11 +4,17 @@
 // Pure functions, thread-safe.
 #pragma once
 
+#include <chrono>
 #include <string_view>
 
 #include "core/error.h"
 
 namespace fabu::weibo {
+
+// Pause after a rate-limit reply (10022-10024) that says nothing about how long to wait, unless the
+// channel sets rate_limit_wait_seconds. 20016 ("posting too fast", the anti-spam brake) rests five
+// times as long.
+inline constexpr std::chrono::seconds kDefaultRateLimitWait{60};
 
 enum class Outcome {
   success,       // 2xx without an error code, or 20032 (published, shown after a delay)
@@ -31,6 +37,7 @@ struct ReplyFacts {
   std::string_view error_text;   // the reply's "error" field, e.g. "expired_token"
   std::string_view account;      // account id, for the message
   std::string_view retry_after;  // the Retry-After header, "" when absent
+  std::chrono::seconds rate_limit_wait = kDefaultRateLimitWait;  // when there is no Retry-After
 };
 
 // The Error for a failed reply (REQUIRES: classify() gave neither success nor duplicate). The message

@@ -58,6 +58,17 @@ TEST(WeiboErrors, RateLimitsCarryConservativeDefaults) {
   EXPECT_EQ(*posting.retry_after, std::chrono::seconds(300));
 }
 
+TEST(WeiboErrors, ChannelRateLimitWaitReplacesTheDefaults) {
+  const Error api = to_error({403, 10023, "user requests out of rate limit", "jiaoyu", "", std::chrono::seconds(2)});
+  ASSERT_TRUE(api.retry_after.has_value());
+  EXPECT_EQ(*api.retry_after, std::chrono::seconds(2));
+  const Error posting = to_error({400, 20016, "update weibo too fast", "jiaoyu", "", std::chrono::seconds(2)});
+  ASSERT_TRUE(posting.retry_after.has_value());
+  EXPECT_EQ(*posting.retry_after, std::chrono::seconds(10));
+  const Error header = to_error({403, 10022, "", "jiaoyu", "7", std::chrono::seconds(2)});
+  EXPECT_EQ(*header.retry_after, std::chrono::seconds(7));
+}
+
 TEST(WeiboErrors, RetryAfterHeaderWins) {
   const Error e = to_error({403, 10022, "ip requests out of rate limit", "jiaoyu", " 7 "});
   ASSERT_TRUE(e.retry_after.has_value());

@@ -66,6 +66,8 @@ TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {
   EXPECT_EQ(config.retry.max_attempts, 8);
   EXPECT_EQ(config.retry.cap, std::chrono::minutes(10));
   EXPECT_DOUBLE_EQ(config.retry.jitter, 0.2);
+  EXPECT_EQ(config.retry.breaker_failures, 5);
+  EXPECT_EQ(config.retry.breaker_cooloff, std::chrono::seconds(60));
 
   ASSERT_EQ(config.channels.size(), 2u);
   EXPECT_EQ(config.channels[0].name, "portal");
@@ -126,6 +128,8 @@ log_level = "debug"
 base_ms = 500
 cap_ms = 60000
 jitter = 0
+breaker_failures = 3
+breaker_cooloff_seconds = 10
 )",
                              "t.toml");
   ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
@@ -139,6 +143,8 @@ jitter = 0
   EXPECT_EQ(config.retry.base, std::chrono::milliseconds(500));
   EXPECT_EQ(config.retry.cap, std::chrono::milliseconds(60000));
   EXPECT_DOUBLE_EQ(config.retry.jitter, 0.0);  // an integer is accepted where a number is expected
+  EXPECT_EQ(config.retry.breaker_failures, 3);
+  EXPECT_EQ(config.retry.breaker_cooloff, std::chrono::seconds(10));
 }
 
 TEST(ConfigTest, UnknownKeyReportsLineAndColumnOfTheKey) {

@@ -1,5 +1,6 @@
 #include "tests/integration/harness.h"
 
+#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -27,26 +28,8 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
   redis_port_ = options_.redis_port != 0 ? options_.redis_port : shared_redis_port();
   portal_dir_ = dir_.path() + "/portal";
 
-  std::string toml;
-  toml += "[redis]\nhost = \"127.0.0.1\"\nport = " + std::to_string(redis_port_) + "\nprefix = \"" + prefix_ + "\"\n";
-  toml += "connect_timeout_ms = 500\ncommand_timeout_ms = 2000\n\n";
-  toml += "[daemon]\nmax_in_flight = " + std::to_string(options_.max_in_flight) +
-          "\nclaim_batch = 64\nlease_seconds = " + std::to_string(options_.lease_seconds) +
-          "\nintake_reclaim_idle_seconds = 2\ndrain_deadline_seconds = 5\nhttp_threads = 2\n\n";
-  toml += "[retry]\nmax_attempts = " + std::to_string(options_.max_attempts) + "\nbase_ms = " +
-          std::to_string(options_.retry_base_ms) + "\ncap_ms = " + std::to_string(options_.retry_cap_ms) +
-          "\njitter = 0.1\nrequest_timeout_ms = " + std::to_string(options_.request_timeout_ms) + "\n\n";
-  toml += "[channels.portal]\ntype = \"portal\"\noutput_dir = \"" + portal_dir_ +
-          "\"\nbase_url = \"https://" + options_.safe_domain +
-          "\"\nsite_name = \"临沂市人民政府\"\norg_code = \"01527918X\"\nindex_pattern = \"{org}-{year}-{serial:6}\"\n"
-          "page_size = 20\n[[channels.portal.columns]]\nid = \"tzgg\"\nname = \"通知公告\"\n"
-          "[[channels.portal.columns]]\nid = \"zcjd\"\nname = \"政策解读\"\n\n";
-  toml += "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" + sandbox_->base_url() +
-          "\"\nsafe_domain = \"www.linyi.gov.cn\"\nlead = \"lead_acct\"\nhall = \"临沂政务微博发布厅\"\n\n";
-  toml += account_toml({"lead_acct", "lead", "post", 0, 0}, "tok-" + prefix_ + "-lead_acct");
-  for (const auto& m : options_.members) toml += account_toml(m, "tok-" + prefix_ + "-" + m.id);
   config_path_ = dir_.path() + "/fabu.toml";
-  write_file(config_path_, toml);
+  write_file(config_path_, render_config(""));
 
   RedisConfig redis;
   redis.port = redis_port_;
@@ -59,8 +42,48 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
 
 Harness::~Harness() = default;
 
+std::string Harness::render_config(const std::string& instance) const {
+  std::string toml;
+  toml += "[redis]\nhost = \"127.0.0.1\"\nport = " + std::to_string(redis_port_) + "\nprefix = \"" + prefix_ + "\"\n";
+  toml += "connect_timeout_ms = 500\ncommand_timeout_ms = 2000\n\n";
+  toml += "[daemon]\nmax_in_flight = " + std::to_string(options_.max_in_flight) +
+          "\nclaim_batch = 64\nlease_seconds = " + std::to_string(options_.lease_seconds) +
+          "\nintake_reclaim_idle_seconds = " + std::to_string(options_.intake_reclaim_idle_seconds) +
+          "\ndrain_deadline_seconds = " + std::to_string(options_.drain_deadline_seconds) +
+          "\nhttp_threads = " + std::to_string(options_.http_threads) + "\n";
+  if (!instance.empty()) toml += "instance = \"" + instance + "\"\n";
+  if (options_.api_port != 0) toml += "api_listen = \"http://127.0.0.1:" + std::to_string(options_.api_port) + "\"\n";
+  toml += "\n";
+  toml += "[retry]\nmax_attempts = " + std::to_string(options_.max_attempts) + "\nbase_ms = " +
+          std::to_string(options_.retry_base_ms) + "\ncap_ms = " + std::to_string(options_.retry_cap_ms) +
+          "\njitter = 0.1\nrequest_timeout_ms = " + std::to_string(options_.request_timeout_ms) + "\n" +
+          options_.retry_extra_toml + "\n";
+  toml += "[channels.portal]\ntype = \"portal\"\noutput_dir = \"" + portal_dir_ +
+          "\"\nbase_url = \"https://" + options_.safe_domain +
+          "\"\nsite_name = \"临沂市人民政府\"\norg_code = \"01527918X\"\nindex_pattern = \"{org}-{year}-{serial:6}\"\n"
+          "page_size = 20\n[[channels.portal.columns]]\nid = \"tzgg\"\nname = \"通知公告\"\n"
+          "[[channels.portal.columns]]\nid = \"zcjd\"\nname = \"政策解读\"\n\n";
+  toml += "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" + sandbox_->base_url() +
+          "\"\nsafe_domain = \"www.linyi.gov.cn\"\nlead = \"lead_acct\"\nhall = \"临沂政务微博发布厅\"\n" +
+          options_.microblog_extra_toml + "\n";
+  toml += account_toml({"lead_acct", "lead", "post", 0, 0}, "tok-" + prefix_ + "-lead_acct");
+  for (const auto& m : options_.members) toml += account_toml(m, "tok-" + prefix_ + "-" + m.id);
+  return toml;
+}
+
 ChildProcess Harness::start_fabud(const std::string& name) {
   return ChildProcess({FABU_FABUD_BIN, "--config", config_path_}, {}, dir_.path() + "/" + name + ".log");
+}
+
+ChildProcess Harness::start_fabud_as(const std::string& name, const std::string& instance) {
+  const std::string path = dir_.path() + "/" + name + ".toml";
+  if (!std::filesystem::exists(path)) write_file(path, render_config(instance));
+  return ChildProcess({FABU_FABUD_BIN, "--config", path}, {}, dir_.path() + "/" + name + ".log");
+}
+
+void Harness::set_members(std::vector<AccountSpec> members) {
+  options_.members = std::move(members);
+  write_file(config_path_, render_config(""));
 }
 
 std::string Harness::log_of(const std::string& name) const { return read_file(dir_.path() + "/" + name + ".log"); }

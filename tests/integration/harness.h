@@ -35,6 +35,14 @@ struct HarnessOptions {
   int max_in_flight = 256;
   int redis_port = 0;  // 0 = the shared test redis
   std::string safe_domain = "www.linyi.gov.cn";
+  int drain_deadline_seconds = 5;
+  int api_port = 0;  // non-zero: fabud serves its HTTP API on 127.0.0.1:<api_port>
+  int intake_reclaim_idle_seconds = 2;
+  int http_threads = 2;
+  // Extra TOML lines for the [channels.microblog] table, e.g. "rate_limit_wait_seconds = 1\n".
+  std::string microblog_extra_toml;
+  // Extra TOML lines for the [retry] table, e.g. "breaker_cooloff_seconds = 1\n".
+  std::string retry_extra_toml;
 };
 
 class Harness {
@@ -50,6 +58,14 @@ class Harness {
 
   // Starts a fabud with this config; its log goes to <dir>/<name>.log.
   ChildProcess start_fabud(const std::string& name = "fabud");
+  // Starts a fabud whose `[daemon] instance` is `instance`, from a copy of the config in
+  // <dir>/<name>.toml (written on first use); its log goes to <dir>/<name>.log (appended to, so
+  // a restarted instance keeps its earlier lines).
+  ChildProcess start_fabud_as(const std::string& name, const std::string& instance);
+  // Rewrites config_path() with another member list (the rest unchanged), e.g. before a SIGHUP.
+  void set_members(std::vector<AccountSpec> members);
+  // The sandbox access token the config gives `account` (the sandbox records posts by token).
+  std::string token_of(const std::string& account) const { return "tok-" + prefix_ + "-" + account; }
   std::string log_of(const std::string& name = "fabud") const;
 
   DeliveryLedger& ledger();  // a connection of the test's own
@@ -65,6 +81,8 @@ class Harness {
   bool settled(const std::string& release_id);
 
  private:
+  std::string render_config(const std::string& instance) const;
+
   HarnessOptions options_;
   TempDir dir_;
   std::unique_ptr<SandboxServer> sandbox_;

@@ -11,13 +11,17 @@
 
 namespace fabu::testing {
 
-RedisServer::RedisServer(bool appendonly) : port_(free_port()), appendonly_(appendonly) { start(); }
+RedisServer::RedisServer(bool appendonly, bool fsync_always)
+    : port_(free_port()), appendonly_(appendonly), fsync_always_(fsync_always) {
+  start();
+}
 
 void RedisServer::start() {
   std::vector<std::string> argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
                                    "--dir", dir_.path(), "--save", "", "--daemonize", "no",
                                    "--appendonly", appendonly_ ? "yes" : "no", "--logfile",
                                    dir_.path() + "/redis.log"};
+  if (fsync_always_) argv.insert(argv.end(), {"--appendfsync", "always"});
   process_ = ChildProcess(argv);
   if (!wait_for_port(port_)) throw std::runtime_error("redis-server did not start on port " + std::to_string(port_));
 }

@@ -9,9 +9,11 @@
 namespace fabu::testing {
 
 // A redis-server of its own, in a temp dir, on a free port. Stopped by the destructor.
+// `fsync_always` (with appendonly) sets `appendfsync always`: every write is on disk before Redis
+// replies, so even a SIGKILL of the server loses nothing it acknowledged.
 class RedisServer {
  public:
-  explicit RedisServer(bool appendonly = false);
+  explicit RedisServer(bool appendonly = false, bool fsync_always = false);
   int port() const { return port_; }
   void stop();     // SIGTERM and wait (Redis writes its AOF on the way out)
   void kill();     // SIGKILL
@@ -20,6 +22,7 @@ class RedisServer {
   TempDir dir_;
   int port_;
   bool appendonly_;
+  bool fsync_always_ = false;
   ChildProcess process_;
 };
 

@@ -1,0 +1,187 @@
+// fabu-bench: measures fabud's delivery speed and CPU cost against the owner's targets, end to end
+// (real redis-server, real sandbox platform, real fabud), and prints one table. Wiring only: each
+// scenario lives in scenario.cpp.
+#include <cstdio>
+#include <exception>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "bench/scenario.h"
+
+namespace {
+
+using fabu::bench::Engine;
+using fabu::bench::ScenarioResult;
+using fabu::bench::ScenarioSpec;
+
+constexpr const char* kDescription = R"(fabu-bench: how fast fabud delivers, and what it costs in CPU.
+
+Every scenario starts its own redis-server (appendonly yes, appendfsync everysec: production's
+persistence), the sandbox platform (fabu-sandbox) and fabud with a generated config: the weibo channel
+with N member accounts, no rate limits; the portal only where said. Releases are queued on the intake
+stream (XADD, as press-office systems do) and the clock runs from the first submit to the last delivery
+recorded in Redis. CPU is user + system time of each process (/proc/<pid>/stat) over the same window.
+
+Scenarios (--scenarios, comma-separated):
+  fanout      one release to --fanout-accounts member accounts, the sandbox answering each call after
+              --fanout-latency-ms. Target: the last delivery within 3 s of the submit (serial delivery
+              would take accounts x latency).
+  throughput  --releases releases x --per-release accounts each (microblog only), spread over
+              --accounts accounts so no account's lane (one send at a time) is the bottleneck; the
+              sandbox answers at once. Targets: >= 13,500 deliveries/s (3x a BullMQ worker's ~4,500/s
+              here) and <= 75 us CPU per delivery for fabud and redis-server together.
+  portal      like throughput with --portal-releases releases that also target a portal column: every
+              microblog post waits for its portal article, written by the portal's single writer.
+              No target; it shows what the portal writer costs.
+  bullmq      the baseline: the throughput job done by a BullMQ worker (bench/bullmq/bench.mjs, after
+              `npm install` there) with concurrency --max-in-flight, POSTing statuses/share.json to the
+              sandbox for every job. No target; fabu's throughput target is 3x its rate.
+
+Columns: deliveries, wall s (first submit -> last delivery), deliveries/s, p50/p99 ms (per delivery:
+its release's submit -> its delivery recorded), CPU us per delivery of fabud (node for bullmq), of
+redis-server and of both together; the sandbox's CPU is shown apart and counted in no target.
+Exit status: 0 when every scenario with a target passes, 1 otherwise, 2 on a setup failure.
+)";
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+void print_table(const std::vector<ScenarioResult>& results) {
+  const std::vector<std::string> head = {"scenario", "deliveries", "wall s", "deliv/s", "p50 ms", "p99 ms", "worker us/d",
+                                         "redis us/d", "total us/d", "sandbox us/d", "target", "result"};
+  std::vector<std::vector<std::string>> rows = {head};
+  for (const auto& r : results) {
+    rows.push_back({r.name, std::to_string(r.delivered) + "/" + std::to_string(r.deliveries), fixed(r.wall_seconds, 2),
+                    fixed(r.per_second, 0), fixed(r.p50_ms, 0), fixed(r.p99_ms, 0), fixed(r.worker_cpu_us, 1),
+                    fixed(r.redis_cpu_us, 1), fixed(r.worker_cpu_us + r.redis_cpu_us, 1), fixed(r.sandbox_cpu_us, 1),
+                    r.target, r.has_target ? (r.passed ? "PASS" : "FAIL") : (r.delivered == r.deliveries ? "ok" : "FAIL")});
+  }
+  std::vector<std::size_t> width(head.size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string line = "|";
+    for (std::size_t c = 0; c < rows[i].size(); ++c) {
+      const std::string& cell = rows[i][c];
+      const std::string pad(width[c] - cell.size(), ' ');
+      line += " " + (c == 0 || c == 10 ? cell + pad : pad + cell) + " |";
+    }
+    std::printf("%s\n", line.c_str());
+    if (i == 0) {
+      std::string rule = "|";
+      for (std::size_t c = 0; c < width.size(); ++c) rule += std::string(width[c] + 2, '-') + "|";
+      std::printf("%s\n", rule.c_str());
+    }
+  }
+  for (const auto& r : results) {
+    if (!r.note.empty()) std::printf("%s: %s\n", r.name.c_str(), r.note.c_str());
+  }
+}
+
+void print_comparison(const std::vector<ScenarioResult>& results) {
+  const ScenarioResult* fabu = nullptr;
+  const ScenarioResult* bullmq = nullptr;
+  for (const auto& r : results) {
+    if (r.name == "throughput") fabu = &r;
+    if (r.name == "bullmq") bullmq = &r;
+  }
+  if (fabu == nullptr || bullmq == nullptr || bullmq->per_second <= 0) return;
+  const double fabu_cpu = fabu->worker_cpu_us + fabu->redis_cpu_us;
+  const double bullmq_cpu = bullmq->worker_cpu_us + bullmq->redis_cpu_us;
+  std::printf("fabud vs BullMQ on the same job: %.1fx the deliveries/s, %.1fx less CPU per delivery\n",
+              fabu->per_second / bullmq->per_second, fabu_cpu > 0 ? bullmq_cpu / fabu_cpu : 0.0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app(kDescription, "fabu-bench");
+  app.get_formatter()->column_width(34);
+  std::string scenarios = "fanout,throughput";
+  ScenarioSpec shared;
+  int fanout_accounts = 500;
+  int fanout_latency_ms = 200;
+  int releases = 2000;
+  int per_release = 10;
+  int accounts = 500;
+  int portal_releases = 200;
+  shared.bullmq_dir = FABU_SOURCE_DIR "/bench/bullmq";
+  shared.fabud_bin = FABU_FABUD_BIN;
+  app.add_option("--scenarios", scenarios, "which to run: fanout, throughput, portal, bullmq")->capture_default_str();
+  app.add_option("--fanout-accounts", fanout_accounts, "fanout: member accounts the release goes to")
+      ->capture_default_str()->check(CLI::Range(1, 5000));
+  app.add_option("--fanout-latency-ms", fanout_latency_ms, "fanout: the sandbox's delay per call")
+      ->capture_default_str()->check(CLI::Range(0, 10000));
+  app.add_option("--releases", releases, "throughput/bullmq: releases queued")->capture_default_str()->check(CLI::Range(1, 1000000));
+  app.add_option("--per-release", per_release, "throughput/portal/bullmq: accounts each release targets")
+      ->capture_default_str()->check(CLI::Range(1, 5000));
+  app.add_option("--accounts", accounts, "throughput/portal/bullmq: member accounts configured")
+      ->capture_default_str()->check(CLI::Range(1, 5000));
+  app.add_option("--portal-releases", portal_releases, "portal: releases queued")->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_option("--max-in-flight", shared.max_in_flight, "fabud [daemon] max_in_flight; BullMQ concurrency")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_option("--claim-batch", shared.claim_batch, "fabud [daemon] claim_batch")->capture_default_str()->check(CLI::Range(1, 10000));
+  app.add_option("--http-threads", shared.http_threads, "fabud [daemon] http_threads")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--sandbox-threads", shared.sandbox_threads, "fabu-sandbox --threads")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--log-level", shared.log_level, "fabud log_level (info logs one line per delivery)")->capture_default_str();
+  app.add_option("--timeout", shared.timeout_seconds, "seconds to wait for a scenario's deliveries")->capture_default_str();
+  app.add_option("--fabud", shared.fabud_bin, "the fabud binary to measure (to compare two builds)")->capture_default_str();
+  app.add_option("--bullmq-dir", shared.bullmq_dir, "folder of bench.mjs with node_modules installed")->capture_default_str();
+  app.add_flag("--no-aof{false}", shared.aof, "run redis-server without its append-only file (only to show what AOF costs)");
+  app.add_flag("--redis-commandstats", shared.redis_commandstats,
+               "print where redis-server spent its time, per command, after each fabud scenario");
+  app.add_flag("--keep-files", shared.keep_files, "keep each scenario's config, logs and AOF, and print where");
+  CLI11_PARSE(app, argc, argv);
+
+  std::vector<ScenarioSpec> specs;
+  std::istringstream names(scenarios);
+  for (std::string name; std::getline(names, name, ',');) {
+    ScenarioSpec spec = shared;
+    spec.name = name;
+    if (name == "fanout") {
+      spec.releases = 1;
+      spec.accounts = spec.accounts_per_release = fanout_accounts;
+      spec.latency_ms = fanout_latency_ms;
+      spec.max_wall_seconds = 3;
+    } else if (name == "throughput" || name == "portal" || name == "bullmq") {
+      spec.releases = name == "portal" ? portal_releases : releases;
+      spec.accounts = accounts;
+      spec.accounts_per_release = std::min(per_release, accounts);
+      spec.portal = name == "portal";
+      spec.engine = name == "bullmq" ? Engine::bullmq : Engine::fabud;
+      if (name == "throughput") {
+        spec.min_per_second = 13500;
+        spec.max_cpu_us = 75;
+      }
+    } else {
+      std::fprintf(stderr, "fabu-bench: unknown scenario '%s' (see --help)\n", name.c_str());
+      return 2;
+    }
+    specs.push_back(spec);
+  }
+
+  std::vector<ScenarioResult> results;
+  for (const auto& spec : specs) {
+    std::fprintf(stderr, "fabu-bench: running %s (%d releases x %d accounts)...\n", spec.name.c_str(), spec.releases,
+                 spec.accounts_per_release);
+    try {
+      results.push_back(fabu::bench::run_scenario(spec));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "fabu-bench: %s: %s\n", spec.name.c_str(), e.what());
+      return 2;
+    }
+  }
+  print_table(results);
+  print_comparison(results);
+  for (const auto& r : results) {
+    if ((r.has_target && !r.passed) || r.delivered != r.deliveries) return 1;
+  }
+  return 0;
+}

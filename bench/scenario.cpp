@@ -1,0 +1,323 @@
+#include "bench/scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/bench_processes.h"
+#include "queue/delivery_ledger.h"
+
+namespace fabu::bench {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kSafeDomain = "www.linyi.gov.cn";
+constexpr const char* kPrefix = "bench";
+
+std::string account_id(int index) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "m%04d", index);
+  return buffer;
+}
+
+std::string token_of(const std::string& account) { return "bench-token-" + account; }
+
+// The accounts release `index` targets: a window that moves along the member list, so consecutive
+// releases use different lanes and no single account (one send at a time) becomes the bottleneck.
+std::vector<std::string> targets_of(const ScenarioSpec& spec, int index) {
+  std::vector<std::string> out;
+  for (int i = 0; i < spec.accounts_per_release; ++i) {
+    out.push_back(account_id((index * spec.accounts_per_release + i) % spec.accounts));
+  }
+  return out;
+}
+
+std::string release_payload(const ScenarioSpec& spec, int index) {
+  nlohmann::json microblog = nlohmann::json::array();
+  if (spec.accounts_per_release >= spec.accounts) {
+    microblog.push_back("all");
+  } else {
+    for (const auto& account : targets_of(spec, index)) microblog.push_back(account);
+  }
+  nlohmann::json targets = {{"microblog", microblog}};
+  if (spec.portal) targets["portal"] = {"tzgg"};
+  // The number leads the text: the platform refuses a repeated text from one account (20019).
+  const std::string summary = "第" + std::to_string(index) + "期：市政府新闻办今天举行新闻发布会，介绍全市政务公开工作情况。";
+  nlohmann::json release = {
+      {"id", "bench-" + std::to_string(index)},
+      {"kind", "news"},
+      {"title", "临沂市政务公开工作新闻发布会（第" + std::to_string(index) + "期）"},
+      {"summary", summary},
+      {"body", "## 发布内容\n\n" + summary + "\n"},
+      {"issuer", "临沂市人民政府新闻办公室"},
+      {"formed_at", "2026-11-20"},
+      {"disclosure", "主动公开"},
+      {"link", std::string("https://") + kSafeDomain + "/xw/" + std::to_string(index) + ".html"},
+      {"targets", targets},
+      {"approval", {{"approver", "王晓明（市政府新闻办）"}, {"approved_at", "2026-11-25T09:30:00+08:00"}}},
+  };
+  return release.dump();
+}
+
+std::string account_toml(const std::string& id, const std::string& group) {
+  std::ostringstream s;
+  s << "[[channels.microblog.accounts]]\nid = \"" << id << "\"\nname = \"" << id << "发布\"\nunit = \"" << id
+    << "单位\"\ngroup = \"" << group << "\"\nuid = \"" << 6000000000LL + static_cast<long long>(std::hash<std::string>{}(id) % 1000000)
+    << "\"\ntoken = \"" << token_of(id) << "\"\nmode = \"post\"\nposts_per_hour = 0\nmin_gap_seconds = 0\n";
+  return s.str();
+}
+
+std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int redis_port, int sandbox_port) {
+  std::ostringstream s;
+  s << "[redis]\nhost = \"127.0.0.1\"\nport = " << redis_port << "\nprefix = \"" << kPrefix << "\"\n\n";
+  s << "[daemon]\ninstance = \"bench\"\nmax_in_flight = " << spec.max_in_flight << "\nclaim_batch = " << spec.claim_batch
+    << "\nhttp_threads = " << spec.http_threads << "\nlease_seconds = 60\nlog_file = \"" << dir
+    << "/fabud.log\"\nlog_level = \"" << spec.log_level << "\"\n\n";
+  s << "[retry]\nmax_attempts = 3\nbase_ms = 500\ncap_ms = 2000\nrequest_timeout_ms = 15000\n\n";
+  if (spec.portal) {
+    s << "[channels.portal]\ntype = \"portal\"\noutput_dir = \"" << dir << "/portal\"\nbase_url = \"https://" << kSafeDomain
+      << "\"\nsite_name = \"临沂市人民政府\"\norg_code = \"01527918X\"\n[[channels.portal.columns]]\nid = \"tzgg\"\nname = "
+         "\"通知公告\"\n\n";
+  }
+  s << "[channels.microblog]\ntype = \"weibo\"\napi_base = \"http://127.0.0.1:" << sandbox_port << "/2/\"\nsafe_domain = \""
+    << kSafeDomain << "\"\nlead = \"lead\"\nhall = \"临沂政务微博发布厅\"\n\n";
+  s << account_toml("lead", "lead");
+  for (int i = 0; i < spec.accounts; ++i) s << account_toml(account_id(i), "county");
+  return s.str();
+}
+
+double percentile(std::vector<double>& values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
+  return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+std::int64_t sandbox_posts(int port) {
+  const auto stats = nlohmann::json::parse(http_get(port, "/_sandbox/stats"), nullptr, false);
+  if (!stats.is_object() || !stats.contains("posts") || !stats["posts"].is_number_integer()) return -1;
+  return stats["posts"].get<std::int64_t>();
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Where redis-server spent its time, per command (scripts count as EVALSHA plus their inner calls).
+void print_commandstats(const std::string& scenario, int port) {
+  const std::string command = "redis-cli -p " + std::to_string(port) + " INFO commandstats";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  if (!pipe) return;
+  std::fprintf(stderr, "%s: redis INFO commandstats\n", scenario.c_str());
+  char line[512];
+  while (std::fgets(line, sizeof line, pipe.get()) != nullptr) {
+    if (std::string_view(line).starts_with("cmdstat_")) std::fprintf(stderr, "  %s", line);
+  }
+}
+
+// The servers every scenario shares: redis-server with production persistence and the sandbox.
+struct Platform {
+  ScratchDir dir;
+  int redis_port = free_port();
+  int sandbox_port = free_port();
+  Subprocess redis;
+  Subprocess sandbox;
+
+  explicit Platform(const ScenarioSpec& spec) {
+    if (spec.keep_files) dir.keep();
+    redis = Subprocess({"redis-server", "--port", std::to_string(redis_port), "--bind", "127.0.0.1", "--dir", dir.path(),
+                        "--save", "", "--appendonly", spec.aof ? "yes" : "no", "--appendfsync", "everysec", "--daemonize", "no"},
+                       dir.path() + "/redis.log");
+    sandbox = Subprocess({FABU_SANDBOX_BIN, "--port", std::to_string(sandbox_port), "--safe-domain", kSafeDomain,
+                          "--latency-ms", std::to_string(spec.latency_ms), "--threads", std::to_string(spec.sandbox_threads)},
+                         dir.path() + "/sandbox.log");
+    if (!wait_for_port(redis_port)) throw std::runtime_error("redis-server did not start (is it installed?)");
+    if (!wait_for_port(sandbox_port)) throw std::runtime_error("fabu-sandbox did not start: see " + dir.path());
+  }
+};
+
+struct CpuMark {
+  std::int64_t worker = 0, redis = 0, sandbox = 0;
+};
+
+CpuMark cpu_mark(int worker_pid, const Platform& platform) {
+  return {cpu_time_us(worker_pid), cpu_time_us(platform.redis.pid()), cpu_time_us(platform.sandbox.pid())};
+}
+
+void fill_cpu(ScenarioResult& r, const CpuMark& before, const CpuMark& after) {
+  const double n = static_cast<double>(std::max<std::int64_t>(r.delivered, 1));
+  r.worker_cpu_us = static_cast<double>(after.worker - before.worker) / n;
+  r.redis_cpu_us = static_cast<double>(after.redis - before.redis) / n;
+  r.sandbox_cpu_us = static_cast<double>(after.sandbox - before.sandbox) / n;
+}
+
+void judge(const ScenarioSpec& spec, ScenarioResult& r) {
+  std::vector<std::string> parts;
+  bool ok = r.delivered == r.deliveries;
+  auto fmt = [](const char* f, double v) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, f, v);
+    return std::string(buffer);
+  };
+  if (spec.max_wall_seconds > 0) {
+    parts.push_back(fmt("< %.0f s", spec.max_wall_seconds));
+    ok = ok && r.wall_seconds < spec.max_wall_seconds;
+  }
+  if (spec.min_per_second > 0) {
+    parts.push_back(fmt(">= %.0f/s", spec.min_per_second));
+    ok = ok && r.per_second >= spec.min_per_second;
+  }
+  if (spec.max_cpu_us > 0) {
+    parts.push_back(fmt("<= %.0f us", spec.max_cpu_us));
+    ok = ok && r.worker_cpu_us + r.redis_cpu_us <= spec.max_cpu_us;
+  }
+  r.has_target = !parts.empty();
+  for (const auto& p : parts) r.target += (r.target.empty() ? "" : ", ") + p;
+  if (!r.has_target) r.target = "-";
+  r.passed = ok;
+  if (r.delivered != r.deliveries && r.note.empty()) {
+    r.note = std::to_string(r.deliveries - r.delivered) + " deliveries not delivered";
+  }
+}
+
+ScenarioResult run_fabud(const ScenarioSpec& spec) {
+  Platform platform(spec);
+  const std::string config_path = platform.dir.path() + "/fabu.toml";
+  {
+    std::ofstream(config_path) << fabud_config(spec, platform.dir.path(), platform.redis_port, platform.sandbox_port);
+  }
+  RedisConfig redis;
+  redis.port = platform.redis_port;
+  redis.prefix = kPrefix;
+  auto connected = DeliveryLedger::connect(redis);
+  if (!connected) throw std::runtime_error("cannot connect to the benchmark's redis: " + connected.error().message);
+  auto ledger = std::move(*connected);
+  if (auto ok = ledger->ensure_intake(); !ok) throw std::runtime_error(ok.error().message);
+
+  Subprocess fabud({spec.fabud_bin, "--config", config_path}, platform.dir.path() + "/fabud.stderr");
+  // fabud is ready once it has published its lanes (one per account, plus the portal writer).
+  const std::size_t lanes = static_cast<std::size_t>(spec.accounts) + 1 + (spec.portal ? 1 : 0);
+  for (auto until = std::chrono::steady_clock::now() + 20s;;) {
+    auto published = ledger->lanes();
+    if (published && published->size() >= lanes) break;
+    if (std::chrono::steady_clock::now() > until) throw std::runtime_error("fabud did not start: see " + platform.dir.path());
+    std::this_thread::sleep_for(50ms);
+  }
+
+  std::vector<std::string> payloads;
+  for (int i = 0; i < spec.releases; ++i) payloads.push_back(release_payload(spec, i));
+  ScenarioResult result;
+  result.name = spec.name;
+  result.deliveries = static_cast<std::int64_t>(spec.releases) * (spec.accounts_per_release + (spec.portal ? 1 : 0));
+  const std::int64_t expected_posts = static_cast<std::int64_t>(spec.releases) * spec.accounts_per_release;
+
+  const CpuMark before = cpu_mark(fabud.pid(), platform);
+  std::vector<std::int64_t> submitted_ms;
+  for (const auto& payload : payloads) {
+    submitted_ms.push_back(unix_ms());
+    if (auto id = ledger->enqueue(payload); !id) throw std::runtime_error("enqueue failed: " + id.error().message);
+  }
+  // Wait on the sandbox's counter (cheap, and not fabud's Redis), then for the last results to be recorded.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(spec.timeout_seconds);
+  while (sandbox_posts(platform.sandbox_port) < expected_posts && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(spec.latency_ms > 0 ? 20ms : 100ms);
+  }
+  for (;;) {
+    auto state = ledger->lanes();
+    const bool idle = state && std::all_of(state->begin(), state->end(), [](const LaneStatus& l) {
+      return l.in_flight == 0 && l.queued == 0;
+    });
+    if (idle || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  const CpuMark after = cpu_mark(fabud.pid(), platform);
+  if (spec.redis_commandstats) print_commandstats(spec.name, platform.redis_port);
+
+  std::vector<double> latencies;
+  std::int64_t last_ms = submitted_ms.front();
+  for (int i = 0; i < spec.releases; ++i) {
+    auto deliveries = ledger->deliveries_of("bench-" + std::to_string(i));
+    if (!deliveries) throw std::runtime_error("reading results failed: " + deliveries.error().message);
+    for (const auto& d : *deliveries) {
+      if (d.state != DeliveryState::delivered) {
+        if (result.note.empty()) result.note = d.id + " is " + std::string(to_string(d.state)) + " " + d.last_error;
+        continue;
+      }
+      ++result.delivered;
+      latencies.push_back(static_cast<double>(d.updated_at_ms - submitted_ms[static_cast<std::size_t>(i)]));
+      last_ms = std::max(last_ms, d.updated_at_ms);
+    }
+  }
+  result.wall_seconds = static_cast<double>(last_ms - submitted_ms.front()) / 1000.0;
+  result.per_second = result.wall_seconds > 0 ? static_cast<double>(result.delivered) / result.wall_seconds : 0;
+  result.p50_ms = percentile(latencies, 0.50);
+  result.p99_ms = percentile(latencies, 0.99);
+  fill_cpu(result, before, after);
+  judge(spec, result);
+  if (spec.keep_files) result.note += (result.note.empty() ? "" : "; ") + std::string("files in ") + platform.dir.path();
+  return result;
+}
+
+// The baseline: bench/bullmq/bench.mjs adds the same jobs to a BullMQ queue and runs a Worker that
+// POSTs statuses/share.json for each, then prints one JSON line with its own measurements.
+ScenarioResult run_bullmq(const ScenarioSpec& spec) {
+  Platform platform(spec);
+  ScenarioResult result;
+  result.name = spec.name;
+  result.deliveries = static_cast<std::int64_t>(spec.releases) * spec.accounts_per_release;
+  const std::string out_path = platform.dir.path() + "/bullmq.out";
+  const std::int64_t redis_before = cpu_time_us(platform.redis.pid());
+  const std::int64_t sandbox_before = cpu_time_us(platform.sandbox.pid());
+  Subprocess node({"node", spec.bullmq_dir + "/bench.mjs", "--redis-port", std::to_string(platform.redis_port),
+                   "--sandbox-port", std::to_string(platform.sandbox_port), "--releases", std::to_string(spec.releases),
+                   "--accounts", std::to_string(spec.accounts), "--per-release", std::to_string(spec.accounts_per_release),
+                   "--concurrency", std::to_string(spec.max_in_flight)},
+                  out_path);
+  const int code = node.wait(std::chrono::seconds(spec.timeout_seconds));
+  const std::int64_t redis_after = cpu_time_us(platform.redis.pid());
+  const std::int64_t sandbox_after = cpu_time_us(platform.sandbox.pid());
+  std::string last_line;
+  std::istringstream lines(read_text(out_path));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.front() == '{') last_line = line;
+  }
+  const auto report = nlohmann::json::parse(last_line, nullptr, false);
+  if (code != 0 || !report.is_object()) {
+    platform.dir.keep();
+    result.note = "the BullMQ run failed (exit " + std::to_string(code) + "; did you run npm install in " + spec.bullmq_dir +
+                  "?): see " + out_path;
+    judge(spec, result);
+    return result;
+  }
+  result.delivered = report.value("delivered", std::int64_t{0});
+  result.wall_seconds = report.value("wall_ms", 0.0) / 1000.0;
+  result.per_second = result.wall_seconds > 0 ? static_cast<double>(result.delivered) / result.wall_seconds : 0;
+  result.p50_ms = report.value("p50_ms", 0.0);
+  result.p99_ms = report.value("p99_ms", 0.0);
+  const double n = static_cast<double>(std::max<std::int64_t>(result.delivered, 1));
+  result.worker_cpu_us = report.value("cpu_us", 0.0) / n;
+  result.redis_cpu_us = static_cast<double>(redis_after - redis_before) / n;
+  result.sandbox_cpu_us = static_cast<double>(sandbox_after - sandbox_before) / n;
+  judge(spec, result);
+  return result;
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const ScenarioSpec& spec) {
+  return spec.engine == Engine::bullmq ? run_bullmq(spec) : run_fabud(spec);
+}
+
+}  // namespace fabu::bench

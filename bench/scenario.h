@@ -1,0 +1,61 @@
+// One benchmark scenario: a fresh redis-server (AOF on, fsync every second, as production runs it),
+// the sandbox platform, and either a real fabud or the BullMQ baseline worker, driven through a batch
+// of releases while the CPU time of every process is read before and after.
+//
+// Thread rules: run_scenario() runs on the caller's thread and owns every process it starts; they are
+// all stopped before it returns, also when it throws.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace fabu::bench {
+
+enum class Engine { fabud, bullmq };
+
+struct ScenarioSpec {
+  std::string name;              // the table's first column
+  Engine engine = Engine::fabud;
+  int releases = 1;
+  int accounts = 500;            // member accounts in the config (the lead comes on top)
+  int accounts_per_release = 500;
+  bool portal = false;           // every release also targets a portal column (members wait for it)
+  int latency_ms = 0;            // fabu-sandbox --latency-ms
+  int sandbox_threads = 2;
+  // fabud's [daemon] knobs (the BullMQ worker's concurrency is max_in_flight).
+  int max_in_flight = 512;
+  int claim_batch = 128;
+  int http_threads = 2;
+  std::string log_level = "info";
+  int timeout_seconds = 180;     // give up waiting for the deliveries after this long
+  // Targets; 0 = none for this scenario.
+  double max_wall_seconds = 0;
+  double min_per_second = 0;
+  double max_cpu_us = 0;         // fabud (or node) + redis, per delivery
+  std::string fabud_bin;          // the fabud to measure
+  std::string bullmq_dir;        // folder with bench.mjs and node_modules (Engine::bullmq)
+  bool aof = true;                 // appendonly yes + appendfsync everysec; false only to show its cost
+  bool redis_commandstats = false;  // print redis-server's per-command time after the run (fabud only)
+  bool keep_files = false;       // keep the scratch folder (config, logs, AOF) and say where
+};
+
+struct ScenarioResult {
+  std::string name;
+  std::int64_t deliveries = 0;   // planned
+  std::int64_t delivered = 0;    // reached `delivered` in time
+  double wall_seconds = 0;       // first submit -> last delivery recorded
+  double per_second = 0;
+  double p50_ms = 0;             // per delivery: its release's submit -> its delivery recorded
+  double p99_ms = 0;
+  double worker_cpu_us = 0;      // fabud or node, per delivery
+  double redis_cpu_us = 0;
+  double sandbox_cpu_us = 0;     // shown apart, not part of any target
+  std::string target;            // what the scenario must meet, "-" when nothing
+  bool has_target = false;
+  bool passed = false;
+  std::string note;              // why it failed or what to look at
+};
+
+ScenarioResult run_scenario(const ScenarioSpec& spec);
+
+}  // namespace fabu::bench

@@ -1,0 +1,78 @@
+// AccountWatch: keeps the adapters' tokens in step with the replacements operators store in Redis
+// (`fabuctl accounts set-token`), and warns about tokens that are about to expire.
+//
+// It runs a thread of its own with a DeliveryLedger of its own. Every poll interval it reads the
+// tokens version (one GET); when the version moved, or a reload installed another ChannelSet, it
+// applies every stored replacement to the adapters, logs the accounts whose token it replaced (never
+// the token) and unparks their lanes, so their held deliveries resume. The unparking comes after the
+// token is in place: a delivery claimed earlier would go out with the old token and park the lane
+// again. At start and every 24 hours it logs the accounts whose token expires within
+// daemon.token_warn_days.
+//
+// Thread rules: construct and destroy from the controlling thread; it starts in its constructor and
+// stops in its destructor. warn_expiring_tokens() may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/adapter.h"
+#include "daemon/channel_set.h"
+#include "daemon/snapshot.h"
+#include "queue/delivery_ledger.h"
+
+namespace fabu {
+
+class AccountWatch {
+ public:
+  AccountWatch(std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels, int warn_days,
+               std::chrono::milliseconds poll = std::chrono::seconds(1));
+  ~AccountWatch();
+  AccountWatch(const AccountWatch&) = delete;
+  AccountWatch& operator=(const AccountWatch&) = delete;
+
+  // Logs one warning per account whose token expires within the warning window (or has expired).
+  void warn_expiring_tokens() const;
+
+ private:
+  void run();
+  void sync_tokens();
+
+  std::unique_ptr<DeliveryLedger> ledger_;  // the watch thread's only
+  const Snapshot<ChannelSet>& channels_;
+  const int warn_days_;
+  const std::chrono::milliseconds poll_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::vector<TokenOverride> applied_;  // the replacements in force, for the expiry warnings
+
+  // Owned by the watch thread.
+  std::int64_t seen_version_ = -1;
+  std::shared_ptr<const ChannelSet> seen_channels_;
+  std::map<std::string, std::string> token_by_lane_;  // lane -> fingerprint of the token applied
+  bool redis_warned_ = false;
+  std::thread thread_;
+};
+
+// Applies each replacement whose `replaces` still matches the configured token of its account (a
+// newer token in the config wins over an older replacement). Returns the replacements applied.
+std::vector<TokenOverride> apply_token_overrides(const ChannelSet& channels, const std::vector<TokenOverride>& overrides);
+
+// The warning for one account's token, or nullopt when it is not due. Pure, for tests.
+std::optional<std::string> token_expiry_warning(const std::string& channel, const AccountInfo& account,
+                                                const Date& expires, const Date& today, int warn_days);
+
+// Whole days from `from` to `to` (negative when `to` is earlier).
+int days_between(const Date& from, const Date& to);
+Date today_local();
+
+}  // namespace fabu
