@@ -21,7 +21,7 @@ Completion decide_completion(const ClaimedDelivery& delivery, const Result<Deliv
   switch (e.kind) {
     case ErrorKind::rate_limited:
       c.outcome = CompletionOutcome::rate_limited;
-      c.next_at_ms = now_ms + e.retry_after.value_or(kDefaultRateLimitWait).count();
+      c.next_at_ms = now_ms + std::min(e.retry_after.value_or(kDefaultRateLimitWait), kLongestPlatformWait).count();
       return c;
     case ErrorKind::auth:
       c.outcome = CompletionOutcome::needs_auth;
@@ -34,7 +34,7 @@ Completion decide_completion(const ClaimedDelivery& delivery, const Result<Deliv
       }
       c.outcome = CompletionOutcome::retry;
       c.next_at_ms = now_ms + std::max(retry_delay(delivery.attempt, policy, unit_random),
-                                       e.retry_after.value_or(std::chrono::milliseconds(0)))
+                                       std::min(e.retry_after.value_or(std::chrono::milliseconds(0)), kLongestPlatformWait))
                                   .count();
       return c;
     case ErrorKind::permanent:

@@ -11,6 +11,9 @@ namespace fabu {
 
 // Rate-limit replies without a stated wait come back after this long.
 inline constexpr std::chrono::milliseconds kDefaultRateLimitWait{60000};
+// A platform's stated wait (Retry-After) is honoured up to this; a bogus header must not park an
+// account for days. Weibo's own windows are hourly.
+inline constexpr std::chrono::milliseconds kLongestPlatformWait{std::chrono::hours(1)};
 
 // `unit_random` in [0, 1) draws the jitter. Transient failures retry on the backoff schedule until
 // max_attempts, then die; rate limits wait without spending an attempt; auth parks the account;

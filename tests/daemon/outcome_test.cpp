@@ -76,3 +76,15 @@ TEST(Outcome, ATimeoutThatMayHavePostedMakesTheNextAttemptReconcileFirst) {
 
 }  // namespace
 }  // namespace fabu
+
+namespace fabu {
+namespace {
+
+TEST(Outcome, APlatformsStatedWaitIsCappedAtAnHour) {
+  Error e{ErrorKind::rate_limited, "10023", std::chrono::hours(9), 10023};
+  auto c = decide_completion(claimed(1), fail(e), kPolicy, 0, 0.5);
+  EXPECT_EQ(c.next_at_ms, kLongestPlatformWait.count());
+}
+
+}  // namespace
+}  // namespace fabu
