@@ -333,5 +333,37 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
   for (auto& i : instances) EXPECT_EQ(i.process.wait(seconds(20)), 0) << i.name << "\n" << h.log_of(i.name);
 }
 
+// Every post times out after the platform created it. fabu must find each on the timeline and never
+// send one again; cpprestsdk used to re-send some timed-out POSTs by itself on a reused connection.
+TEST(Chaos, TimedOutPostsAreReconciledAndNeverSentTwice) {
+  std::vector<AccountSpec> members;
+  for (int i = 0; i < 16; ++i) members.push_back({account_name(i)});
+  Harness h({.sandbox_args = {"--p-timeout", "1", "--timeout-hold-ms", "700"},
+             .members = members,
+             .request_timeout_ms = 500});
+  auto fabud = h.start_fabud();
+  constexpr int kReleases = 80;
+  std::vector<PlannedRelease> plan;
+  for (int i = 0; i < kReleases; ++i) {
+    plan.push_back({"timeout-" + std::to_string(100 + i), "", {account_name(i % 16)}});
+    h.enqueue(release_payload(plan.back(), i));
+  }
+  ASSERT_TRUE(Harness::eventually([&] {
+    return std::all_of(plan.begin(), plan.end(), [&](const PlannedRelease& r) { return h.settled(r.id); });
+  }, seconds(60))) << h.log_of();
+  for (const auto& r : plan) {
+    for (const auto& d : h.deliveries(r.id)) {
+      EXPECT_EQ(d.state, DeliveryState::delivered) << d.id << ": " << d.last_error;
+      EXPECT_NE(d.note.find("found on the account's timeline"), std::string::npos) << d.id << ": " << d.note;
+    }
+  }
+  const auto stats = nlohmann::json::parse(http_request(h.sandbox().port(), "GET", "/_sandbox/stats").body, nullptr, false);
+  EXPECT_EQ(sandbox_count(stats, "fault_timeout"), static_cast<unsigned long long>(kReleases)) << stats.dump();
+  EXPECT_EQ(sandbox_count(stats, "", "_20019"), 0u) << stats.dump();
+  int live = 0;
+  for (const auto& p : h.sandbox_posts()) live += p.value("deleted", false) ? 0 : 1;
+  EXPECT_EQ(live, kReleases);
+}
+
 }  // namespace
 }  // namespace fabu::testing
