@@ -157,7 +157,8 @@ int Daemon::stop() {
   intake_.reset();
   dispatcher_.reset();
   if (left > 0) {
-    spdlog::warn("{} deliveries were still in flight at the deadline; they are reconciled after their lease", left);
+    spdlog::warn("{} deliveries were still in flight at the deadline; they were handed back in doubt and are "
+                 "looked for on the platform before any resend", left);
   } else {
     spdlog::info("stopped cleanly");
   }

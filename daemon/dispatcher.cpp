@@ -135,10 +135,34 @@ void Dispatcher::run() {
     }
     std::unique_lock lock(inbox_->mu);
     inbox_->cv.wait_for(lock, sleep, [&] { return !inbox_->finished.empty() || inbox_->woken || stopping_.load(); });
-    // Past the drain deadline: what is still out is left to lease expiry and reconciliation.
     if (stopping_.load()) break;
   }
+  return_unfinished();
   exited_ = true;
+}
+
+void Dispatcher::return_unfinished() {
+  if (outstanding_.empty()) return;
+  // Past the drain deadline these may or may not have reached the platform: hand them back in doubt
+  // now, so another instance reconciles them at once instead of after their lease. If Redis does not
+  // answer, the leases do the same later.
+  std::vector<Completion> returned;
+  for (const auto& [id, delivery] : outstanding_) {
+    Completion c;
+    c.id = id;
+    c.attempt = delivery.attempt;
+    c.outcome = CompletionOutcome::retry;
+    c.error = "handed back unfinished when fabud " + options_.owner + " stopped; it may have been sent";
+    c.error_kind = "returned";  // not a platform failure: no backoff, no circuit breaker count
+    c.next_at_ms = now_ms();
+    c.maybe_sent = true;
+    log_.record(delivery, c, 0);
+    returned.push_back(std::move(c));
+  }
+  if (auto done = ledger_->complete(returned, now_ms()); !done) {
+    spdlog::warn("could not hand back {} unfinished deliveries ({}); they return when their lease expires",
+                 returned.size(), done.error().message);
+  }
 }
 
 std::shared_ptr<const Release> Dispatcher::release_for(const std::string& release_id, std::string& error) {
@@ -197,6 +221,7 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
     job.link = channels->link_for(*release, delivery.admission);
     job.timeout = options_.request_timeout;
     auto inbox = inbox_;
+    outstanding_.emplace(delivery.id, delivery);
     adapter->deliver(job, [inbox, delivery = std::move(delivery), started](Result<DeliveryReceipt> result) mutable {
       std::lock_guard lock(inbox->mu);
       inbox->finished.push_back({std::move(delivery), std::move(result), started, std::chrono::steady_clock::now()});
@@ -209,6 +234,7 @@ void Dispatcher::record(std::vector<Finished> finished) {
   const std::int64_t now = now_ms();
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (auto& f : finished) {
+    outstanding_.erase(f.delivery.id);
     feed_breaker(f.delivery.channel, f.result, now);
     Completion c = decide_completion(f.delivery, f.result, options_.retry, now, unit(rng_));
     const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(f.ended - f.started).count();

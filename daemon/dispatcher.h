@@ -54,7 +54,8 @@ class Dispatcher {
   // Stops claiming new work; what is in flight finishes and is recorded.
   void begin_drain();
   // Waits until nothing is in flight and every result is recorded, or the deadline passes.
-  // Returns the number of deliveries still unfinished (their leases expire and they are reconciled).
+  // Returns the number of deliveries still unfinished; the destructor hands them back in doubt, so the
+  // next claim reconciles them against the platform before sending again.
   int wait_drained(std::chrono::steady_clock::time_point deadline);
 
   std::int64_t delivered_count() const { return delivered_.load(); }
@@ -80,6 +81,7 @@ class Dispatcher {
   std::shared_ptr<const Release> release_for(const std::string& release_id, std::string& error);
   void record(std::vector<Finished> finished);
   bool flush_completions();
+  void return_unfinished();
   // The channel's breaker lets the delivery go out, or holds it (recorded as rate-limited, no attempt spent).
   bool admitted_by_breaker(const ClaimedDelivery& delivery);
   void feed_breaker(const std::string& channel, const Result<DeliveryReceipt>& result, std::int64_t now);
@@ -102,6 +104,7 @@ class Dispatcher {
 
   // Owned by the dispatcher thread only.
   std::unordered_map<std::string, std::shared_ptr<const Release>> releases_;
+  std::unordered_map<std::string, ClaimedDelivery> outstanding_;  // handed to adapters, no result yet
   std::vector<Completion> unrecorded_;  // results waiting for Redis to come back
   std::unordered_map<std::string, CircuitBreaker> breakers_;  // by channel
   std::mt19937_64 rng_{std::random_device{}()};

@@ -1,5 +1,5 @@
 // End to end: SIGHUP reloads the config atomically (a bad one is refused and the running one keeps
-// delivering), and SIGTERM's drain deadline hands unfinished deliveries back through their leases.
+// delivering), and SIGTERM's drain deadline hands unfinished deliveries back in doubt.
 #include <signal.h>
 
 #include <gtest/gtest.h>
@@ -94,9 +94,10 @@ TEST(ReloadE2E, BadConfigIsRefusedAndOldOneKeepsDeliveringThenGoodOneAddsAnAccou
   EXPECT_EQ(fabud.wait(std::chrono::seconds(15)), 0) << h.log_of();
 }
 
-TEST(ReloadE2E, DrainDeadlineLeavesTheSlowDeliveryToItsLeaseAndTheNextInstanceReconcilesIt) {
+TEST(ReloadE2E, DrainDeadlineHandsTheSlowDeliveryBackInDoubtAndTheNextInstanceReconcilesIt) {
   // fabud would wait 20 s for the platform; the drain deadline is 1 s.
-  Harness h({.members = {{"county_slow"}}, .lease_seconds = 2, .request_timeout_ms = 20000,
+  // A lease far longer than the test: only the hand-back can make the delivery claimable again.
+  Harness h({.members = {{"county_slow"}}, .lease_seconds = 600, .request_timeout_ms = 20000,
              .drain_deadline_seconds = 1});
   const std::string slow = h.token_of("county_slow");
   auto set_slow = [&](int ms) {
@@ -116,7 +117,8 @@ TEST(ReloadE2E, DrainDeadlineLeavesTheSlowDeliveryToItsLeaseAndTheNextInstanceRe
   EXPECT_NE(h.log_of("first").find("still in flight at the deadline"), std::string::npos) << h.log_of("first");
   auto left = h.deliveries("drain-1");
   ASSERT_EQ(left.size(), 1u);
-  EXPECT_EQ(left.front().state, DeliveryState::sending) << "unfinished work stays leased, to be reconciled";
+  EXPECT_EQ(left.front().state, DeliveryState::retrying) << "unfinished work is handed back";
+  EXPECT_TRUE(left.front().in_doubt) << "it may have been sent, so it must be looked for first";
 
   set_slow(0);
   auto second = h.start_fabud("second");
