@@ -11,6 +11,7 @@
 
 #include "adapters/http_transport.h"
 #include "cli/table.h"
+#include "core/clock.h"
 #include "core/release_document.h"
 #include "daemon/account_watch.h"
 #include "daemon/channel_set.h"
@@ -18,11 +19,6 @@
 
 namespace fabu::cli {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Config, channels (for the accounts) and a Redis connection: what both verbs need.
 struct Setup {
@@ -122,7 +118,7 @@ int accounts(const Context& ctx) {
     std::cerr << "fabuctl: " << (!lanes ? lanes.error() : overrides.error()).message << "\n";
     return 1;
   }
-  const std::int64_t now = now_ms();
+  const std::int64_t now = unix_now_ms();
   const Date today = today_local();
   TextTable table({"ACCOUNT", "NAME", "GROUP", "MODE", "STATE", "TOKEN EXPIRES", "QUEUED", "IN FLIGHT", "LAST SEND"});
   nlohmann::json rows = nlohmann::json::array();
@@ -189,7 +185,7 @@ int accounts_set_token(const Context& ctx, const std::string& account, const std
     std::cerr << "fabuctl accounts set-token: no token on stdin; nothing changed\n";
     return 2;
   }
-  TokenOverride record{found->lane, channel, account, token, found->token_fingerprint, expires, now_ms()};
+  TokenOverride record{found->lane, channel, account, token, found->token_fingerprint, expires, unix_now_ms()};
   auto held = setup.ledger->set_token(record);
   if (!held) {
     std::cerr << "fabuctl: " << held.error().message << "\n";

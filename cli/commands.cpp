@@ -11,17 +11,13 @@
 
 #include "adapters/http_transport.h"
 #include "cli/table.h"
+#include "core/clock.h"
 #include "daemon/channel_set.h"
 #include "daemon/intake_worker.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu::cli {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::shared_ptr<const Config> load_or_report(const Context& ctx) {
   auto config = load_config(ctx.config_path);
@@ -215,7 +211,7 @@ int dlq_retry(const Context& ctx, const std::vector<std::string>& ids, bool all)
   }
   int missing = 0;
   for (const auto& id : targets) {
-    auto ok = ledger->retry_dead(id, now_ms());
+    auto ok = ledger->retry_dead(id, unix_now_ms());
     if (!ok) {
       std::cerr << "fabuctl: " << ok.error().message << "\n";
       return 1;
@@ -264,7 +260,7 @@ int lanes(const Context& ctx) {
   }
   TextTable table({"LANE", "STATE", "IN FLIGHT", "QUEUED", "LIMIT/H", "LAST SEND"});
   for (const auto& l : *lanes) {
-    const std::string state = !l.parked_reason.empty() ? "needs_auth" : l.slow_until_ms > now_ms() ? "slowed" : "ok";
+    const std::string state = !l.parked_reason.empty() ? "needs_auth" : l.slow_until_ms > unix_now_ms() ? "slowed" : "ok";
     table.add({l.lane, state, std::to_string(l.in_flight), std::to_string(l.queued),
                l.limits.per_hour ? std::to_string(l.limits.per_hour) : "-", format_time_ms(l.last_sent_ms)});
   }

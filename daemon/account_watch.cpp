@@ -4,17 +4,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/clock.h"
 #include "core/release_document.h"
 
 namespace fabu {
 namespace {
 
 constexpr auto kWarningInterval = std::chrono::hours(24);
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::chrono::sys_days to_days(const Date& d) {
   return std::chrono::sys_days(std::chrono::year_month_day(std::chrono::year(d.year),
@@ -124,7 +120,7 @@ void AccountWatch::sync_tokens() {
     if (known == fingerprint) continue;  // the same token on a reloaded ChannelSet
     known = fingerprint;
     spdlog::info("token replaced for account {} (channel {}); its held deliveries resume", o.destination, o.channel);
-    if (auto unparked = ledger_->unpark_lane(o.lane, now_ms()); !unparked) {
+    if (auto unparked = ledger_->unpark_lane(o.lane, unix_now_ms()); !unparked) {
       spdlog::warn("token watch: could not unpark {}: {}; `fabuctl accounts` shows it", o.lane,
                    unparked.error().message);
       known.clear();  // logged and unparked again at the next poll

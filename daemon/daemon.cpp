@@ -4,13 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/clock.h"
+
 namespace fabu {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::unique_ptr<DeliveryLedger> connect_waiting(const RedisConfig& redis, const std::atomic<bool>& stop_requested) {
   int failures = 0;
@@ -131,7 +128,7 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
     if (auto lanes = (*control)->lanes()) {
       for (const auto& lane : *lanes) {
         if (lane.parked_reason.empty()) continue;
-        if (auto unparked = (*control)->unpark_lane(lane.lane, now_ms()); unparked) {
+        if (auto unparked = (*control)->unpark_lane(lane.lane, unix_now_ms()); unparked) {
           spdlog::info("reload: account lane {} unparked; its held deliveries are tried again", lane.lane);
         }
       }

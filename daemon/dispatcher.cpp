@@ -2,15 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/clock.h"
 #include "daemon/outcome.h"
 
 namespace fabu {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Bound on cached parsed releases; a batch rarely spans more than a few hundred.
 constexpr std::size_t kReleaseCacheLimit = 4096;
@@ -110,7 +106,7 @@ void Dispatcher::run() {
       const int capacity = options_.max_in_flight - in_flight_.load();
       if (capacity > 0) {
         const int want = std::min(capacity, options_.claim_batch);
-        auto claimed = ledger_->claim(options_.owner, want, now_ms(), options_.lease);
+        auto claimed = ledger_->claim(options_.owner, want, unix_now_ms(), options_.lease);
         if (!claimed) {
           health_.report_failure("claim", claimed.error());
           ++redis_failures_;
@@ -130,7 +126,7 @@ void Dispatcher::run() {
       sleep = redis_retry_delay(redis_failures_);
     } else if (!draining_.load() && in_flight_.load() < options_.max_in_flight) {
       auto due = ledger_->next_due_ms();
-      if (due && *due) sleep = std::clamp(std::chrono::milliseconds(**due - now_ms()), std::chrono::milliseconds(5),
+      if (due && *due) sleep = std::clamp(std::chrono::milliseconds(**due - unix_now_ms()), std::chrono::milliseconds(5),
                                           std::chrono::milliseconds(1000));
     }
     std::unique_lock lock(inbox_->mu);
@@ -154,12 +150,12 @@ void Dispatcher::return_unfinished() {
     c.outcome = CompletionOutcome::retry;
     c.error = "handed back unfinished when fabud " + options_.owner + " stopped; it may have been sent";
     c.error_kind = "returned";  // not a platform failure: no backoff, no circuit breaker count
-    c.next_at_ms = now_ms();
+    c.next_at_ms = unix_now_ms();
     c.maybe_sent = true;
     log_.record(delivery, c, 0);
     returned.push_back(std::move(c));
   }
-  if (auto done = ledger_->complete(returned, now_ms()); !done) {
+  if (auto done = ledger_->complete(returned, unix_now_ms()); !done) {
     spdlog::warn("could not hand back {} unfinished deliveries ({}); they return when their lease expires",
                  returned.size(), done.error().message);
   }
@@ -231,7 +227,7 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
 }
 
 void Dispatcher::record(std::vector<Finished> finished) {
-  const std::int64_t now = now_ms();
+  const std::int64_t now = unix_now_ms();
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (auto& f : finished) {
     outstanding_.erase(f.delivery.id);
@@ -247,7 +243,7 @@ void Dispatcher::record(std::vector<Finished> finished) {
 
 bool Dispatcher::flush_completions() {
   if (unrecorded_.empty()) return true;
-  auto done = ledger_->complete(unrecorded_, now_ms());
+  auto done = ledger_->complete(unrecorded_, unix_now_ms());
   if (!done) {
     // Keep the results: they are recorded as soon as Redis answers again. If this process dies first,
     // the leases expire and the deliveries are reconciled against the platform instead.
@@ -263,7 +259,7 @@ bool Dispatcher::flush_completions() {
 
 bool Dispatcher::admitted_by_breaker(const ClaimedDelivery& delivery) {
   auto [it, added] = breakers_.try_emplace(delivery.channel, options_.breaker_failures, options_.breaker_cooloff);
-  const std::int64_t now = now_ms();
+  const std::int64_t now = unix_now_ms();
   const auto admission = it->second.admit(now);
   if (admission.allowed) return true;
   // Not sent, so not the delivery's failure: recorded like a rate limit (the attempt is given back

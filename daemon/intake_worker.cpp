@@ -5,15 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/clock.h"
 #include "daemon/planner.h"
 
 namespace fabu {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The id of a payload that failed validation, so ops can find it by the name they know.
 std::string guess_release_id(const std::string& payload, const std::string& format) {
@@ -126,7 +122,7 @@ void IntakeWorker::handle(const IntakeEntry& entry) {
   int failures = 0;
   while (!stopping_.load()) {
     if (!decision.request) {
-      RejectRecord record{entry.entry_id, decision.release_id, now_ms(), decision.errors, entry.payload};
+      RejectRecord record{entry.entry_id, decision.release_id, unix_now_ms(), decision.errors, entry.payload};
       auto done = ledger_->reject(record);
       if (!done) {
         health_.report_failure("reject", done.error());

@@ -14,14 +14,6 @@
 namespace fabu::testing {
 namespace {
 
-int posts_by(const nlohmann::json& posts, const std::string& token) {
-  int n = 0;
-  for (const auto& p : posts) {
-    if (p.value("token", "") == token && !p.value("deleted", false)) ++n;
-  }
-  return n;
-}
-
 // Runs a shell command line; returns its exit status and (stdout + stderr) in `output`.
 int run(const std::string& command, std::string& output, const std::string& stdin_text = {}) {
   TempDir dir;

@@ -11,15 +11,6 @@
 namespace fabu::testing {
 namespace {
 
-// Posts the sandbox holds for one token (i.e. one account), not counting destroyed ones.
-int posts_by(nlohmann::json posts, const std::string& token) {
-  int n = 0;
-  for (const auto& p : posts) {
-    if (p.value("token", "") == token && !p.value("deleted", false)) ++n;
-  }
-  return n;
-}
-
 std::string token_of(const Harness& h, const std::string& account) { return "tok-" + h.prefix() + "-" + account; }
 
 TEST(DeliveryE2E, ReleaseFromOneRawRedisCommandReachesPortalAndMicroblog) {

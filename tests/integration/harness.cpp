@@ -129,6 +129,14 @@ bool Harness::settled(const std::string& release_id) {
   return true;
 }
 
+int posts_by(const nlohmann::json& posts, const std::string& token) {
+  int n = 0;
+  for (const auto& p : posts) {
+    if (p.value("token", "") == token && !p.value("deleted", false)) ++n;
+  }
+  return n;
+}
+
 std::string release_json(const std::string& id, const std::string& targets_json, const std::string& title,
                          const std::string& summary) {
   nlohmann::json r = {

@@ -93,6 +93,9 @@ class Harness {
   std::unique_ptr<DeliveryLedger> ledger_;
 };
 
+// Live (not destroyed) posts of one account, by its token, in a sandbox record (Harness::sandbox_posts).
+int posts_by(const nlohmann::json& posts, const std::string& token);
+
 // A valid release as JSON. `targets_json` is the JSON object of targets, e.g.
 // R"({"portal":["tzgg"],"microblog":["lead","all"]})".
 std::string release_json(const std::string& id, const std::string& targets_json,

@@ -17,15 +17,6 @@ int count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// Live posts of one account on the platform.
-int posts_by(const nlohmann::json& posts, const std::string& token) {
-  int n = 0;
-  for (const auto& p : posts) {
-    if (p.value("token", "") == token && !p.value("deleted", false)) ++n;
-  }
-  return n;
-}
-
 // XADD until Redis takes it: the test's own connection went stale while Redis was down, and its
 // first command after the restart fails (transient) like any client's.
 void enqueue_when_up(Harness& h, const std::string& json) {

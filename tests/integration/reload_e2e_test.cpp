@@ -17,14 +17,6 @@ int count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-int posts_by(const nlohmann::json& posts, const std::string& token) {
-  int n = 0;
-  for (const auto& p : posts) {
-    if (p.value("token", "") == token && !p.value("deleted", false)) ++n;
-  }
-  return n;
-}
-
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   EXPECT_NE(at, std::string::npos) << "the generated config has no '" << from << "'";
