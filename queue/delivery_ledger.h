@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "adapters/adapter.h"  // LaneLimits only
 #include "config/config.h"
+#include "core/delivery.h"
 #include "core/error.h"
 #include "core/release.h"
 
