@@ -27,8 +27,11 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', inflight_key, '-inf', '(' .. int
   end
 end
 
--- 2. Due lanes, earliest first; each gives deliveries while its gates allow.
+-- 2. Due lanes, earliest first; each gives deliveries while its gates allow. Within one call a
+--    release's serial and admission time cannot change, so each is read once; the new leases go into
+--    `inflight` in one ZADD at the end (nothing below reads it).
 local out, claimed = {}, 0
+local releases, leases = {}, {}
 
 local function claim_lane(lane)
   local lk, lq, lw = k('lane:' .. lane), k('lq:' .. lane), k('lw:' .. lane)
@@ -70,17 +73,23 @@ local function claim_lane(lane)
 
     redis.call('ZREM', lq, id)
     local dk = k('d:' .. id)
-    local d = redis.call('HMGET', dk, 'state', 'release', 'channel', 'dest', 'waits_on', 'in_doubt')
+    local d = redis.call('HMGET', dk, 'state', 'release', 'channel', 'dest', 'waits_on', 'in_doubt',
+                         'attempt')
     -- Anything else in a lane queue is a leftover of a finished delivery: dropping it is the repair.
     if d[1] == 'queued' or d[1] == 'retrying' then
-      local attempt = redis.call('HINCRBY', dk, 'attempt', 1)
+      local attempt = num(d[7]) + 1
       local lease_until = now + lease
-      redis.call('HSET', dk, 'state', 'sending', 'owner', owner, 'lease_until', int(lease_until),
-                 'next_at', '0', 'updated_ms', int(now))
-      redis.call('ZADD', inflight_key, int(lease_until), id)
+      redis.call('HSET', dk, 'state', 'sending', 'attempt', int(attempt), 'owner', owner,
+                 'lease_until', int(lease_until), 'next_at', '0', 'updated_ms', int(now))
+      leases[#leases + 1] = int(lease_until)
+      leases[#leases + 1] = id
       if per_hour > 0 then redis.call('ZADD', lw, int(now), id .. '#' .. int(attempt) .. '#' .. int(now)) end
       inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
-      local rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms')
+      local rel = releases[d[2]]
+      if not rel then
+        rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms')
+        releases[d[2]] = rel
+      end
       local up = {false, false, false}
       if d[5] and d[5] ~= '' then up = redis.call('HMGET', k('d:' .. d[5]), 'post_id', 'url', 'note') end
       local row = {id, d[2], d[3], d[4], lane, int(attempt), str(d[6]), str(rel[1]), str(rel[2]),
@@ -107,19 +116,31 @@ for _ = 1, 16 do
     claim_lane(lane)
   end
 end
+zadd_all(inflight_key, leases)
 return out
 )lua"};
 
 const RedisScript complete{"complete", std::string(kPrelude) + R"lua(
 local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local results, touched, woke = {}, {}, false
+-- Counters and resets that nothing in this call reads back are gathered per lane and per release and
+-- written once at the end, so a batch of one lane's completions costs one write each, not one per row.
+local inflight_delta, done_delta, breaker_reset, finished_ids = {}, {}, {}, {}
 local breaker = redis.call('HMGET', k('breaker'), 'failures', 'cooloff_ms')
 local breaker_failures, breaker_cooloff = tonumber(breaker[1]) or 5, tonumber(breaker[2]) or 60000
 
 -- The lane's circuit breaker: transient failures in a row open it, which slows the lane for the
 -- cool-off and then lets one probe through (claim honours `probe`). A delivery closes it. Rejections
 -- and token errors say the platform answered, so they neither count nor close it.
+local function flush_breaker_reset(lane)
+  if breaker_reset[lane] then
+    redis.call('HSET', k('lane:' .. lane), 'fails', '0', 'probe', '0', 'breaker_until_ms', '0')
+    breaker_reset[lane] = nil
+  end
+end
+
 local function lane_failed(lane)
+  flush_breaker_reset(lane)  -- a delivery earlier in this batch closed the breaker before this failure
   local lk = k('lane:' .. lane)
   local fails = redis.call('HINCRBY', lk, 'fails', 1)
   if breaker_failures > 0 and fails >= breaker_failures then
@@ -129,11 +150,9 @@ local function lane_failed(lane)
   end
 end
 
-local function lane_delivered(lane)
-  redis.call('HSET', k('lane:' .. lane), 'fails', '0', 'probe', '0', 'breaker_until_ms', '0')
-end
+local function lane_delivered(lane) breaker_reset[lane] = true end
 
-local function finish(release) redis.call('HINCRBY', k('rel:' .. release), 'done', 1) end
+local function finish(release) done_delta[release] = (done_delta[release] or 0) + 1 end
 
 local function release_waiters(id)
   local wkey = k('waiters:' .. id)
@@ -178,8 +197,8 @@ for i = 0, n - 1 do
   else
     results[#results + 1] = 1
     local lane = d[3]
-    redis.call('ZREM', k('inflight'), id)
-    lane_inflight_add(lane, -1)
+    finished_ids[#finished_ids + 1] = id
+    inflight_delta[lane] = (inflight_delta[lane] or 0) - 1
     if outcome == 'delivered' then
       redis.call('HSET', dk, 'state', 'delivered', 'post_id', post_id, 'url', url, 'note', note,
                  'error', '', 'error_kind', '', 'in_doubt', '0', 'owner', '', 'lease_until', '0',
@@ -217,6 +236,10 @@ for i = 0, n - 1 do
     touched[lane] = true
   end
 end
+for lane in pairs(breaker_reset) do flush_breaker_reset(lane) end
+for lane, delta in pairs(inflight_delta) do lane_inflight_add(lane, delta) end
+for release, delta in pairs(done_delta) do redis.call('HINCRBY', k('rel:' .. release), 'done', delta) end
+zrem_all(k('inflight'), finished_ids)
 for lane in pairs(touched) do reschedule(lane, now) end
 if woke then wake() end
 return results

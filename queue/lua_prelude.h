@@ -35,6 +35,19 @@ local function reschedule(lane, now)
   ready_lower(lane, due)
 end
 
+-- ZADD / ZREM of many members, in chunks that stay well inside Lua's limit on unpacked arguments.
+local function zadd_all(key, pairs_flat)
+  for i = 1, #pairs_flat, 1000 do
+    redis.call('ZADD', key, unpack(pairs_flat, i, math.min(i + 999, #pairs_flat)))
+  end
+end
+
+local function zrem_all(key, members)
+  for i = 1, #members, 500 do
+    redis.call('ZREM', key, unpack(members, i, math.min(i + 499, #members)))
+  end
+end
+
 local function lane_inflight_add(lane, delta)
   local lk = k('lane:' .. lane)
   if redis.call('HINCRBY', lk, 'inflight', delta) < 0 then redis.call('HSET', lk, 'inflight', '0') end
