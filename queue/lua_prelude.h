@@ -35,7 +35,7 @@ local function reschedule(lane, now)
   ready_lower(lane, due)
 end
 
--- ZADD / ZREM of many members, in chunks that stay well inside Lua's limit on unpacked arguments.
+-- ZADD / ZREM / SADD of many members, in chunks that stay well inside Lua's limit on unpacked arguments.
 local function zadd_all(key, pairs_flat)
   for i = 1, #pairs_flat, 1000 do
     redis.call('ZADD', key, unpack(pairs_flat, i, math.min(i + 999, #pairs_flat)))
@@ -45,6 +45,12 @@ end
 local function zrem_all(key, members)
   for i = 1, #members, 500 do
     redis.call('ZREM', key, unpack(members, i, math.min(i + 499, #members)))
+  end
+end
+
+local function sadd_all(key, members)
+  for i = 1, #members, 500 do
+    redis.call('SADD', key, unpack(members, i, math.min(i + 499, #members)))
   end
 end
 

@@ -34,25 +34,30 @@ redis.call('HSET', rk, 'json', json, 'digest', digest, 'serial', int(serial), 'a
            'total', int(n), 'done', '0')
 local due = now
 if not_before > due then due = not_before end
+-- Each delivery's hash is written whole in one HSET; the release's delivery set and the set of lanes
+-- take all of the release's members in one SADD each after the loop (nothing in the loop reads them).
+local ids, lanes = {}, {}
 for i = 0, n - 1 do
   local b = 9 + i * 4
   local channel, dest, lane, waits_on = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local id = rid .. '|' .. channel .. '|' .. dest
   local dk = k('d:' .. id)
-  redis.call('SADD', rk .. ':d', id)
-  redis.call('SADD', k('lanes'), lane)
+  ids[#ids + 1], lanes[#lanes + 1] = id, lane
+  local state, next_at = 'queued', int(due)
+  if waits_on ~= '' then state, next_at = 'waiting', '0' end
   redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane,
              'waits_on', waits_on, 'attempt', '0', 'owner', '', 'lease_until', '0', 'in_doubt', '0',
-             'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '', 'updated_ms', int(now))
+             'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '', 'updated_ms', int(now),
+             'state', state, 'next_at', next_at)
   if waits_on ~= '' then
-    redis.call('HSET', dk, 'state', 'waiting', 'next_at', '0')
     redis.call('SADD', k('waiters:' .. waits_on), id)
   else
-    redis.call('HSET', dk, 'state', 'queued', 'next_at', int(due))
     redis.call('ZADD', k('lq:' .. lane), int(due), id)
     ready_lower(lane, due)
   end
 end
+sadd_all(rk .. ':d', ids)
+sadd_all(k('lanes'), lanes)
 ack_intake(entry)
 wake()
 return {'admitted', int(serial), int(now)}
