@@ -117,13 +117,24 @@ PlatformResult PlatformState::share(const Params& params, bool has_pic) {
   return status_json(post, SystemClock::now());
 }
 
+namespace {
+
+// The `id` parameter of repost and destroy: a status id, required.
+std::expected<std::int64_t, PlatformError> status_id_param(const Params& params) {
+  const auto* id_text = find_param(params, "id");
+  const auto id = id_text ? parse_int(*id_text) : std::nullopt;
+  if (!id) return std::unexpected(platform_error(codes::param_error, "id is missing or not a number"));
+  return *id;
+}
+
+}  // namespace
+
 PlatformResult PlatformState::repost(const Params& params) {
   std::lock_guard lock(mutex_);
   auto user = authenticate(params);
   if (!user) return std::unexpected(user.error());
-  const auto* id_text = find_param(params, "id");
-  const auto id = id_text ? parse_int(*id_text) : std::nullopt;
-  if (!id) return std::unexpected(platform_error(codes::param_error, "id is missing or not a number"));
+  const auto id = status_id_param(params);
+  if (!id) return std::unexpected(id.error());
   const auto* target = find_post(*id);
   if (target == nullptr || target->deleted) return std::unexpected(platform_error(codes::status_not_found));
   // Reposting a repost reposts its root, as Weibo shows it.
@@ -144,9 +155,8 @@ PlatformResult PlatformState::destroy(const Params& params) {
   std::lock_guard lock(mutex_);
   auto user = authenticate(params);
   if (!user) return std::unexpected(user.error());
-  const auto* id_text = find_param(params, "id");
-  const auto id = id_text ? parse_int(*id_text) : std::nullopt;
-  if (!id) return std::unexpected(platform_error(codes::param_error, "id is missing or not a number"));
+  const auto id = status_id_param(params);
+  if (!id) return std::unexpected(id.error());
   auto* post = find_post(*id);
   if (post == nullptr || post->deleted) return std::unexpected(platform_error(codes::status_not_found));
   if (post->uid != (*user)->uid) return std::unexpected(platform_error(codes::not_own_status));
