@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 
+#include "core/bounded_text.h"
 #include "core/release_document.h"
 #include "core/text.h"
 
@@ -154,7 +155,9 @@ class ReleaseValidator {
   template <std::size_t N>
   void report_unknown(const DocNode& table, std::string_view parent, const std::array<std::string_view, N>& known) {
     for (const auto& [name, value] : table.fields) {
-      if (std::find(known.begin(), known.end(), name) == known.end()) add(join_path(parent, name), "unknown field");
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        add(join_path(parent, bounded(name, quoted_value_bytes)), "unknown field");
+      }
     }
   }
 
@@ -231,7 +234,7 @@ class ReleaseValidator {
       return std::nullopt;
     }
     auto date = release_detail::parse_iso_date(node->text);
-    if (!date) add(path, "'" + node->text + "' is not a valid ISO date YYYY-MM-DD");
+    if (!date) add(path, "'" + bounded(node->text, quoted_value_bytes) + "' is not a valid ISO date YYYY-MM-DD");
     return date;
   }
 
@@ -254,7 +257,7 @@ class ReleaseValidator {
     }
     auto parsed = release_detail::parse_iso_timestamp(node->text);
     if (!parsed) {
-      add(path, "'" + node->text + "' " + parsed.error());
+      add(path, "'" + bounded(node->text, quoted_value_bytes) + "' " + parsed.error());
       return std::nullopt;
     }
     return *parsed;
@@ -315,7 +318,7 @@ class ReleaseValidator {
       return;
     }
     for (const auto& [channel, value] : node->fields) {
-      const std::string path = "targets." + channel;
+      const std::string path = "targets." + bounded(channel, quoted_value_bytes);
       if (channel.empty() || channel.size() > ReleaseLimits::id_bytes ||
           !std::all_of(channel.begin(), channel.end(), is_id_char)) {
         add(path, "channel names may contain only letters, digits and . _ - (1 to 64 bytes)");

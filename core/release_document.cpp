@@ -4,11 +4,15 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <type_traits>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "core/bounded_text.h"
 #include "core/text.h"
+#include "core/toml_guard.h"
 
 namespace fabu::release_detail {
 namespace {
@@ -97,43 +101,143 @@ DocNode from_toml(const toml::node& node, int depth) {
 // bad UTF-8 outright) still yields a tree and validation can name the field that held the bytes.
 constexpr std::string_view invalid_byte_marker = "\xEF\xB7\x90";
 
-DocNode from_json(const nlohmann::json& value, bool marked_input) {
-  DocNode out;
-  switch (value.type()) {
-    case nlohmann::json::value_t::null:
-    case nlohmann::json::value_t::discarded:
-      break;
-    case nlohmann::json::value_t::string:
-      out.kind = DocNode::Kind::string;
-      out.text = value.get<std::string>();
-      out.had_invalid_utf8 = marked_input && out.text.find(invalid_byte_marker) != std::string::npos;
-      break;
-    case nlohmann::json::value_t::boolean:
-      out.kind = DocNode::Kind::boolean;
-      break;
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-      out.kind = DocNode::Kind::integer;
-      out.text = value.dump();
-      break;
-    case nlohmann::json::value_t::number_float:
-      out.kind = DocNode::Kind::floating;
-      break;
-    case nlohmann::json::value_t::binary:
-      break;
-    case nlohmann::json::value_t::array:
-      out.kind = DocNode::Kind::array;
-      for (const auto& item : value) out.items.push_back(from_json(item, marked_input));
-      break;
-    case nlohmann::json::value_t::object:
-      out.kind = DocNode::Kind::table;
-      for (const auto& [key, item] : value.items()) {
-        out.fields.emplace_back(key, from_json(item, marked_input));
-      }
-      break;
+// Builds the DocNode tree from nlohmann's SAX events, so that what the DOM parser silently accepts
+// or throws on becomes a FieldError naming the field: a duplicate key (the DOM keeps the last one),
+// nesting past max_nesting (checked before the container is built), an integer past 64 bits (the
+// DOM turns it into an inexact double) and a number past a double's range (the DOM throws).
+class DocumentBuilder {
+ public:
+  using number_integer_t = nlohmann::json::number_integer_t;
+  using number_unsigned_t = nlohmann::json::number_unsigned_t;
+  using number_float_t = nlohmann::json::number_float_t;
+  using string_t = nlohmann::json::string_t;
+  using binary_t = nlohmann::json::binary_t;
+
+  explicit DocumentBuilder(bool marked_input) : marked_input_(marked_input) {}
+
+  bool null() { return put(DocNode{}); }
+  bool boolean(bool) { return put(scalar(DocNode::Kind::boolean, {})); }
+  bool number_integer(number_integer_t value) { return put(scalar(DocNode::Kind::integer, std::to_string(value))); }
+  bool number_unsigned(number_unsigned_t value) { return put(scalar(DocNode::Kind::integer, std::to_string(value))); }
+  bool number_float(number_float_t, const string_t& token) {
+    // nlohmann reads an integer that does not fit 64 bits as a double: refuse it instead.
+    if (token.find_first_of(".eE") == std::string::npos) {
+      return fail(current_path(), "integer " + bounded(token, quoted_value_bytes) +
+                                      " is out of range (at most 64 bits)");
+    }
+    return put(scalar(DocNode::Kind::floating, {}));
   }
-  return out;
-}
+  bool string(string_t& value) {
+    DocNode node = scalar(DocNode::Kind::string, std::move(value));
+    node.had_invalid_utf8 = marked_input_ && node.text.find(invalid_byte_marker) != std::string::npos;
+    return put(std::move(node));
+  }
+  bool binary(binary_t&) { return fail(current_path(), "binary values are not JSON"); }
+
+  bool start_object(std::size_t) { return open(DocNode::Kind::table); }
+  bool start_array(std::size_t) { return open(DocNode::Kind::array); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+
+  bool key(string_t& name) {
+    Frame& top = stack_.back();
+    if (!top.keys.insert(name).second) {
+      top.key = name;
+      return fail(current_path(), "duplicate key: the same object names it more than once");
+    }
+    top.key = std::move(name);
+    return true;
+  }
+
+  template <class Exception>
+  bool parse_error(std::size_t position, const std::string& token, const Exception& e) {
+    if constexpr (std::is_same_v<Exception, nlohmann::json::out_of_range>) {
+      return fail(current_path(), "number " + bounded(token, quoted_value_bytes) +
+                                      " is out of range for a 64-bit floating-point number");
+    } else {
+      std::string what = e.what();
+      // Drop nlohmann's "[json.exception.parse_error.101] " prefix: it means nothing to a writer.
+      if (const auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
+      return fail("", "JSON syntax error at byte " + std::to_string(position) + ": " +
+                          bounded(what, 4 * quoted_value_bytes));
+    }
+  }
+
+  std::optional<DocNode>& root() { return root_; }
+  std::optional<FieldError>& error() { return error_; }
+
+ private:
+  struct Frame {
+    DocNode node;
+    std::string key;                       // the key whose value comes next (objects)
+    std::unordered_set<std::string> keys;  // every key seen in this object
+  };
+
+  static DocNode scalar(DocNode::Kind kind, std::string text) {
+    DocNode node;
+    node.kind = kind;
+    node.text = std::move(text);
+    return node;
+  }
+
+  bool fail(std::string path, std::string reason) {
+    if (!error_) error_ = FieldError{std::move(path), std::move(reason)};
+    return false;
+  }
+
+  bool open(DocNode::Kind kind) {
+    if (stack_.empty() && kind != DocNode::Kind::table) {
+      return fail("", "a release must be a JSON object, not an array");
+    }
+    if (static_cast<int>(stack_.size()) >= max_nesting) {
+      return fail(current_path(), "nested deeper than " + std::to_string(max_nesting) + " levels");
+    }
+    stack_.push_back(Frame{scalar(kind, {}), {}, {}});
+    return true;
+  }
+
+  bool close() {
+    DocNode node = std::move(stack_.back().node);
+    stack_.pop_back();
+    return put(std::move(node));
+  }
+
+  bool put(DocNode node) {
+    if (stack_.empty()) {
+      if (node.kind != DocNode::Kind::table) {
+        return fail("", "a release must be a JSON object, not " + std::string(describe(node.kind)));
+      }
+      root_ = std::move(node);
+      return true;
+    }
+    Frame& top = stack_.back();
+    if (top.node.kind == DocNode::Kind::array) {
+      top.node.items.push_back(std::move(node));
+    } else {
+      top.node.fields.emplace_back(std::move(top.key), std::move(node));
+    }
+    return true;
+  }
+
+  // "targets.microblog[1]": where the value being read sits; keys are cut to a readable size.
+  std::string current_path() const {
+    std::string path;
+    for (const Frame& frame : stack_) {
+      if (frame.node.kind == DocNode::Kind::array) {
+        path += "[" + std::to_string(frame.node.items.size()) + "]";
+      } else {
+        if (!path.empty()) path += ".";
+        path += bounded(frame.key, quoted_value_bytes);
+      }
+    }
+    return path;
+  }
+
+  bool marked_input_;
+  std::vector<Frame> stack_;
+  std::optional<DocNode> root_;
+  std::optional<FieldError> error_;
+};
 
 FieldErrors whole_document(std::string reason) { return {FieldError{"", std::move(reason)}}; }
 
@@ -157,6 +261,14 @@ std::string_view describe(DocNode::Kind kind) {
 }
 
 std::expected<DocNode, FieldErrors> parse_toml_document(std::string_view text) {
+  // What would make toml++ 3.3.0 reach undefined behaviour is refused before it sees the text.
+  if (auto hazard = find_toml_hazard(text, max_nesting)) {
+    return std::unexpected(whole_document("TOML syntax error at line " + std::to_string(hazard->line) + ", column " +
+                                          std::to_string(hazard->column) + ": " + hazard->reason));
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return std::unexpected(whole_document("document is empty"));
+  }
   try {
     toml::table table = toml::parse(text);
     return from_toml(table, 0);
@@ -164,13 +276,25 @@ std::expected<DocNode, FieldErrors> parse_toml_document(std::string_view text) {
     const auto& where = e.source().begin;
     return std::unexpected(whole_document("TOML syntax error at line " + std::to_string(where.line) +
                                           ", column " + std::to_string(where.column) + ": " +
-                                          std::string(e.description())));
+                                          bounded(e.description(), 4 * quoted_value_bytes)));
   } catch (const TooDeep&) {
     return std::unexpected(whole_document("nested deeper than " + std::to_string(max_nesting) + " levels"));
+  } catch (const std::exception& e) {
+    return std::unexpected(whole_document("TOML could not be read: " + bounded(e.what(), 4 * quoted_value_bytes)));
   }
 }
 
 std::expected<DocNode, FieldErrors> parse_json_document(std::string_view text) {
+  // nlohmann's lexer takes a NUL byte for the end of input: `{A}\0{B}` would be read as A alone.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return std::unexpected(whole_document("contains a NUL byte at byte " + std::to_string(nul)));
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return std::unexpected(whole_document("document is empty"));
+  }
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    return std::unexpected(whole_document("starts with a byte order mark (U+FEFF); send UTF-8 without one"));
+  }
   std::string marked;
   const bool needs_marking = !is_valid_utf8(text);
   if (needs_marking) {
@@ -187,26 +311,16 @@ std::expected<DocNode, FieldErrors> parse_json_document(std::string_view text) {
     }
     text = marked;
   }
-  // The callback sees every value with its depth; throwing stops the parse of hostile nesting early.
-  const nlohmann::json::parser_callback_t limit_depth = [](int depth, nlohmann::json::parse_event_t,
-                                                           nlohmann::json&) {
-    if (depth > max_nesting) throw TooDeep{};
-    return true;
-  };
+  DocumentBuilder builder(needs_marking);
   try {
-    const nlohmann::json value = nlohmann::json::parse(text.begin(), text.end(), limit_depth);
-    if (!value.is_object()) {
-      return std::unexpected(whole_document("a release must be a JSON object, not " +
-                                            std::string(value.type_name())));
-    }
-    return from_json(value, needs_marking);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " prefix: it means nothing to a writer.
-    if (const auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
-    return std::unexpected(whole_document("JSON syntax error at byte " + std::to_string(e.byte) + ": " + what));
-  } catch (const TooDeep&) {
-    return std::unexpected(whole_document("nested deeper than " + std::to_string(max_nesting) + " levels"));
+    const bool complete = nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
+    if (builder.error()) return std::unexpected(FieldErrors{std::move(*builder.error())});
+    if (!complete || !builder.root()) return std::unexpected(whole_document("JSON document is incomplete"));
+    return std::move(*builder.root());
+  } catch (const nlohmann::json::exception& e) {
+    return std::unexpected(whole_document("JSON could not be read: " + bounded(e.what(), 4 * quoted_value_bytes)));
+  } catch (const std::exception& e) {
+    return std::unexpected(whole_document("JSON could not be read: " + bounded(e.what(), 4 * quoted_value_bytes)));
   }
 }
 
