@@ -11,6 +11,7 @@
 
 #include "adapters/http_transport.h"
 #include "cli/table.h"
+#include "core/bounded_text.h"
 #include "core/clock.h"
 #include "daemon/channel_set.h"
 #include "daemon/intake_worker.h"
@@ -39,9 +40,24 @@ std::unique_ptr<DeliveryLedger> connect_or_report(const Config& config) {
   return std::move(*ledger);
 }
 
-bool read_whole(const std::string& path, std::string& out) {
+// Reads a release file; one larger than any release may be is not read at all.
+bool read_whole(const std::string& path, std::string& out, std::string& why) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    why = "is a folder, not a release file";
+    return false;
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > ReleaseLimits::document_bytes) {
+    why = "is " + std::to_string(size) + " bytes, over the limit document_bytes (" +
+          std::to_string(ReleaseLimits::document_bytes) + ")";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) {
+    why = "cannot read the file";
+    return false;
+  }
   std::ostringstream buf;
   buf << in.rdbuf();
   out = buf.str();
@@ -74,9 +90,9 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
   }
   int invalid = 0, failed = 0;
   for (const auto& file : files) {
-    std::string text;
-    if (!read_whole(file, text)) {
-      std::cerr << file << ": cannot read the file\n";
+    std::string text, why;
+    if (!read_whole(file, text, why)) {
+      std::cerr << file << ": " << why << "\n";
       ++invalid;
       continue;
     }
@@ -165,9 +181,14 @@ int rejects(const Context& ctx, int limit) {
     return 0;
   }
   for (const auto& r : *records) {
-    std::cout << format_time_ms(r.at_ms) << "  " << (r.release_id.empty() ? "(no readable id)" : r.release_id)
-              << "  intake entry " << r.intake_entry_id << "\n";
-    for (const auto& e : r.errors) std::cout << "    " << (e.path.empty() ? "(document)" : e.path) << ": " << e.reason << "\n";
+    // A record holds what a writer sent and anyone with Redis access may have written: cut long values.
+    std::cout << format_time_ms(r.at_ms) << "  "
+              << (r.release_id.empty() ? "(no readable id)" : bounded(r.release_id, quoted_value_bytes))
+              << "  intake entry " << bounded(r.intake_entry_id, quoted_value_bytes) << "\n";
+    for (const auto& e : r.errors) {
+      std::cout << "    " << (e.path.empty() ? "(document)" : bounded(e.path, 256)) << ": " << bounded(e.reason, 1024)
+                << "\n";
+    }
   }
   std::cout << "\nThe original payloads are kept; fix the release and submit it again with `fabuctl submit`.\n";
   return 0;

@@ -7,6 +7,7 @@
 
 #include "cli/accounts.h"
 #include "cli/commands.h"
+#include "core/bounded_text.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -77,23 +78,33 @@ int main(int argc, char** argv) {
                     "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
 
   CLI11_PARSE(app, argc, argv);
-  crossplat::threadpool::initialize_with_threads(1);
+  // No input (a file, a record read from Redis) may make a command abort: anything thrown ends the
+  // command with a message and status 1.
+  try {
+    crossplat::threadpool::initialize_with_threads(1);
 
-  if (submit->parsed()) return fabu::cli::submit(ctx, files, dry_run);
-  if (status->parsed()) return fabu::cli::status(ctx, release_id);
-  if (rejects->parsed()) return fabu::cli::rejects(ctx, limit);
-  if (dlq_list->parsed()) return fabu::cli::dlq_list(ctx, limit);
-  if (dlq_retry->parsed()) {
-    if (ids.empty() && !all) {
-      std::cerr << "fabuctl dlq retry: name delivery ids or pass --all\n";
-      return 2;
+    if (submit->parsed()) return fabu::cli::submit(ctx, files, dry_run);
+    if (status->parsed()) return fabu::cli::status(ctx, release_id);
+    if (rejects->parsed()) return fabu::cli::rejects(ctx, limit);
+    if (dlq_list->parsed()) return fabu::cli::dlq_list(ctx, limit);
+    if (dlq_retry->parsed()) {
+      if (ids.empty() && !all) {
+        std::cerr << "fabuctl dlq retry: name delivery ids or pass --all\n";
+        return 2;
+      }
+      return fabu::cli::dlq_retry(ctx, ids, all);
     }
-    return fabu::cli::dlq_retry(ctx, ids, all);
+    if (dlq_drop->parsed()) return fabu::cli::dlq_drop(ctx, ids);
+    if (lanes->parsed()) return fabu::cli::lanes(ctx);
+    if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
+    if (accounts->parsed()) return fabu::cli::accounts(ctx);
+    if (wait->parsed()) return fabu::cli::wait(ctx, wait_ids, wait_timeout);
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "fabuctl: stopped by an unexpected error: " << fabu::bounded(e.what(), 1024) << "\n";
+    return 1;
+  } catch (...) {
+    std::cerr << "fabuctl: stopped by an unexpected error\n";
+    return 1;
   }
-  if (dlq_drop->parsed()) return fabu::cli::dlq_drop(ctx, ids);
-  if (lanes->parsed()) return fabu::cli::lanes(ctx);
-  if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
-  if (accounts->parsed()) return fabu::cli::accounts(ctx);
-  if (wait->parsed()) return fabu::cli::wait(ctx, wait_ids, wait_timeout);
-  return 0;
 }

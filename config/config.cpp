@@ -15,6 +15,8 @@
 
 #include "config/config.h"
 
+#include "core/toml_guard.h"
+
 namespace fabu {
 namespace {
 
@@ -56,7 +58,7 @@ void read_daemon(const toml::table& table, const std::string& file, ConfigErrors
   TableReader r(table, file, "daemon", errors);
   r.reject_unknown({"instance", "max_in_flight", "claim_batch", "http_threads", "lease_seconds",
                     "intake_reclaim_idle_seconds", "drain_deadline_seconds", "api_listen", "log_file",
-                    "log_level", "token_warn_days"});
+                    "log_level", "token_warn_days", "intake_max_claims"});
   out.instance = r.string("instance", out.instance);
   if (table.get("instance") != nullptr && !matches(out.instance, "[A-Za-z0-9._:@-]+")) {
     r.error_at(table.get("instance"), "daemon.instance: '" + out.instance +
@@ -68,6 +70,7 @@ void read_daemon(const toml::table& table, const std::string& file, ConfigErrors
   out.lease = std::chrono::seconds(r.integer("lease_seconds", out.lease.count(), 1, kMaxSeconds));
   out.intake_reclaim_idle = std::chrono::seconds(
       r.integer("intake_reclaim_idle_seconds", out.intake_reclaim_idle.count(), 1, kMaxSeconds));
+  out.intake_max_claims = static_cast<int>(r.integer("intake_max_claims", out.intake_max_claims, 1, 1000));
   out.drain_deadline =
       std::chrono::seconds(r.integer("drain_deadline_seconds", out.drain_deadline.count(), 0, 3600));
   out.api_listen = r.string("api_listen", out.api_listen);
@@ -156,6 +159,11 @@ const ChannelConfig* Config::channel(std::string_view name) const {
 
 std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::string_view text,
                                                                        const std::string& source_name) {
+  // Debian's toml++ 3.3.0 reaches undefined behaviour on some documents: refuse those first.
+  if (auto hazard = find_toml_hazard(text)) {
+    return std::unexpected(ConfigErrors{ConfigError{source_name, static_cast<int>(hazard->line),
+                                                    static_cast<int>(hazard->column), hazard->reason}});
+  }
   toml::table document;
   try {
     document = toml::parse(text, source_name);
@@ -163,6 +171,8 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
     const auto& where = e.source().begin;
     return std::unexpected(ConfigErrors{ConfigError{source_name, static_cast<int>(where.line),
                                                     static_cast<int>(where.column), std::string(e.description())}});
+  } catch (const std::exception& e) {
+    return std::unexpected(ConfigErrors{ConfigError{source_name, 0, 0, std::string("cannot be read: ") + e.what()}});
   }
 
   auto config = std::make_shared<Config>();

@@ -43,6 +43,7 @@ struct DaemonConfig {
   int http_threads = 2;               // cpprestsdk thread pool size
   std::chrono::seconds lease{60};     // a sending delivery not finished by then is in doubt
   std::chrono::seconds intake_reclaim_idle{30};  // intake entries idle this long are reclaimed
+  int intake_max_claims = 5;          // an entry claimed this often without a decision is poison (rejected)
   std::chrono::seconds drain_deadline{20};       // SIGTERM: time to finish what is in flight
   std::string api_listen;             // e.g. "http://127.0.0.1:8780"; empty = no HTTP API
   std::string log_file;               // empty = stderr

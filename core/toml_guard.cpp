@@ -53,12 +53,21 @@ class Scanner {
         return hazard(i, "character " + code_point_name(code_point(i)) +
                              " outside a quoted string or comment (keys and values other than strings are ASCII)");
       }
+      // toml++ reads a bare value (a number, a date, a boolean) up to the next whitespace, comma,
+      // bracket or '#', quotes included: `1"é"` is one token to it, not a number and a string.
+      const bool bare_goes_on = bare_ && in_value_;
+      if (c != '.' || in_value_) bare_ = false;
       switch (c) {
         case '#':
           while (i < text_.size() && text_[i] != '\n') ++i;
           continue;
         case '"':
         case '\'': {
+          if (bare_goes_on) {
+            bare_ = true;
+            ++i;
+            continue;
+          }
           std::optional<TomlHazard> found;
           i = skip_string(i, found);
           if (found) return found;
@@ -66,7 +75,10 @@ class Scanner {
           continue;
         }
         case '\n':
-          if (open_.empty()) line_start_ = true;
+          if (open_.empty()) {
+            line_start_ = true;
+            in_value_ = false;
+          }
           ++i;
           continue;
         case ' ':
@@ -74,17 +86,22 @@ class Scanner {
         case '\r':
           ++i;
           continue;
+        case '=':
+          in_value_ = true;
+          ++i;
+          continue;
         case '[':
           if (open_.empty() && line_start_) {
             if (auto found = check_table_header(i)) return found;
             line_start_ = false;
-            ++i;
+            i += i + 1 < text_.size() && text_[i + 1] == '[' ? 2 : 1;  // `[[` opens no array
             continue;
           }
           [[fallthrough]];
         case '{':
           value_seen();
           open_.push_back({c, c == '['});
+          in_value_ = c == '[';  // array elements are values; an inline table starts with a key
           if (open_.size() > max_nesting_) {
             return hazard(i, "arrays and inline tables nested deeper than " + std::to_string(max_nesting_) + " levels");
           }
@@ -99,10 +116,14 @@ class Scanner {
         case ']':
           if (!open_.empty()) open_.pop_back();
           value_seen();
+          in_value_ = !open_.empty() || !line_start_;  // the rest of the line or container is after a value
           ++i;
           continue;
         case ',':
-          if (!open_.empty() && open_.back().bracket == '[') open_.back().expect_element = true;
+          if (!open_.empty()) {
+            if (open_.back().bracket == '[') open_.back().expect_element = true;
+            in_value_ = open_.back().bracket == '[';
+          }
           ++i;
           continue;
         case 'T':
@@ -114,6 +135,7 @@ class Scanner {
           [[fallthrough]];
         default:
           value_seen();
+          bare_ = c != '.' || bare_goes_on || in_value_;
           ++i;
           continue;
       }
@@ -236,6 +258,8 @@ class Scanner {
   };
   std::vector<Open> open_;
   bool line_start_ = true;  // at the top level with only whitespace since the last line break
+  bool in_value_ = false;   // after '=' or inside an array, where bare tokens are values
+  bool bare_ = false;       // the previous character belongs to a bare key or a bare value
 };
 
 }  // namespace

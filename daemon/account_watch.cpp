@@ -63,14 +63,20 @@ std::vector<TokenOverride> apply_token_overrides(const ChannelSet& channels, con
 }
 
 AccountWatch::AccountWatch(std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels, int warn_days,
-                           std::chrono::milliseconds poll)
-    : ledger_(std::move(ledger)), channels_(channels), warn_days_(warn_days), poll_(poll) {
+                           std::chrono::milliseconds poll, WorkerHealth* workers)
+    : ledger_(std::move(ledger)), channels_(channels), warn_days_(warn_days), poll_(poll), workers_(workers) {
   thread_ = std::thread([this] {
+    std::string why;
     try {
       run();
+      return;
     } catch (const std::exception& e) {
-      spdlog::error("the token watch stopped by an unexpected error: {}", e.what());
+      why = e.what();
+    } catch (...) {
+      why = "an exception of unknown type";
     }
+    spdlog::critical("the token watch stopped by an unexpected error: {}", why);
+    if (workers_ != nullptr) workers_->report_fatal("token watch", why);
   });
 }
 

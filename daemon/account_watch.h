@@ -26,6 +26,7 @@
 #include "adapters/adapter.h"
 #include "daemon/channel_set.h"
 #include "daemon/snapshot.h"
+#include "daemon/worker_health.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu {
@@ -33,7 +34,7 @@ namespace fabu {
 class AccountWatch {
  public:
   AccountWatch(std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels, int warn_days,
-               std::chrono::milliseconds poll = std::chrono::seconds(1));
+               std::chrono::milliseconds poll = std::chrono::seconds(1), WorkerHealth* workers = nullptr);
   ~AccountWatch();
   AccountWatch(const AccountWatch&) = delete;
   AccountWatch& operator=(const AccountWatch&) = delete;
@@ -49,6 +50,7 @@ class AccountWatch {
   const Snapshot<ChannelSet>& channels_;
   const int warn_days_;
   const std::chrono::milliseconds poll_;
+  WorkerHealth* workers_;  // told when the watch thread dies; may be null
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -70,8 +70,9 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!intake_ledger || !dispatch_ledger || !wake_ledger) return std::unexpected(ConfigErrors{});
 
   const DaemonConfig& d = config->daemon;
-  daemon->intake_ = std::make_unique<IntakeWorker>(d.instance, d.intake_reclaim_idle, std::move(intake_ledger),
-                                                   daemon->channels_, daemon->health_, *daemon->log_);
+  daemon->intake_ = std::make_unique<IntakeWorker>(d.instance, d.intake_reclaim_idle, d.intake_max_claims,
+                                                   std::move(intake_ledger), daemon->channels_, daemon->health_,
+                                                   daemon->workers_, *daemon->log_);
   DispatcherOptions options;
   options.owner = d.instance;
   options.max_in_flight = d.max_in_flight;
@@ -81,11 +82,13 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   options.retry = RetryPolicy{config->retry.max_attempts, config->retry.base, config->retry.cap, config->retry.jitter};
   options.breaker_failures = config->retry.breaker_failures;
   options.breaker_cooloff = config->retry.breaker_cooloff;
+  options.workers = &daemon->workers_;
   daemon->dispatcher_ = std::make_unique<Dispatcher>(options, std::move(dispatch_ledger), std::move(wake_ledger),
                                                      daemon->channels_, daemon->health_, *daemon->log_);
   daemon->intake_->start();
   daemon->dispatcher_->start();
-  daemon->accounts_ = std::make_unique<AccountWatch>(std::move(control), daemon->channels_, d.token_warn_days);
+  daemon->accounts_ = std::make_unique<AccountWatch>(std::move(control), daemon->channels_, d.token_warn_days,
+                                                    std::chrono::seconds(1), &daemon->workers_);
   if (!d.api_listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});

@@ -18,6 +18,7 @@
 #include "daemon/intake_worker.h"
 #include "daemon/redis_health.h"
 #include "daemon/snapshot.h"
+#include "daemon/worker_health.h"
 
 namespace fabu {
 
@@ -44,6 +45,10 @@ class Daemon {
   // Logs accounts whose token expires within token_warn_days.
   void warn_expiring_tokens() const;
 
+  // Whether every worker thread is alive. Once one died, the process should exit with
+  // exit_code_worker_died (main's loop does) and readiness should fail (the HTTP health check).
+  const WorkerHealth& workers() const { return workers_; }
+
  private:
   Daemon(std::shared_ptr<const Config> config, std::shared_ptr<const ChannelSet> channels,
          const AdapterRegistry& registry, HttpTransportFactory& http);
@@ -54,6 +59,7 @@ class Daemon {
   AdapterEnv env_;
   Snapshot<ChannelSet> channels_;
   RedisHealth health_;
+  WorkerHealth workers_;
   std::unique_ptr<DeliveryLog> log_;
   std::unique_ptr<IntakeWorker> intake_;
   std::unique_ptr<Dispatcher> dispatcher_;

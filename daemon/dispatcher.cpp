@@ -39,18 +39,26 @@ Dispatcher::~Dispatcher() {
 }
 
 void Dispatcher::start() {
-  thread_ = std::thread([this] {
+  const auto died = [this](const char* worker, const std::string& why) {
+    spdlog::critical("{} stopped by an unexpected error: {}", worker, why);
+    if (options_.workers != nullptr) options_.workers->report_fatal(worker, why);
+  };
+  thread_ = std::thread([this, died] {
     try {
       run();
     } catch (const std::exception& e) {
-      spdlog::critical("dispatcher stopped by an unexpected error: {}", e.what());
+      died("dispatcher", e.what());
+    } catch (...) {
+      died("dispatcher", "an exception of unknown type");
     }
   });
-  wake_thread_ = std::thread([this] {
+  wake_thread_ = std::thread([this, died] {
     try {
       wake_loop();
     } catch (const std::exception& e) {
-      spdlog::error("wake-up listener stopped by an unexpected error: {}", e.what());
+      died("wake-up listener", e.what());
+    } catch (...) {
+      died("wake-up listener", "an exception of unknown type");
     }
   });
 }

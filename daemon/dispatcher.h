@@ -27,6 +27,7 @@
 #include "daemon/delivery_log.h"
 #include "daemon/redis_health.h"
 #include "daemon/snapshot.h"
+#include "daemon/worker_health.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu {
@@ -41,6 +42,7 @@ struct DispatcherOptions {
   // Per channel (one platform host): consecutive transient failures that open its breaker, 0 = off.
   int breaker_failures = 5;
   std::chrono::milliseconds breaker_cooloff{60000};
+  WorkerHealth* workers = nullptr;  // told when a dispatcher thread dies (daemon/worker_health.h)
 };
 
 class Dispatcher {

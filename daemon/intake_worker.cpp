@@ -1,32 +1,50 @@
 #include "daemon/intake_worker.h"
 
 #include <chrono>
+#include <exception>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/bounded_text.h"
 #include "core/clock.h"
 #include "daemon/planner.h"
 
 namespace fabu {
 namespace {
 
-// The id of a payload that failed validation, so ops can find it by the name they know.
+// Detail of an intake log line: every error is there, but one line stays readable.
+constexpr std::size_t log_detail_bytes = 2048;
+
+// The id of a payload that failed validation, so ops can find it by the name they know. Best effort:
+// only a JSON document within the size limit is looked at, and nothing it holds can make this throw.
 std::string guess_release_id(const std::string& payload, const std::string& format) {
-  if (format != "json") return {};
-  auto doc = nlohmann::json::parse(payload, nullptr, false);
-  if (doc.is_object() && doc.contains("id") && doc["id"].is_string()) return doc["id"].get<std::string>();
-  return {};
+  if (format != "json" || payload.size() > ReleaseLimits::document_bytes) return {};
+  if (payload.find('\0') != std::string::npos) return {};
+  try {
+    const auto doc = nlohmann::json::parse(payload, nullptr, false);
+    if (!doc.is_object()) return {};
+    const auto id = doc.find("id");
+    if (id == doc.end() || !id->is_string()) return {};
+    return bounded(id->get<std::string>(), ReleaseLimits::id_bytes);
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
-}  // namespace
-
-IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels) {
+IntakeDecision refused(FieldError error, std::string release_id = {}) {
   IntakeDecision decision;
-  std::expected<Release, FieldErrors> release = format == "toml" ? parse_release_toml(payload)
-                                               : format == "json"
-                                                   ? parse_release_json(payload)
-                                                   : std::unexpected(FieldErrors{{"format", "unknown payload format '" + format + "' (json or toml)"}});
+  decision.errors.push_back(std::move(error));
+  decision.release_id = std::move(release_id);
+  return decision;
+}
+
+IntakeDecision examine_unguarded(const std::string& payload, const std::string& format, const ChannelSet& channels) {
+  if (format != "json" && format != "toml") {
+    return refused({"format", "unknown payload format '" + bounded(format, quoted_value_bytes) + "' (json or toml)"});
+  }
+  std::expected<Release, FieldErrors> release = format == "toml" ? parse_release_toml(payload) : parse_release_json(payload);
+  IntakeDecision decision;
   if (!release) {
     decision.errors = std::move(release.error());
     decision.release_id = guess_release_id(payload, format);
@@ -44,14 +62,40 @@ IntakeDecision examine_payload(const std::string& payload, const std::string& fo
   return decision;
 }
 
-IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle,
+}  // namespace
+
+IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels) {
+  // The boundary: whatever a parser, the planner or an allocation throws refuses this payload only.
+  try {
+    return examine_unguarded(payload, format, channels);
+  } catch (const std::exception& e) {
+    return refused({"", "could not be examined: " + bounded(e.what(), 256)}, guess_release_id(payload, format));
+  } catch (...) {
+    return refused({"", "could not be examined: an exception of unknown type"});
+  }
+}
+
+IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels) {
+  if (entry.deliveries > max_claims) {
+    // Not parsed again: parsing it is what may have crashed every instance that took it.
+    return refused({"", "poison: handed out " + std::to_string(entry.deliveries) +
+                            " times without being admitted or rejected (daemon.intake_max_claims = " +
+                            std::to_string(max_claims) + "); it is not read again"});
+  }
+  if (!entry.has_release) return refused({"release", "entry has no `release` field"});
+  return examine_payload(entry.payload, entry.format.empty() ? "json" : entry.format, channels);
+}
+
+IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
                            std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
-                           RedisHealth& health, DeliveryLog& log)
+                           RedisHealth& health, WorkerHealth& workers, DeliveryLog& log)
     : consumer_(std::move(consumer)),
       reclaim_idle_(reclaim_idle),
+      max_claims_(max_claims),
       ledger_(std::move(ledger)),
       channels_(channels),
       health_(health),
+      workers_(workers),
       log_(log) {}
 
 IntakeWorker::~IntakeWorker() {
@@ -61,11 +105,17 @@ IntakeWorker::~IntakeWorker() {
 
 void IntakeWorker::start() {
   thread_ = std::thread([this] {
+    std::string why;
     try {
       run();
+      return;
     } catch (const std::exception& e) {
-      spdlog::critical("intake stopped by an unexpected error: {}", e.what());
+      why = e.what();
+    } catch (...) {
+      why = "an exception of unknown type";
     }
+    spdlog::critical("intake stopped by an unexpected error: {}", bounded(why, 1024));
+    workers_.report_fatal("intake", why);
   });
 }
 
@@ -86,17 +136,24 @@ void IntakeWorker::run() {
     break;
   }
   auto last_reclaim = std::chrono::steady_clock::time_point{};
+  bool more_to_reclaim = false;
   while (!stopping_.load()) {
     std::vector<IntakeEntry> entries;
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_reclaim >= reclaim_idle_ / 2) {
+    if (more_to_reclaim || now - last_reclaim >= reclaim_idle_ / 2) {
       last_reclaim = now;
-      auto reclaimed = ledger_->reclaim_intake(consumer_, 64, reclaim_idle_);
+      // One entry at a time: XAUTOCLAIM counts a delivery for every entry it hands out, so a batch
+      // would count a crash against the entries queued behind the one that caused it.
+      auto reclaimed = ledger_->reclaim_intake(consumer_, 1, reclaim_idle_);
       if (!reclaimed) {
         backoff("intake reclaim", reclaimed.error());
         continue;
       }
-      if (!reclaimed->empty()) spdlog::warn("reclaimed {} intake entries left unfinished by another instance", reclaimed->size());
+      more_to_reclaim = !reclaimed->empty();
+      for (const auto& entry : *reclaimed) {
+        spdlog::warn("took over intake entry {} left unfinished (handed out {} times)", entry.entry_id,
+                     entry.deliveries);
+      }
       entries = std::move(*reclaimed);
     }
     if (entries.empty()) {
@@ -117,23 +174,43 @@ void IntakeWorker::run() {
 }
 
 void IntakeWorker::handle(const IntakeEntry& entry) {
-  const auto channels = channels_.get();
-  IntakeDecision decision = examine_payload(entry.payload, entry.format.empty() ? "json" : entry.format, *channels);
+  IntakeDecision decision = examine_entry(entry, max_claims_, *channels_.get());
+  try {
+    record(entry, decision);
+  } catch (const std::exception& e) {
+    // Left pending: it is reclaimed, and counted, like an entry whose instance died.
+    spdlog::error("intake entry {} could not be recorded: {}", entry.entry_id, bounded(e.what(), 1024));
+  }
+}
+
+void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
+  const std::string release_id = bounded(decision.release_id, quoted_value_bytes);
   int failures = 0;
   while (!stopping_.load()) {
     if (!decision.request) {
       RejectRecord record{entry.entry_id, decision.release_id, unix_now_ms(), decision.errors, entry.payload};
       auto done = ledger_->reject(record);
+      if (!done && done.error().kind != ErrorKind::transient) {
+        // Redis refused this record itself: left pending, the entry ends as poison after its claims.
+        spdlog::error("intake entry {} could not be rejected: {}", entry.entry_id, bounded(done.error().message, 1024));
+        return;
+      }
       if (!done) {
         health_.report_failure("reject", done.error());
         std::this_thread::sleep_for(redis_retry_delay(++failures));
         continue;
       }
-      log_.intake("rejected", decision.release_id, join(decision.errors));
+      log_.intake("rejected", release_id, bounded(join(decision.errors), log_detail_bytes));
       return;
     }
     decision.request->intake_entry_id = entry.entry_id;
     auto admitted = ledger_->admit(*decision.request);
+    if (!admitted && admitted.error().kind != ErrorKind::transient) {
+      // Retrying cannot help (the script refused this release): it is rejected with the reason instead.
+      decision.errors = {{"", "could not be admitted: " + bounded(admitted.error().message, 1024)}};
+      decision.request.reset();
+      continue;
+    }
     if (!admitted) {
       health_.report_failure("admit", admitted.error());
       std::this_thread::sleep_for(redis_retry_delay(++failures));
@@ -141,14 +218,13 @@ void IntakeWorker::handle(const IntakeEntry& entry) {
     }
     switch (admitted->outcome) {
       case AdmitOutcome::admitted:
-        log_.intake("admitted", decision.release_id,
-                    std::to_string(decision.request->deliveries.size()) + " deliveries");
+        log_.intake("admitted", release_id, std::to_string(decision.request->deliveries.size()) + " deliveries");
         break;
       case AdmitOutcome::duplicate:
-        log_.intake("duplicate", decision.release_id, "already admitted with the same content; nothing changed");
+        log_.intake("duplicate", release_id, "already admitted with the same content; nothing changed");
         break;
       case AdmitOutcome::conflict:
-        log_.intake("conflict", decision.release_id,
+        log_.intake("conflict", release_id,
                     "a different release with this id was already admitted; this one is in rejects");
         break;
     }

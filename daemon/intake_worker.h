@@ -2,7 +2,12 @@
 //
 // Owns one thread and one DeliveryLedger. A release is acknowledged on the stream only inside the
 // same Redis script that admits or rejects it, so a crash in between leaves it pending; entries left
-// pending by a dead instance are reclaimed after `reclaim_idle`.
+// pending by a dead instance are reclaimed after `reclaim_idle`, one at a time.
+//
+// No entry can stop the intake: each is decided inside one boundary that turns any exception into a
+// reject with its reason, and an entry handed out more than `max_claims` times without a decision
+// (it crashed whoever took it) is rejected as poison without being parsed again. Should the thread
+// still end by an error, it says so to WorkerHealth and the process exits (daemon/worker_health.h).
 #pragma once
 
 #include <atomic>
@@ -15,22 +20,29 @@
 #include "daemon/delivery_log.h"
 #include "daemon/redis_health.h"
 #include "daemon/snapshot.h"
+#include "daemon/worker_health.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu {
 
-// The outcome of taking one payload in; shared by the daemon and `fabuctl submit --dry-run`.
+// The outcome of taking one payload in; shared by the daemon, the HTTP API and `fabuctl submit`.
 struct IntakeDecision {
   std::optional<AdmitRequest> request;  // set when the release is valid
   FieldErrors errors;                   // set when it is not
-  std::string release_id;               // best effort, also for invalid payloads
+  std::string release_id;               // best effort, also for invalid payloads; at most 64 bytes
 };
+// Never throws: anything thrown while examining becomes an error of the decision.
 IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels);
+
+// How one stream entry is decided, before anything is written: a poison entry or one without a
+// `release` field is refused without being parsed. Never throws.
+IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels);
 
 class IntakeWorker {
  public:
-  IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, std::unique_ptr<DeliveryLedger> ledger,
-               const Snapshot<ChannelSet>& channels, RedisHealth& health, DeliveryLog& log);
+  IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
+               std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels, RedisHealth& health,
+               WorkerHealth& workers, DeliveryLog& log);
   ~IntakeWorker();  // stops and joins
 
   void start();
@@ -39,12 +51,15 @@ class IntakeWorker {
  private:
   void run();
   void handle(const IntakeEntry& entry);
+  void record(const IntakeEntry& entry, IntakeDecision& decision);
 
   std::string consumer_;
   std::chrono::milliseconds reclaim_idle_;
+  int max_claims_;
   std::unique_ptr<DeliveryLedger> ledger_;
   const Snapshot<ChannelSet>& channels_;
   RedisHealth& health_;
+  WorkerHealth& workers_;
   DeliveryLog& log_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;

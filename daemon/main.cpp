@@ -126,8 +126,17 @@ int main(int argc, char** argv) {
   }
 
   for (;;) {
-    int sig = 0;
-    sigwait(&signals, &sig);
+    // A dead worker thread ends the process, so that its supervisor starts a whole one again.
+    if (!daemon->workers().healthy()) {
+      spdlog::critical("exiting with status {}: a worker thread died ({})", fabu::exit_code_worker_died,
+                       daemon->workers().failure());
+      daemon->stop();
+      return fabu::exit_code_worker_died;
+    }
+    timespec tick{0, 200 * 1000 * 1000};
+    siginfo_t info;
+    const int sig = sigtimedwait(&signals, &info, &tick);
+    if (sig < 0) continue;  // the tick (or EINTR): look at the workers again
     if (sig == SIGHUP) {
       spdlog::info("SIGHUP: reloading {}", config_path);
       auto fresh = fabu::load_config(config_path);

@@ -43,6 +43,11 @@ struct IntakeEntry {
   std::string entry_id;  // stream id, e.g. "1700000000000-0"
   std::string payload;   // the `release` field (JSON)
   std::string format;    // the `format` field: "json" (default) or "toml"
+  bool has_release = false;  // the entry has a `release` field at all
+  // How often the consumer group has handed this entry out, this time included (XPENDING's delivery
+  // count); 1 for an entry read for the first time. An entry handed out again and again was never
+  // decided: whatever took it died on it (docs/PROTOCOL.md, poison entries).
+  std::int64_t deliveries = 1;
 };
 
 struct DeliverySpec {
@@ -184,7 +189,8 @@ class DeliveryLedger {
   // New entries for `consumer`, blocking up to `block` when there are none.
   virtual Result<std::vector<IntakeEntry>> read_intake(const std::string& consumer, int count,
                                                        std::chrono::milliseconds block) = 0;
-  // Entries another consumer read but did not acknowledge for `min_idle` (XAUTOCLAIM).
+  // Entries another consumer read but did not acknowledge for `min_idle` (XAUTOCLAIM), each with its
+  // delivery count after this claim.
   virtual Result<std::vector<IntakeEntry>> reclaim_intake(const std::string& consumer, int count,
                                                           std::chrono::milliseconds min_idle) = 0;
   virtual Result<std::int64_t> intake_depth() = 0;  // entries not yet acknowledged + not yet read
@@ -192,7 +198,8 @@ class DeliveryLedger {
   // Atomically: stores the release, creates its deliveries, allocates its serial, acknowledges the
   // intake entry. Idempotent: the same release id twice admits once.
   virtual Result<AdmitResult> admit(const AdmitRequest& request) = 0;
-  // Atomically records a rejected release and acknowledges its intake entry.
+  // Atomically records a rejected release and acknowledges (and deletes) its intake entry. A payload
+  // over ReleaseLimits::document_bytes is kept cut to that size, with its full size recorded.
   virtual Result<void> reject(const RejectRecord& record) = 0;
   virtual Result<std::vector<RejectRecord>> rejects(int limit) = 0;
 

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/bounded_text.h"
 #include "queue/lua_scripts.h"
 #include "queue/redis_delivery_ledger.h"
 
@@ -24,10 +25,18 @@ std::optional<IntakeEntry> entry_from(const redisReply* entry) {
   out.format = "json";
   for (std::size_t i = 0; i + 1 < reply_size(fields); i += 2) {
     std::string name = reply_string(reply_at(fields, i));
-    if (name == "release") out.payload = reply_string(reply_at(fields, i + 1));
+    if (name == "release") {
+      out.payload = reply_string(reply_at(fields, i + 1));
+      out.has_release = true;
+    }
     if (name == "format") out.format = reply_string(reply_at(fields, i + 1));
   }
   return out;
+}
+
+std::string string_field(const nlohmann::json& object, const char* name) {
+  const auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 std::int64_t now_unix_ms() {
@@ -93,6 +102,19 @@ Result<std::vector<IntakeEntry>> RedisDeliveryLedger::reclaim_intake(const std::
     cursor = reply_string(reply_at(reply->get(), 0), "0-0");
     if (cursor == "0-0") break;
   }
+  if (entries.empty()) return entries;
+  // XAUTOCLAIM does not say how often an entry was handed out; XPENDING's extended form does.
+  std::vector<RedisArgs> queries;
+  for (const auto& entry : entries) {
+    queries.push_back({"XPENDING", key("intake"), kGroup, entry.entry_id, entry.entry_id, "1"});
+  }
+  auto replies = redis_.pipeline(queries);
+  if (!replies) return fail(replies.error());
+  for (std::size_t i = 0; i < entries.size() && i < replies->size(); ++i) {
+    // [[id, consumer, idle_ms, delivery_count]]; empty when the entry was acknowledged meanwhile.
+    const redisReply* row = reply_at((*replies)[i].get(), 0);
+    if (reply_size(row) >= 4) entries[i].deliveries = reply_integer(reply_at(row, 3));
+  }
   return entries;
 }
 
@@ -109,10 +131,18 @@ Result<void> RedisDeliveryLedger::reject(const RejectRecord& record) {
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& error : record.errors) errors.push_back({{"path", error.path}, {"reason", error.reason}});
   nlohmann::json json{{"intake_entry_id", record.intake_entry_id},
-                      {"release_id", record.release_id},
+                      {"release_id", bounded(record.release_id, quoted_value_bytes)},
                       {"at_ms", record.at_ms != 0 ? record.at_ms : now_unix_ms()},
-                      {"errors", errors},
-                      {"payload", record.payload}};
+                      {"errors", errors}};
+  // The payload is kept so that nothing is lost, but a record never grows past the document limit:
+  // anything that large was refused unread, and its first bytes are enough to recognise it.
+  if (record.payload.size() > ReleaseLimits::document_bytes) {
+    json["payload"] = bounded(record.payload, ReleaseLimits::document_bytes);
+    json["payload_bytes"] = record.payload.size();
+    json["payload_cut"] = true;
+  } else {
+    json["payload"] = record.payload;
+  }
   // Payloads that are not valid UTF-8 are kept with replacement characters rather than lost.
   auto reply = run(lua::reject, {record.intake_entry_id, json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   if (!reply) return fail(reply.error());
@@ -128,14 +158,15 @@ Result<std::vector<RejectRecord>> RedisDeliveryLedger::rejects(int limit) {
     auto json = nlohmann::json::parse(reply_string(reply_at(reply->get(), i)), nullptr, false);
     if (json.is_discarded() || !json.is_object()) continue;
     RejectRecord record;
-    record.intake_entry_id = json.value("intake_entry_id", "");
-    record.release_id = json.value("release_id", "");
-    record.at_ms = json.value("at_ms", std::int64_t{0});
-    record.payload = json.value("payload", "");
+    // Anyone who can write to Redis can write here: a field of the wrong type reads as empty.
+    record.intake_entry_id = string_field(json, "intake_entry_id");
+    record.release_id = string_field(json, "release_id");
+    if (auto at = json.find("at_ms"); at != json.end() && at->is_number_integer()) record.at_ms = at->get<std::int64_t>();
+    record.payload = string_field(json, "payload");
     // Lua's cjson writes an empty array as {}; only arrays carry errors.
     if (auto it = json.find("errors"); it != json.end() && it->is_array()) {
       for (const auto& error : *it) {
-        if (error.is_object()) record.errors.push_back({error.value("path", ""), error.value("reason", "")});
+        if (error.is_object()) record.errors.push_back({string_field(error, "path"), string_field(error, "reason")});
       }
     }
     records.push_back(std::move(record));

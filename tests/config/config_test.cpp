@@ -318,5 +318,20 @@ TEST(ConfigErrorTest, ToStringOmitsUnknownParts) {
   EXPECT_EQ((ConfigError{"", 0, 0, "m"}).to_string(), "m");
 }
 
+// Debian's toml++ 3.3.0 reaches undefined behaviour on these (upstream tomlplusplus #295, #301):
+// under UBSan this test stops if the guard lets one through.
+TEST(ConfigTest, DocumentsThatBreakTheTomlParserAreRefusedWithAPosition) {
+  for (std::string_view text : {"é", "〔", "[&", "[daemon]\nmax_in_flight = 4〔"}) {
+    const ConfigErrors errors = errors_of(text);
+    ASSERT_EQ(errors.size(), 1u) << text;
+    EXPECT_GE(errors[0].line, 1) << text;
+    EXPECT_GE(errors[0].column, 1) << text;
+  }
+  EXPECT_EQ(errors_of("[daemon]\nmax_in_flight = 4〔")[0].line, 2);
+  EXPECT_TRUE(parse_config("# 〔2026〕 comments and strings may hold any character\n[daemon]\ninstance = \"a\"\n",
+                           "t.toml"));
+  EXPECT_EQ(parse_config("[daemon]\nintake_max_claims = 7\n", "t.toml").value()->daemon.intake_max_claims, 7);
+}
+
 }  // namespace
 }  // namespace fabu

@@ -180,5 +180,42 @@ TEST_F(LedgerTest, AofIsReportedAsConfigured) {
   EXPECT_TRUE(*on);
 }
 
+TEST_F(LedgerTest, ReclaimedEntriesCarryHowOftenTheyWereHandedOut) {
+  auto entry_id = ledger_->enqueue(R"({"id":"crashy"})", "json");
+  ASSERT_TRUE(entry_id);
+  auto read = ledger_->read_intake("instance-a", 10, 100ms);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ(read->front().deliveries, 1);
+  EXPECT_TRUE(read->front().has_release);
+  for (std::int64_t expected = 2; expected <= 4; ++expected) {
+    auto reclaimed = ledger_->reclaim_intake("instance-b", 1, 0ms);
+    ASSERT_TRUE(reclaimed) << reclaimed.error().message;
+    ASSERT_EQ(reclaimed->size(), 1u);
+    EXPECT_EQ(reclaimed->front().entry_id, *entry_id);
+    EXPECT_EQ(reclaimed->front().deliveries, expected) << "XAUTOCLAIM counts every hand-out";
+  }
+}
+
+TEST_F(LedgerTest, ARejectKeepsAPayloadUpToTheDocumentLimitAndCutsALargerOne) {
+  auto entry_id = ledger_->enqueue("x", "json");
+  ASSERT_TRUE(entry_id);
+  ASSERT_TRUE(ledger_->read_intake("instance-a", 10, 100ms));
+  RejectRecord record;
+  record.intake_entry_id = *entry_id;
+  record.release_id = std::string(1000, 'i');
+  record.errors = {{"", "document is too big"}};
+  record.payload = std::string(ReleaseLimits::document_bytes + 1000, 'p');
+  ASSERT_TRUE(ledger_->reject(record));
+  auto rejects = ledger_->rejects(1);
+  ASSERT_TRUE(rejects);
+  ASSERT_EQ(rejects->size(), 1u);
+  const std::string& kept = rejects->front().payload;
+  EXPECT_LT(kept.size(), ReleaseLimits::document_bytes + 100);
+  EXPECT_EQ(kept.substr(0, 1000), std::string(1000, 'p'));
+  EXPECT_NE(kept.find("(525288 bytes, at most 524288)"), std::string::npos);
+  EXPECT_LT(rejects->front().release_id.size(), 128u);
+}
+
 }  // namespace
 }  // namespace fabu::testing
