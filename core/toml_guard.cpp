@@ -53,21 +53,24 @@ class Scanner {
         return hazard(i, "character " + code_point_name(code_point(i)) +
                              " outside a quoted string or comment (keys and values other than strings are ASCII)");
       }
-      // toml++ reads a bare value (a number, a date, a boolean) up to the next whitespace, comma,
-      // bracket or '#', quotes included: `1"é"` is one token to it, not a number and a string.
-      const bool bare_goes_on = bare_ && in_value_;
-      if (c != '.' || in_value_) bare_ = false;
+      // toml++ reads a bare value (a number, a date, a boolean) up to the next whitespace, ']', '}',
+      // ',' or '#', quotes and brackets included: `1"é"` is one token to it, not a number and a string.
+      if (bare_) {
+        if (!is_value_terminator(c)) {
+          if ((c == 'T' || c == 't') && date_without_time(i)) {
+            return hazard(i, "a date followed by 'T' must go on with a time of day HH:MM:SS");
+          }
+          ++i;
+          continue;
+        }
+        bare_ = false;
+      }
       switch (c) {
         case '#':
           while (i < text_.size() && text_[i] != '\n') ++i;
           continue;
         case '"':
         case '\'': {
-          if (bare_goes_on) {
-            bare_ = true;
-            ++i;
-            continue;
-          }
           std::optional<TomlHazard> found;
           i = skip_string(i, found);
           if (found) return found;
@@ -87,7 +90,11 @@ class Scanner {
           ++i;
           continue;
         case '=':
-          in_value_ = true;
+          if (in_value_) {
+            bare_ = true;  // a value that starts with '=' is read as a bare token too
+          } else {
+            in_value_ = true;
+          }
           ++i;
           continue;
         case '[':
@@ -126,16 +133,9 @@ class Scanner {
           }
           ++i;
           continue;
-        case 'T':
-        case 't':
-          // toml++ asserts a digit after a date's 'T' once the value holds a ':' (`1979-05-27T:`).
-          if (follows_date(i) && (i + 1 >= text_.size() || text_[i + 1] < '0' || text_[i + 1] > '9')) {
-            return hazard(i, "a date followed by 'T' must go on with a time of day HH:MM:SS");
-          }
-          [[fallthrough]];
         default:
           value_seen();
-          bare_ = c != '.' || bare_goes_on || in_value_;
+          bare_ = in_value_;
           ++i;
           continue;
       }
@@ -145,6 +145,15 @@ class Scanner {
 
  private:
   char32_t code_point(std::size_t pos) const { return decode_at(text_, pos, utf8_sequence_length(text_, pos)); }
+
+  static bool is_value_terminator(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ']' || c == '}' || c == ',' || c == '#';
+  }
+
+  // toml++ asserts a digit after a date's 'T' once the value holds a ':' (`1979-05-27T:`).
+  bool date_without_time(std::size_t pos) const {
+    return follows_date(pos) && (pos + 1 >= text_.size() || text_[pos + 1] < '0' || text_[pos + 1] > '9');
+  }
 
   // The ten characters before `pos` look like YYYY-MM-DD.
   bool follows_date(std::size_t pos) const {
@@ -259,7 +268,7 @@ class Scanner {
   std::vector<Open> open_;
   bool line_start_ = true;  // at the top level with only whitespace since the last line break
   bool in_value_ = false;   // after '=' or inside an array, where bare tokens are values
-  bool bare_ = false;       // the previous character belongs to a bare key or a bare value
+  bool bare_ = false;       // inside a bare value token (a number, a date, a boolean)
 };
 
 }  // namespace

@@ -37,6 +37,12 @@ TEST(TomlGuard, TheSameCharactersWhereWhitespaceMayStand) {
   EXPECT_TRUE(find_toml_hazard("a = \"\"\"\\é\"\"\""));
   EXPECT_TRUE(find_toml_hazard("a = \"\"\"\\\n   é\"\"\""));
   EXPECT_TRUE(find_toml_hazard("a = \"\"\"\\ \n\n\t〔〕\"\"\""));
+  // A bare value runs to the next whitespace, ']', '}', ',' or '#' for toml++, quotes included.
+  EXPECT_TRUE(find_toml_hazard("a = 1\"é\""));
+  EXPECT_TRUE(find_toml_hazard("a = 1.\"〔\""));
+  EXPECT_TRUE(find_toml_hazard("a = [1\"é\"]"));
+  EXPECT_TRUE(find_toml_hazard("\"é\"=+{x\"é\"'inf〔\"é\"infnan"));
+  EXPECT_TRUE(find_toml_hazard("a = 1979-05-27[['''ﻼ'"));
   const auto hazard = find_toml_hazard("title = \"x\"\nb = 2\n  c = 3 〔");
   ASSERT_TRUE(hazard);
   EXPECT_EQ(hazard->line, 3u);
@@ -56,7 +62,9 @@ TEST(TomlGuard, AssertionsOfTheParserAreNotReached) {
 TEST(TomlGuard, StringsAndCommentsMayHoldAnyCharacter) {
   for (std::string_view doc : {"a = \"é〔2026〕\"", "a = 'é'", "# é 〔\na = 1", "a = \"\"\"\né\n\"\"\"",
                                "a = '''\\é'''", "\"é\" = 1", "a = \"\"\"\\\n  中文〔2026〕\"\"\"",
-                               "\xEF\xBB\xBF" "a = 1", "a = \"\"\"x\"\"\"\"\"", "[t]\na = [[1], {b = 2}]"}) {
+                               "\xEF\xBB\xBF" "a = 1", "a = \"\"\"x\"\"\"\"\"", "[t]\na = [[1], {b = 2}]",
+                               "a.\"é\" = 1", "[a.\"〔\"]", "[[a.\"〔\"]]", "1979-05-27t = 1",
+                               "a = {b = \"é\", c = [\"〔\"]}", "a = [\n  \"é\", # 〔\n  \"〔\",\n]"}) {
     EXPECT_FALSE(find_toml_hazard(doc)) << doc << ": " << find_toml_hazard(doc)->reason;
   }
 }

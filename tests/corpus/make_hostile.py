@@ -376,6 +376,11 @@ add("toml-approval-string", "toml", BASE_TOML.split("[approval]")[0] + 'approval
 add("toml-targets-array-of-tables", "toml", BASE_TOML.replace('targets.portal = ["zdly"]\n', "") +
     "[[targets]]\nportal = 1\n", "targets", "expected a table of channel name")
 add("toml-missing-equals", "toml", "title\n", "", "TOML syntax error")
+add("toml-number-then-quoted-bracket", "toml", BASE_TOML.replace('title = "临沂市政务公开工作成绩单"', 'title = 1"〔"'), "",
+    "outside a quoted string or comment")
+add("toml-date-then-quoted-e-acute", "toml", BASE_TOML.replace("formed_at = 2026-12-08", 'formed_at = 2026-12-08."é"'),
+    "", "outside a quoted string or comment")
+add("toml-boolean-then-inline-table", "toml", "x = true{a = \"〔\"}\n" + BASE_TOML, "", "TOML syntax error")
 add("toml-value-missing", "toml", "title =\n", "", "TOML syntax error")
 
 
