@@ -10,8 +10,9 @@
 // first character cannot start a key (`[&`, `[[[`) breaks an assertion of parse_key() (upstream
 // #301), and nesting is bounded here because 3.3.0 allows 256 levels of recursion.
 //
-// The guard reads the document like toml++'s lexer does (strings, comments, brackets) and returns
-// the first hazard. Every document it refuses is invalid TOML or uses one of those characters where
+// The guard reads the document like toml++'s lexer does (strings, comments, brackets, and bare values,
+// which run to the next whitespace, ']', '}', ',' or '#' with quotes included) and returns the first
+// hazard. Every document it refuses is invalid TOML or uses one of those characters where
 // TOML allows only whitespace; inside strings and comments every character stays allowed.
 // Pure function, thread-safe, no dependency on toml++.
 #pragma once
