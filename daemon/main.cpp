@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   setup_logging((*config)->daemon);
+  for (const auto& warning : (*config)->warnings) spdlog::warn("config: {}", warning);
 
   // Signals are taken synchronously by this thread only (sigwait), never by a handler.
   sigset_t signals;
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
       print_errors(channels.error());
       return 2;
     }
+    for (const auto& warning : (*config)->warnings) std::cerr << "fabud: warning: " << warning << "\n";
     std::cout << config_path << ": OK (" << (*channels)->names().size() << " channels, "
               << (*channels)->all_lanes().size() << " lanes)\n";
     return 0;
@@ -144,6 +146,7 @@ int main(int argc, char** argv) {
         for (const auto& e : fresh.error()) spdlog::error("reload refused, keeping the running config: {}", e.to_string());
         continue;
       }
+      for (const auto& warning : (*fresh)->warnings) spdlog::warn("config: {}", warning);
       for (const auto& e : daemon->reload(*fresh)) {
         spdlog::error("reload refused, keeping the running config: {}", e.to_string());
       }
