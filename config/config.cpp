@@ -194,6 +194,8 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   auto config = std::make_shared<Config>();
   config->source_path = source_name;
   config->daemon.instance = default_instance_name();
+  // Before the sections are read: the channels' tables are moved out of the document.
+  config->warnings = exposed_secret_files(document, source_name);
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
   top.reject_unknown({"redis", "daemon", "retry", "channels"});
@@ -205,7 +207,6 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
     read_channels(*document.get_as<toml::table>("channels"), source_name, errors, config->channels);
   }
 
-  config->warnings = exposed_secret_files(document, source_name);
   if (!errors.empty()) {
     std::stable_sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
       return std::pair(a.line, a.column) < std::pair(b.line, b.column);
