@@ -20,6 +20,7 @@
 #include "daemon/account_watch.h"
 #include "daemon/daemon.h"
 #include "daemon/preflight.h"
+#include "daemon/service_notifier.h"
 
 namespace {
 
@@ -137,7 +138,10 @@ int main(int argc, char** argv) {
     }
     daemon = std::move(*started_daemon);
   }
+  fabu::ServiceNotifier systemd;
+  systemd.ready("delivering");
   if (stop_requested.load()) {
+    systemd.stopping();
     daemon->stop();
     return 0;
   }
@@ -147,27 +151,33 @@ int main(int argc, char** argv) {
     if (!daemon->workers().healthy()) {
       spdlog::critical("exiting with status {}: a worker thread died ({})", fabu::exit_code_worker_died,
                        daemon->workers().failure());
+      systemd.stopping();
       daemon->stop();
       return fabu::exit_code_worker_died;
     }
+    systemd.keep_alive(true);
     timespec tick{0, 200 * 1000 * 1000};
     siginfo_t info;
     const int sig = sigtimedwait(&signals, &info, &tick);
     if (sig < 0) continue;  // the tick (or EINTR): look at the workers again
     if (sig == SIGHUP) {
       spdlog::info("SIGHUP: reloading {}", config_path);
+      systemd.reloading();
       auto fresh = fabu::load_config(config_path);
       if (!fresh) {
         for (const auto& e : fresh.error()) spdlog::error("reload refused, keeping the running config: {}", e.to_string());
+        systemd.ready("delivering (the last reload was refused: see the log)");
         continue;
       }
       for (const auto& warning : (*fresh)->warnings) spdlog::warn("config: {}", warning);
       for (const auto& e : daemon->reload(*fresh)) {
         spdlog::error("reload refused, keeping the running config: {}", e.to_string());
       }
+      systemd.ready("delivering");
       continue;
     }
     spdlog::info("{}: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    systemd.stopping();
     daemon->stop();
     return 0;
   }
