@@ -14,6 +14,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/approval.h"
+
 namespace fabu {
 
 // A problem in a config file, located as precisely as the parser allows (line/column 0 = unknown).
@@ -77,6 +79,7 @@ struct Config {
   DaemonConfig daemon;
   RetryConfig retry;
   std::vector<ChannelConfig> channels;  // in file order
+  ApprovalPolicy approval;              // [approval]
   const ChannelConfig* channel(std::string_view name) const;
 };
 
@@ -84,6 +87,9 @@ struct Config {
 std::expected<std::shared_ptr<const Config>, ConfigErrors> load_config(const std::string& path);
 std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::string_view text,
                                                                        const std::string& source_name);
+
+// Reads the [approval] table into `out` (config/approval_config.cpp).
+void read_approval(const toml::table& table, const std::string& file, ConfigErrors& errors, ApprovalPolicy& out);
 
 // Helpers for AdapterFactory implementations validating their own tables with the same messages.
 // Each records a ConfigError (with the node's source position) and returns the default on a problem.
