@@ -181,8 +181,9 @@ std::string test_approval_toml() {
 }
 
 std::string add_signature(const std::string& json, const std::string& key_id, const std::string& private_pem,
-                          const std::string& role) {
-  ApprovalSignature entry{key_id, role, Timestamp{unix_now_ms() / 1000, 8 * 60}, {}, std::nullopt};
+                          const std::string& role, std::int64_t signed_at_offset_seconds) {
+  ApprovalSignature entry{key_id, role, Timestamp{unix_now_ms() / 1000 + signed_at_offset_seconds, 8 * 60}, {},
+                          std::nullopt};
   auto message = message_to_sign(json, DocumentFormat::json, entry);
   if (!message) throw std::runtime_error("cannot sign an invalid release: " + join(message.error()));
   auto signature = ed25519_sign(private_pem, *message);

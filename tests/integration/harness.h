@@ -61,8 +61,9 @@ std::string approval_key_toml(const std::string& id, const std::string& public_k
 // `role`, made now. Call it after the last change to a release: any later change breaks the signature.
 std::string signed_release(const std::string& json, const std::string& role = "内容审核");
 // The same with any key: adds one entry to the signatures already there.
+// `signed_at_offset_seconds` moves signed_at away from now (e.g. into the future).
 std::string add_signature(const std::string& json, const std::string& key_id, const std::string& private_pem,
-                          const std::string& role);
+                          const std::string& role, std::int64_t signed_at_offset_seconds = 0);
 
 class Harness {
  public:
