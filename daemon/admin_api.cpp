@@ -60,11 +60,13 @@ struct AdminApi::Impl {
   std::unique_ptr<DeliveryLedger> ledger;
   std::mutex ledger_mu;  // one hiredis connection: one request at a time uses it
   const Snapshot<ChannelSet>& channels;
+  const Snapshot<ApprovalPolicy>& approval;
   const DeliveryLog& log;
   std::unique_ptr<http_listener> listener;
 
-  Impl(std::string inst, std::unique_ptr<DeliveryLedger> l, const Snapshot<ChannelSet>& c, const DeliveryLog& lg)
-      : instance(std::move(inst)), ledger(std::move(l)), channels(c), log(lg) {}
+  Impl(std::string inst, std::unique_ptr<DeliveryLedger> l, const Snapshot<ChannelSet>& c,
+       const Snapshot<ApprovalPolicy>& a, const DeliveryLog& lg)
+      : instance(std::move(inst)), ledger(std::move(l)), channels(c), approval(a), log(lg) {}
 
   void handle(http_request request) {
     try {
@@ -104,14 +106,15 @@ struct AdminApi::Impl {
         if (body.size() > ReleaseLimits::document_bytes) {
           return reply_json(request, status_code(413), {{"errors", errors_json({{"", "document is larger than 512 KiB"}})}});
         }
-        const auto decision = examine_payload(body, format, *channels.get());
+        const auto decision = examine_payload(body, format, *channels.get(), *approval.get());
         if (!decision.request) {
           return reply_json(request, status_code(422), {{"id", decision.release_id}, {"errors", errors_json(decision.errors)}});
         }
         Result<std::string> entry;
         {
           std::lock_guard lock(ledger_mu);
-          entry = ledger->enqueue(decision.request->release_json, "json");
+          // The document as signed (canonical JSON): fabud's intake verifies it again.
+          entry = ledger->enqueue(decision.canonical_document, "json");
         }
         if (!entry) return reply_json(request, status_code(503), {{"error", entry.error().message}});
         reply_json(request, status_code(202),
@@ -235,8 +238,9 @@ AdminApi::~AdminApi() {
 
 Result<std::unique_ptr<AdminApi>> AdminApi::start(const std::string& listen_url, std::string instance,
                                                   std::unique_ptr<DeliveryLedger> ledger,
-                                                  const Snapshot<ChannelSet>& channels, const DeliveryLog& log) {
-  auto impl = std::make_unique<Impl>(std::move(instance), std::move(ledger), channels, log);
+                                                  const Snapshot<ChannelSet>& channels,
+                                                  const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log) {
+  auto impl = std::make_unique<Impl>(std::move(instance), std::move(ledger), channels, approval, log);
   try {
     impl->listener = std::make_unique<http_listener>(listen_url);
     Impl* raw = impl.get();

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/approval.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/snapshot.h"
@@ -30,7 +31,8 @@ class AdminApi {
   // Starts listening on `listen_url` (e.g. "http://127.0.0.1:8780"). The API stops in the destructor.
   static Result<std::unique_ptr<AdminApi>> start(const std::string& listen_url, std::string instance,
                                                  std::unique_ptr<DeliveryLedger> ledger,
-                                                 const Snapshot<ChannelSet>& channels, const DeliveryLog& log);
+                                                 const Snapshot<ChannelSet>& channels,
+                                                 const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log);
   ~AdminApi();
 
  private:
