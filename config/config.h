@@ -14,6 +14,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/screen.h"
+
 namespace fabu {
 
 // A problem in a config file, located as precisely as the parser allows (line/column 0 = unknown).
@@ -76,6 +78,7 @@ struct Config {
   RedisConfig redis;
   DaemonConfig daemon;
   RetryConfig retry;
+  ScreenPolicy screen;                  // [screen]: the pre-publication privacy screen
   std::vector<ChannelConfig> channels;  // in file order
   const ChannelConfig* channel(std::string_view name) const;
 };
