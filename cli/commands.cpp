@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http_transport.h"
+#include "cli/held.h"
 #include "cli/table.h"
 #include "core/bounded_text.h"
 #include "core/clock.h"
@@ -99,6 +100,21 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
     const std::string ext = std::filesystem::path(file).extension().string();
     const std::string format = ext == ".json" ? "json" : "toml";
     IntakeDecision decision = examine_payload(text, format, **channels);
+    if (decision.held) {
+      if (dry_run) {
+        std::cout << file << ": valid, but the privacy screen would hold release " << decision.release_id << ":\n";
+      } else if (auto entry = ledger->enqueue(decision.held->payload, decision.held->format); !entry) {
+        ++failed;
+        std::cerr << file << ": could not queue: " << entry.error().message << "\n";
+        continue;
+      } else {
+        std::cout << "queued " << decision.release_id << " (intake entry " << *entry
+                  << "); the privacy screen holds it, see `fabuctl held`:\n";
+      }
+      for (const auto& m : decision.held->matches) std::cout << "  " << describe_match(m) << "\n";
+      std::cout << "  screen digest " << decision.held->screen_digest << "\n";
+      continue;
+    }
     if (!decision.request) {
       ++invalid;
       std::cerr << file << ": not queued, " << decision.errors.size() << " problem(s):\n";
@@ -136,6 +152,10 @@ int status(const Context& ctx, const std::string& release_id) {
     return 1;
   }
   if (deliveries->empty()) {
+    if (auto held = ledger->held_release(release_id); held && *held) {
+      print_held(std::cout, **held, config->screen);
+      return 0;
+    }
     std::cerr << "fabuctl: no release '" << release_id << "' has been admitted (see `fabuctl rejects`)\n";
     return 1;
   }
@@ -192,6 +212,14 @@ int rejects(const Context& ctx, int limit) {
   }
   std::cout << "\nThe original payloads are kept; fix the release and submit it again with `fabuctl submit`.\n";
   return 0;
+}
+
+int held(const Context& ctx, int limit) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  return held_list(*ledger, config->screen, limit, ctx.json);
 }
 
 int dlq_list(const Context& ctx, int limit) {

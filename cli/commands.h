@@ -17,6 +17,7 @@ struct Context {
 int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_run);
 int status(const Context& ctx, const std::string& release_id);
 int rejects(const Context& ctx, int limit);
+int held(const Context& ctx, int limit);
 int dlq_list(const Context& ctx, int limit);
 int dlq_retry(const Context& ctx, const std::vector<std::string>& ids, bool all);
 int dlq_drop(const Context& ctx, const std::vector<std::string>& ids);

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
       "  fabuctl submit --dry-run notice.toml        validate only\n"
       "  fabuctl status 2026-press-017               every delivery of a release\n"
       "  fabuctl rejects                             releases refused, with field-level reasons\n"
+      "  fabuctl held                                releases the privacy screen holds (masked matches)\n"
       "  fabuctl dlq list | retry ID | retry --all | drop ID\n"
       "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
       "  fabuctl lanes                               accounts and their queues\n"
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
   const char* env_config = std::getenv("FABU_CONFIG");
   ctx.config_path = env_config != nullptr ? env_config : "fabu.toml";
   app.add_option("-c,--config", ctx.config_path, "fabu.toml to use (default: $FABU_CONFIG or ./fabu.toml)");
-  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status)");
+  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status, held)");
 
   std::vector<std::string> files;
   bool dry_run = false;
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
   int limit = 20;
   auto* rejects = app.add_subcommand("rejects", "List recently rejected releases with the field and the reason");
   rejects->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str();
+
+  auto* held = app.add_subcommand("held", "List releases the privacy screen holds: masked matches, digest, how to override");
+  held->add_option("-n,--limit", limit, "How many, latest first")->capture_default_str();
 
   auto* dlq = app.add_subcommand("dlq", "The dead-letter record: deliveries fabud gave up on");
   dlq->require_subcommand(1);
@@ -86,6 +90,7 @@ int main(int argc, char** argv) {
     if (submit->parsed()) return fabu::cli::submit(ctx, files, dry_run);
     if (status->parsed()) return fabu::cli::status(ctx, release_id);
     if (rejects->parsed()) return fabu::cli::rejects(ctx, limit);
+    if (held->parsed()) return fabu::cli::held(ctx, limit);
     if (dlq_list->parsed()) return fabu::cli::dlq_list(ctx, limit);
     if (dlq_retry->parsed()) {
       if (ids.empty() && !all) {

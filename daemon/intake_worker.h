@@ -26,12 +26,19 @@
 namespace fabu {
 
 // The outcome of taking one payload in; shared by the daemon, the HTTP API and `fabuctl submit`.
+// At most one of `request` (admit it), `held` (the privacy screen holds it) and `errors` is set.
 struct IntakeDecision {
-  std::optional<AdmitRequest> request;  // set when the release is valid
-  FieldErrors errors;                   // set when it is not
+  std::optional<AdmitRequest> request;  // set when the release is valid and may be admitted
+  std::optional<HeldRecord> held;       // set instead when the screen holds it (core/screen.h)
+  std::string screen_note;              // for an admitted release: warnings or the override that admitted it
+  FieldErrors errors;                   // set when it is not valid
   std::string release_id;               // best effort, also for invalid payloads; at most 64 bytes
 };
-// Never throws: anything thrown while examining becomes an error of the decision.
+// "mobile in summary at byte 12: 138****5678": how logs, the CLI and the API name a screen match.
+std::string describe_match(const ScreenMatch& match);
+
+// Never throws: anything thrown while examining becomes an error of the decision. Screens the
+// release with channels.screen() and holds it when decide_screen() says so.
 IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels);
 
 // How one stream entry is decided, before anything is written: a poison entry or one without a
@@ -52,6 +59,7 @@ class IntakeWorker {
   void run();
   void handle(const IntakeEntry& entry);
   void record(const IntakeEntry& entry, IntakeDecision& decision);
+  void record_held(const IntakeEntry& entry, HeldRecord& held);
 
   std::string consumer_;
   std::chrono::milliseconds reclaim_idle_;
