@@ -153,7 +153,7 @@ int status(const Context& ctx, const std::string& release_id) {
   }
   if (deliveries->empty()) {
     if (auto held = ledger->held_release(release_id); held && *held) {
-      print_held(std::cout, **held, config->screen);
+      show_held(**held, config->screen, ctx.json);
       return 0;
     }
     std::cerr << "fabuctl: no release '" << release_id << "' has been admitted (see `fabuctl rejects`)\n";

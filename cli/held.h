@@ -2,8 +2,6 @@
 // their masked matches, the screen digest and the commands that override it.
 #pragma once
 
-#include <iosfwd>
-
 #include "cli/commands.h"
 #include "queue/delivery_ledger.h"
 
@@ -13,8 +11,9 @@ namespace fabu::cli {
 // Returns 0, or 1 when Redis fails.
 int held_list(DeliveryLedger& ledger, const ScreenPolicy& policy, int limit, bool json);
 
-// One held record: when, each match (field, byte offset, kind, masked text), the digest, and how to
-// override it with the first of policy.override_roles.
-void print_held(std::ostream& out, const HeldRecord& record, const ScreenPolicy& policy);
+// One held record on stdout: when, each match (field, byte offset, kind, masked text), the digest,
+// and how to override it with the first of policy.override_roles; or, with `json`, the fields of
+// GET /v1/held plus "state" ("held" or "released").
+void show_held(const HeldRecord& record, const ScreenPolicy& policy, bool json);
 
 }  // namespace fabu::cli
