@@ -329,14 +329,18 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   std::string last_line;
   for (;;) {
-    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0;
+    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0, held = 0;
     for (const auto& id : release_ids) {
       auto deliveries = ledger->deliveries_of(id);
       if (!deliveries) {
         std::cerr << "fabuctl: " << deliveries.error().message << "\n";
         return 1;
       }
-      if (deliveries->empty()) ++unknown;
+      if (deliveries->empty()) {
+        // A release the screen holds waits for a person, not for fabud: it has settled for now.
+        auto record = ledger->held_release(id);
+        ++(record && *record && !(*record)->released ? held : unknown);
+      }
       for (const auto& d : *deliveries) {
         ++total;
         switch (d.state) {
@@ -352,11 +356,12 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
                        std::to_string(delivered) + " delivered, " + std::to_string(dead) + " dead, " +
                        std::to_string(parked) + " waiting for re-authorisation)";
     if (unknown > 0) line += ", " + std::to_string(unknown) + " release(s) not admitted yet";
+    if (held > 0) line += ", " + std::to_string(held) + " release(s) held by the privacy screen (see `fabuctl held`)";
     if (line != last_line) {
       std::cout << line << "\n" << std::flush;
       last_line = line;
     }
-    if (unknown == 0 && settled == total) return dead > 0 || parked > 0 ? 3 : 0;
+    if (unknown == 0 && settled == total) return dead > 0 || parked > 0 || held > 0 ? 3 : 0;
     if (std::chrono::steady_clock::now() >= deadline) {
       std::cerr << "fabuctl wait: timed out after " << timeout_seconds << " s\n";
       return 1;

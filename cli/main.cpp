@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
   auto* wait = app.add_subcommand("wait", "Wait until every delivery of the named releases has settled, with progress");
   wait->add_option("ids", wait_ids, "Release ids")->required();
   wait->add_option("-t,--timeout", wait_timeout, "Give up after this many seconds (exit 1)")->capture_default_str();
-  wait->footer("Exit code 0 when everything was delivered, 3 when something is dead or waits for\n"
-               "re-authorisation (see `fabuctl status`), 1 on timeout.");
+  wait->footer("Exit code 0 when everything was delivered, 3 when something is dead, waits for\n"
+               "re-authorisation or is held by the privacy screen (see `fabuctl status`), 1 on timeout.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
 

@@ -76,6 +76,9 @@ TEST(ScreenE2E, PersonalDataIsHeldShownMaskedAndReleasedWhenRemoved) {
   EXPECT_NE(out.find("\"masked\": \"110105********002X\""), std::string::npos) << out;
   expect_no_raw_numbers(out, "fabuctl status --json");
 
+  ASSERT_EQ(run_command(fabuctl + "wait -t 5 screen-clean screen-held", out), 3) << out;
+  EXPECT_NE(out.find("1 release(s) held by the privacy screen"), std::string::npos) << out;
+
   auto api = http_request(api_port, "GET", "/v1/held");
   ASSERT_EQ(api.status, 200) << api.body;
   EXPECT_NE(api.body.find("110105********002X"), std::string::npos) << api.body;
