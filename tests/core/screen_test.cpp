@@ -54,6 +54,9 @@ const Hit kHits[] = {
     {"card 4111111111111111.", ScreenKind::bank_card, 5, 16, "4111********1111"},
     {"6222 0212 3456 7890 128", ScreenKind::bank_card, 0, 23, "6222***********0128"},
     {"4111-1111-1111-1111", ScreenKind::bank_card, 0, 19, "4111********1111"},
+    {"138　1234　5678", ScreenKind::mobile, 0, 17, "138****5678"},
+    {"１３８－１２３４－５６７８", ScreenKind::mobile, 0, 39, "138****5678"},
+    {"https://example.cn/?tel=13812345678", ScreenKind::mobile, 24, 11, "138****5678"},
     {"请勿外传：内部资料", ScreenKind::sensitive_term, 15, 12, "内部资料"},
     {"绝密文件", ScreenKind::sensitive_term, 0, 6, "绝密"},
     {"统一社会信用代码：91371300MA3C4XXX1B", ScreenKind::credit_code, 27, 18, "91371300MA3C4XXX1B"},
@@ -125,6 +128,11 @@ const char* const kQuiet[] = {
     "1e999",
     "",
     "纯文字的新闻稿，没有号码。",
+    "https://www.linyi.gov.cn/art/2026/12/5/art_1234567890123456.html",
+    "https://www.linyi.gov.cn/art/2026/12/5/6222021234567890128.html",
+    "1764123456789-0",            // a stream entry id
+    "1764123456789",              // unix milliseconds
+    "2026-12-05T14:30:00+08:00",
 };
 
 TEST(Screen, RaisesNoAlarmOnDatesDocumentNumbersIndexNumbersHotlinesAndFigures) {
