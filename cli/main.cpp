@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       "  fabuctl submit --dry-run notice.toml        validate only\n"
       "  fabuctl status 2026-press-017               every delivery of a release\n"
       "  fabuctl rejects                             releases refused, with field-level reasons\n"
+      "  fabuctl held                                releases the privacy screen holds (masked matches)\n"
       "  fabuctl dlq list | retry ID | retry --all | drop ID\n"
       "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
       "  fabuctl lanes                               accounts and their queues\n"
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
   const char* env_config = std::getenv("FABU_CONFIG");
   ctx.config_path = env_config != nullptr ? env_config : "fabu.toml";
   app.add_option("-c,--config", ctx.config_path, "fabu.toml to use (default: $FABU_CONFIG or ./fabu.toml)");
-  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status)");
+  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status, held)");
 
   std::vector<std::string> files;
   bool dry_run = false;
@@ -50,6 +51,9 @@ int main(int argc, char** argv) {
   int limit = 20;
   auto* rejects = app.add_subcommand("rejects", "List recently rejected releases with the field and the reason");
   rejects->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str();
+
+  auto* held = app.add_subcommand("held", "List releases the privacy screen holds: masked matches, digest, how to override");
+  held->add_option("-n,--limit", limit, "How many, latest first")->capture_default_str();
 
   auto* dlq = app.add_subcommand("dlq", "The dead-letter record: deliveries fabud gave up on");
   dlq->require_subcommand(1);
@@ -68,8 +72,8 @@ int main(int argc, char** argv) {
   auto* wait = app.add_subcommand("wait", "Wait until every delivery of the named releases has settled, with progress");
   wait->add_option("ids", wait_ids, "Release ids")->required();
   wait->add_option("-t,--timeout", wait_timeout, "Give up after this many seconds (exit 1)")->capture_default_str();
-  wait->footer("Exit code 0 when everything was delivered, 3 when something is dead or waits for\n"
-               "re-authorisation (see `fabuctl status`), 1 on timeout.");
+  wait->footer("Exit code 0 when everything was delivered, 3 when something is dead, waits for\n"
+               "re-authorisation or is held by the privacy screen (see `fabuctl status`), 1 on timeout.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
 
@@ -126,6 +130,7 @@ int main(int argc, char** argv) {
     }
     if (status->parsed()) return fabu::cli::status(ctx, release_id);
     if (rejects->parsed()) return fabu::cli::rejects(ctx, limit);
+    if (held->parsed()) return fabu::cli::held(ctx, limit);
     if (dlq_list->parsed()) return fabu::cli::dlq_list(ctx, limit);
     if (dlq_retry->parsed()) {
       if (ids.empty() && !all) {

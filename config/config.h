@@ -16,6 +16,7 @@
 
 #include "core/sealed_secret.h"
 #include "core/approval.h"
+#include "core/screen.h"
 
 namespace fabu {
 
@@ -84,6 +85,7 @@ struct Config {
   RedisConfig redis;
   DaemonConfig daemon;
   RetryConfig retry;
+  ScreenPolicy screen;                  // [screen]: the pre-publication privacy screen
   std::vector<ChannelConfig> channels;  // in file order
   // Not errors, but worth a line at every start and reload (e.g. a secret file others can read).
   std::vector<std::string> warnings;

@@ -11,6 +11,12 @@
 #include "daemon/planner.h"
 
 namespace fabu {
+
+std::string describe_match(const ScreenMatch& match) {
+  return std::string(to_string(match.kind)) + (match.holds ? "" : " (warning)") + " in " + match.field + " at byte " +
+         std::to_string(match.offset) + ": " + match.masked;
+}
+
 namespace {
 
 // Detail of an intake log line: every error is there, but one line stays readable.
@@ -30,6 +36,16 @@ std::string guess_release_id(const std::string& payload, const std::string& form
   } catch (const std::exception&) {
     return {};
   }
+}
+
+// Only masked forms: a screen match never carries the number it found.
+std::string describe_screen(const ScreenResult& screen, const ScreenDecision& verdict) {
+  std::string out;
+  for (const auto& m : screen.matches) {
+    out += (out.empty() ? "" : "; ") + describe_match(m);
+  }
+  if (verdict.override_by) out += (out.empty() ? "" : "; ") + verdict.reason;
+  return out;
 }
 
 IntakeDecision refused(FieldError error, std::string release_id = {}) {
@@ -64,6 +80,20 @@ IntakeDecision examine_unguarded(const std::string& payload, const std::string& 
     decision.errors = std::move(plan.error());
     return decision;
   }
+  const ScreenResult screen = screen_release(release, channels.screen());
+  // An override is a verified signature naming this screen result's digest (core/screen.h).
+  std::vector<VerifiedOverride> overrides;
+  for (const auto& s : verified->signatures) {
+    if (s.override_screen) overrides.push_back({s.key_id, s.role, *s.override_screen});
+  }
+  const ScreenDecision verdict = decide_screen(screen, overrides, channels.screen());
+  if (verdict.verdict == ScreenVerdict::held) {
+    decision.held = HeldRecord{.release_id = release.id, .payload = payload, .format = format,
+                               .content_digest = screen.content_digest, .screen_digest = screen.digest(),
+                               .matches = screen.matches, .reason = verdict.reason};
+    return decision;
+  }
+  if (verdict.override_by || !screen.matches.empty()) decision.screen_note = describe_screen(screen, verdict);
   plan->digest = content_digest(release);
   plan->release_json = to_json(release);
   decision.request = std::move(*plan);
@@ -196,8 +226,36 @@ void IntakeWorker::handle(const IntakeEntry& entry) {
   }
 }
 
+void IntakeWorker::record_held(const IntakeEntry& entry, HeldRecord& held) {
+  held.intake_entry_id = entry.entry_id;
+  held.held_at_ms = unix_now_ms();
+  int failures = 0;
+  while (!stopping_.load()) {
+    auto outcome = ledger_->hold(held);
+    if (!outcome && outcome.error().kind != ErrorKind::transient) {
+      // Left pending, like a reject Redis refused: the entry ends as poison after its claims.
+      spdlog::error("intake entry {} could not be held: {}", entry.entry_id, bounded(outcome.error().message, 1024));
+      return;
+    }
+    if (!outcome) {
+      health_.report_failure("hold", outcome.error());
+      std::this_thread::sleep_for(redis_retry_delay(++failures));
+      continue;
+    }
+    if (*outcome == HoldOutcome::already_admitted) {
+      log_.intake("duplicate", held.release_id, "already admitted; the screen's hold does not apply to it");
+      return;
+    }
+    std::string detail = *outcome == HoldOutcome::held ? "held by the privacy screen: " : "held again (resubmitted): ";
+    for (const auto& m : held.matches) detail += describe_match(m) + "; ";
+    log_.intake("held", held.release_id, bounded(detail + held.reason, log_detail_bytes));
+    return;
+  }
+}
+
 void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
   const std::string release_id = bounded(decision.release_id, quoted_value_bytes);
+  if (decision.held) return record_held(entry, *decision.held);
   int failures = 0;
   while (!stopping_.load()) {
     if (!decision.request) {
@@ -231,7 +289,9 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
     }
     switch (admitted->outcome) {
       case AdmitOutcome::admitted:
-        log_.intake("admitted", release_id, std::to_string(decision.request->deliveries.size()) + " deliveries");
+        log_.intake("admitted", release_id,
+                    std::to_string(decision.request->deliveries.size()) + " deliveries" +
+                        (decision.screen_note.empty() ? "" : "; screen: " + bounded(decision.screen_note, log_detail_bytes)));
         break;
       case AdmitOutcome::duplicate:
         log_.intake("duplicate", release_id, "already admitted with the same content; nothing changed");

@@ -1,5 +1,8 @@
 #include "tests/integration/harness.h"
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -148,6 +151,14 @@ int posts_by(const nlohmann::json& posts, const std::string& token) {
     if (p.value("token", "") == token && !p.value("deleted", false)) ++n;
   }
   return n;
+}
+
+int run_command(const std::string& command, std::string& output) {
+  TempDir dir;
+  const std::string out_path = dir.path() + "/out.txt";
+  const int status = std::system((command + " >" + out_path + " 2>&1").c_str());
+  output = read_file(out_path);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 std::string release_json(const std::string& id, const std::string& targets_json, const std::string& title,
