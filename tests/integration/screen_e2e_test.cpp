@@ -4,9 +4,11 @@
 // without them, the release is admitted and its held record is kept, marked released.
 #include <csignal>
 #include <filesystem>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "core/ed25519.h"
 #include "tests/integration/harness.h"
 #include "tests/support/process.h"
 
@@ -126,6 +128,70 @@ TEST(ScreenE2E, PersonalDataIsHeldShownMaskedAndReleasedWhenRemoved) {
   EXPECT_NE(log.find("\"event\":\"held\""), std::string::npos) << log;
   EXPECT_NE(log.find("110105********002X"), std::string::npos) << log;
   expect_no_raw_numbers(log, "the fabud log");
+}
+
+// The override, as a reviewer does it: `fabuctl approve --override-screen DIGEST` by a key holding a
+// role in [screen] override_roles, then `fabuctl submit`. The release goes out once, as written; an
+// override naming another digest, or by a role that may not override, leaves it held.
+TEST(ScreenE2E, AHeldReleaseGoesOutOnceASecrecyReviewerSignsAnOverrideNamingItsDigest) {
+  auto secrecy = ed25519_generate();
+  auto editor = ed25519_generate();
+  ASSERT_TRUE(secrecy && editor);
+  HarnessOptions options;
+  options.members = {{"county_a"}};
+  options.approval_toml = test_approval_toml() + approval_key_toml("secrecy", secrecy->public_raw, R"("保密审查")") +
+                          approval_key_toml("editor", editor->public_raw, R"("内容审核")");
+  Harness h(options);
+  auto fabud = h.start_fabud();
+  TempDir dir;
+  write_file(dir.path() + "/secrecy.key", secrecy->private_pem);
+  write_file(dir.path() + "/editor.key", editor->private_pem);
+  const std::string file = dir.path() + "/release.json";
+  const std::string summary = "寻人启事：老人身份证号" + kId + "，家属电话" + kMobile + "。";
+  write_file(file, release_json("screen-override", R"({"portal":["tzgg"],"microblog":["lead","all"]})", "寻人启事", summary));
+  const std::string fabuctl = std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " ";
+
+  std::string out;
+  ASSERT_EQ(run_command(fabuctl + "submit " + file, out), 0) << out;
+  std::string digest;
+  ASSERT_TRUE(Harness::eventually([&] {
+    auto record = h.ledger().held_release("screen-override");
+    if (record && *record) digest = (*record)->screen_digest;
+    return !digest.empty();
+  })) << h.log_of();
+
+  // Not an override: a key whose role may not override, and a digest of another result.
+  ASSERT_EQ(run_command(fabuctl + "approve --key " + dir.path() + "/editor.key --key-id editor --role 内容审核 " +
+                            "--override-screen " + digest + " " + file,
+                        out),
+            0)
+      << out;
+  ASSERT_EQ(run_command(fabuctl + "submit " + file, out), 0) << out;
+  ASSERT_TRUE(Harness::eventually([&] {
+    auto record = h.ledger().held_release("screen-override");
+    return record && *record && (*record)->submissions == 2;
+  })) << h.log_of();
+  EXPECT_TRUE(h.deliveries("screen-override").empty()) << "内容审核 is not in override_roles";
+
+  ASSERT_EQ(run_command(fabuctl + "approve --key " + dir.path() + "/secrecy.key --key-id secrecy --role 保密审查 " +
+                            "--override-screen " + digest + " " + file,
+                        out),
+            0)
+      << out;
+  ASSERT_EQ(run_command(fabuctl + "submit " + file, out), 0) << out;
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("screen-override"); })) << h.log_of();
+  for (const auto& d : h.deliveries("screen-override")) EXPECT_EQ(d.state, DeliveryState::delivered) << d.id;
+  EXPECT_EQ(posts_by(h.sandbox_posts(), h.token_of("lead_acct")), 1);
+  EXPECT_EQ(posts_by(h.sandbox_posts(), h.token_of("county_a")), 1);
+  auto record = h.ledger().held_release("screen-override");
+  ASSERT_TRUE(record && *record);
+  EXPECT_TRUE((*record)->released);
+  EXPECT_NE(h.log_of().find("secrecy"), std::string::npos) << "the log names who overrode: " << h.log_of();
+
+  // Submitted once more with the override: a duplicate, nothing posted again.
+  ASSERT_EQ(run_command(fabuctl + "submit " + file, out), 0) << out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(posts_by(h.sandbox_posts(), h.token_of("lead_acct")), 1);
 }
 
 }  // namespace
