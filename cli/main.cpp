@@ -6,6 +6,7 @@
 #include <pplx/threadpool.h>
 
 #include "cli/accounts.h"
+#include "cli/api_token.h"
 #include "cli/commands.h"
 #include "core/bounded_text.h"
 
@@ -20,7 +21,8 @@ int main(int argc, char** argv) {
       "  fabuctl dlq list | retry ID | retry --all | drop ID\n"
       "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
       "  fabuctl lanes                               accounts and their queues\n"
-      "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"};
+      "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
+      "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"};
   app.require_subcommand(1);
   fabu::cli::Context ctx;
   const char* env_config = std::getenv("FABU_CONFIG");
@@ -77,12 +79,20 @@ int main(int argc, char** argv) {
                     "(printf '%s\\n' \"$TOKEN\" | fabuctl accounts set-token lanshan_fabu). Every fabud picks it up\n"
                     "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
 
+  std::string token_name, token_roles;
+  auto* api_token = app.add_subcommand("api-token", "Make a bearer token for fabud's HTTP API and its config entry");
+  api_token->add_option("--name", token_name, "Who holds the token (shown in logs), e.g. cms")->required();
+  api_token->add_option("--roles", token_roles, "Comma-separated: submit, read, operate")->required();
+  api_token->footer("Prints the token once and the [[api.tokens]] entry with its SHA-256 for fabu.toml.\n"
+                    "submit: POST /v1/releases; read: the GETs and /metrics; operate: retry/retract (implies read).");
+
   CLI11_PARSE(app, argc, argv);
   // No input (a file, a record read from Redis) may make a command abort: anything thrown ends the
   // command with a message and status 1.
   try {
     crossplat::threadpool::initialize_with_threads(1);
 
+    if (api_token->parsed()) return fabu::cli::api_token(token_name, token_roles);
     if (submit->parsed()) return fabu::cli::submit(ctx, files, dry_run);
     if (status->parsed()) return fabu::cli::status(ctx, release_id);
     if (rejects->parsed()) return fabu::cli::rejects(ctx, limit);

@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 
+#include "config/api_config.h"
 #include "core/toml_guard.h"
 
 namespace fabu {
@@ -180,11 +181,12 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   config->daemon.instance = default_instance_name();
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
-  top.reject_unknown({"redis", "daemon", "retry", "channels"});
+  top.reject_unknown({"redis", "daemon", "retry", "api", "channels"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
   if (const auto* t = top.table("retry")) read_retry(*t, source_name, errors, config->retry);
+  read_api(top.table("api"), document, source_name, errors, config->daemon.api_listen, config->api);
   if (top.table("channels") != nullptr) {
     read_channels(*document.get_as<toml::table>("channels"), source_name, errors, config->channels);
   }

@@ -89,10 +89,10 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   daemon->dispatcher_->start();
   daemon->accounts_ = std::make_unique<AccountWatch>(std::move(control), daemon->channels_, d.token_warn_days,
                                                     std::chrono::seconds(1), &daemon->workers_);
-  if (!d.api_listen.empty()) {
+  if (!config->api.listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
-    auto api = AdminApi::start(d.api_listen, d.instance, std::move(api_ledger), daemon->channels_, *daemon->log_);
+    auto api = AdminApi::start(config->api, d.instance, std::move(api_ledger), daemon->channels_, *daemon->log_);
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);
   }
