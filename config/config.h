@@ -69,6 +69,7 @@ struct ApiTokenConfig {
   std::string name;
   std::vector<std::string> roles;  // each of "submit", "read", "operate"
   std::string sha256;              // 64 lower-case hex digits
+  bool operator==(const ApiTokenConfig&) const = default;
 };
 
 // `[api]`: fabud's HTTP API (daemon/admin_api.h) and the limits its server enforces.
@@ -86,6 +87,7 @@ struct ApiConfig {
   int max_headers = 64;
   std::chrono::seconds read_timeout{10};
   std::vector<ApiTokenConfig> tokens;  // empty = no authentication (allowed on loopback only)
+  bool operator==(const ApiConfig&) const = default;
 };
 
 // One `[channels.<name>]` table: the channel's name, its adapter type and its raw table.

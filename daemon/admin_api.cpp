@@ -19,16 +19,26 @@ HttpServerOptions http_server_options(const ApiConfig& config) {
   return o;
 }
 
+namespace {
+
+BearerTokens bearer_tokens(const ApiConfig& config) {
+  std::vector<BearerTokenEntry> tokens;
+  for (const auto& t : config.tokens) tokens.push_back({t.name, t.roles, t.sha256});
+  return BearerTokens(tokens);
+}
+
+}  // namespace
+
 AdminApi::~AdminApi() { server_.reset(); }
+
+void AdminApi::set_tokens(const ApiConfig& config) { routes_->set_tokens(bearer_tokens(config)); }
 
 Result<std::unique_ptr<AdminApi>> AdminApi::start(const ApiConfig& config, std::string instance,
                                                   std::unique_ptr<DeliveryLedger> ledger,
                                                   const Snapshot<ChannelSet>& channels, const DeliveryLog& log) {
-  std::vector<BearerTokenEntry> tokens;
-  for (const auto& t : config.tokens) tokens.push_back({t.name, t.roles, t.sha256});
   std::unique_ptr<AdminApi> api(new AdminApi());
   api->routes_ = std::make_unique<ApiRoutes>(std::move(instance), std::move(ledger), channels, log,
-                                             BearerTokens(tokens));
+                                             bearer_tokens(config));
   ApiRoutes* routes = api->routes_.get();
   auto server = start_beast_http_server(http_server_options(config),
                                         [routes](const HttpServerRequest& request) { return routes->handle(request); });

@@ -24,6 +24,9 @@ class AdminApi {
                                                  const Snapshot<ChannelSet>& channels, const DeliveryLog& log);
   ~AdminApi();
 
+  // Takes the tokens of a reloaded [api]; every other [api] setting needs a restart.
+  void set_tokens(const ApiConfig& config);
+
  private:
   AdminApi() = default;
   std::unique_ptr<ApiRoutes> routes_;

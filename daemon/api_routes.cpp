@@ -73,7 +73,9 @@ std::vector<std::string> split_path(std::string_view path) {
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
                      const Snapshot<ChannelSet>& channels, const DeliveryLog& log, BearerTokens tokens)
     : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), log_(log),
-      tokens_(std::move(tokens)) {}
+      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))) {}
+
+void ApiRoutes::set_tokens(BearerTokens tokens) { tokens_.set(std::make_shared<const BearerTokens>(std::move(tokens))); }
 
 HttpServerResponse ApiRoutes::handle(const HttpServerRequest& request) {
   try {
@@ -90,9 +92,10 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   if (!post && request.method != "GET") return json_response(405, {{"error", "method not allowed"}});
   if (!post && path == std::vector<std::string>{"v1", "health"}) return health();  // readiness probes need no token
 
-  if (!tokens_.empty()) {
-    const auto check = post ? tokens_.check(request.header("authorization"), {"submit"})
-                            : tokens_.check(request.header("authorization"), {"read", "operate"});
+  const auto tokens = tokens_.get();
+  if (!tokens->empty()) {
+    const auto check = post ? tokens->check(request.header("authorization"), {"submit"})
+                            : tokens->check(request.header("authorization"), {"read", "operate"});
     if (check.verdict == BearerTokens::Verdict::unauthenticated) {
       auto r = json_response(401, {{"error", "a valid bearer token is required (Authorization: Bearer <token>)"}});
       r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"fabu\"");

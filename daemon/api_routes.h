@@ -13,8 +13,8 @@
 // (`operate` implies `read`): 401 with `WWW-Authenticate: Bearer` when the token is missing or unknown,
 // 403 when it lacks the role. With no tokens configured (allowed on loopback only) nothing is checked.
 // It validates with the same code as the intake worker, so an accepted release is admitted.
-// Thread rules: handle() may be called from several threads; the one Redis connection is used under a
-// mutex.
+// Thread rules: handle() and set_tokens() may be called from several threads; the one Redis connection
+// is used under a mutex.
 #pragma once
 
 #include <memory>
@@ -38,6 +38,9 @@ class ApiRoutes {
   // Never throws.
   HttpServerResponse handle(const HttpServerRequest& request);
 
+  // Replaces the tokens (on reload); requests already being checked finish with the old ones.
+  void set_tokens(BearerTokens tokens);
+
  private:
   HttpServerResponse route(const HttpServerRequest& request);
   HttpServerResponse submit(const HttpServerRequest& request);
@@ -52,7 +55,7 @@ class ApiRoutes {
   std::mutex ledger_mu_;  // one hiredis connection: one request at a time uses it
   const Snapshot<ChannelSet>& channels_;
   const DeliveryLog& log_;
-  BearerTokens tokens_;
+  Snapshot<BearerTokens> tokens_;
 };
 
 }  // namespace fabu

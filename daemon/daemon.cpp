@@ -116,6 +116,13 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
       old.daemon.lease != config->daemon.lease || old.retry.max_attempts != config->retry.max_attempts) {
     spdlog::warn("reload: [daemon] and [retry] changes take effect only after a restart");
   }
+  if (api_ && old.api.tokens != config->api.tokens) {
+    api_->set_tokens(config->api);
+    spdlog::info("reload: the HTTP API now accepts {} token(s)", config->api.tokens.size());
+  }
+  ApiConfig api_without_tokens = config->api;
+  api_without_tokens.tokens = old.api.tokens;
+  if (api_without_tokens != old.api) spdlog::warn("reload: [api] changes other than tokens take effect only after a restart");
   auto control = DeliveryLedger::connect(config_->redis);
   if (control) {
     if (auto lanes = (*control)->set_lanes((*channels)->all_lanes()); !lanes) {

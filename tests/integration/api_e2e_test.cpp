@@ -1,5 +1,7 @@
 // fabud's HTTP API against a real fabud, redis-server and sandbox: every route with its role, and the
 // server's limits seen from a raw socket.
+#include <signal.h>
+
 #include <iostream>
 #include <thread>
 
@@ -123,6 +125,23 @@ TEST(AdminApiE2E, TokensAndRoles) {
   for (const auto& token : {kSubmitToken, kReadToken, kOperateToken}) EXPECT_EQ(log.find(token), std::string::npos);
 }
 
+TEST(AdminApiE2E, ARevokedTokenStopsWorkingAtReload) {
+  const int api_port = free_port();
+  Harness h(api_options(api_port));
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  ASSERT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, kReadToken).status, 200);
+
+  const std::string replacement = "test-read-token-replacement-0123";
+  h.set_api_tokens({{"cms", R"(["submit"])", kSubmitToken}, {"grafana", R"(["read"])", replacement}});
+  fabud.signal(SIGHUP);
+  EXPECT_TRUE(Harness::eventually(
+      [&] { return http_request(api_port, "GET", "/metrics", {}, {}, kReadToken).status == 401; }))
+      << h.log_of();
+  EXPECT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, replacement).status, 200);
+  EXPECT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, kOperateToken).status, 401);
+}
+
 TEST(AdminApiE2E, LimitsHoldAgainstHostileClients) {
   const int api_port = free_port();
   auto options = api_options(api_port);
@@ -192,6 +211,33 @@ TEST(AdminApiE2E, LimitsHoldAgainstHostileClients) {
     EXPECT_EQ(status_of(extra.read_response()), 503);
   }
   EXPECT_TRUE(fabud.running());
+}
+
+TEST(AdminApiE2E, ServesHttpsWithTheConfiguredCertificate) {
+  TempDir tls;
+  const std::string cert = tls.path() + "/cert.pem", key = tls.path() + "/key.pem";
+  ChildProcess openssl({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert},
+                       {}, tls.path() + "/openssl.log");
+  ASSERT_EQ(openssl.wait(), 0) << read_file(tls.path() + "/openssl.log");
+
+  const int api_port = free_port();
+  auto options = api_options(api_port);
+  options.api_extra_toml = "tls_cert_file = \"" + cert + "\"\ntls_key_file = \"" + key + "\"\n";
+  Harness h(options);
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  EXPECT_THAT(h.log_of(), HasSubstr("with TLS"));
+
+  // curl checks the certificate against the one fabud was given.
+  const std::string out = tls.path() + "/curl.out";
+  ChildProcess curl({"curl", "-sS", "--cacert", cert, "-H", "Authorization: Bearer " + kReadToken,
+                     "https://127.0.0.1:" + std::to_string(api_port) + "/metrics"},
+                    {}, out);
+  ASSERT_EQ(curl.wait(), 0) << read_file(out);
+  EXPECT_THAT(read_file(out), HasSubstr("fabu_redis_up 1"));
+  // Plain HTTP on the TLS port gets no HTTP answer.
+  EXPECT_EQ(http_request(api_port, "GET", "/v1/health").status, 0);
 }
 
 TEST(AdminApiE2E, LoopbackWithoutTokensStartsWithAWarning) {

@@ -95,6 +95,11 @@ void Harness::set_members(std::vector<AccountSpec> members) {
   write_file(config_path_, render_config(""));
 }
 
+void Harness::set_api_tokens(std::vector<ApiTokenSpec> tokens) {
+  options_.api_tokens = std::move(tokens);
+  write_file(config_path_, render_config(""));
+}
+
 std::string Harness::log_of(const std::string& name) const { return read_file(dir_.path() + "/" + name + ".log"); }
 
 DeliveryLedger& Harness::ledger() { return *ledger_; }

@@ -73,6 +73,8 @@ class Harness {
   ChildProcess start_fabud_as(const std::string& name, const std::string& instance);
   // Rewrites config_path() with another member list (the rest unchanged), e.g. before a SIGHUP.
   void set_members(std::vector<AccountSpec> members);
+  // Rewrites config_path() with other [[api.tokens]] (the rest unchanged), e.g. before a SIGHUP.
+  void set_api_tokens(std::vector<ApiTokenSpec> tokens);
   // The sandbox access token the config gives `account` (the sandbox records posts by token).
   std::string token_of(const std::string& account) const { return "tok-" + prefix_ + "-" + account; }
   std::string log_of(const std::string& name = "fabud") const;
