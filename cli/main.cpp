@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <pplx/threadpool.h>
 
+#include "core/version.h"
 #include "cli/accounts.h"
 #include "cli/api_token.h"
 #include "cli/commands.h"
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
       "  fabuctl lanes                               accounts and their queues\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
       "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"};
+  app.set_version_flag("--version", std::string("fabuctl ") + std::string(fabu::version()) + " (" +
+                                        std::string(fabu::revision()) + ")");
   app.require_subcommand(1);
   fabu::cli::Context ctx;
   const char* env_config = std::getenv("FABU_CONFIG");

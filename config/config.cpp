@@ -16,6 +16,7 @@
 #include "config/config.h"
 
 #include "config/api_config.h"
+#include "config/secret_files.h"
 #include "core/toml_guard.h"
 
 namespace fabu {
@@ -36,12 +37,27 @@ std::string default_instance_name() {
 
 void read_redis(const toml::table& table, const std::string& file, ConfigErrors& errors, RedisConfig& out) {
   TableReader r(table, file, "redis", errors);
-  r.reject_unknown({"host", "port", "password", "password_env", "password_file", "db", "prefix",
-                    "connect_timeout_ms", "command_timeout_ms"});
+  r.reject_unknown({"host", "port", "username", "password", "password_env", "password_file", "db", "prefix",
+                    "connect_timeout_ms", "command_timeout_ms", "token_key", "token_key_env", "token_key_file"});
   out.host = r.string("host", out.host);
   if (out.host.empty()) r.error_at(table.get("host"), "redis.host: must not be empty");
   out.port = static_cast<int>(r.integer("port", out.port, 1, 65535));
+  out.username = r.string("username");
   out.password = r.secret("password", false);
+  if (!out.username.empty() && out.password.empty()) {
+    r.error_at(table.get("username"), "redis.username: a Redis ACL user needs a password too");
+  }
+  if (const std::string key = r.secret("token_key", false); !key.empty()) {
+    auto sealing = SealingKey::from_base64(key);
+    const toml::node* where = table.get("token_key_file") ? table.get("token_key_file")
+                              : table.get("token_key_env") ? table.get("token_key_env")
+                                                           : table.get("token_key");
+    if (sealing) {
+      out.token_key = *sealing;
+    } else {
+      r.error_at(where, "redis.token_key: " + sealing.error().message);
+    }
+  }
   out.db = static_cast<int>(r.integer("db", out.db, 0, 1023));
   const std::string prefix = r.string("prefix", out.prefix);
   if (matches(prefix, "[a-z0-9_-]+")) {
@@ -179,6 +195,8 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   auto config = std::make_shared<Config>();
   config->source_path = source_name;
   config->daemon.instance = default_instance_name();
+  // Before the sections are read: the channels' tables are moved out of the document.
+  config->warnings = exposed_secret_files(document, source_name);
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
   top.reject_unknown({"redis", "daemon", "retry", "api", "channels"});

@@ -14,6 +14,8 @@
 
 #include <toml++/toml.h>
 
+#include "core/sealed_secret.h"
+
 namespace fabu {
 
 // A problem in a config file, located as precisely as the parser allows (line/column 0 = unknown).
@@ -29,7 +31,12 @@ using ConfigErrors = std::vector<ConfigError>;
 struct RedisConfig {
   std::string host = "127.0.0.1";
   int port = 6379;
+  std::string username;  // Redis 6+ ACL user; empty = the default user
   std::string password;  // resolved from password / password_env / password_file
+  // Seals the access tokens operators set at run time before they are written to Redis
+  // (from token_key / token_key_env / token_key_file: base64 of 32 random bytes). Without it,
+  // `fabuctl accounts set-token` refuses to store a token.
+  std::optional<SealingKey> token_key;
   int db = 0;
   std::string prefix = "fabu";  // every key starts with "<prefix>:{<prefix>}:" (one hash slot)
   std::chrono::milliseconds connect_timeout{2000};
@@ -105,6 +112,8 @@ struct Config {
   RetryConfig retry;
   ApiConfig api;
   std::vector<ChannelConfig> channels;  // in file order
+  // Not errors, but worth a line at every start and reload (e.g. a secret file others can read).
+  std::vector<std::string> warnings;
   const ChannelConfig* channel(std::string_view name) const;
 };
 

@@ -118,6 +118,11 @@ void AccountWatch::sync_tokens() {
   if (*version == seen_version_ && channels == seen_channels_) return;
   auto overrides = ledger_->token_overrides();
   if (!overrides) return;  // read again at the next poll
+  for (const auto& lane : overrides->unreadable) {
+    spdlog::warn("token watch: the token set at run time for {} does not open with redis.token_key (another key "
+                 "or none); the configured token stays in use until `fabuctl accounts set-token` sets it again",
+                 lane);
+  }
   auto applied = apply_token_overrides(*channels, overrides->overrides);
   bool all_unparked = true;
   for (const auto& o : applied) {

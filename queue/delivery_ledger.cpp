@@ -71,7 +71,7 @@ Result<std::optional<DeliveryStatus>> DeliveryLedger::delivery(const std::string
 }
 
 RedisDeliveryLedger::RedisDeliveryLedger(const RedisConfig& config)
-    : redis_(config), base_(config.prefix + ":{" + config.prefix + "}:") {}
+    : redis_(config), base_(config.prefix + ":{" + config.prefix + "}:"), token_key_(config.token_key) {}
 
 Result<RedisReplyPtr> RedisDeliveryLedger::run(const RedisScript& script, RedisArgs args) {
   args.insert(args.begin(), base_);

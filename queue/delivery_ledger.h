@@ -154,7 +154,8 @@ struct LaneStatus {
 };
 
 // A token an operator gave at run time (`fabuctl accounts set-token`), kept in Redis so every fabud
-// instance uses it. Stored in clear: Redis must be access-controlled (docs/PROTOCOL.md).
+// instance uses it. Sealed with AES-256-GCM (redis.token_key_file) before it is written, bound to its
+// lane, so a Redis dump or replica does not hand out the account.
 struct TokenOverride {
   std::string lane;         // e.g. "microblog/lanshan_fabu"; one override per lane
   std::string channel;
@@ -168,6 +169,9 @@ struct TokenOverride {
 struct TokenOverrides {
   std::int64_t version = 0;  // bumped by every set_token
   std::vector<TokenOverride> overrides;
+  // Lanes whose stored token does not open with this instance's redis.token_key (another key, no key,
+  // or a damaged record): they keep their configured token until someone sets theirs again.
+  std::vector<std::string> unreadable;
 };
 
 // Circuit breaker of the account lanes, published by every fabud at start like the lane limits.

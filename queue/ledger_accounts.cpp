@@ -18,33 +18,50 @@ std::int64_t parse_int(const std::string& text) {
   return value;
 }
 
-std::string override_json(const TokenOverride& t) {
-  return nlohmann::json{{"channel", t.channel}, {"destination", t.destination}, {"token", t.token},
-                        {"replaces", t.replaces}, {"expires", t.expires}, {"set_at_ms", t.set_at_ms}}
+std::string override_json(const TokenOverride& t, const std::string& sealed_token) {
+  return nlohmann::json{{"channel", t.channel},   {"destination", t.destination}, {"sealed_token", sealed_token},
+                        {"replaces", t.replaces}, {"expires", t.expires},         {"set_at_ms", t.set_at_ms}}
       .dump();
 }
 
-// A record that does not parse is skipped: it cannot name a token to use.
-std::optional<TokenOverride> override_from(const std::string& lane, const std::string& text) {
+enum class Readable { yes, no, skip };
+
+// A record that does not parse is skipped: it cannot name a token to use. One whose token does not
+// open is reported as unreadable. Records written before tokens were sealed carry "token" in clear.
+Readable override_from(const std::string& lane, const std::string& text, const std::optional<SealingKey>& key,
+                       TokenOverride& t) {
   auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
-  TokenOverride t;
+  if (doc.is_discarded() || !doc.is_object()) return Readable::skip;
   t.lane = lane;
   t.channel = doc.value("channel", "");
   t.destination = doc.value("destination", "");
-  t.token = doc.value("token", "");
   t.replaces = doc.value("replaces", "");
   t.expires = doc.value("expires", "");
   t.set_at_ms = doc.value("set_at_ms", std::int64_t{0});
-  if (t.channel.empty() || t.destination.empty() || t.token.empty()) return std::nullopt;
-  return t;
+  if (t.channel.empty() || t.destination.empty()) return Readable::skip;
+  if (const std::string sealed = doc.value("sealed_token", ""); !sealed.empty()) {
+    if (!key) return Readable::no;
+    auto opened = unseal(*key, sealed, lane);
+    if (!opened) return Readable::no;
+    t.token = std::move(*opened);
+  } else {
+    t.token = doc.value("token", "");
+  }
+  return t.token.empty() ? Readable::skip : Readable::yes;
 }
 
 }  // namespace
 
 Result<int> RedisDeliveryLedger::set_token(const TokenOverride& token) {
   if (token.lane.empty() || token.token.empty()) return fail(Error::invalid("set_token: empty lane or token"));
-  auto reply = run(lua::set_token, {token.lane, override_json(token)});
+  if (!token_key_) {
+    return fail(Error::config(
+        "tokens set at run time are kept sealed in Redis, and no key is configured: set redis.token_key_file "
+        "to a file holding `openssl rand -base64 32` (mode 0600, the same file for every fabud)"));
+  }
+  auto sealed = seal(*token_key_, token.token, token.lane);
+  if (!sealed) return fail(sealed.error());
+  auto reply = run(lua::set_token, {token.lane, override_json(token, *sealed)});
   if (!reply) return fail(reply.error());
   return static_cast<int>(reply_integer(reply->get()));
 }
@@ -68,8 +85,12 @@ Result<TokenOverrides> RedisDeliveryLedger::token_overrides() {
   out.version = parse_int(reply_string(reply_at(exec, 0)));
   const redisReply* hash = reply_at(exec, 1);
   for (std::size_t i = 0; i + 1 < reply_size(hash); i += 2) {
-    if (auto t = override_from(reply_string(reply_at(hash, i)), reply_string(reply_at(hash, i + 1)))) {
-      out.overrides.push_back(std::move(*t));
+    TokenOverride t;
+    const std::string lane = reply_string(reply_at(hash, i));
+    switch (override_from(lane, reply_string(reply_at(hash, i + 1)), token_key_, t)) {
+      case Readable::yes: out.overrides.push_back(std::move(t)); break;
+      case Readable::no: out.unreadable.push_back(lane); break;
+      case Readable::skip: break;
     }
   }
   std::sort(out.overrides.begin(), out.overrides.end(),

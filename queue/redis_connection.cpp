@@ -84,7 +84,11 @@ Result<void> RedisConnection::connect() {
   if (auto ok = set_socket_timeout(config_.command_timeout); !ok) return ok;
 
   std::vector<RedisArgs> setup;
-  if (!config_.password.empty()) setup.push_back({"AUTH", config_.password});
+  if (!config_.username.empty()) {
+    setup.push_back({"AUTH", config_.username, config_.password});
+  } else if (!config_.password.empty()) {
+    setup.push_back({"AUTH", config_.password});
+  }
   if (config_.db != 0) setup.push_back({"SELECT", std::to_string(config_.db)});
   for (const auto& args : setup) {
     ArgvView argv(args);

@@ -69,6 +69,7 @@ class RedisDeliveryLedger final : public DeliveryLedger {
 
   RedisConnection redis_;
   std::string base_;
+  std::optional<SealingKey> token_key_;  // seals run-time tokens (redis.token_key)
 };
 
 // Decodes HGETALL of a delivery hash; `id` is the delivery id.

@@ -14,6 +14,7 @@ namespace fabu {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A scratch folder for tests that need real files next to a config file.
 class ScratchDir {
@@ -261,6 +262,40 @@ TEST(ConfigTest, PasswordFileIsReadRelativeToTheConfigAndTrimmed) {
   ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
   EXPECT_EQ((*loaded)->redis.password, "s3cret-pass");
   EXPECT_EQ((*loaded)->daemon.log_file, (dir.path() / "logs/fabud.log").string());
+}
+
+TEST(ConfigTest, SecretFilesOthersCanReadAreNamedInWarnings) {
+  ScratchDir dir;
+  dir.write("redis.pass", "s3cret-pass\n");
+  const std::string path = dir.write(
+      "fabu.toml", "[redis]\npassword_file = \"redis.pass\"\n"
+                   "[channels.microblog]\ntype = \"weibo\"\n[[channels.microblog.accounts]]\ntoken_file = \"redis.pass\"\n");
+  std::filesystem::permissions(dir.path() / "redis.pass", std::filesystem::perms(0644));
+  auto loaded = load_config(path);
+  ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
+  EXPECT_THAT((*loaded)->warnings,
+              ::testing::UnorderedElementsAre(
+                  HasSubstr("redis.pass (redis.password_file) is readable by group or others (mode 0644)"),
+                  HasSubstr("redis.pass (channels.microblog.accounts[0].token_file) is readable")));
+  for (const auto& w : (*loaded)->warnings) EXPECT_THAT(w, Not(HasSubstr("s3cret")));
+
+  std::filesystem::permissions(dir.path() / "redis.pass", std::filesystem::perms(0600));
+  loaded = load_config(path);
+  ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
+  EXPECT_TRUE((*loaded)->warnings.empty());
+}
+
+TEST(ConfigTest, TokenKeyMustBe32BytesOfBase64) {
+  ScratchDir dir;
+  dir.write("good.key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+  dir.write("short.key", "c2hvcnQ=\n");
+  auto good = load_config(dir.write("good.toml", "[redis]\ntoken_key_file = \"good.key\"\n"));
+  ASSERT_TRUE(good.has_value()) << joined(good.error());
+  EXPECT_TRUE((*good)->redis.token_key.has_value());
+  auto bad = load_config(dir.write("bad.toml", "[redis]\ntoken_key_file = \"short.key\"\n"));
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_THAT(bad.error()[0].message, HasSubstr("redis.token_key: the key has 5 bytes, AES-256 needs 32"));
+  EXPECT_EQ(bad.error()[0].line, 2);
 }
 
 TEST(ConfigTest, UnreadablePasswordFileAndConflictingSecrets) {

@@ -14,18 +14,6 @@
 namespace fabu::testing {
 namespace {
 
-// Runs a shell command line; returns its exit status and (stdout + stderr) in `output`.
-int run(const std::string& command, std::string& output, const std::string& stdin_text = {}) {
-  TempDir dir;
-  const std::string out_path = dir.path() + "/out.txt";
-  FILE* pipe = popen((command + " >" + out_path + " 2>&1").c_str(), "w");
-  if (pipe == nullptr) return -1;
-  if (!stdin_text.empty()) std::fputs(stdin_text.c_str(), pipe);
-  const int status = pclose(pipe);
-  output = read_file(out_path);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 std::string fabuctl(const Harness& h, const std::string& args) {
   return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
 }
@@ -91,23 +79,31 @@ TEST_F(AccountsE2E, ExpiredMemberIsHeldOthersDeliveredAndSetTokenDeliversItOnce)
   ASSERT_NO_FATAL_FAILURE(deliver_with_one_expired_token());
 
   std::string table;
-  ASSERT_EQ(run(fabuctl(h_, "accounts"), table), 0) << table;
+  ASSERT_EQ(run_shell(fabuctl(h_, "accounts"), table), 0) << table;
   EXPECT_NE(account_line(table, "microblog/county_b").find("needs_auth"), std::string::npos) << table;
   EXPECT_NE(account_line(table, "microblog/county_a").find(" ok "), std::string::npos) << table;
   EXPECT_NE(account_line(table, "microblog/lead_acct").find("lead"), std::string::npos) << table;
 
   const std::string new_token = "renewed-" + h_.prefix() + "-county_b";
   std::string said;
-  ASSERT_EQ(run(fabuctl(h_, "accounts set-token county_b --expires 2031-06-30"), said, new_token + "\n"), 0) << said;
+  ASSERT_EQ(run_shell(fabuctl(h_, "accounts set-token county_b --expires 2031-06-30"), said, new_token + "\n"), 0) << said;
   EXPECT_NE(said.find("1 held delivery resumes"), std::string::npos) << said;
   EXPECT_EQ(said.find(new_token), std::string::npos) << "fabuctl must never print the token";
+
+  // What Redis holds (and so a dump or a replica) is sealed: the token is not in it.
+  std::string stored;
+  ASSERT_EQ(run_shell("redis-cli -p " + std::to_string(h_.redis_port()) + " --raw HGETALL '" + h_.prefix() + ":{" +
+                    h_.prefix() + "}:tokens'", stored),
+            0);
+  EXPECT_NE(stored.find("aes256gcm:"), std::string::npos) << stored;
+  EXPECT_EQ(stored.find(new_token), std::string::npos) << stored;
 
   expect_delivered_once_with(new_token);
   const std::string log = h_.log_of();
   EXPECT_NE(log.find("token replaced for account county_b"), std::string::npos) << log;
   EXPECT_EQ(log.find(new_token), std::string::npos) << "the daemon must never log the token";
 
-  ASSERT_EQ(run(fabuctl(h_, "accounts"), table), 0) << table;
+  ASSERT_EQ(run_shell(fabuctl(h_, "accounts"), table), 0) << table;
   const std::string line = account_line(table, "microblog/county_b");
   EXPECT_NE(line.find(" ok "), std::string::npos) << table;
   EXPECT_NE(line.find("2031-06-30"), std::string::npos) << table;
@@ -131,9 +127,9 @@ TEST_F(AccountsE2E, SighupWithANewTokenInTheConfigResumesTheHeldDelivery) {
 
 TEST_F(AccountsE2E, SetTokenRefusesAnUnknownAccountAndAnEmptyToken) {
   std::string said;
-  EXPECT_EQ(run(fabuctl(h_, "accounts set-token nobody_here"), said, "tok\n"), 2);
+  EXPECT_EQ(run_shell(fabuctl(h_, "accounts set-token nobody_here"), said, "tok\n"), 2);
   EXPECT_NE(said.find("no account 'nobody_here'"), std::string::npos) << said;
-  EXPECT_EQ(run(fabuctl(h_, "accounts set-token county_a"), said, "\n"), 2);
+  EXPECT_EQ(run_shell(fabuctl(h_, "accounts set-token county_a"), said, "\n"), 2);
   EXPECT_NE(said.find("no token"), std::string::npos) << said;
   EXPECT_EQ(*h_.ledger().tokens_version(), 0);
 }

@@ -17,9 +17,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kSubmitToken = "test-submit-token-0123456789";
-const std::string kReadToken = "test-read-token-0123456789";
-const std::string kOperateToken = "test-operate-token-0123456789";
+const std::string kSubmitToken = "apitok-submit-0123456789";
+const std::string kReadToken = "apitok-read-0123456789";
+const std::string kOperateToken = "apitok-operate-0123456789";
 
 HarnessOptions api_options(int api_port) {
   HarnessOptions o{.members = {{"county_a"}}, .api_port = api_port};
@@ -132,7 +132,7 @@ TEST(AdminApiE2E, ARevokedTokenStopsWorkingAtReload) {
   ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
   ASSERT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, kReadToken).status, 200);
 
-  const std::string replacement = "test-read-token-replacement-0123";
+  const std::string replacement = "apitok-read-replacement-0123";
   h.set_api_tokens({{"cms", R"(["submit"])", kSubmitToken}, {"grafana", R"(["read"])", replacement}});
   fabud.signal(SIGHUP);
   EXPECT_TRUE(Harness::eventually(

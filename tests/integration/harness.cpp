@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/base64.h"
+#include "core/sealed_secret.h"
+
 namespace fabu::testing {
 namespace {
 
@@ -30,6 +33,11 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
   redis_port_ = options_.redis_port != 0 ? options_.redis_port : shared_redis_port();
   portal_dir_ = dir_.path() + "/portal";
 
+  // The key that seals run-time tokens in Redis: 32 bytes, different for every harness.
+  std::string key_bytes = prefix_;
+  key_bytes.resize(SealingKey::size, '#');
+  write_file(dir_.path() + "/token.key", base64_encode(key_bytes) + "\n");
+  std::filesystem::permissions(dir_.path() + "/token.key", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   config_path_ = dir_.path() + "/fabu.toml";
   write_file(config_path_, render_config(""));
 
@@ -47,7 +55,8 @@ Harness::~Harness() = default;
 std::string Harness::render_config(const std::string& instance) const {
   std::string toml;
   toml += "[redis]\nhost = \"127.0.0.1\"\nport = " + std::to_string(redis_port_) + "\nprefix = \"" + prefix_ + "\"\n";
-  toml += "connect_timeout_ms = 500\ncommand_timeout_ms = 2000\n\n";
+  toml += "connect_timeout_ms = 500\ncommand_timeout_ms = 2000\ntoken_key_file = \"token.key\"\n" +
+          options_.redis_extra_toml + "\n";
   toml += "[daemon]\nmax_in_flight = " + std::to_string(options_.max_in_flight) +
           "\nclaim_batch = 64\nlease_seconds = " + std::to_string(options_.lease_seconds) +
           "\nintake_reclaim_idle_seconds = " + std::to_string(options_.intake_reclaim_idle_seconds) +

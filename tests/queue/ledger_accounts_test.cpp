@@ -1,13 +1,28 @@
 // Run-time token replacement and the lanes' circuit breaker, against a real redis-server.
 #include <gtest/gtest.h>
 
+#include "core/base64.h"
 #include "tests/queue/ledger_fixture.h"
 
 namespace fabu::testing {
 namespace {
 
+// What a person with redis-cli (or a dump of the data) sees.
+std::string redis_cli(int port, const std::string& args) {
+  std::string out;
+  run_shell("redis-cli -p " + std::to_string(port) + " --raw " + args, out);
+  return out;
+}
+
+SealingKey key_of(char fill) { return *SealingKey::from_base64(base64_encode(std::string(SealingKey::size, fill))); }
+
 class LedgerAccountsTest : public LedgerTest {
  protected:
+  void SetUp() override {
+    config_.token_key = key_of('k');
+    LedgerTest::SetUp();
+  }
+
   TokenOverride replacement(const std::string& token) {
     return TokenOverride{"microblog/a", "microblog", "a", token, "0123456789abcdef", "2027-06-30", T0};
   }
@@ -51,6 +66,33 @@ TEST_F(LedgerAccountsTest, SetTokenStoresTheTokenBumpsTheVersionAndCountsHeldDel
 
 TEST_F(LedgerAccountsTest, SetTokenRefusesAnEmptyToken) {
   EXPECT_FALSE(ledger_->set_token(replacement("")));
+  EXPECT_EQ(*ledger_->tokens_version(), 0);
+}
+
+TEST_F(LedgerAccountsTest, TokensAreSealedInRedisAndOpenOnlyWithTheSameKey) {
+  ASSERT_TRUE(ledger_->set_token(replacement("tok-a-secret")));
+  const std::string raw = redis_cli(config_.port, "HGET '" + config_.prefix + ":{" + config_.prefix + "}:tokens' microblog/a");
+  EXPECT_EQ(raw.find("tok-a-secret"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("aes256gcm:"), std::string::npos) << raw;
+
+  // Another instance with another key (or none) cannot use it, and says which lane it could not open.
+  for (std::optional<SealingKey> other : {std::optional<SealingKey>(key_of('x')), std::optional<SealingKey>()}) {
+    config_.token_key = other;
+    auto elsewhere = connect();
+    auto all = elsewhere->token_overrides();
+    ASSERT_TRUE(all) << all.error().message;
+    EXPECT_TRUE(all->overrides.empty());
+    EXPECT_EQ(all->unreadable, std::vector<std::string>{"microblog/a"});
+  }
+}
+
+TEST_F(LedgerAccountsTest, WithoutAKeyNoTokenIsStored) {
+  config_.token_key.reset();
+  auto keyless = connect();
+  auto refused = keyless->set_token(replacement("tok-a-new"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::config);
+  EXPECT_NE(refused.error().message.find("redis.token_key_file"), std::string::npos) << refused.error().message;
   EXPECT_EQ(*ledger_->tokens_version(), 0);
 }
 

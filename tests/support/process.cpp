@@ -135,9 +135,41 @@ TempDir::TempDir() {
   path_ = templ;
 }
 
+namespace {
+
+// Logs outlive the test when FABU_TEST_LOG_DIR is set (script/test sets it): the secrets scan that
+// runs after every other test reads all of them (tests/secrets_scan.sh).
+void keep_logs(const std::string& dir) {
+  const char* keep = std::getenv("FABU_TEST_LOG_DIR");
+  if (keep == nullptr || *keep == '\0') return;
+  std::error_code ec;
+  const auto target = std::filesystem::path(keep) / std::filesystem::path(dir).filename();
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->path().extension() != ".log") continue;
+    const auto to = target / std::filesystem::relative(it->path(), dir, ec);
+    std::filesystem::create_directories(to.parent_path(), ec);
+    std::filesystem::copy_file(it->path(), to, std::filesystem::copy_options::overwrite_existing, ec);
+  }
+}
+
+}  // namespace
+
 TempDir::~TempDir() {
+  keep_logs(path_);
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+int run_shell(const std::string& command, std::string& output, const std::string& stdin_text) {
+  TempDir dir;
+  const std::string out_path = dir.path() + "/out.txt";
+  FILE* pipe = ::popen((command + " >" + out_path + " 2>&1").c_str(), "w");
+  if (pipe == nullptr) return -1;
+  if (!stdin_text.empty()) std::fputs(stdin_text.c_str(), pipe);
+  const int status = ::pclose(pipe);
+  output = read_file(out_path);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::string read_file(const std::string& path) {

@@ -51,6 +51,10 @@ class TempDir {
   std::string path_;
 };
 
+// Runs a shell command line, feeding it `stdin_text`; returns its exit status (-1 when it did not
+// exit normally) and its stdout and stderr together in `output`.
+int run_shell(const std::string& command, std::string& output, const std::string& stdin_text = {});
+
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
 
