@@ -1,4 +1,9 @@
 // [api] and [[api.tokens]], and the older daemon.api_listen.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -117,6 +122,20 @@ TEST(ApiConfigTest, TlsFilesAreResolvedNextToTheConfig) {
   ASSERT_TRUE(config);
   EXPECT_EQ((*config)->api.tls_cert_file, "/etc/fabu/tls/cert.pem");
   EXPECT_EQ((*config)->api.tls_key_file, "/etc/ssl/key.pem");
+}
+
+TEST(ApiConfigTest, ATlsKeyFileOthersCanReadIsWarnedAbout) {
+  const auto dir = std::filesystem::temp_directory_path() / ("fabu_api_config_test_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "key.pem") << "not a real key";
+  std::filesystem::permissions(dir / "key.pem", std::filesystem::perms(0644));
+  std::ofstream(dir / "fabu.toml") << "[api]\nlisten = \"127.0.0.1:8443\"\ntls_cert_file = \"cert.pem\"\n"
+                                      "tls_key_file = \"key.pem\"\n";
+  auto loaded = load_config((dir / "fabu.toml").string());
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ((*loaded)->warnings.size(), 1u);
+  EXPECT_THAT((*loaded)->warnings[0], HasSubstr("key.pem (api.tls_key_file) is readable by group or others"));
 }
 
 }  // namespace
