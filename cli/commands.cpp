@@ -98,7 +98,7 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
     }
     const std::string ext = std::filesystem::path(file).extension().string();
     const std::string format = ext == ".json" ? "json" : "toml";
-    IntakeDecision decision = examine_payload(text, format, **channels);
+    IntakeDecision decision = examine_payload(text, format, **channels, config->approval);
     if (!decision.request) {
       ++invalid;
       std::cerr << file << ": not queued, " << decision.errors.size() << " problem(s):\n";
@@ -112,7 +112,8 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
       std::cout << file << ": valid, release " << req.release_id << ", " << req.deliveries.size() << " deliveries\n";
       continue;
     }
-    auto entry = ledger->enqueue(req.release_json, "json");
+    // The document as signed, in canonical JSON: fabud verifies the signatures again at intake.
+    auto entry = ledger->enqueue(decision.canonical_document, "json");
     if (!entry) {
       ++failed;
       std::cerr << file << ": could not queue: " << entry.error().message << "\n";

@@ -8,6 +8,7 @@
 #include "core/version.h"
 #include "cli/accounts.h"
 #include "cli/api_token.h"
+#include "cli/approval.h"
 #include "cli/commands.h"
 #include "core/bounded_text.h"
 
@@ -23,7 +24,10 @@ int main(int argc, char** argv) {
       "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
       "  fabuctl lanes                               accounts and their queues\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
-      "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"};
+      "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
+      "  fabuctl keygen --out wang                   a reviewer's key pair (wang.key, wang.pub)\n"
+      "  fabuctl approve --key wang.key --key-id wang --role 内容审核 notice.toml\n"
+      "                                              sign a release for one review level\n"};
   app.set_version_flag("--version", std::string("fabuctl ") + std::string(fabu::version()) + " (" +
                                         std::string(fabu::revision()) + ")");
   app.require_subcommand(1);
@@ -88,6 +92,33 @@ int main(int argc, char** argv) {
   api_token->add_option("--roles", token_roles, "Comma-separated: submit, read, operate")->required();
   api_token->footer("Prints the token once and the [[api.tokens]] entry with its SHA-256 for fabu.toml.\n"
                     "submit: POST /v1/releases; read: the GETs and /metrics; operate: retry/retract (implies read).");
+  std::string keygen_out, keygen_id;
+  auto* keygen = app.add_subcommand("keygen", "Create a reviewer's Ed25519 key pair for approval signatures");
+  keygen->add_option("--out", keygen_out, "Writes OUT.key (private, mode 0600) and OUT.pub")->required();
+  keygen->add_option("--id", keygen_id, "Key id for the printed config snippet (default: the name of OUT)");
+  keygen->footer("Prints the [[approval.keys]] table to add to fabu.toml with the public key in base64.\n"
+                 "The private key stays with the reviewer: whoever holds it can approve releases in the\n"
+                 "roles the config gives its id. Existing files are never overwritten.");
+
+  fabu::cli::ApproveOptions approve_options;
+  std::string override_screen;
+  auto* approve = app.add_subcommand("approve", "Sign a release file for one review level (adds approval.signatures)");
+  approve->add_option("--key", approve_options.key_file, "The reviewer's private key (from fabuctl keygen)")->required();
+  approve->add_option("--key-id", approve_options.key_id, "The key's id as listed in [[approval.keys]]")->required();
+  approve->add_option("--role", approve_options.role, "The review level signed for, e.g. 内容审核 or 保密审查")->required();
+  approve->add_option("--override-screen", override_screen,
+                      "Hex digest of a privacy-screen result this signature overrides");
+  approve->add_option("file", approve_options.release_file, "Release file; .json is JSON, anything else TOML")->required();
+  approve->footer(
+      "The release is checked first; then one entry {key_id, role, signed_at (now, +08:00), signature}\n"
+      "is added: a [[approval.signatures]] table appended to a TOML file, or an element of\n"
+      "approval.signatures in a JSON file (re-written with 2-space indentation).\n"
+      "The signature covers the whole release except the signature values (RFC 8785 canonical JSON,\n"
+      "see docs/PROTOCOL.md), so each reviewer signs independently and any later change breaks it.\n"
+      "Example, two review levels by two reviewers:\n"
+      "  fabuctl approve --key wang.key --key-id wang --role 内容审核 notice.toml\n"
+      "  fabuctl approve --key li.key --key-id li --role 保密审查 notice.toml\n"
+      "  fabuctl submit notice.toml");
 
   CLI11_PARSE(app, argc, argv);
   // No input (a file, a record read from Redis) may make a command abort: anything thrown ends the
@@ -97,6 +128,11 @@ int main(int argc, char** argv) {
 
     if (api_token->parsed()) return fabu::cli::api_token(token_name, token_roles);
     if (submit->parsed()) return fabu::cli::submit(ctx, files, dry_run);
+    if (keygen->parsed()) return fabu::cli::keygen(keygen_out, keygen_id);
+    if (approve->parsed()) {
+      if (!override_screen.empty()) approve_options.override_screen = override_screen;
+      return fabu::cli::approve(approve_options);
+    }
     if (status->parsed()) return fabu::cli::status(ctx, release_id);
     if (rejects->parsed()) return fabu::cli::rejects(ctx, limit);
     if (dlq_list->parsed()) return fabu::cli::dlq_list(ctx, limit);

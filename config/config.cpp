@@ -199,12 +199,13 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   config->warnings = exposed_secret_files(document, source_name);
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
-  top.reject_unknown({"redis", "daemon", "retry", "api", "channels"});
+  top.reject_unknown({"redis", "daemon", "retry", "api", "channels", "approval"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
   if (const auto* t = top.table("retry")) read_retry(*t, source_name, errors, config->retry);
   read_api(top.table("api"), document, source_name, errors, config->daemon.api_listen, config->api);
+  if (const auto* t = top.table("approval")) read_approval(*t, source_name, errors, config->approval);
   if (top.table("channels") != nullptr) {
     read_channels(*document.get_as<toml::table>("channels"), source_name, errors, config->channels);
   }

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "core/error.h"
+#include "core/approval.h"
 #include "daemon/api_routes.h"
 #include "http_server/http_server.h"
 
@@ -21,7 +22,8 @@ class AdminApi {
   // the TLS certificate or key cannot be loaded. The API stops in the destructor.
   static Result<std::unique_ptr<AdminApi>> start(const ApiConfig& config, std::string instance,
                                                  std::unique_ptr<DeliveryLedger> ledger,
-                                                 const Snapshot<ChannelSet>& channels, const DeliveryLog& log);
+                                                 const Snapshot<ChannelSet>& channels,
+                                                 const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log);
   ~AdminApi();
 
   // Takes the tokens of a reloaded [api]; every other [api] setting needs a restart.

@@ -71,8 +71,9 @@ std::vector<std::string> split_path(std::string_view path) {
 }  // namespace
 
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
-                     const Snapshot<ChannelSet>& channels, const DeliveryLog& log, BearerTokens tokens)
-    : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), log_(log),
+                     const Snapshot<ChannelSet>& channels, const Snapshot<ApprovalPolicy>& approval,
+                     const DeliveryLog& log, BearerTokens tokens)
+    : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), approval_(approval), log_(log),
       tokens_(std::make_shared<const BearerTokens>(std::move(tokens))) {}
 
 void ApiRoutes::set_tokens(BearerTokens tokens) { tokens_.set(std::make_shared<const BearerTokens>(std::move(tokens))); }
@@ -125,14 +126,15 @@ HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request) {
   if (request.body.size() > ReleaseLimits::document_bytes) {
     return json_response(413, {{"errors", errors_json({{"", "document is larger than 512 KiB"}})}});
   }
-  const auto decision = examine_payload(request.body, format, *channels_.get());
+  const auto decision = examine_payload(request.body, format, *channels_.get(), *approval_.get());
   if (!decision.request) {
     return json_response(422, {{"id", decision.release_id}, {"errors", errors_json(decision.errors)}});
   }
   Result<std::string> entry;
   {
     std::lock_guard lock(ledger_mu_);
-    entry = ledger_->enqueue(decision.request->release_json, "json");
+    // The document as signed (canonical JSON): fabud's intake verifies it again.
+    entry = ledger_->enqueue(decision.canonical_document, "json");
   }
   if (!entry) return json_response(503, {{"error", entry.error().message}});
   return json_response(202, {{"id", decision.release_id},

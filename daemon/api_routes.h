@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/approval.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/snapshot.h"
@@ -33,7 +34,7 @@ namespace fabu {
 class ApiRoutes {
  public:
   ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
-            const DeliveryLog& log, BearerTokens tokens);
+            const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log, BearerTokens tokens);
 
   // Never throws.
   HttpServerResponse handle(const HttpServerRequest& request);
@@ -54,6 +55,7 @@ class ApiRoutes {
   std::unique_ptr<DeliveryLedger> ledger_;
   std::mutex ledger_mu_;  // one hiredis connection: one request at a time uses it
   const Snapshot<ChannelSet>& channels_;
+  const Snapshot<ApprovalPolicy>& approval_;
   const DeliveryLog& log_;
   Snapshot<BearerTokens> tokens_;
 };

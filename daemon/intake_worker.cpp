@@ -39,35 +39,46 @@ IntakeDecision refused(FieldError error, std::string release_id = {}) {
   return decision;
 }
 
-IntakeDecision examine_unguarded(const std::string& payload, const std::string& format, const ChannelSet& channels) {
+IntakeDecision examine_unguarded(const std::string& payload, const std::string& format, const ChannelSet& channels,
+                                 const ApprovalPolicy& approval) {
   if (format != "json" && format != "toml") {
     return refused({"format", "unknown payload format '" + bounded(format, quoted_value_bytes) + "' (json or toml)"});
   }
-  std::expected<Release, FieldErrors> release = format == "toml" ? parse_release_toml(payload) : parse_release_json(payload);
+  auto submitted = read_release(payload, format == "toml" ? DocumentFormat::toml : DocumentFormat::json);
   IntakeDecision decision;
-  if (!release) {
-    decision.errors = std::move(release.error());
+  if (!submitted) {
+    decision.errors = std::move(submitted.error());
     decision.release_id = guess_release_id(payload, format);
     return decision;
   }
-  decision.release_id = release->id;
-  auto plan = plan_release(*release, channels);
+  const Release& release = submitted->release;
+  decision.release_id = release.id;
+  // 先审后发: nothing is planned for a release whose approval does not verify.
+  auto verified = verify_approval(*submitted, approval, unix_now_ms() / 1000);
+  if (!verified) {
+    decision.errors = std::move(verified.error());
+    return decision;
+  }
+  auto plan = plan_release(release, channels);
   if (!plan) {
     decision.errors = std::move(plan.error());
     return decision;
   }
-  plan->digest = content_digest(*release);
-  plan->release_json = to_json(*release);
+  plan->digest = content_digest(release);
+  plan->release_json = to_json(release);
   decision.request = std::move(*plan);
+  decision.approval = std::move(*verified);
+  decision.canonical_document = std::move(submitted->canonical_document);
   return decision;
 }
 
 }  // namespace
 
-IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels) {
+IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels,
+                               const ApprovalPolicy& approval) {
   // The boundary: whatever a parser, the planner or an allocation throws refuses this payload only.
   try {
-    return examine_unguarded(payload, format, channels);
+    return examine_unguarded(payload, format, channels, approval);
   } catch (const std::exception& e) {
     return refused({"", "could not be examined: " + bounded(e.what(), 256)}, guess_release_id(payload, format));
   } catch (...) {
@@ -75,7 +86,8 @@ IntakeDecision examine_payload(const std::string& payload, const std::string& fo
   }
 }
 
-IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels) {
+IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels,
+                             const ApprovalPolicy& approval) {
   if (entry.deliveries > max_claims) {
     // Not parsed again: parsing it is what may have crashed every instance that took it.
     return refused({"", "poison: handed out " + std::to_string(entry.deliveries) +
@@ -83,17 +95,18 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
                             std::to_string(max_claims) + "); it is not read again"});
   }
   if (!entry.has_release) return refused({"release", "entry has no `release` field"});
-  return examine_payload(entry.payload, entry.format.empty() ? "json" : entry.format, channels);
+  return examine_payload(entry.payload, entry.format.empty() ? "json" : entry.format, channels, approval);
 }
 
 IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
                            std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
-                           RedisHealth& health, WorkerHealth& workers, DeliveryLog& log)
+                           const Snapshot<ApprovalPolicy>& approval, RedisHealth& health, WorkerHealth& workers, DeliveryLog& log)
     : consumer_(std::move(consumer)),
       reclaim_idle_(reclaim_idle),
       max_claims_(max_claims),
       ledger_(std::move(ledger)),
       channels_(channels),
+      approval_(approval),
       health_(health),
       workers_(workers),
       log_(log) {}
@@ -174,7 +187,7 @@ void IntakeWorker::run() {
 }
 
 void IntakeWorker::handle(const IntakeEntry& entry) {
-  IntakeDecision decision = examine_entry(entry, max_claims_, *channels_.get());
+  IntakeDecision decision = examine_entry(entry, max_claims_, *channels_.get(), *approval_.get());
   try {
     record(entry, decision);
   } catch (const std::exception& e) {

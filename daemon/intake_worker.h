@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "core/approval.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/redis_health.h"
@@ -27,21 +28,27 @@ namespace fabu {
 
 // The outcome of taking one payload in; shared by the daemon, the HTTP API and `fabuctl submit`.
 struct IntakeDecision {
-  std::optional<AdmitRequest> request;  // set when the release is valid
+  std::optional<AdmitRequest> request;  // set when the release is valid and approved
+  VerifiedApproval approval;            // with request: the signatures that verified
+  std::string canonical_document;       // with request: the document as RFC 8785 JSON (what to queue)
   FieldErrors errors;                   // set when it is not
   std::string release_id;               // best effort, also for invalid payloads; at most 64 bytes
 };
-// Never throws: anything thrown while examining becomes an error of the decision.
-IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels);
+// Never throws: anything thrown while examining becomes an error of the decision. The approval is
+// verified against `approval` at the current time (core/approval.h).
+IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels,
+                               const ApprovalPolicy& approval);
 
 // How one stream entry is decided, before anything is written: a poison entry or one without a
 // `release` field is refused without being parsed. Never throws.
-IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels);
+IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels,
+                             const ApprovalPolicy& approval);
 
 class IntakeWorker {
  public:
   IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
-               std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels, RedisHealth& health,
+               std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
+               const Snapshot<ApprovalPolicy>& approval, RedisHealth& health,
                WorkerHealth& workers, DeliveryLog& log);
   ~IntakeWorker();  // stops and joins
 
@@ -58,6 +65,7 @@ class IntakeWorker {
   int max_claims_;
   std::unique_ptr<DeliveryLedger> ledger_;
   const Snapshot<ChannelSet>& channels_;
+  const Snapshot<ApprovalPolicy>& approval_;
   RedisHealth& health_;
   WorkerHealth& workers_;
   DeliveryLog& log_;

@@ -21,8 +21,9 @@ class ApiRoutesTest : public ::testing::Test {
   }
 
   Snapshot<ChannelSet> channels_{nullptr};
+  Snapshot<ApprovalPolicy> approval_{nullptr};
   DeliveryLog log_{nullptr};
-  ApiRoutes routes_{"test", nullptr, channels_, log_,
+  ApiRoutes routes_{"test", nullptr, channels_, approval_, log_,
                     BearerTokens({{"cms", {"submit"}, sha256_hex("cms-token")},
                                   {"ops", {"operate"}, sha256_hex("ops-token")}})};
 };
