@@ -30,38 +30,54 @@ std::string with(const std::string& json, const Key& key, const std::string& rol
   return add_signature(json, key.id, key.pair.private_pem, role, offset);
 }
 
-TEST(ApprovalE2E, EveryRejectionReasonThroughTheIntakeStreamAndOnlyTheApprovedReleaseIsPublished) {
-  const Key content{test_key_id, test_reviewer_key()}, secrecy = make_key("secrecy"), expired = make_key("expired"),
-            stranger = make_key("stranger");
-  Harness h({.approval_toml = "[approval]\nrequired_roles = [\"内容审核\", \"保密审查\"]\n" +
-                              approval_key_toml(content.id, content.pair.public_raw, R"("内容审核")") +
-                              approval_key_toml(secrecy.id, secrecy.pair.public_raw, R"("保密审查")") +
-                              approval_key_toml(expired.id, expired.pair.public_raw, R"("内容审核")") +
-                              "valid_until = 2020-12-31\n"});
-  auto fabud = h.start_fabud();
+// Four reviewers (content, secrecy, one whose key expired, one the config does not know), the
+// [approval] section that lists three of them, and one release per rejection reason with its reason.
+struct RejectionCases {
+  Key content{test_key_id, test_reviewer_key()};
+  Key secrecy = make_key("secrecy"), expired = make_key("expired"), stranger = make_key("stranger");
 
-  const auto both = [&](const std::string& id) { return with(with(unsigned_release(id), content, "内容审核"), secrecy, "保密审查"); };
-  auto changed = nlohmann::json::parse(both("ap-changed"));
-  changed["title"] = "签名之后被改动的标题";
-  auto future_approval = nlohmann::json::parse(unsigned_release("ap-approved-future"));
-  future_approval["approval"]["approved_at"] = "2030-01-01T09:00:00+08:00";
-  const std::vector<std::pair<std::string, std::string>> refused = {
-      {unsigned_release("ap-unsigned"), "approval.signatures: no signature"},
-      {with(both("ap-unknown-key"), stranger, "内容审核"), "approval.signatures[2].key_id: unknown key 'stranger'"},
-      {with(with(unsigned_release("ap-expired-key"), expired, "内容审核"), secrecy, "保密审查"),
-       "approval.signatures[0].signed_at: key 'expired' is valid from any time until 2020-12-31T23:59:59+08:00"},
-      {with(with(unsigned_release("ap-signed-future"), content, "内容审核", 3600), secrecy, "保密审查"),
-       "approval.signatures[0].signed_at: "},
-      {with(with(future_approval.dump(), content, "内容审核"), secrecy, "保密审查"),
-       "approval.approved_at: 2030-01-01T09:00:00+08:00 is in the future"},
-      {with(unsigned_release("ap-role-missing"), content, "内容审核"),
-       "approval.signatures: required role '保密审查' has no valid signature"},
-      {with(with(unsigned_release("ap-same-key"), content, "内容审核"), content, "保密审查"),
-       "approval.signatures[1].key_id: key 'test-reviewer' already signed as approval.signatures[0]"},
-      {with(with(unsigned_release("ap-role-not-held"), content, "保密审查"), secrecy, "保密审查"),
-       "approval.signatures[0].role: key 'test-reviewer' does not hold the role '保密审查'"},
-      {changed.dump(), "approval.signatures[0].signature: does not verify: the release was changed after signing"},
-  };
+  std::string approval_toml() const {
+    return "[approval]\nrequired_roles = [\"内容审核\", \"保密审查\"]\n" +
+           approval_key_toml(content.id, content.pair.public_raw, R"("内容审核")") +
+           approval_key_toml(secrecy.id, secrecy.pair.public_raw, R"("保密审查")") +
+           approval_key_toml(expired.id, expired.pair.public_raw, R"("内容审核")") + "valid_until = 2020-12-31\n";
+  }
+  std::string both(const std::string& id) const {
+    return with(with(unsigned_release(id), content, "内容审核"), secrecy, "保密审查");
+  }
+  std::vector<std::pair<std::string, std::string>> refused() const {
+    auto changed = nlohmann::json::parse(both("ap-changed"));
+    changed["title"] = "签名之后被改动的标题";
+    auto future_approval = nlohmann::json::parse(unsigned_release("ap-approved-future"));
+    future_approval["approval"]["approved_at"] = "2030-01-01T09:00:00+08:00";
+    return {
+        {unsigned_release("ap-unsigned"), "approval.signatures: no signature"},
+        {with(both("ap-unknown-key"), stranger, "内容审核"), "approval.signatures[2].key_id: unknown key 'stranger'"},
+        {with(with(unsigned_release("ap-expired-key"), expired, "内容审核"), secrecy, "保密审查"),
+         "approval.signatures[0].signed_at: key 'expired' is valid from any time until 2020-12-31T23:59:59+08:00"},
+        {with(with(unsigned_release("ap-signed-future"), content, "内容审核", 3600), secrecy, "保密审查"),
+         "approval.signatures[0].signed_at: "},
+        {with(with(future_approval.dump(), content, "内容审核"), secrecy, "保密审查"),
+         "approval.approved_at: 2030-01-01T09:00:00+08:00 is in the future"},
+        {with(unsigned_release("ap-role-missing"), content, "内容审核"),
+         "approval.signatures: required role '保密审查' has no valid signature"},
+        {with(with(unsigned_release("ap-same-key"), content, "内容审核"), content, "保密审查"),
+         "approval.signatures[1].key_id: key 'test-reviewer' already signed as approval.signatures[0]"},
+        {with(with(unsigned_release("ap-role-not-held"), content, "保密审查"), secrecy, "保密审查"),
+         "approval.signatures[0].role: key 'test-reviewer' does not hold the role '保密审查'"},
+        {changed.dump(), "approval.signatures[0].signature: does not verify: the release was changed after signing"},
+    };
+  }
+};
+
+TEST(ApprovalE2E, EveryRejectionReasonThroughTheIntakeStreamAndOnlyTheApprovedReleaseIsPublished) {
+  const RejectionCases cases;
+  const Key& content = cases.content;
+  const Key& secrecy = cases.secrecy;
+  Harness h({.approval_toml = cases.approval_toml()});
+  auto fabud = h.start_fabud();
+  const auto both = [&](const std::string& id) { return cases.both(id); };
+  const auto refused = cases.refused();
   for (const auto& [json, reason] : refused) h.enqueue(json);
   h.enqueue(both("ap-approved"));
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("ap-approved"); })) << h.log_of();
@@ -92,6 +108,34 @@ TEST(ApprovalE2E, EveryRejectionReasonThroughTheIntakeStreamAndOnlyTheApprovedRe
   // One post on the lead account: the approved release's, nobody else's.
   EXPECT_EQ(posts_by(h.sandbox_posts(), h.token_of("lead_acct")), 1);
   EXPECT_TRUE(fabud.running());
+}
+
+// The same reasons through the HTTP API: 422 with the field and the reason, nothing queued.
+TEST(ApprovalE2E, EveryRejectionReasonThroughTheHttpApi) {
+  const RejectionCases cases;
+  const int api_port = free_port();
+  HarnessOptions options{.api_port = api_port};
+  options.approval_toml = cases.approval_toml();
+  options.api_tokens = {{"cms", R"(["submit"])", "apitok-approval-submit"}};
+  Harness h(options);
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  for (const auto& [json, reason] : cases.refused()) {
+    const std::string id = nlohmann::json::parse(json)["id"];
+    auto answer = http_request(api_port, "POST", "/v1/releases", json, "application/json", "apitok-approval-submit");
+    EXPECT_EQ(answer.status, 422) << id << ": " << answer.body;
+    std::string reasons;
+    const auto parsed = nlohmann::json::parse(answer.body);
+    for (const auto& e : parsed["errors"]) {
+      reasons += e.value("path", "") + ": " + e.value("reason", "") + "; ";
+    }
+    EXPECT_NE(reasons.find(reason), std::string::npos) << id << ": " << answer.body;
+  }
+  auto accepted = http_request(api_port, "POST", "/v1/releases", cases.both("ap-api-approved"), "application/json",
+                               "apitok-approval-submit");
+  EXPECT_EQ(accepted.status, 202) << accepted.body;
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("ap-api-approved"); })) << h.log_of();
+  EXPECT_EQ(posts_by(h.sandbox_posts(), h.token_of("lead_acct")), 1) << "only the approved release was published";
 }
 
 int run(const std::string& command) { return WEXITSTATUS(std::system(command.c_str())); }
