@@ -167,14 +167,6 @@ int posts_by(const nlohmann::json& posts, const std::string& token) {
   return n;
 }
 
-int run_command(const std::string& command, std::string& output) {
-  TempDir dir;
-  const std::string out_path = dir.path() + "/out.txt";
-  const int status = std::system((command + " >" + out_path + " 2>&1").c_str());
-  output = read_file(out_path);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 std::string release_json(const std::string& id, const std::string& targets_json, const std::string& title,
                          const std::string& summary) {
   nlohmann::json r = {

@@ -129,10 +129,6 @@ class Harness {
 // Live (not destroyed) posts of one account, by its token, in a sandbox record (Harness::sandbox_posts).
 int posts_by(const nlohmann::json& posts, const std::string& token);
 
-// Runs a shell command line; returns its exit status (128 + signal when killed) and its stdout and
-// stderr together in `output`.
-int run_command(const std::string& command, std::string& output);
-
 // A valid release as JSON, signed by the test reviewer (signed_release). `targets_json` is the JSON object of targets, e.g.
 // R"({"portal":["tzgg"],"microblog":["lead","all"]})".
 std::string release_json(const std::string& id, const std::string& targets_json,

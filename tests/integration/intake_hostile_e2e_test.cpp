@@ -185,9 +185,9 @@ TEST(IntakeHostileE2E, FabuctlRefusesHostileInputWithoutAborting) {
   write_file(dir.path() + "/nul.json", std::string("{\"id\":\0}", 8));
   write_file(dir.path() + "/huge.json", std::string(600 * 1024, ' '));
   std::string out;
-  EXPECT_EQ(run_command(fabuctl + "submit " + dir.path() + "/big-number.json", out), 2) << out;
+  EXPECT_EQ(run_shell(fabuctl + "submit " + dir.path() + "/big-number.json", out), 2) << out;
   EXPECT_NE(out.find("title: number 1e999 is out of range"), std::string::npos) << out;
-  EXPECT_EQ(run_command(fabuctl + "submit --dry-run " + dir.path() + "/one-char.toml " + dir.path() + "/nul.json " +
+  EXPECT_EQ(run_shell(fabuctl + "submit --dry-run " + dir.path() + "/one-char.toml " + dir.path() + "/nul.json " +
                     dir.path() + "/huge.json",
                 out),
             2)
@@ -202,7 +202,7 @@ TEST(IntakeHostileE2E, FabuctlRefusesHostileInputWithoutAborting) {
   redis.integer({"LPUSH", rejects, R"({"at_ms":1e999})"});
   redis.integer({"LPUSH", rejects, R"({"release_id":")" + std::string(100000, 'r') + R"(","errors":[]})"});
   redis.integer({"LPUSH", rejects, "not json at all"});
-  EXPECT_EQ(run_command(fabuctl + "rejects", out), 0) << out;
+  EXPECT_EQ(run_shell(fabuctl + "rejects", out), 0) << out;
   EXPECT_LT(longest_line(out), 2048u);
 }
 

@@ -62,7 +62,7 @@ TEST(ScreenE2E, PersonalDataIsHeldShownMaskedAndReleasedWhenRemoved) {
 
   const std::string fabuctl = std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " ";
   std::string out;
-  ASSERT_EQ(run_command(fabuctl + "held", out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl + "held", out), 0) << out;
   EXPECT_NE(out.find("screen-held"), std::string::npos) << out;
   EXPECT_NE(out.find("summary at byte 33: resident_id  110105********002X"), std::string::npos) << out;
   EXPECT_NE(out.find("138****5678"), std::string::npos) << out;
@@ -70,15 +70,15 @@ TEST(ScreenE2E, PersonalDataIsHeldShownMaskedAndReleasedWhenRemoved) {
             std::string::npos)
       << out;
   expect_no_raw_numbers(out, "fabuctl held");
-  ASSERT_EQ(run_command(fabuctl + "status screen-held", out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl + "status screen-held", out), 0) << out;
   EXPECT_NE(out.find("screen-held  held since"), std::string::npos) << out;
   expect_no_raw_numbers(out, "fabuctl status");
-  ASSERT_EQ(run_command(fabuctl + "--json status screen-held", out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl + "--json status screen-held", out), 0) << out;
   EXPECT_NE(out.find("\"state\": \"held\""), std::string::npos) << out;
   EXPECT_NE(out.find("\"masked\": \"110105********002X\""), std::string::npos) << out;
   expect_no_raw_numbers(out, "fabuctl status --json");
 
-  ASSERT_EQ(run_command(fabuctl + "wait -t 5 screen-clean screen-held", out), 3) << out;
+  ASSERT_EQ(run_shell(fabuctl + "wait -t 5 screen-clean screen-held", out), 3) << out;
   EXPECT_NE(out.find("1 release(s) held by the privacy screen"), std::string::npos) << out;
 
   auto api = http_request(api_port, "GET", "/v1/held");
@@ -102,7 +102,7 @@ TEST(ScreenE2E, PersonalDataIsHeldShownMaskedAndReleasedWhenRemoved) {
   // The same release again through fabuctl: queued, and the record updated rather than duplicated.
   TempDir dir;
   write_file(dir.path() + "/held.json", release_json("screen-held", targets, "寻人启事", summary));
-  ASSERT_EQ(run_command(fabuctl + "submit " + dir.path() + "/held.json", out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl + "submit " + dir.path() + "/held.json", out), 0) << out;
   EXPECT_NE(out.find("the privacy screen holds it"), std::string::npos) << out;
   expect_no_raw_numbers(out, "fabuctl submit");
   ASSERT_TRUE(Harness::eventually([&] {
@@ -152,7 +152,7 @@ TEST(ScreenE2E, AHeldReleaseGoesOutOnceASecrecyReviewerSignsAnOverrideNamingItsD
   const std::string fabuctl = std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " ";
 
   std::string out;
-  ASSERT_EQ(run_command(fabuctl + "submit " + file, out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl + "submit " + file, out), 0) << out;
   std::string digest;
   ASSERT_TRUE(Harness::eventually([&] {
     auto record = h.ledger().held_release("screen-override");
@@ -161,24 +161,24 @@ TEST(ScreenE2E, AHeldReleaseGoesOutOnceASecrecyReviewerSignsAnOverrideNamingItsD
   })) << h.log_of();
 
   // Not an override: a key whose role may not override, and a digest of another result.
-  ASSERT_EQ(run_command(fabuctl + "approve --key " + dir.path() + "/editor.key --key-id editor --role 内容审核 " +
+  ASSERT_EQ(run_shell(fabuctl + "approve --key " + dir.path() + "/editor.key --key-id editor --role 内容审核 " +
                             "--override-screen " + digest + " " + file,
                         out),
             0)
       << out;
-  ASSERT_EQ(run_command(fabuctl + "submit " + file, out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl + "submit " + file, out), 0) << out;
   ASSERT_TRUE(Harness::eventually([&] {
     auto record = h.ledger().held_release("screen-override");
     return record && *record && (*record)->submissions == 2;
   })) << h.log_of();
   EXPECT_TRUE(h.deliveries("screen-override").empty()) << "内容审核 is not in override_roles";
 
-  ASSERT_EQ(run_command(fabuctl + "approve --key " + dir.path() + "/secrecy.key --key-id secrecy --role 保密审查 " +
+  ASSERT_EQ(run_shell(fabuctl + "approve --key " + dir.path() + "/secrecy.key --key-id secrecy --role 保密审查 " +
                             "--override-screen " + digest + " " + file,
                         out),
             0)
       << out;
-  ASSERT_EQ(run_command(fabuctl + "submit " + file, out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl + "submit " + file, out), 0) << out;
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("screen-override"); })) << h.log_of();
   for (const auto& d : h.deliveries("screen-override")) EXPECT_EQ(d.state, DeliveryState::delivered) << d.id;
   EXPECT_EQ(posts_by(h.sandbox_posts(), h.token_of("lead_acct")), 1);
@@ -189,7 +189,7 @@ TEST(ScreenE2E, AHeldReleaseGoesOutOnceASecrecyReviewerSignsAnOverrideNamingItsD
   EXPECT_NE(h.log_of().find("secrecy"), std::string::npos) << "the log names who overrode: " << h.log_of();
 
   // Submitted once more with the override: a duplicate, nothing posted again.
-  ASSERT_EQ(run_command(fabuctl + "submit " + file, out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl + "submit " + file, out), 0) << out;
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(posts_by(h.sandbox_posts(), h.token_of("lead_acct")), 1);
 }

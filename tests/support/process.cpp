@@ -169,7 +169,7 @@ int run_shell(const std::string& command, std::string& output, const std::string
   if (!stdin_text.empty()) std::fputs(stdin_text.c_str(), pipe);
   const int status = ::pclose(pipe);
   output = read_file(out_path);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
 }
 
 std::string read_file(const std::string& path) {

@@ -51,8 +51,8 @@ class TempDir {
   std::string path_;
 };
 
-// Runs a shell command line, feeding it `stdin_text`; returns its exit status (-1 when it did not
-// exit normally) and its stdout and stderr together in `output`.
+// Runs a shell command line, feeding it `stdin_text`; returns its exit status (128 + signal when
+// killed) and its stdout and stderr together in `output`.
 int run_shell(const std::string& command, std::string& output, const std::string& stdin_text = {});
 
 std::string read_file(const std::string& path);
