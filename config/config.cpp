@@ -39,10 +39,30 @@ std::string default_instance_name() {
 void read_redis(const toml::table& table, const std::string& file, ConfigErrors& errors, RedisConfig& out) {
   TableReader r(table, file, "redis", errors);
   r.reject_unknown({"host", "port", "username", "password", "password_env", "password_file", "db", "prefix",
-                    "connect_timeout_ms", "command_timeout_ms", "token_key", "token_key_env", "token_key_file"});
+                    "connect_timeout_ms", "command_timeout_ms", "token_key", "token_key_env", "token_key_file", "sentinels", "master_name"});
   out.host = r.string("host", out.host);
   if (out.host.empty()) r.error_at(table.get("host"), "redis.host: must not be empty");
   out.port = static_cast<int>(r.integer("port", out.port, 1, 65535));
+  for (const auto& address : r.strings("sentinels")) {
+    const auto colon = address.rfind(':');
+    int port = 0;
+    if (colon != std::string::npos && colon > 0) {
+      const std::string digits = address.substr(colon + 1);
+      if (!digits.empty() && digits.size() <= 5 && digits.find_first_not_of("0123456789") == std::string::npos) {
+        port = std::stoi(digits);
+      }
+    }
+    if (port < 1 || port > 65535) {
+      r.error_at(table.get("sentinels"), "redis.sentinels: '" + address + "' is not host:port");
+      continue;
+    }
+    out.sentinels.push_back({address.substr(0, colon), port});
+  }
+  out.master_name = r.string("master_name");
+  if (out.sentinels.empty() != out.master_name.empty()) {
+    r.error_at(table.get(out.sentinels.empty() ? "master_name" : "sentinels"),
+               "redis.sentinels and redis.master_name go together: set both (Sentinel) or neither");
+  }
   out.username = r.string("username");
   out.password = r.secret("password", false);
   if (!out.username.empty() && out.password.empty()) {

@@ -30,9 +30,20 @@ struct ConfigError {
 };
 using ConfigErrors = std::vector<ConfigError>;
 
+struct SentinelAddress {
+  std::string host;
+  int port = 26379;
+  friend bool operator==(const SentinelAddress&, const SentinelAddress&) = default;
+};
+
 struct RedisConfig {
   std::string host = "127.0.0.1";
   int port = 6379;
+  // Redis Sentinel: when set, host and port are not used; every connection asks the sentinels (in
+  // order, first answer wins) for the current master of `master_name`, checks with ROLE that it is a
+  // master, and asks again after any connection failure or READONLY reply (a failover).
+  std::vector<SentinelAddress> sentinels;
+  std::string master_name;
   std::string username;  // Redis 6+ ACL user; empty = the default user
   std::string password;  // resolved from password / password_env / password_file
   // Seals the access tokens operators set at run time before they are written to Redis

@@ -45,10 +45,11 @@ struct ArgvView {
 void RedisContextDeleter::operator()(redisContext* context) const { redisFree(context); }
 void RedisReplyDeleter::operator()(redisReply* reply) const { freeReplyObject(reply); }
 
-RedisConnection::RedisConnection(RedisConfig config) : config_(std::move(config)) {}
+RedisConnection::RedisConnection(RedisConfig config)
+    : config_(std::move(config)), host_(config_.host), port_(config_.port) {}
 RedisConnection::~RedisConnection() = default;
 
-std::string RedisConnection::endpoint() const { return config_.host + ":" + std::to_string(config_.port); }
+std::string RedisConnection::endpoint() const { return host_ + ":" + std::to_string(port_); }
 
 void RedisConnection::drop() { context_.reset(); }
 
@@ -77,8 +78,42 @@ Result<void> RedisConnection::set_socket_timeout(std::chrono::milliseconds timeo
   return {};
 }
 
+Result<void> RedisConnection::find_master() {
+  std::string tried;
+  for (const auto& sentinel : config_.sentinels) {
+    const std::string where = sentinel.host + ":" + std::to_string(sentinel.port);
+    tried += (tried.empty() ? "" : ", ") + where;
+    std::unique_ptr<redisContext, RedisContextDeleter> context(
+        redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, to_timeval(config_.connect_timeout)));
+    if (!context || context->err) continue;
+    redisSetTimeout(context.get(), to_timeval(config_.command_timeout));
+    RedisReplyPtr reply(static_cast<redisReply*>(
+        redisCommand(context.get(), "SENTINEL get-master-addr-by-name %s", config_.master_name.c_str())));
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) continue;
+    const std::string host = reply_string(reply->element[0]);
+    const int port = static_cast<int>(reply_integer(reply->element[1]));
+    if (host.empty() || port <= 0) continue;
+    host_ = host;
+    port_ = port;
+    return {};
+  }
+  return fail(Error::transient("redis sentinels " + tried + ": none named a master for '" + config_.master_name + "'"));
+}
+
+Error RedisConnection::error_reply(const redisReply& reply, std::string_view during) {
+  Error error = redis_error_reply(reply, during);
+  if (error.message.starts_with("READONLY") || error.message.find(" READONLY ") != std::string::npos ||
+      error.message.find("-READONLY") != std::string::npos) {
+    drop();
+  }
+  return error;
+}
+
 Result<void> RedisConnection::connect() {
-  context_.reset(redisConnectWithTimeout(config_.host.c_str(), config_.port, to_timeval(config_.connect_timeout)));
+  if (!config_.sentinels.empty()) {
+    if (auto found = find_master(); !found) return found;
+  }
+  context_.reset(redisConnectWithTimeout(host_.c_str(), port_, to_timeval(config_.connect_timeout)));
   if (!context_) return fail(Error::transient("redis " + endpoint() + ": cannot allocate a connection"));
   if (context_->err) return fail(io_error("connect"));
   if (auto ok = set_socket_timeout(config_.command_timeout); !ok) return ok;
@@ -90,11 +125,18 @@ Result<void> RedisConnection::connect() {
     setup.push_back({"AUTH", config_.password});
   }
   if (config_.db != 0) setup.push_back({"SELECT", std::to_string(config_.db)});
+  if (!config_.sentinels.empty()) setup.push_back({"ROLE"});
   for (const auto& args : setup) {
     ArgvView argv(args);
     RedisReplyPtr reply(static_cast<redisReply*>(
         redisCommandArgv(context_.get(), argv.argc(), argv.pointers.data(), argv.lengths.data())));
     if (!reply) return fail(io_error(args[0]));
+    if (args[0] == "ROLE" && reply_string(reply_at(reply.get(), 0)) != "master") {
+      const std::string what = reply_string(reply_at(reply.get(), 0));
+      drop();
+      return fail(Error::transient("redis " + endpoint() + " is a " + what + ", not the master of '" +
+                                   config_.master_name + "' (a failover is under way)"));
+    }
     if (reply->type == REDIS_REPLY_ERROR) {
       // A wrong password or database number will not fix itself: that is a setup problem.
       Error error = redis_error_reply(*reply, args[0]);
@@ -136,7 +178,7 @@ Result<RedisReplyPtr> RedisConnection::command(const RedisArgs& args, std::chron
   if (lengthened) {
     if (auto ok = set_socket_timeout(config_.command_timeout); !ok) return fail(ok.error());
   }
-  if ((*reply)->type == REDIS_REPLY_ERROR) return fail(redis_error_reply(**reply, args[0]));
+  if ((*reply)->type == REDIS_REPLY_ERROR) return fail(error_reply(**reply, args[0]));
   return reply;
 }
 
@@ -155,6 +197,9 @@ Result<std::vector<RedisReplyPtr>> RedisConnection::pipeline(const std::vector<R
     auto reply = read_reply("pipeline");
     if (!reply) return fail(reply.error());
     replies.push_back(std::move(*reply));
+  }
+  for (const auto& reply : replies) {
+    if (reply->type == REDIS_REPLY_ERROR) error_reply(*reply, "pipeline");  // drops on READONLY
   }
   return replies;
 }

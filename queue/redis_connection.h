@@ -64,16 +64,24 @@ class RedisConnection {
   Result<RedisReplyPtr> eval(const RedisScript& script, const RedisArgs& keys, const RedisArgs& args);
 
   const RedisConfig& config() const { return config_; }
-  std::string endpoint() const;  // "127.0.0.1:6379" for messages
+  std::string endpoint() const;  // "127.0.0.1:6379" for messages: the master in use with Sentinel
+
 
  private:
   Result<void> connect();
+  // With Sentinel: asks the sentinels for the master's address and keeps it in host_/port_.
+  Result<void> find_master();
+  // redis_error_reply, and a READONLY reply (a failover demoted our server) drops the connection so
+  // the next call asks the sentinels again.
+  Error error_reply(const redisReply& reply, std::string_view during);
   Error io_error(std::string_view during);
   void drop();
   Result<RedisReplyPtr> read_reply(std::string_view during);
   Result<void> set_socket_timeout(std::chrono::milliseconds timeout);
 
   RedisConfig config_;
+  std::string host_;  // where the connection goes: config_.host, or the master the sentinels named
+  int port_ = 0;
   std::unique_ptr<redisContext, RedisContextDeleter> context_;
   std::map<std::string, std::string> script_shas_;  // script name -> SHA-1 the server reported
 };
