@@ -47,7 +47,7 @@ struct DaemonConfig {
   std::string instance;               // consumer name in the group; default hostname-pid
   int max_in_flight = 512;            // deliveries being sent at once by this instance
   int claim_batch = 128;              // deliveries claimed per Redis round trip
-  int http_threads = 2;               // cpprestsdk thread pool size
+  int http_threads = 2;               // older name of http.threads (HttpConfig)
   std::chrono::seconds lease{60};     // a sending delivery not finished by then is in doubt
   std::chrono::seconds intake_reclaim_idle{30};  // intake entries idle this long are reclaimed
   int intake_max_claims = 5;          // an entry claimed this often without a decision is poison (rejected)
@@ -70,6 +70,14 @@ struct RetryConfig {
   std::chrono::seconds breaker_cooloff{60};
 };
 
+// [http]: the HTTP client every channel talks through (adapters/http_transport.h).
+struct HttpConfig {
+  std::string transport = "beast";     // "beast" (owns its connections, never re-sends) or "cpprest"
+  int threads = 2;                     // I/O threads; `daemon.http_threads` is its older name
+  int max_connections_per_host = 512;  // beast: connections kept to one host, split between the threads
+  std::string ca_file;                 // beast: PEM CA certificates trusted for HTTPS; "" = the system's
+};
+
 // One `[channels.<name>]` table: the channel's name, its adapter type and its raw table.
 struct ChannelConfig {
   std::string name;
@@ -83,6 +91,7 @@ struct Config {
   RedisConfig redis;
   DaemonConfig daemon;
   RetryConfig retry;
+  HttpConfig http;
   std::vector<ChannelConfig> channels;  // in file order
   // Not errors, but worth a line at every start and reload (e.g. a secret file others can read).
   std::vector<std::string> warnings;
