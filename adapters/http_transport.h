@@ -66,7 +66,8 @@ struct BeastTransportOptions {
   std::string ca_file;                 // PEM CA certificates to trust; empty = the system's trust store
 };
 // Fails (kind config) when `ca_file` cannot be loaded. The factory's threads run until it is
-// destroyed; its destructor waits for requests in flight (each ends by its timeout at the latest).
+// destroyed; its destructor ends the requests still in flight with an error (in doubt when anything
+// was written) and calls their callbacks before it returns.
 // REQUIRES: nothing calls send() on its transports while the factory is being destroyed.
 Result<std::unique_ptr<HttpTransportFactory>> make_beast_transport_factory(const BeastTransportOptions& options);
 

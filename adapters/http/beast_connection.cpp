@@ -140,15 +140,20 @@ bool Connection::looks_alive() {
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
+void Connection::abandon() {
+  abandoned_ = true;
+  close();
+}
+
 void Connection::connect() {
   phase_ = Phase::resolving;
   resolver_.async_resolve(
       target_.host, target_.port,
       [self = shared_from_this()](const error_code& code, const tcp::resolver::results_type& endpoints) {
-        if (code || self->timed_out_) return self->on_failure(code);
+        if (code || self->timed_out_ || self->abandoned_) return self->on_failure(code);
         self->phase_ = Phase::connecting;
         asio::async_connect(self->socket_, endpoints, [self](const error_code& code, const tcp::endpoint&) {
-          if (code || self->timed_out_) return self->on_failure(code);
+          if (code || self->timed_out_ || self->abandoned_) return self->on_failure(code);
           error_code ignored;
           self->socket_.set_option(tcp::no_delay(true), ignored);  // small exchanges: no Nagle delay
           if (self->target_.tls) return self->handshake();
@@ -171,7 +176,7 @@ void Connection::handshake() {
   }
   tls_stream_->set_verify_mode(asio::ssl::verify_peer);
   tls_stream_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](const error_code& code) {
-    if (code || self->timed_out_) return self->on_failure(code);
+    if (code || self->timed_out_ || self->abandoned_) return self->on_failure(code);
     self->write();
   });
 }
@@ -240,12 +245,12 @@ void Connection::on_failure(const error_code& code) {
   close();
   PendingRequest request = std::move(*pending_);
   pending_.reset();
-  if (reused_ && !written_ && !timed_out_ && !request.resent) {
+  if (reused_ && !written_ && !timed_out_ && !abandoned_ && !request.resent) {
     // The pooled connection died before it took any byte of the request: nothing can have reached
     // the server, so a new connection may carry it (once).
     if (message_) request.request.body = std::move(message_->body());
     request.resent = true;
-    pool_.resend(std::move(request));
+    pool_.resend(this, std::move(request));
     return;
   }
   const std::string reason = reason_for(code, request.request);
@@ -259,6 +264,10 @@ std::string Connection::reason_for(const error_code& code, const HttpRequest& re
   if (timed_out_) {
     const std::string after = "timed out after " + std::to_string(request.timeout.count()) + " ms";
     return written_ ? after + " (the request may have been processed)" : after + " before the request was sent";
+  }
+  if (abandoned_) {
+    return written_ ? "the HTTP client stopped (the request may have been processed)"
+                    : "the HTTP client stopped before the request was sent";
   }
   if (is_refused(code)) return "connection refused" + detail;
   if (is_unreachable(code)) return "host unreachable" + detail;

@@ -64,9 +64,9 @@ class ConnectionPool {
   virtual ~ConnectionPool() = default;
   // The request is over (its callback runs right after). A `reusable` connection may carry another.
   virtual void release(std::shared_ptr<Connection> connection, bool reusable) = 0;
-  // The pooled connection was dead before any byte of `request` was written: the connection is gone
-  // and its place goes to a new one carrying `request`.
-  virtual void resend(PendingRequest request) = 0;
+  // The pooled `connection` was dead before any byte of `request` was written: it is gone and its
+  // place goes to a new one carrying `request`.
+  virtual void resend(Connection* connection, PendingRequest request) = 0;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -83,6 +83,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // An idle pooled connection may carry a request only while its peer has neither closed it nor
   // sent anything unasked. Cheap: one non-blocking peek.
   bool looks_alive();
+
+  // Closes the connection; a request on it ends at once with an error (in doubt if anything of it
+  // was written). For shutting down: the pool takes no more requests.
+  void abandon();
 
  private:
   enum class Phase { resolving, connecting, handshaking, writing, reading };
@@ -122,6 +126,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool reused_ = false;            // the current request rides on a pooled connection
   bool written_ = false;           // some byte of the current request may have left
   bool timed_out_ = false;
+  bool abandoned_ = false;
 };
 
 }  // namespace fabu::beast_http

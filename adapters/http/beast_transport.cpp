@@ -44,7 +44,8 @@ class IoThreads {
   IoThreads& operator=(const IoThreads&) = delete;
   ~IoThreads() { stop(); }
 
-  // Lets each thread finish the requests it holds (each ends by its timeout), then joins it.
+  // Lets each thread finish what it holds, then joins it. Requests still waiting on a server keep a
+  // thread until their timeout: stop the transports first.
   void stop() {
     if (stopping_.exchange(true)) return;
     for (auto& guard : guards_) guard.reset();
@@ -99,23 +100,28 @@ class HostPool final : public beast_http::ConnectionPool {
       : io_(io), tls_(tls), target_(target), limit_(limit) {}
 
   void submit(PendingRequest request) {
+    if (stopped_) return refuse(request);
     if (std::chrono::steady_clock::now() >= request.deadline) return expire(request);
     while (!idle_.empty()) {
       std::shared_ptr<Connection> connection = std::move(idle_.back());
       idle_.pop_back();
-      if (connection->looks_alive()) return connection->start(std::move(request));
+      if (connection->looks_alive()) return start(std::move(connection), std::move(request));
       --open_;  // closed by the server while idle: dropped without having been written to
     }
     if (open_ < limit_) {
       ++open_;
-      return open_new(std::move(request));
+      return start(std::make_shared<Connection>(io_, tls_, target_, *this), std::move(request));
     }
     waiting_.push_back(std::move(request));
   }
 
   void release(std::shared_ptr<Connection> connection, bool reusable) override {
-    if (!reusable) --open_;
-    if (reusable) idle_.push_back(std::move(connection));
+    busy_.erase(connection.get());
+    if (reusable && !stopped_) {
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
     while (!waiting_.empty() && (!idle_.empty() || open_ < limit_)) {
       PendingRequest next = std::move(waiting_.front());
       waiting_.pop_front();
@@ -123,11 +129,36 @@ class HostPool final : public beast_http::ConnectionPool {
     }
   }
 
-  void resend(PendingRequest request) override { open_new(std::move(request)); }  // takes the dead one's place
+  void resend(Connection* dead, PendingRequest request) override {  // the new one takes the dead one's place
+    busy_.erase(dead);
+    if (stopped_) {
+      --open_;
+      return refuse(request);
+    }
+    start(std::make_shared<Connection>(io_, tls_, target_, *this), std::move(request));
+  }
+
+  // Shutting down: waiting requests fail, requests on the wire end at once (in doubt if written),
+  // idle connections close, and later requests are refused.
+  void stop() {
+    stopped_ = true;
+    std::deque<PendingRequest> waiting = std::move(waiting_);
+    for (auto& request : waiting) refuse(request);
+    const std::map<Connection*, std::shared_ptr<Connection>> busy = busy_;
+    for (const auto& [raw, connection] : busy) connection->abandon();
+    open_ -= static_cast<int>(idle_.size());
+    idle_.clear();
+  }
 
  private:
-  void open_new(PendingRequest request) {
-    std::make_shared<Connection>(io_, tls_, target_, *this)->start(std::move(request));
+  void start(std::shared_ptr<Connection> connection, PendingRequest request) {
+    busy_.emplace(connection.get(), connection);
+    connection->start(std::move(request));
+  }
+
+  void refuse(PendingRequest& request) {
+    beast_http::finish(request, fail(beast_http::request_error(
+                                    request.request, "the HTTP client stopped before the request was sent", false)));
   }
 
   // Its time ran out while it waited for a connection: nothing of it was sent.
@@ -143,7 +174,9 @@ class HostPool final : public beast_http::ConnectionPool {
   const Target& target_;
   const int limit_;
   int open_ = 0;  // connecting, busy or idle
+  bool stopped_ = false;
   std::vector<std::shared_ptr<Connection>> idle_;
+  std::map<Connection*, std::shared_ptr<Connection>> busy_;  // carrying a request
   std::deque<PendingRequest> waiting_;
 };
 
@@ -162,12 +195,20 @@ class BeastTransport final : public HttpTransport, public std::enable_shared_fro
     PendingRequest pending{std::move(request), std::move(done), deadline, false, shared_from_this()};
     if (!target_) return beast_http::finish(pending, fail(target_.error()));
     if (threads_->stopping()) {
-      return beast_http::finish(pending, fail(beast_http::request_error(pending.request, "the HTTP client is stopping", false)));
+      return beast_http::finish(
+          pending, fail(beast_http::request_error(pending.request, "the HTTP client stopped before the request was sent", false)));
     }
     const std::size_t index = threads_->pick();
     asio::post(threads_->context(index), [pool = pools_[index].get(), pending = std::move(pending)]() mutable {
       pool->submit(std::move(pending));
     });
+  }
+
+  // Ends every request this transport holds, each pool on its own thread.
+  void stop() {
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
+      asio::post(threads_->context(i), [pool = pools_[i].get()] { pool->stop(); });
+    }
   }
 
  private:
@@ -180,7 +221,15 @@ class BeastTransportFactory final : public HttpTransportFactory {
  public:
   BeastTransportFactory(std::shared_ptr<IoThreads> threads, int limit_per_thread)
       : threads_(std::move(threads)), limit_per_thread_(limit_per_thread) {}
-  ~BeastTransportFactory() override { threads_->stop(); }
+  // Requests still in flight end now with an error (in doubt when written), so that a stopping
+  // daemon is not held up by a slow platform.
+  ~BeastTransportFactory() override {
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& [url, transport] : transports_) transport->stop();
+    }
+    threads_->stop();
+  }
 
   std::shared_ptr<HttpTransport> make(const std::string& base_url) override {
     std::lock_guard lock(mutex_);

@@ -162,6 +162,26 @@ TEST(BeastTransport, SilentServerTimesOutInDoubt) {
   EXPECT_EQ(server.requests(), 1);
 }
 
+TEST(BeastTransport, DestroyingTheFactoryEndsRequestsInFlightAtOnce) {
+  LoopbackHttpServer server({.script = [](int) { return Script::hang; }});
+  auto factory = make_factory();
+  auto promise = std::make_shared<std::promise<Result<HttpResponse>>>();
+  auto reply = promise->get_future();
+  factory->make(url_of(server))->send(post("statuses/share.json", 30s), [promise](Result<HttpResponse> r) {
+    promise->set_value(std::move(r));
+  });
+  while (server.requests() == 0) std::this_thread::sleep_for(5ms);
+  const auto started = std::chrono::steady_clock::now();
+  factory.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  ASSERT_EQ(reply.wait_for(0s), std::future_status::ready) << "the callback was not called";
+  const auto response = reply.get();
+  ASSERT_FALSE(response.has_value());
+  EXPECT_TRUE(response.error().may_have_taken_effect);
+  EXPECT_NE(response.error().message.find("the HTTP client stopped (the request may have been processed)"),
+            std::string::npos) << response.error().message;
+}
+
 TEST(BeastTransport, RefusedConnectionIsNotInDoubt) {
   int port = 0;
   {
