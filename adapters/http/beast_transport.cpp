@@ -93,7 +93,9 @@ class IoThreads {
 thread_local IoThreads::Current IoThreads::current_;
 
 // One host's connections on one I/O thread: idle ones (most recently used first), a count of open
-// ones bounded by `limit`, and the requests waiting for one.
+// ones bounded by `limit`, and the requests waiting for one. A waiting request whose time ran out
+// fails when a connection frees up for it, so it learns of its timeout late (by at most the time
+// the busy connections still have), but always before anything of it is sent.
 class HostPool final : public beast_http::ConnectionPool {
  public:
   HostPool(asio::io_context& io, asio::ssl::context& tls, const Target& target, int limit)
