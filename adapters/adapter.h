@@ -74,6 +74,13 @@ inline std::string token_fingerprint(std::string_view token) {
   return out;
 }
 
+// One finding of a pre-flight check (`fabud --check`): a problem stops the check from passing, a
+// warning is only shown.
+struct CheckFinding {
+  bool problem = true;
+  std::string message;  // names the channel and what to do, e.g. "portal: output_dir ... is not writable"
+};
+
 using DeliveryCallback = std::function<void(Result<DeliveryReceipt>)>;
 using RetractCallback = std::function<void(Result<void>)>;
 
@@ -109,6 +116,12 @@ class Adapter {
     return {};
   }
 
+  // Checks, without sending anything, what only this channel knows and a delivery would need (e.g. the
+  // portal's folder is writable). Accounts' token expiry is checked by the caller from accounts().
+  virtual std::vector<CheckFinding> check(const std::string& channel) const {
+    (void)channel;
+    return {};
+  }
   // Replaces the token of account `destination` at run time (re-authorisation without a restart).
   // Thread-safe; deliveries started afterwards use it. False when the channel has no such account.
   virtual bool set_token(const std::string& destination, const std::string& token) {

@@ -85,6 +85,8 @@ std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int r
     << "\nhttp_threads = " << spec.http_threads << "\nlease_seconds = 60\nlog_file = \"" << dir
     << "/fabud.log\"\nlog_level = \"" << spec.log_level << "\"\n\n";
   if (!spec.http_transport.empty()) s << "[http]\ntransport = \"" << spec.http_transport << "\"\n\n";
+  // The benchmark measures delivery, not approval: its releases are unsigned (fabud warns at start).
+  s << "[approval]\nrequire_signature = false\n\n";
   s << "[retry]\nmax_attempts = 3\nbase_ms = 500\ncap_ms = 2000\nrequest_timeout_ms = 15000\n\n";
   if (spec.portal) {
     s << "[channels.portal]\ntype = \"portal\"\noutput_dir = \"" << dir << "/portal\"\nbase_url = \"https://" << kSafeDomain

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http_transport.h"
+#include "cli/held.h"
 #include "cli/table.h"
 #include "core/bounded_text.h"
 #include "core/clock.h"
@@ -98,7 +99,22 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
     }
     const std::string ext = std::filesystem::path(file).extension().string();
     const std::string format = ext == ".json" ? "json" : "toml";
-    IntakeDecision decision = examine_payload(text, format, **channels);
+    IntakeDecision decision = examine_payload(text, format, **channels, config->approval);
+    if (decision.held) {
+      if (dry_run) {
+        std::cout << file << ": valid, but the privacy screen would hold release " << decision.release_id << ":\n";
+      } else if (auto entry = ledger->enqueue(decision.held->payload, decision.held->format); !entry) {
+        ++failed;
+        std::cerr << file << ": could not queue: " << entry.error().message << "\n";
+        continue;
+      } else {
+        std::cout << "queued " << decision.release_id << " (intake entry " << *entry
+                  << "); the privacy screen holds it, see `fabuctl held`:\n";
+      }
+      for (const auto& m : decision.held->matches) std::cout << "  " << describe_match(m) << "\n";
+      std::cout << "  screen digest " << decision.held->screen_digest << "\n";
+      continue;
+    }
     if (!decision.request) {
       ++invalid;
       std::cerr << file << ": not queued, " << decision.errors.size() << " problem(s):\n";
@@ -112,7 +128,8 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
       std::cout << file << ": valid, release " << req.release_id << ", " << req.deliveries.size() << " deliveries\n";
       continue;
     }
-    auto entry = ledger->enqueue(req.release_json, "json");
+    // The document as signed, in canonical JSON: fabud verifies the signatures again at intake.
+    auto entry = ledger->enqueue(decision.canonical_document, "json");
     if (!entry) {
       ++failed;
       std::cerr << file << ": could not queue: " << entry.error().message << "\n";
@@ -136,6 +153,10 @@ int status(const Context& ctx, const std::string& release_id) {
     return 1;
   }
   if (deliveries->empty()) {
+    if (auto held = ledger->held_release(release_id); held && *held) {
+      show_held(**held, config->screen, ctx.json);
+      return 0;
+    }
     std::cerr << "fabuctl: no release '" << release_id << "' has been admitted (see `fabuctl rejects`)\n";
     return 1;
   }
@@ -192,6 +213,14 @@ int rejects(const Context& ctx, int limit) {
   }
   std::cout << "\nThe original payloads are kept; fix the release and submit it again with `fabuctl submit`.\n";
   return 0;
+}
+
+int held(const Context& ctx, int limit) {
+  auto config = load_or_report(ctx);
+  if (!config) return 2;
+  auto ledger = connect_or_report(*config);
+  if (!ledger) return 1;
+  return held_list(*ledger, config->screen, limit, ctx.json);
 }
 
 int dlq_list(const Context& ctx, int limit) {
@@ -301,14 +330,18 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   std::string last_line;
   for (;;) {
-    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0;
+    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0, held = 0;
     for (const auto& id : release_ids) {
       auto deliveries = ledger->deliveries_of(id);
       if (!deliveries) {
         std::cerr << "fabuctl: " << deliveries.error().message << "\n";
         return 1;
       }
-      if (deliveries->empty()) ++unknown;
+      if (deliveries->empty()) {
+        // A release the screen holds waits for a person, not for fabud: it has settled for now.
+        auto record = ledger->held_release(id);
+        ++(record && *record && !(*record)->released ? held : unknown);
+      }
       for (const auto& d : *deliveries) {
         ++total;
         switch (d.state) {
@@ -324,11 +357,12 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
                        std::to_string(delivered) + " delivered, " + std::to_string(dead) + " dead, " +
                        std::to_string(parked) + " waiting for re-authorisation)";
     if (unknown > 0) line += ", " + std::to_string(unknown) + " release(s) not admitted yet";
+    if (held > 0) line += ", " + std::to_string(held) + " release(s) held by the privacy screen (see `fabuctl held`)";
     if (line != last_line) {
       std::cout << line << "\n" << std::flush;
       last_line = line;
     }
-    if (unknown == 0 && settled == total) return dead > 0 || parked > 0 ? 3 : 0;
+    if (unknown == 0 && settled == total) return dead > 0 || parked > 0 || held > 0 ? 3 : 0;
     if (std::chrono::steady_clock::now() >= deadline) {
       std::cerr << "fabuctl wait: timed out after " << timeout_seconds << " s\n";
       return 1;

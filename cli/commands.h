@@ -17,6 +17,7 @@ struct Context {
 int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_run);
 int status(const Context& ctx, const std::string& release_id);
 int rejects(const Context& ctx, int limit);
+int held(const Context& ctx, int limit);
 int dlq_list(const Context& ctx, int limit);
 int dlq_retry(const Context& ctx, const std::vector<std::string>& ids, bool all);
 int dlq_drop(const Context& ctx, const std::vector<std::string>& ids);
@@ -27,7 +28,8 @@ int lanes(const Context& ctx);
 namespace fabu::cli {
 
 // Blocks until every delivery of every named release has settled (delivered, dead, needs_auth or
-// retracted), printing progress; exit 1 when the timeout passes first.
+// retracted) and every release is admitted or held by the privacy screen, printing progress; exit 3
+// when something is dead, parked or held, 1 when the timeout passes first.
 int wait(const Context& ctx, const std::vector<std::string>& release_ids, int timeout_seconds);
 
 }  // namespace fabu::cli

@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <pplx/threadpool.h>
 
+#include "core/version.h"
 #include "cli/accounts.h"
+#include "cli/approval.h"
 #include "cli/commands.h"
 #include "core/bounded_text.h"
 
@@ -17,16 +19,22 @@ int main(int argc, char** argv) {
       "  fabuctl submit --dry-run notice.toml        validate only\n"
       "  fabuctl status 2026-press-017               every delivery of a release\n"
       "  fabuctl rejects                             releases refused, with field-level reasons\n"
+      "  fabuctl held                                releases the privacy screen holds (masked matches)\n"
       "  fabuctl dlq list | retry ID | retry --all | drop ID\n"
       "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
       "  fabuctl lanes                               accounts and their queues\n"
-      "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"};
+      "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
+      "  fabuctl keygen --out wang                   a reviewer's key pair (wang.key, wang.pub)\n"
+      "  fabuctl approve --key wang.key --key-id wang --role 内容审核 notice.toml\n"
+      "                                              sign a release for one review level\n"};
+  app.set_version_flag("--version", std::string("fabuctl ") + std::string(fabu::version()) + " (" +
+                                        std::string(fabu::revision()) + ")");
   app.require_subcommand(1);
   fabu::cli::Context ctx;
   const char* env_config = std::getenv("FABU_CONFIG");
   ctx.config_path = env_config != nullptr ? env_config : "fabu.toml";
   app.add_option("-c,--config", ctx.config_path, "fabu.toml to use (default: $FABU_CONFIG or ./fabu.toml)");
-  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status)");
+  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status, held)");
 
   std::vector<std::string> files;
   bool dry_run = false;
@@ -43,6 +51,9 @@ int main(int argc, char** argv) {
   int limit = 20;
   auto* rejects = app.add_subcommand("rejects", "List recently rejected releases with the field and the reason");
   rejects->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str();
+
+  auto* held = app.add_subcommand("held", "List releases the privacy screen holds: masked matches, digest, how to override");
+  held->add_option("-n,--limit", limit, "How many, latest first")->capture_default_str();
 
   auto* dlq = app.add_subcommand("dlq", "The dead-letter record: deliveries fabud gave up on");
   dlq->require_subcommand(1);
@@ -61,8 +72,8 @@ int main(int argc, char** argv) {
   auto* wait = app.add_subcommand("wait", "Wait until every delivery of the named releases has settled, with progress");
   wait->add_option("ids", wait_ids, "Release ids")->required();
   wait->add_option("-t,--timeout", wait_timeout, "Give up after this many seconds (exit 1)")->capture_default_str();
-  wait->footer("Exit code 0 when everything was delivered, 3 when something is dead or waits for\n"
-               "re-authorisation (see `fabuctl status`), 1 on timeout.");
+  wait->footer("Exit code 0 when everything was delivered, 3 when something is dead, waits for\n"
+               "re-authorisation or is held by the privacy screen (see `fabuctl status`), 1 on timeout.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
 
@@ -77,6 +88,34 @@ int main(int argc, char** argv) {
                     "(printf '%s\\n' \"$TOKEN\" | fabuctl accounts set-token lanshan_fabu). Every fabud picks it up\n"
                     "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
 
+  std::string keygen_out, keygen_id;
+  auto* keygen = app.add_subcommand("keygen", "Create a reviewer's Ed25519 key pair for approval signatures");
+  keygen->add_option("--out", keygen_out, "Writes OUT.key (private, mode 0600) and OUT.pub")->required();
+  keygen->add_option("--id", keygen_id, "Key id for the printed config snippet (default: the name of OUT)");
+  keygen->footer("Prints the [[approval.keys]] table to add to fabu.toml with the public key in base64.\n"
+                 "The private key stays with the reviewer: whoever holds it can approve releases in the\n"
+                 "roles the config gives its id. Existing files are never overwritten.");
+
+  fabu::cli::ApproveOptions approve_options;
+  std::string override_screen;
+  auto* approve = app.add_subcommand("approve", "Sign a release file for one review level (adds approval.signatures)");
+  approve->add_option("--key", approve_options.key_file, "The reviewer's private key (from fabuctl keygen)")->required();
+  approve->add_option("--key-id", approve_options.key_id, "The key's id as listed in [[approval.keys]]")->required();
+  approve->add_option("--role", approve_options.role, "The review level signed for, e.g. 内容审核 or 保密审查")->required();
+  approve->add_option("--override-screen", override_screen,
+                      "Hex digest of a privacy-screen result this signature overrides");
+  approve->add_option("file", approve_options.release_file, "Release file; .json is JSON, anything else TOML")->required();
+  approve->footer(
+      "The release is checked first; then one entry {key_id, role, signed_at (now, +08:00), signature}\n"
+      "is added: a [[approval.signatures]] table appended to a TOML file, or an element of\n"
+      "approval.signatures in a JSON file (re-written with 2-space indentation).\n"
+      "The signature covers the whole release except the signature values (RFC 8785 canonical JSON,\n"
+      "see docs/PROTOCOL.md), so each reviewer signs independently and any later change breaks it.\n"
+      "Example, two review levels by two reviewers:\n"
+      "  fabuctl approve --key wang.key --key-id wang --role 内容审核 notice.toml\n"
+      "  fabuctl approve --key li.key --key-id li --role 保密审查 notice.toml\n"
+      "  fabuctl submit notice.toml");
+
   CLI11_PARSE(app, argc, argv);
   // No input (a file, a record read from Redis) may make a command abort: anything thrown ends the
   // command with a message and status 1.
@@ -84,8 +123,14 @@ int main(int argc, char** argv) {
     crossplat::threadpool::initialize_with_threads(1);
 
     if (submit->parsed()) return fabu::cli::submit(ctx, files, dry_run);
+    if (keygen->parsed()) return fabu::cli::keygen(keygen_out, keygen_id);
+    if (approve->parsed()) {
+      if (!override_screen.empty()) approve_options.override_screen = override_screen;
+      return fabu::cli::approve(approve_options);
+    }
     if (status->parsed()) return fabu::cli::status(ctx, release_id);
     if (rejects->parsed()) return fabu::cli::rejects(ctx, limit);
+    if (held->parsed()) return fabu::cli::held(ctx, limit);
     if (dlq_list->parsed()) return fabu::cli::dlq_list(ctx, limit);
     if (dlq_retry->parsed()) {
       if (ids.empty() && !all) {

@@ -15,6 +15,8 @@
 #include <toml++/toml.h>
 
 #include "core/sealed_secret.h"
+#include "core/approval.h"
+#include "core/screen.h"
 
 namespace fabu {
 
@@ -92,9 +94,11 @@ struct Config {
   DaemonConfig daemon;
   RetryConfig retry;
   HttpConfig http;
+  ScreenPolicy screen;                  // [screen]: the pre-publication privacy screen
   std::vector<ChannelConfig> channels;  // in file order
   // Not errors, but worth a line at every start and reload (e.g. a secret file others can read).
   std::vector<std::string> warnings;
+  ApprovalPolicy approval;              // [approval]
   const ChannelConfig* channel(std::string_view name) const;
 };
 
@@ -102,6 +106,9 @@ struct Config {
 std::expected<std::shared_ptr<const Config>, ConfigErrors> load_config(const std::string& path);
 std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::string_view text,
                                                                        const std::string& source_name);
+
+// Reads the [approval] table into `out` (config/approval_config.cpp).
+void read_approval(const toml::table& table, const std::string& file, ConfigErrors& errors, ApprovalPolicy& out);
 
 // Helpers for AdapterFactory implementations validating their own tables with the same messages.
 // Each records a ConfigError (with the node's source position) and returns the default on a problem.

@@ -152,10 +152,12 @@ class ReleaseValidator {
     return nullptr;
   }
 
+  // `reported` names a field already reported with a better reason than "unknown field".
   template <std::size_t N>
-  void report_unknown(const DocNode& table, std::string_view parent, const std::array<std::string_view, N>& known) {
+  void report_unknown(const DocNode& table, std::string_view parent, const std::array<std::string_view, N>& known,
+                      std::string_view reported = {}) {
     for (const auto& [name, value] : table.fields) {
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
+      if (name != reported && std::find(known.begin(), known.end(), name) == known.end()) {
         add(join_path(parent, bounded(name, quoted_value_bytes)), "unknown field");
       }
     }
@@ -340,49 +342,90 @@ class ReleaseValidator {
   }
 
   void approval_field(const DocNode& root, Release& out) {
-    static const DocNode empty_table{DocNode::Kind::table, {}, false, {}, {}};
     const DocNode* node = find(root, "approval");
     if (node != nullptr && node->kind != DocNode::Kind::table) {
       add("approval", "expected a table with approver and approved_at, got " +
                           std::string(release_detail::describe(node->kind)));
       return;
     }
+    const DocNode empty_table = table_node();
     const DocNode& table = node != nullptr ? *node : empty_table;
-    static constexpr std::array<std::string_view, 3> known = {"approver", "approved_at", "signature"};
-    report_unknown(table, "approval", known);
+    static constexpr std::array<std::string_view, 3> known = {"approver", "approved_at", "signatures"};
+    for (const auto& [name, value] : table.fields) {
+      if (name == "signature") {
+        add("approval.signature", "is no longer read: put each reviewer's signature in approval.signatures, "
+                                  "an array of tables ([[approval.signatures]] in TOML; see docs/PROTOCOL.md)");
+      }
+    }
+    report_unknown(table, "approval", known, "signature");
     assign(out.approval.approver, string_field(table, "approver", "approval.approver", short_text(true)));
     if (auto at = timestamp_field(table, "approved_at", "approval.approved_at", true)) out.approval.approved_at = *at;
-    assign(out.approval.signature,
-           string_field(table, "signature", "approval.signature",
-                        {false, false, ReleaseLimits::signature_bytes, "signature_bytes", true}));
+    const DocNode* list = find(table, "signatures");
+    if (list == nullptr) return;
+    if (list->kind != DocNode::Kind::array) {
+      add("approval.signatures", "expected an array of tables, got " + std::string(release_detail::describe(list->kind)));
+      return;
+    }
+    if (list->items.size() > ReleaseLimits::max_signatures) {
+      add("approval.signatures", "has " + std::to_string(list->items.size()) +
+                                     " entries, over the limit max_signatures (" +
+                                     std::to_string(ReleaseLimits::max_signatures) + ")");
+      return;
+    }
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+      if (auto entry = signature_entry(list->items[i], "approval.signatures[" + std::to_string(i) + "]")) {
+        out.approval.signatures.push_back(std::move(*entry));
+      }
+    }
+  }
+
+  std::optional<ApprovalSignature> signature_entry(const DocNode& node, const std::string& path) {
+    if (node.kind != DocNode::Kind::table) {
+      add(path, "expected a table with key_id, role, signed_at and signature, got " +
+                    std::string(release_detail::describe(node.kind)));
+      return std::nullopt;
+    }
+    static constexpr std::array<std::string_view, 5> known = {"key_id", "role", "signed_at", "signature",
+                                                              "override_screen"};
+    const std::size_t before = errors_.size();
+    report_unknown(node, path, known);
+    ApprovalSignature entry;
+    auto key_id = string_field(node, "key_id", path + ".key_id",
+                               {true, false, ReleaseLimits::id_bytes, "id_bytes", true});
+    if (key_id && !std::all_of(key_id->begin(), key_id->end(), is_id_char)) {
+      add(path + ".key_id", "may contain only letters A-Z a-z, digits and . _ -");
+    }
+    assign(entry.key_id, std::move(key_id));
+    assign(entry.role, string_field(node, "role", path + ".role", short_text(true)));
+    if (auto at = timestamp_field(node, "signed_at", path + ".signed_at", true)) entry.signed_at = *at;
+    assign(entry.signature, string_field(node, "signature", path + ".signature",
+                                         {true, false, ReleaseLimits::signature_bytes, "signature_bytes", true}));
+    entry.override_screen =
+        string_field(node, "override_screen", path + ".override_screen",
+                     {false, false, ReleaseLimits::override_screen_bytes, "override_screen_bytes", true});
+    if (entry.override_screen &&
+        !std::all_of(entry.override_screen->begin(), entry.override_screen->end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+      add(path + ".override_screen", "must be a lowercase hex digest");
+    }
+    if (errors_.size() != before) return std::nullopt;
+    return entry;
+  }
+
+  static DocNode table_node() {
+    DocNode node;
+    node.kind = DocNode::Kind::table;
+    return node;
   }
 
   FieldErrors errors_;
 };
 
-std::expected<Release, FieldErrors> validate_document(
-    std::string_view text, std::expected<release_detail::DocNode, FieldErrors> (*parse)(std::string_view)) {
-  if (text.size() > ReleaseLimits::document_bytes) {
-    return std::unexpected(FieldErrors{{"", "document is " + std::to_string(text.size()) +
-                                                " bytes, over the limit document_bytes (" +
-                                                std::to_string(ReleaseLimits::document_bytes) + ")"}});
-  }
-  auto document = parse(text);
-  if (!document) return std::unexpected(std::move(document.error()));
-  Release release;
-  FieldErrors errors = ReleaseValidator().validate(*document, release);
-  if (!errors.empty()) return std::unexpected(std::move(errors));
-  return release;
-}
-
 }  // namespace
 
-std::expected<Release, FieldErrors> parse_release_toml(std::string_view text) {
-  return validate_document(text, release_detail::parse_toml_document);
-}
+namespace release_detail {
 
-std::expected<Release, FieldErrors> parse_release_json(std::string_view text) {
-  return validate_document(text, release_detail::parse_json_document);
-}
+FieldErrors validate_release(const DocNode& root, Release& out) { return ReleaseValidator().validate(root, out); }
 
+}  // namespace release_detail
 }  // namespace fabu

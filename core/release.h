@@ -40,11 +40,23 @@ struct Timestamp {
   friend bool operator==(const Timestamp&, const Timestamp&) = default;
 };
 
-// 先审后发: who approved the release and when. `signature` is verified by a later layer.
+// One reviewer's Ed25519 signature of the release (docs/PROTOCOL.md, "Approval signatures").
+// Parsing checks only its shape; core/approval.h decides whether it verifies.
+struct ApprovalSignature {
+  std::string key_id;     // names a key of the config's [[approval.keys]]
+  std::string role;       // the review level signed for, e.g. 内容审核
+  Timestamp signed_at;
+  std::string signature;  // base64 of the 64-byte signature
+  // Hex digest of a privacy-screen result this signer overrides (carried and verified, not judged here).
+  std::optional<std::string> override_screen;
+  friend bool operator==(const ApprovalSignature&, const ApprovalSignature&) = default;
+};
+
+// 先审后发: who approved the release and when, and the reviewers' signatures.
 struct Approval {
-  std::string approver;
+  std::string approver;  // display name; what authorises is the signatures
   Timestamp approved_at;
-  std::string signature;  // may be empty until signatures are required
+  std::vector<ApprovalSignature> signatures;
   friend bool operator==(const Approval&, const Approval&) = default;
 };
 
@@ -93,7 +105,9 @@ struct ReleaseLimits {
   static constexpr std::size_t short_field_chars = 200;  // issuer, doc_number, subject, approver,
                                                           // interprets, each target name
   static constexpr std::size_t link_chars = 2048;        // link, each image path
-  static constexpr std::size_t signature_bytes = 8192;
+  static constexpr std::size_t signature_bytes = 256;       // each signature's base64 text
+  static constexpr std::size_t override_screen_bytes = 128;  // a hex digest
+  static constexpr std::size_t max_signatures = 16;
   static constexpr std::size_t max_subjects = 16;
   static constexpr std::size_t max_images = 9;
   static constexpr std::size_t max_channels = 16;
@@ -110,8 +124,27 @@ struct ReleaseLimits {
 std::expected<Release, FieldErrors> parse_release_toml(std::string_view text);
 std::expected<Release, FieldErrors> parse_release_json(std::string_view text);
 
+enum class DocumentFormat { json, toml };
+
+// A valid release together with the exact bytes its signatures cover, read in one pass.
+struct SubmittedRelease {
+  Release release;
+  // RFC 8785 canonical JSON of the document as submitted (a TOML document mapped to JSON as
+  // docs/PROTOCOL.md says): what `fabuctl submit` queues, and it verifies like the original.
+  std::string canonical_document;
+  // signed_messages[i]: the bytes release.approval.signatures[i] signs, i.e. the canonical document
+  // with approval.signatures replaced by [that entry without its `signature` member].
+  std::vector<std::string> signed_messages;
+};
+std::expected<SubmittedRelease, FieldErrors> read_release(std::string_view text, DocumentFormat format);
+
+// The bytes a new signature entry would sign if it were added to this document (`fabuctl approve`).
+// `entry.signature` is ignored. The document must be a valid release.
+std::expected<std::string, FieldErrors> message_to_sign(std::string_view text, DocumentFormat format,
+                                                        const ApprovalSignature& entry);
+
 // Canonical JSON of a release: sorted keys, no whitespace, so equal releases give equal bytes.
-// Absent optionals and empty body/signature are left out; parse_release_json reads it back equal.
+// Absent optionals, an empty body and an empty signature list are left out; parse_release_json reads it back equal.
 std::string to_json(const Release& release);
 
 // Hex SHA-256 of to_json(release); two submissions with the same id and different digests conflict.

@@ -28,10 +28,18 @@ std::string format_date(int year, int month, int day) {
   return buf;
 }
 
-std::string format_time(int hour, int minute, int second) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", hour, minute, second);
-  return buf;
+// HH:MM:SS, then the fraction of a second when there is one, without trailing zeros: the form
+// TOML times take in canonical JSON (docs/PROTOCOL.md, "Approval signatures").
+std::string format_time(const toml::time& t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", t.hour, t.minute, t.second);
+  std::string out = buf;
+  if (t.nanosecond != 0) {
+    std::snprintf(buf, sizeof buf, ".%09u", static_cast<unsigned>(t.nanosecond));
+    out += buf;
+    while (out.back() == '0') out.pop_back();
+  }
+  return out;
 }
 
 DocNode from_toml(const toml::node& node, int depth) {
@@ -48,9 +56,11 @@ DocNode from_toml(const toml::node& node, int depth) {
       break;
     case toml::node_type::floating_point:
       out.kind = DocNode::Kind::floating;
+      out.number = node.as_floating_point()->get();
       break;
     case toml::node_type::boolean:
       out.kind = DocNode::Kind::boolean;
+      out.boolean = node.as_boolean()->get();
       break;
     case toml::node_type::date: {
       const toml::date d = node.as_date()->get();
@@ -61,13 +71,13 @@ DocNode from_toml(const toml::node& node, int depth) {
     case toml::node_type::time: {
       const toml::time t = node.as_time()->get();
       out.kind = DocNode::Kind::local_time;
-      out.text = format_time(t.hour, t.minute, t.second);
+      out.text = format_time(t);
       break;
     }
     case toml::node_type::date_time: {
       const toml::date_time dt = node.as_date_time()->get();
       out.text = format_date(dt.date.year, dt.date.month, dt.date.day) + "T" +
-                 format_time(dt.time.hour, dt.time.minute, dt.time.second);
+                 format_time(dt.time);
       if (dt.offset) {
         const int minutes = dt.offset->minutes;
         const int magnitude = minutes < 0 ? -minutes : minutes;
@@ -116,16 +126,22 @@ class DocumentBuilder {
   explicit DocumentBuilder(bool marked_input) : marked_input_(marked_input) {}
 
   bool null() { return put(DocNode{}); }
-  bool boolean(bool) { return put(scalar(DocNode::Kind::boolean, {})); }
+  bool boolean(bool value) {
+    DocNode node = scalar(DocNode::Kind::boolean, {});
+    node.boolean = value;
+    return put(std::move(node));
+  }
   bool number_integer(number_integer_t value) { return put(scalar(DocNode::Kind::integer, std::to_string(value))); }
   bool number_unsigned(number_unsigned_t value) { return put(scalar(DocNode::Kind::integer, std::to_string(value))); }
-  bool number_float(number_float_t, const string_t& token) {
+  bool number_float(number_float_t value, const string_t& token) {
     // nlohmann reads an integer that does not fit 64 bits as a double: refuse it instead.
     if (token.find_first_of(".eE") == std::string::npos) {
       return fail(current_path(), "integer " + bounded(token, quoted_value_bytes) +
                                       " is out of range (at most 64 bits)");
     }
-    return put(scalar(DocNode::Kind::floating, {}));
+    DocNode node = scalar(DocNode::Kind::floating, {});
+    node.number = value;
+    return put(std::move(node));
   }
   bool string(string_t& value) {
     DocNode node = scalar(DocNode::Kind::string, std::move(value));
@@ -322,6 +338,15 @@ std::expected<DocNode, FieldErrors> parse_json_document(std::string_view text) {
   } catch (const std::exception& e) {
     return std::unexpected(whole_document("JSON could not be read: " + bounded(e.what(), 4 * quoted_value_bytes)));
   }
+}
+
+std::expected<DocNode, FieldErrors> read_document(std::string_view text, DocumentFormat format) {
+  if (text.size() > ReleaseLimits::document_bytes) {
+    return std::unexpected(whole_document("document is " + std::to_string(text.size()) +
+                                          " bytes, over the limit document_bytes (" +
+                                          std::to_string(ReleaseLimits::document_bytes) + ")"));
+  }
+  return format == DocumentFormat::toml ? parse_toml_document(text) : parse_json_document(text);
 }
 
 std::optional<Date> parse_iso_date(std::string_view text) {

@@ -35,6 +35,8 @@ struct DocNode {
   std::string text;  // string value, or the ISO form of a date/time kind
   // True when `text` came from bytes that were not valid UTF-8 (JSON only; see parse_json_document).
   bool had_invalid_utf8 = false;
+  double number = 0;     // floating: the value (integers keep their decimal digits in `text`)
+  bool boolean = false;  // boolean: the value
   std::vector<DocNode> items;                          // array elements
   std::vector<std::pair<std::string, DocNode>> fields;  // table entries, in document order
 };
@@ -45,6 +47,16 @@ std::string_view describe(DocNode::Kind kind);  // "a string", "an array", ... f
 // syntax error (line and column for TOML, byte offset for JSON).
 std::expected<DocNode, FieldErrors> parse_toml_document(std::string_view text);
 std::expected<DocNode, FieldErrors> parse_json_document(std::string_view text);
+
+// Size limit, then parse_toml_document or parse_json_document.
+std::expected<DocNode, FieldErrors> read_document(std::string_view text, DocumentFormat format);
+
+// The validation pass: fills `out`, returns every problem found (empty when the release is valid).
+FieldErrors validate_release(const DocNode& root, Release& out);
+
+// RFC 8785 canonical JSON of the tree (core/canonical_json.h). Date and time kinds are written as the
+// strings in `text`; null as null. Fails on a non-finite number or text that is not valid UTF-8.
+std::expected<std::string, std::string> canonical_json(const DocNode& node);
 
 // ISO date `YYYY-MM-DD` of a real calendar day; nullopt otherwise.
 std::optional<Date> parse_iso_date(std::string_view text);

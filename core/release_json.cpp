@@ -88,7 +88,14 @@ std::string to_json(const Release& release) {
   nlohmann::json approval = nlohmann::json::object();
   approval["approver"] = release.approval.approver;
   approval["approved_at"] = release.approval.approved_at.iso();
-  if (!release.approval.signature.empty()) approval["signature"] = release.approval.signature;
+  for (const ApprovalSignature& entry : release.approval.signatures) {
+    nlohmann::json signed_entry = {{"key_id", entry.key_id},
+                                   {"role", entry.role},
+                                   {"signed_at", entry.signed_at.iso()},
+                                   {"signature", entry.signature}};
+    if (entry.override_screen) signed_entry["override_screen"] = *entry.override_screen;
+    approval["signatures"].push_back(std::move(signed_entry));
+  }
   doc["approval"] = std::move(approval);
   // A Release built in code (not parsed) might hold bad UTF-8: replace it rather than throw.
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -53,6 +53,28 @@ void reply_json(const http_request& request, status_code code, const json& body)
   reply(request, code, body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+// Masked matches only: a held record never holds the numbers the screen found.
+json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(screen_matches_json(matches)); }
+
+// GET /v1/held?limit=N: releases held by the privacy screen, latest first, with their masked
+// matches and the screen digest an override must name. The payload is left out: it is the
+// personal data the hold protects.
+void serve_held(const http_request& request, DeliveryLedger& ledger, std::mutex& ledger_mu, int limit) {
+  Result<std::vector<HeldRecord>> records;
+  {
+    std::lock_guard lock(ledger_mu);
+    records = ledger.held(limit);
+  }
+  if (!records) return reply_json(request, status_code(503), {{"error", records.error().message}});
+  json out = json::array();
+  for (const auto& r : *records) {
+    out.push_back({{"id", r.release_id}, {"held_at_ms", r.held_at_ms}, {"first_held_at_ms", r.first_held_at_ms},
+                   {"submissions", r.submissions}, {"screen_digest", r.screen_digest}, {"reason", r.reason},
+                   {"matches", matches_json(r.matches)}});
+  }
+  reply_json(request, status_code(200), {{"held", out}});
+}
+
 }  // namespace
 
 struct AdminApi::Impl {
@@ -60,11 +82,13 @@ struct AdminApi::Impl {
   std::unique_ptr<DeliveryLedger> ledger;
   std::mutex ledger_mu;  // one hiredis connection: one request at a time uses it
   const Snapshot<ChannelSet>& channels;
+  const Snapshot<ApprovalPolicy>& approval;
   const DeliveryLog& log;
   std::unique_ptr<http_listener> listener;
 
-  Impl(std::string inst, std::unique_ptr<DeliveryLedger> l, const Snapshot<ChannelSet>& c, const DeliveryLog& lg)
-      : instance(std::move(inst)), ledger(std::move(l)), channels(c), log(lg) {}
+  Impl(std::string inst, std::unique_ptr<DeliveryLedger> l, const Snapshot<ChannelSet>& c,
+       const Snapshot<ApprovalPolicy>& a, const DeliveryLog& lg)
+      : instance(std::move(inst)), ledger(std::move(l)), channels(c), approval(a), log(lg) {}
 
   void handle(http_request request) {
     try {
@@ -85,12 +109,13 @@ struct AdminApi::Impl {
     if (path.size() == 3 && path[0] == "v1" && path[1] == "releases") return release(request, path[2]);
     if (path == std::vector<std::string>{"v1", "rejects"}) return rejects(request);
     if (path == std::vector<std::string>{"v1", "dead"}) return dead(request);
+    if (path == std::vector<std::string>{"v1", "held"}) return serve_held(request, *ledger, ledger_mu, limit_of(request, 50));
     if (path == std::vector<std::string>{"v1", "health"}) return health(request);
     if (path == std::vector<std::string>{"metrics"}) return metrics(request);
     reply_json(request, status_code(404),
                {{"error", "no such endpoint"},
                 {"endpoints", {"POST /v1/releases", "GET /v1/releases/{id}", "GET /v1/rejects", "GET /v1/dead",
-                               "GET /v1/health", "GET /metrics"}}});
+                               "GET /v1/held", "GET /v1/health", "GET /metrics"}}});
   }
 
   void submit(const http_request& request) {
@@ -104,16 +129,24 @@ struct AdminApi::Impl {
         if (body.size() > ReleaseLimits::document_bytes) {
           return reply_json(request, status_code(413), {{"errors", errors_json({{"", "document is larger than 512 KiB"}})}});
         }
-        const auto decision = examine_payload(body, format, *channels.get());
-        if (!decision.request) {
+        const auto decision = examine_payload(body, format, *channels.get(), *approval.get());
+        if (!decision.request && !decision.held) {
           return reply_json(request, status_code(422), {{"id", decision.release_id}, {"errors", errors_json(decision.errors)}});
         }
         Result<std::string> entry;
         {
           std::lock_guard lock(ledger_mu);
-          entry = ledger->enqueue(decision.request->release_json, "json");
+          // A release the screen holds is queued as sent (fabud records it as held, GET /v1/held); an
+          // approved one as the document signed (canonical JSON): fabud's intake verifies it again.
+          entry = decision.held ? ledger->enqueue(decision.held->payload, decision.held->format)
+                                : ledger->enqueue(decision.canonical_document, "json");
         }
         if (!entry) return reply_json(request, status_code(503), {{"error", entry.error().message}});
+        if (decision.held) {
+          return reply_json(request, status_code(202),
+                            {{"id", decision.release_id}, {"held", true}, {"screen_digest", decision.held->screen_digest},
+                             {"matches", matches_json(decision.held->matches)}, {"intake_entry", *entry}});
+        }
         reply_json(request, status_code(202),
                    {{"id", decision.release_id},
                     {"deliveries", decision.request->deliveries.size()},
@@ -187,7 +220,7 @@ struct AdminApi::Impl {
     }
     out += "# HELP fabu_releases_total Releases taken from the intake by this instance, by result.\n";
     out += "# TYPE fabu_releases_total counter\n";
-    for (const char* event : {"admitted", "rejected", "duplicate"}) {
+    for (const char* event : {"admitted", "rejected", "duplicate", "held"}) {
       out += "fabu_releases_total{result=\"" + std::string(event) + "\"} " + std::to_string(log.intake_count(event)) + "\n";
     }
     Result<std::int64_t> depth;
@@ -235,8 +268,9 @@ AdminApi::~AdminApi() {
 
 Result<std::unique_ptr<AdminApi>> AdminApi::start(const std::string& listen_url, std::string instance,
                                                   std::unique_ptr<DeliveryLedger> ledger,
-                                                  const Snapshot<ChannelSet>& channels, const DeliveryLog& log) {
-  auto impl = std::make_unique<Impl>(std::move(instance), std::move(ledger), channels, log);
+                                                  const Snapshot<ChannelSet>& channels,
+                                                  const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log) {
+  auto impl = std::make_unique<Impl>(std::move(instance), std::move(ledger), channels, approval, log);
   try {
     impl->listener = std::make_unique<http_listener>(listen_url);
     Impl* raw = impl.get();

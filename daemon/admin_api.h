@@ -1,10 +1,13 @@
 // AdminApi: fabud's HTTP API for systems that queue releases and for ops dashboards.
 //
 //   POST /v1/releases          a release as JSON (or TOML with Content-Type application/toml):
-//                              202 {"id","deliveries","intake_entry"} or 422 {"errors":[{"path","reason"}]}
+//                              202 {"id","deliveries","intake_entry"} or 422 {"errors":[{"path","reason"}]};
+//                              202 {"id","held":true,"screen_digest","matches","intake_entry"} when the
+//                              privacy screen will hold it
 //   GET  /v1/releases/{id}     its deliveries with state, attempts, post id / URL, last error (404 if unknown)
 //   GET  /v1/rejects?limit=N   refused releases with reasons
 //   GET  /v1/dead?limit=N      the dead-letter record
+//   GET  /v1/held?limit=N      releases held by the privacy screen: masked matches, screen digest
 //   GET  /v1/health            {"redis","intake_depth","instance"}; 503 while Redis is unreachable
 //   GET  /metrics              Prometheus text format
 //
@@ -18,6 +21,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/approval.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/snapshot.h"
@@ -30,7 +34,8 @@ class AdminApi {
   // Starts listening on `listen_url` (e.g. "http://127.0.0.1:8780"). The API stops in the destructor.
   static Result<std::unique_ptr<AdminApi>> start(const std::string& listen_url, std::string instance,
                                                  std::unique_ptr<DeliveryLedger> ledger,
-                                                 const Snapshot<ChannelSet>& channels, const DeliveryLog& log);
+                                                 const Snapshot<ChannelSet>& channels,
+                                                 const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log);
   ~AdminApi();
 
  private:

@@ -6,6 +6,7 @@ std::expected<std::shared_ptr<const ChannelSet>, ConfigErrors> ChannelSet::creat
                                                                                  const AdapterRegistry& registry,
                                                                                  AdapterEnv& env) {
   auto set = std::make_shared<ChannelSet>();
+  set->screen_ = config.screen;
   ConfigErrors errors;
   for (const auto& channel : config.channels) {
     const AdapterFactory* factory = registry.find(channel.type);

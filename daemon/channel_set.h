@@ -1,4 +1,5 @@
-// ChannelSet: the configured channels of one Config snapshot, each with its adapter.
+// ChannelSet: the configured channels of one Config snapshot, each with its adapter, and the
+// snapshot's privacy screen policy (what the intake applies before admitting).
 //
 // Built once per config snapshot (at start and on every reload) and then read-only: plan/link lookups
 // are thread-safe. Adapters are held by shared_ptr so deliveries still in flight keep the adapter of
@@ -33,9 +34,13 @@ class ChannelSet {
   // Name of the first targeted channel that produces a link ("" = none).
   std::string link_channel(const Release& release) const;
 
+  // `[screen]` of the config this set was built from.
+  const ScreenPolicy& screen() const { return screen_; }
+
  private:
   std::map<std::string, std::shared_ptr<Adapter>> adapters_;
   std::vector<std::string> names_;
+  ScreenPolicy screen_;
 };
 
 }  // namespace fabu

@@ -26,11 +26,22 @@ std::unique_ptr<DeliveryLedger> connect_waiting(const RedisConfig& redis, const 
   return nullptr;
 }
 
+// Said at every start and reload, so that a demo setting cannot go unnoticed in production.
+void warn_if_unsigned_accepted(const ApprovalPolicy& approval) {
+  if (approval.require_signature) return;
+  spdlog::warn("approval.require_signature = false: releases WITHOUT an approval signature are published. "
+               "This setting is for demonstrations only; set it to true and list reviewer keys in [[approval.keys]]");
+}
+
 }  // namespace
 
 Daemon::Daemon(std::shared_ptr<const Config> config, std::shared_ptr<const ChannelSet> channels,
                const AdapterRegistry& registry, HttpTransportFactory& http)
-    : config_(std::move(config)), registry_(registry), http_(http), channels_(std::move(channels)) {}
+    : config_(std::move(config)),
+      registry_(registry),
+      http_(http),
+      channels_(std::move(channels)),
+      approval_(std::make_shared<const ApprovalPolicy>(config_->approval)) {}
 
 std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_ptr<const Config> config,
                                                                   const AdapterRegistry& registry,
@@ -71,7 +82,8 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
 
   const DaemonConfig& d = config->daemon;
   daemon->intake_ = std::make_unique<IntakeWorker>(d.instance, d.intake_reclaim_idle, d.intake_max_claims,
-                                                   std::move(intake_ledger), daemon->channels_, daemon->health_,
+                                                   std::move(intake_ledger), daemon->channels_, daemon->approval_,
+                                                   daemon->health_,
                                                    daemon->workers_, *daemon->log_);
   DispatcherOptions options;
   options.owner = d.instance;
@@ -92,10 +104,12 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!d.api_listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
-    auto api = AdminApi::start(d.api_listen, d.instance, std::move(api_ledger), daemon->channels_, *daemon->log_);
+    auto api = AdminApi::start(d.api_listen, d.instance, std::move(api_ledger), daemon->channels_,
+                               daemon->approval_, *daemon->log_);
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);
   }
+  warn_if_unsigned_accepted(config->approval);
   spdlog::info("fabud {} started: {} channel(s), up to {} deliveries in flight, redis {}:{}", d.instance,
                (*channels)->names().size(), d.max_in_flight, redis.host, redis.port);
   return daemon;
@@ -124,6 +138,8 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
     if (auto overrides = (*control)->token_overrides()) apply_token_overrides(**channels, overrides->overrides);
   }
   channels_.set(*channels);
+  approval_.set(std::make_shared<const ApprovalPolicy>(config->approval));
+  warn_if_unsigned_accepted(config->approval);
   config_ = std::move(config);
   spdlog::info("reloaded {}: {} channel(s)", config_->source_path, (*channels)->names().size());
   // The reload may carry new tokens: give every parked account one more try with the new channels.

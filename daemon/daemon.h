@@ -58,6 +58,7 @@ class Daemon {
   HttpTransportFactory& http_;
   AdapterEnv env_;
   Snapshot<ChannelSet> channels_;
+  Snapshot<ApprovalPolicy> approval_;
   RedisHealth health_;
   WorkerHealth workers_;
   std::unique_ptr<DeliveryLog> log_;

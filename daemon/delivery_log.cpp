@@ -61,6 +61,7 @@ void DeliveryLog::intake(std::string_view event, const std::string& release_id, 
   if (event == "admitted") admitted_.fetch_add(1, std::memory_order_relaxed);
   if (event == "rejected" || event == "conflict") rejected_.fetch_add(1, std::memory_order_relaxed);
   if (event == "duplicate") duplicates_.fetch_add(1, std::memory_order_relaxed);
+  if (event == "held") held_.fetch_add(1, std::memory_order_relaxed);
   nlohmann::json line = {{"ts", now_iso()}, {"event", event}, {"release", release_id}};
   if (!detail.empty()) line["detail"] = detail;
   const auto level = event == "admitted" || event == "duplicate" ? spdlog::level::info : spdlog::level::warn;
@@ -71,6 +72,7 @@ std::int64_t DeliveryLog::intake_count(std::string_view event) const {
   if (event == "admitted") return admitted_.load();
   if (event == "rejected") return rejected_.load();
   if (event == "duplicate") return duplicates_.load();
+  if (event == "held") return held_.load();
   return 0;
 }
 

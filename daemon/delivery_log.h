@@ -23,7 +23,8 @@ class DeliveryLog {
  public:
   explicit DeliveryLog(std::shared_ptr<spdlog::logger> sink) : sink_(std::move(sink)) {}
   void record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms);
-  // A release the intake refused or admitted, as one JSON line too.
+  // A release the intake refused, held or admitted, as one JSON line too. `detail` names screen
+  // matches only in their masked form.
   void intake(std::string_view event, const std::string& release_id, const std::string& detail);
 
   // Deliveries recorded by this process since it started, by outcome (for /metrics).
@@ -33,7 +34,7 @@ class DeliveryLog {
  private:
   std::shared_ptr<spdlog::logger> sink_;
   std::array<std::atomic<std::int64_t>, 5> counts_{};
-  std::atomic<std::int64_t> admitted_{0}, rejected_{0}, duplicates_{0};
+  std::atomic<std::int64_t> admitted_{0}, rejected_{0}, duplicates_{0}, held_{0};
 };
 
 }  // namespace fabu

@@ -11,6 +11,12 @@
 #include "daemon/planner.h"
 
 namespace fabu {
+
+std::string describe_match(const ScreenMatch& match) {
+  return std::string(to_string(match.kind)) + (match.holds ? "" : " (warning)") + " in " + match.field + " at byte " +
+         std::to_string(match.offset) + ": " + match.masked;
+}
+
 namespace {
 
 // Detail of an intake log line: every error is there, but one line stays readable.
@@ -32,6 +38,16 @@ std::string guess_release_id(const std::string& payload, const std::string& form
   }
 }
 
+// Only masked forms: a screen match never carries the number it found.
+std::string describe_screen(const ScreenResult& screen, const ScreenDecision& verdict) {
+  std::string out;
+  for (const auto& m : screen.matches) {
+    out += (out.empty() ? "" : "; ") + describe_match(m);
+  }
+  if (verdict.override_by) out += (out.empty() ? "" : "; ") + verdict.reason;
+  return out;
+}
+
 IntakeDecision refused(FieldError error, std::string release_id = {}) {
   IntakeDecision decision;
   decision.errors.push_back(std::move(error));
@@ -39,35 +55,60 @@ IntakeDecision refused(FieldError error, std::string release_id = {}) {
   return decision;
 }
 
-IntakeDecision examine_unguarded(const std::string& payload, const std::string& format, const ChannelSet& channels) {
+IntakeDecision examine_unguarded(const std::string& payload, const std::string& format, const ChannelSet& channels,
+                                 const ApprovalPolicy& approval) {
   if (format != "json" && format != "toml") {
     return refused({"format", "unknown payload format '" + bounded(format, quoted_value_bytes) + "' (json or toml)"});
   }
-  std::expected<Release, FieldErrors> release = format == "toml" ? parse_release_toml(payload) : parse_release_json(payload);
+  auto submitted = read_release(payload, format == "toml" ? DocumentFormat::toml : DocumentFormat::json);
   IntakeDecision decision;
-  if (!release) {
-    decision.errors = std::move(release.error());
+  if (!submitted) {
+    decision.errors = std::move(submitted.error());
     decision.release_id = guess_release_id(payload, format);
     return decision;
   }
-  decision.release_id = release->id;
-  auto plan = plan_release(*release, channels);
+  const Release& release = submitted->release;
+  decision.release_id = release.id;
+  // 先审后发: nothing is planned for a release whose approval does not verify.
+  auto verified = verify_approval(*submitted, approval, unix_now_ms() / 1000);
+  if (!verified) {
+    decision.errors = std::move(verified.error());
+    return decision;
+  }
+  auto plan = plan_release(release, channels);
   if (!plan) {
     decision.errors = std::move(plan.error());
     return decision;
   }
-  plan->digest = content_digest(*release);
-  plan->release_json = to_json(*release);
+  const ScreenResult screen = screen_release(release, channels.screen());
+  // An override is a verified signature naming this screen result's digest (core/screen.h).
+  std::vector<VerifiedOverride> overrides;
+  for (const auto& s : verified->signatures) {
+    if (s.override_screen) overrides.push_back({s.key_id, s.role, *s.override_screen});
+  }
+  const ScreenDecision verdict = decide_screen(screen, overrides, channels.screen());
+  if (verdict.verdict == ScreenVerdict::held) {
+    decision.held = HeldRecord{.release_id = release.id, .payload = payload, .format = format,
+                               .content_digest = screen.content_digest, .screen_digest = screen.digest(),
+                               .matches = screen.matches, .reason = verdict.reason};
+    return decision;
+  }
+  if (verdict.override_by || !screen.matches.empty()) decision.screen_note = describe_screen(screen, verdict);
+  plan->digest = content_digest(release);
+  plan->release_json = to_json(release);
   decision.request = std::move(*plan);
+  decision.approval = std::move(*verified);
+  decision.canonical_document = std::move(submitted->canonical_document);
   return decision;
 }
 
 }  // namespace
 
-IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels) {
+IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels,
+                               const ApprovalPolicy& approval) {
   // The boundary: whatever a parser, the planner or an allocation throws refuses this payload only.
   try {
-    return examine_unguarded(payload, format, channels);
+    return examine_unguarded(payload, format, channels, approval);
   } catch (const std::exception& e) {
     return refused({"", "could not be examined: " + bounded(e.what(), 256)}, guess_release_id(payload, format));
   } catch (...) {
@@ -75,7 +116,8 @@ IntakeDecision examine_payload(const std::string& payload, const std::string& fo
   }
 }
 
-IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels) {
+IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels,
+                             const ApprovalPolicy& approval) {
   if (entry.deliveries > max_claims) {
     // Not parsed again: parsing it is what may have crashed every instance that took it.
     return refused({"", "poison: handed out " + std::to_string(entry.deliveries) +
@@ -83,17 +125,18 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
                             std::to_string(max_claims) + "); it is not read again"});
   }
   if (!entry.has_release) return refused({"release", "entry has no `release` field"});
-  return examine_payload(entry.payload, entry.format.empty() ? "json" : entry.format, channels);
+  return examine_payload(entry.payload, entry.format.empty() ? "json" : entry.format, channels, approval);
 }
 
 IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
                            std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
-                           RedisHealth& health, WorkerHealth& workers, DeliveryLog& log)
+                           const Snapshot<ApprovalPolicy>& approval, RedisHealth& health, WorkerHealth& workers, DeliveryLog& log)
     : consumer_(std::move(consumer)),
       reclaim_idle_(reclaim_idle),
       max_claims_(max_claims),
       ledger_(std::move(ledger)),
       channels_(channels),
+      approval_(approval),
       health_(health),
       workers_(workers),
       log_(log) {}
@@ -174,7 +217,7 @@ void IntakeWorker::run() {
 }
 
 void IntakeWorker::handle(const IntakeEntry& entry) {
-  IntakeDecision decision = examine_entry(entry, max_claims_, *channels_.get());
+  IntakeDecision decision = examine_entry(entry, max_claims_, *channels_.get(), *approval_.get());
   try {
     record(entry, decision);
   } catch (const std::exception& e) {
@@ -183,8 +226,36 @@ void IntakeWorker::handle(const IntakeEntry& entry) {
   }
 }
 
+void IntakeWorker::record_held(const IntakeEntry& entry, HeldRecord& held) {
+  held.intake_entry_id = entry.entry_id;
+  held.held_at_ms = unix_now_ms();
+  int failures = 0;
+  while (!stopping_.load()) {
+    auto outcome = ledger_->hold(held);
+    if (!outcome && outcome.error().kind != ErrorKind::transient) {
+      // Left pending, like a reject Redis refused: the entry ends as poison after its claims.
+      spdlog::error("intake entry {} could not be held: {}", entry.entry_id, bounded(outcome.error().message, 1024));
+      return;
+    }
+    if (!outcome) {
+      health_.report_failure("hold", outcome.error());
+      std::this_thread::sleep_for(redis_retry_delay(++failures));
+      continue;
+    }
+    if (*outcome == HoldOutcome::already_admitted) {
+      log_.intake("duplicate", held.release_id, "already admitted; the screen's hold does not apply to it");
+      return;
+    }
+    std::string detail = *outcome == HoldOutcome::held ? "held by the privacy screen: " : "held again (resubmitted): ";
+    for (const auto& m : held.matches) detail += describe_match(m) + "; ";
+    log_.intake("held", held.release_id, bounded(detail + held.reason, log_detail_bytes));
+    return;
+  }
+}
+
 void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
   const std::string release_id = bounded(decision.release_id, quoted_value_bytes);
+  if (decision.held) return record_held(entry, *decision.held);
   int failures = 0;
   while (!stopping_.load()) {
     if (!decision.request) {
@@ -218,7 +289,9 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
     }
     switch (admitted->outcome) {
       case AdmitOutcome::admitted:
-        log_.intake("admitted", release_id, std::to_string(decision.request->deliveries.size()) + " deliveries");
+        log_.intake("admitted", release_id,
+                    std::to_string(decision.request->deliveries.size()) + " deliveries" +
+                        (decision.screen_note.empty() ? "" : "; screen: " + bounded(decision.screen_note, log_detail_bytes)));
         break;
       case AdmitOutcome::duplicate:
         log_.intake("duplicate", release_id, "already admitted with the same content; nothing changed");

@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "core/approval.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/redis_health.h"
@@ -26,22 +27,36 @@
 namespace fabu {
 
 // The outcome of taking one payload in; shared by the daemon, the HTTP API and `fabuctl submit`.
+// At most one of `request` (admit it), `held` (the privacy screen holds it) and `errors` is set.
 struct IntakeDecision {
-  std::optional<AdmitRequest> request;  // set when the release is valid
-  FieldErrors errors;                   // set when it is not
+  std::optional<AdmitRequest> request;  // set when the release is valid, approved and may be admitted
+  VerifiedApproval approval;            // with request: the signatures that verified
+  std::string canonical_document;       // with request: the document as RFC 8785 JSON (what to queue)
+  std::optional<HeldRecord> held;       // set instead when the screen holds it (core/screen.h)
+  std::string screen_note;              // for an admitted release: warnings or the override that admitted it
+  FieldErrors errors;                   // set when it is not valid or not approved
   std::string release_id;               // best effort, also for invalid payloads; at most 64 bytes
 };
-// Never throws: anything thrown while examining becomes an error of the decision.
-IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels);
+// "mobile in summary at byte 12: 138****5678": how logs, the CLI and the API name a screen match.
+std::string describe_match(const ScreenMatch& match);
+
+// Never throws: anything thrown while examining becomes an error of the decision. The approval is
+// verified against `approval` at the current time (core/approval.h); then the release is screened with
+// channels.screen() and held when decide_screen() says so (a verified signature naming the screen
+// digest in `override_screen` may override).
+IntakeDecision examine_payload(const std::string& payload, const std::string& format, const ChannelSet& channels,
+                               const ApprovalPolicy& approval);
 
 // How one stream entry is decided, before anything is written: a poison entry or one without a
 // `release` field is refused without being parsed. Never throws.
-IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels);
+IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const ChannelSet& channels,
+                             const ApprovalPolicy& approval);
 
 class IntakeWorker {
  public:
   IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
-               std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels, RedisHealth& health,
+               std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
+               const Snapshot<ApprovalPolicy>& approval, RedisHealth& health,
                WorkerHealth& workers, DeliveryLog& log);
   ~IntakeWorker();  // stops and joins
 
@@ -52,12 +67,14 @@ class IntakeWorker {
   void run();
   void handle(const IntakeEntry& entry);
   void record(const IntakeEntry& entry, IntakeDecision& decision);
+  void record_held(const IntakeEntry& entry, HeldRecord& held);
 
   std::string consumer_;
   std::chrono::milliseconds reclaim_idle_;
   int max_claims_;
   std::unique_ptr<DeliveryLedger> ledger_;
   const Snapshot<ChannelSet>& channels_;
+  const Snapshot<ApprovalPolicy>& approval_;
   RedisHealth& health_;
   WorkerHealth& workers_;
   DeliveryLog& log_;

@@ -16,7 +16,11 @@
 #include "adapters/adapter.h"
 #include "adapters/http_transport.h"
 #include "config/config.h"
+#include "core/version.h"
+#include "daemon/account_watch.h"
 #include "daemon/daemon.h"
+#include "daemon/preflight.h"
+#include "daemon/service_notifier.h"
 
 namespace {
 
@@ -47,11 +51,21 @@ int main(int argc, char** argv) {
       "(channel, account) and sends them concurrently. Every delivery state change is logged as one JSON\n"
       "line. Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the config (a bad config is refused\n"
       "and the running one kept).\n\nExamples:\n  fabud --config config/fabu.example.toml\n"
-      "  fabud --config /etc/fabu/fabu.toml --check     # validate the config and exit\n"};
+      "  fabud --config /etc/fabu/fabu.toml --check     # check the config, Redis, folders and tokens\n"
+      "  fabud --config /etc/fabu/fabu.toml --check --offline   # the same without connecting to Redis\n\n"
+      "Exit codes: 0 stopped cleanly, or --check passed; 1 --check found a problem (each is printed);\n"
+      "2 the config or the command line is invalid; 3 a worker thread died (the supervisor restarts fabud).\n"};
+  app.set_version_flag("--version", std::string("fabud ") + std::string(fabu::version()) + " (" +
+                                        std::string(fabu::revision()) + ")");
   std::string config_path = "fabu.toml";
   bool check_only = false;
   app.add_option("-c,--config", config_path, "Path of fabu.toml")->capture_default_str();
-  app.add_flag("--check", check_only, "Validate the config (and build every channel), print problems, exit 0 or 2");
+  bool offline = false;
+  app.add_flag("--check", check_only,
+               "Validate the config and build every channel, then check that Redis answers (and keeps an\n"
+               "append-only file), that the portal folder is writable and that no token has expired;\n"
+               "print every finding, exit 0 (passed), 1 (a problem) or 2 (invalid config)");
+  app.add_flag("--offline", offline, "With --check: skip everything that needs the network (Redis)");
   CLI11_PARSE(app, argc, argv);
 
   auto config = fabu::load_config(config_path);
@@ -96,10 +110,12 @@ int main(int argc, char** argv) {
       print_errors(channels.error());
       return 2;
     }
-    for (const auto& warning : (*config)->warnings) std::cerr << "fabud: warning: " << warning << "\n";
-    std::cout << config_path << ": OK (" << (*channels)->names().size() << " channels, "
+    std::cout << config_path << ": config OK (" << (*channels)->names().size() << " channels, "
               << (*channels)->all_lanes().size() << " lanes)\n";
-    return 0;
+    const auto report = fabu::run_preflight(**config, **channels, offline, fabu::today_local());
+    for (const auto& f : report.findings) std::cout << (f.problem ? "problem: " : "warning: ") << f.message << "\n";
+    std::cout << (report.passed() ? "check passed" : "check failed") << (offline ? " (offline: Redis not checked)\n" : "\n");
+    return report.passed() ? 0 : 1;
   }
 
   // A signal while we still wait for Redis must end the wait.
@@ -135,7 +151,10 @@ int main(int argc, char** argv) {
     }
     daemon = std::move(*started_daemon);
   }
+  fabu::ServiceNotifier systemd;
+  systemd.ready("delivering");
   if (stop_requested.load()) {
+    systemd.stopping();
     daemon->stop();
     return 0;
   }
@@ -145,27 +164,33 @@ int main(int argc, char** argv) {
     if (!daemon->workers().healthy()) {
       spdlog::critical("exiting with status {}: a worker thread died ({})", fabu::exit_code_worker_died,
                        daemon->workers().failure());
+      systemd.stopping();
       daemon->stop();
       return fabu::exit_code_worker_died;
     }
+    systemd.keep_alive(true);
     timespec tick{0, 200 * 1000 * 1000};
     siginfo_t info;
     const int sig = sigtimedwait(&signals, &info, &tick);
     if (sig < 0) continue;  // the tick (or EINTR): look at the workers again
     if (sig == SIGHUP) {
       spdlog::info("SIGHUP: reloading {}", config_path);
+      systemd.reloading();
       auto fresh = fabu::load_config(config_path);
       if (!fresh) {
         for (const auto& e : fresh.error()) spdlog::error("reload refused, keeping the running config: {}", e.to_string());
+        systemd.ready("delivering (the last reload was refused: see the log)");
         continue;
       }
       for (const auto& warning : (*fresh)->warnings) spdlog::warn("config: {}", warning);
       for (const auto& e : daemon->reload(*fresh)) {
         spdlog::error("reload refused, keeping the running config: {}", e.to_string());
       }
+      systemd.ready("delivering");
       continue;
     }
     spdlog::info("{}: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    systemd.stopping();
     daemon->stop();
     return 0;
   }

@@ -22,6 +22,7 @@
 #include "core/delivery.h"
 #include "core/error.h"
 #include "core/release.h"
+#include "core/screen.h"
 
 namespace fabu {
 
@@ -141,6 +142,30 @@ struct RejectRecord {
   std::string payload;     // the original payload, kept so nothing is lost
 };
 
+// A release the privacy screen holds (core/screen.h, docs/PROTOCOL.md "Held releases"). Its matches
+// are masked; the payload is the release as submitted, kept so it can be reviewed and resubmitted.
+struct HeldRecord {
+  std::string release_id;
+  std::string intake_entry_id;   // of the latest submission; "" when not from the stream
+  std::string payload;
+  std::string format;            // "json" or "toml"
+  std::string content_digest;
+  std::string screen_digest;     // ScreenResult::digest(): what an override signature names
+  std::vector<ScreenMatch> matches;
+  std::string reason;            // decide_screen()'s reason
+  std::int64_t held_at_ms = 0;        // the latest submission that was held; 0 = the server's clock
+  std::int64_t first_held_at_ms = 0;  // read back only
+  std::int64_t submissions = 0;       // read back only: how often it was held
+  bool released = false;              // read back only: admitted since (the record is kept for audit)
+  std::int64_t released_at_ms = 0;
+};
+
+enum class HoldOutcome {
+  held,              // first time held
+  updated,           // held again (resubmitted): the record now describes the latest submission
+  already_admitted,  // the release id was admitted before: nothing held, the entry acknowledged
+};
+
 struct LaneStatus {
   std::string lane;
   LaneLimits limits;
@@ -206,6 +231,23 @@ class DeliveryLedger {
   // over ReleaseLimits::document_bytes is kept cut to that size, with its full size recorded.
   virtual Result<void> reject(const RejectRecord& record) = 0;
   virtual Result<std::vector<RejectRecord>> rejects(int limit) = 0;
+
+  // Atomically records (or updates) a held release and acknowledges its intake entry; admit() of the
+  // same id later marks the record released. The defaults, for fakes, hold nothing.
+  virtual Result<HoldOutcome> hold(const HeldRecord& record) {
+    (void)record;
+    return fail(Error::config("this ledger keeps no held releases"));
+  }
+  // Releases held now (not released), latest first.
+  virtual Result<std::vector<HeldRecord>> held(int limit) {
+    (void)limit;
+    return std::vector<HeldRecord>{};
+  }
+  // The held record of one release, released or not; nullopt when it was never held.
+  virtual Result<std::optional<HeldRecord>> held_release(const std::string& release_id) {
+    (void)release_id;
+    return std::optional<HeldRecord>{};
+  }
 
   // Publishes lane limits from config so every instance enforces the same ones.
   virtual Result<void> set_lanes(const std::vector<LaneLimits>& lanes) = 0;

@@ -58,6 +58,13 @@ for i = 0, n - 1 do
 end
 sadd_all(rk .. ':d', ids)
 sadd_all(k('lanes'), lanes)
+-- A release the screen held and that is now admitted (by an override, or changed so nothing holds)
+-- keeps its held record for the audit trail, marked released, in the same step.
+local hk = k('held:' .. rid)
+if redis.call('EXISTS', hk) == 1 then
+  redis.call('HSET', hk, 'state', 'released', 'released_ms', int(now))
+  redis.call('ZREM', k('held'), rid)
+end
 ack_intake(entry)
 wake()
 return {'admitted', int(serial), int(now)}

@@ -18,6 +18,10 @@ namespace fabu::lua {
 extern const RedisScript admit;
 // ARGV: base, intake entry id, record JSON. Pushes the reject record and acknowledges the entry.
 extern const RedisScript reject;
+// ARGV: base, intake entry id, release id, payload, format, content digest, screen digest, matches
+//       JSON, reason, now_ms (0 = server TIME). Returns {outcome, first_held_ms}; outcome is "held",
+//       "updated" or "already_admitted".
+extern const RedisScript hold;
 // ARGV: base, n, then n x (lane, max_in_flight, per_hour, min_gap_ms).
 extern const RedisScript set_lanes;
 // ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 12 fields per claim:

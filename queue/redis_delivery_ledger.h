@@ -4,6 +4,7 @@
 //   ledger_dispatch.cpp    admission, lanes, claim, complete
 //   ledger_operations.cpp  reads for people and the operator actions (dead letters, parking)
 //   ledger_accounts.cpp    run-time token replacements, circuit-breaker settings
+//   ledger_held.cpp        releases held by the privacy screen
 //
 // Thread rules: as DeliveryLedger (one instance per thread).
 #pragma once
@@ -33,6 +34,11 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<void> reject(const RejectRecord& record) override;
   Result<std::vector<RejectRecord>> rejects(int limit) override;
   Result<void> set_lanes(const std::vector<LaneLimits>& lanes) override;
+
+  // ledger_held.cpp: releases held by the privacy screen.
+  Result<HoldOutcome> hold(const HeldRecord& record) override;
+  Result<std::vector<HeldRecord>> held(int limit) override;
+  Result<std::optional<HeldRecord>> held_release(const std::string& release_id) override;
 
   Result<std::vector<ClaimedDelivery>> claim(const std::string& owner, int max, std::int64_t now_ms,
                                              std::chrono::milliseconds lease) override;

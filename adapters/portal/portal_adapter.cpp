@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/portal/portal_files.h"
 #include "adapters/portal/portal_settings.h"
 #include "adapters/portal/portal_site.h"
 #include "adapters/portal/serial_worker.h"
@@ -39,6 +40,15 @@ class PortalAdapter final : public Adapter {
 
   std::vector<LaneLimits> lanes(const std::string& channel) const override {
     return {LaneLimits{lane_name(channel), settings_->max_in_flight, 0, std::chrono::milliseconds(0)}};
+  }
+
+  std::vector<CheckFinding> check(const std::string& channel) const override {
+    if (auto ok = portal::output_dir_writable(settings_->output_dir); !ok) {
+      std::string_view why = ok.error().message;
+      if (why.starts_with("portal: ")) why.remove_prefix(8);
+      return {{true, channel + ": " + std::string(why)}};
+    }
+    return {};
   }
 
   // The article URL depends only on the release (first column, formed_at's year, id), so microblog

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -116,6 +117,15 @@ Result<void> ensure_output_dir(const std::string& dir) {
     return fail(Error::config("portal: the parent folder of output_dir does not exist: " + parent.string()));
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return fail(io_error("create folder", dir, errno));
   return {};
+}
+
+Result<void> output_dir_writable(const std::string& dir) {
+  if (auto ok = ensure_output_dir(dir); !ok) return ok;
+  const std::string probe = dir + "/.fabu-write-check-" + std::to_string(::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return fail(Error::config("output_dir " + dir + " is not writable: " + std::strerror(errno)));
+  ::close(fd);
+  return remove_file(probe);
 }
 
 Result<void> remove_file(const std::string& path) {

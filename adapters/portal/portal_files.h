@@ -26,6 +26,10 @@ Result<void> make_directories(const std::string& dir);
 // a config error: a typo in output_dir should not silently create a tree somewhere.
 Result<void> ensure_output_dir(const std::string& dir);
 
+// ensure_output_dir, then proves the folder writable by creating and removing a file in it (as the
+// user fabud runs as: permissions, read-only mounts and systemd's ProtectSystem all show here).
+Result<void> output_dir_writable(const std::string& dir);
+
 // Removes `path` if it exists.
 Result<void> remove_file(const std::string& path);
 

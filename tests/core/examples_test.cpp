@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/release.h"
+#include "core/screen.h"
 
 namespace fabu {
 namespace {
@@ -59,6 +60,25 @@ TEST(ExampleReleases, BadExampleIsRejectedWithNamedFields) {
   for (const char* path : {"title", "issuer", "disclosure", "approval.approved_at", "approval.signer"}) {
     EXPECT_TRUE(paths.contains(path)) << path << " not named in: " << join(release.error());
   }
+}
+
+// The examples are real releases full of dates, 文号, figures and hotlines: the screen must let them
+// all through (no false alarm), with the public numbers of config/fabu.example.toml.
+TEST(ExampleReleases, TheScreenHoldsNone) {
+  ScreenPolicy policy;
+  policy.public_numbers = {"12345", "0539-12345"};
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(examples_dir)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".toml") continue;
+    auto release = parse_release_toml(read_file(entry.path()));
+    ASSERT_TRUE(release) << entry.path().filename();
+    ++count;
+    for (const auto& m : screen_release(*release, policy).matches) {
+      ADD_FAILURE() << entry.path().filename() << ": " << to_string(m.kind) << " in " << m.field << " at byte "
+                    << m.offset << ": " << m.masked;
+    }
+  }
+  EXPECT_GE(count, 4);
 }
 
 }  // namespace

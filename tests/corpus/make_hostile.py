@@ -26,7 +26,9 @@ BASE = {
     "subjects": ["综合政务\\政务公开"],
     "publish_at": "2026-12-10T09:00:00+08:00",
     "targets": {"portal": ["zdly"], "microblog": ["lead"]},
-    "approval": {"approver": "王晓明", "approved_at": "2026-12-10T08:30:00+08:00"},
+    "approval": {"approver": "王晓明", "approved_at": "2026-12-10T08:30:00+08:00",
+                 "signatures": [{"key_id": "wangxm", "role": "内容审核", "signed_at": "2026-12-10T08:29:00+08:00",
+                                 "signature": "A" * 86 + "=="}]},
 }
 
 BASE_TOML = """id = "2026-hostile-001"
@@ -43,7 +45,13 @@ targets.portal = ["zdly"]
 [approval]
 approver = "王晓明"
 approved_at = 2026-12-10T08:30:00+08:00
-"""
+
+[[approval.signatures]]
+key_id = "wangxm"
+role = "内容审核"
+signed_at = 2026-12-10T08:29:00+08:00
+signature = "%s=="
+""" % ("A" * 86)
 
 cases = []  # (name, extension, bytes, path, reason substring)
 
@@ -66,6 +74,17 @@ def with_field(path, value):
     for p in parts[:-1]:
         node = node[p]
     node[parts[-1]] = value
+    return doc
+
+
+def with_entry(key, value):
+    """BASE with member `key` of approval.signatures[0] set to `value` (None removes it)."""
+    doc = copy.deepcopy(BASE)
+    entry = doc["approval"]["signatures"][0]
+    if value is None:
+        del entry[key]
+    else:
+        entry[key] = value
     return doc
 
 
@@ -195,7 +214,7 @@ for name, path, ch, shown in [
 
 # --- wrong types -----------------------------------------------------------------------------------
 string_fields = ["id", "kind", "title", "summary", "body", "abstract", "issuer", "doc_number", "interprets",
-                 "link", "disclosure", "approval.approver", "approval.signature"]
+                 "link", "disclosure", "approval.approver"]
 for f in string_fields:
     add("%s-is-integer" % f.replace(".", "-"), "json", dump(with_field(f, 1)), f, "expected a string, got an integer")
     add("%s-is-boolean" % f.replace(".", "-"), "json", dump(with_field(f, True)), f, "expected a string, got a boolean")
@@ -246,8 +265,43 @@ add("body-over-256k", "json", dump(with_field("body", "x" * (256 * 1024 + 1))), 
 add("issuer-201-chars", "json", dump(with_field("issuer", "办" * 201)), "issuer", "over the limit short_field_chars")
 add("doc-number-201-chars", "json", dump(with_field("doc_number", "号" * 201)), "doc_number", "short_field_chars")
 add("link-2049-chars", "json", dump(with_field("link", "https://a.example/" + "x" * 2031)), "link", "over the limit link_chars")
-add("signature-8193-bytes", "json", dump(with_field("approval.signature", "s" * 8193)), "approval.signature",
+add("signature-257-bytes", "json", dump(with_entry("signature", "s" * 257)), "approval.signatures[0].signature",
     "over the limit signature_bytes")
+add("signatures-17", "json", dump(with_field("approval.signatures", BASE["approval"]["signatures"] * 17)),
+    "approval.signatures", "over the limit max_signatures (16)")
+
+# --- approval signatures: shape (whether they verify is decided at intake, against the config) ------
+add("old-single-signature", "json", dump(with_field("approval.signature", "not-a-signature")), "approval.signature",
+    "is no longer read: put each reviewer's signature in approval.signatures")
+add("signatures-is-string", "json", dump(with_field("approval.signatures", "x")), "approval.signatures",
+    "expected an array of tables, got a string")
+add("signatures-is-table", "json", dump(with_field("approval.signatures", {"key_id": "x"})), "approval.signatures",
+    "expected an array of tables, got a table")
+add("signature-entry-is-string", "json", dump(with_field("approval.signatures", ["x"])), "approval.signatures[0]",
+    "expected a table with key_id, role, signed_at and signature")
+for member in ["key_id", "role", "signed_at", "signature"]:
+    add("signature-missing-%s" % member.replace("_", "-"), "json", dump(with_entry(member, None)),
+        "approval.signatures[0]." + member, "required field is missing")
+    add("signature-%s-is-integer" % member.replace("_", "-"), "json", dump(with_entry(member, 7)),
+        "approval.signatures[0]." + member, "expected a" if member != "signed_at" else "expected an ISO 8601 timestamp")
+add("signature-key-id-slash", "json", dump(with_entry("key_id", "a/b")), "approval.signatures[0].key_id",
+    "may contain only letters")
+add("signature-key-id-65-bytes", "json", dump(with_entry("key_id", "k" * 65)), "approval.signatures[0].key_id",
+    "over the limit id_bytes")
+add("signature-role-control", "json", dump(with_entry("role", "内容\u0007审核")), "approval.signatures[0].role",
+    "control character U+0007")
+add("signed-at-no-offset", "json", dump(with_entry("signed_at", "2026-12-10T08:29:00")),
+    "approval.signatures[0].signed_at", "has no UTC offset")
+add("override-screen-not-hex", "json", dump(with_entry("override_screen", "ZZZZ")),
+    "approval.signatures[0].override_screen", "must be a lowercase hex digest")
+add("override-screen-129-bytes", "json", dump(with_entry("override_screen", "a" * 129)),
+    "approval.signatures[0].override_screen", "over the limit override_screen_bytes")
+add("signature-unknown-member", "json", dump(with_entry("comment", "ok")), "approval.signatures[0].comment",
+    "unknown field")
+add("toml-signature-in-approval", "toml", BASE_TOML.replace('approver = "王晓明"\n', 'approver = "王晓明"\nsignature = "x"\n'),
+    "approval.signature", "is no longer read")
+add("toml-signatures-inline-string", "toml", BASE_TOML.split("[[approval.signatures]]")[0] +
+    "signatures = \"x\"\n", "approval.signatures", "expected an array of tables")
 add("approver-201-chars", "json", dump(with_field("approval.approver", "王" * 201)), "approval.approver",
     "short_field_chars")
 add("subjects-17", "json", dump(with_field("subjects", ["s%d" % i for i in range(17)])), "subjects",
@@ -347,7 +401,7 @@ add("toml-newline-in-string", "toml", BASE_TOML.replace('title = "临沂', 'titl
     "a line break inside a single-line string")
 add("toml-duplicate-key", "toml", BASE_TOML.replace("kind =", 'id = "again"\nkind ='), "", "TOML syntax error")
 add("toml-duplicate-table", "toml", BASE_TOML + "[approval]\n", "", "TOML syntax error")
-add("toml-truncated", "toml", BASE_TOML[: len(BASE_TOML) // 2], "", "TOML syntax error")
+add("toml-truncated", "toml", BASE_TOML[: BASE_TOML.index("approved_at = 2026") + 20], "", "TOML syntax error")
 add("toml-unterminated-multiline", "toml", BASE_TOML + 'body = """never closed\n', "", "TOML syntax error")
 add("toml-control-char-in-string", "toml", BASE_TOML.replace("临沂市政务", "临沂\u0001市政务"), "", "TOML syntax error")
 add("toml-huge-integer", "toml", BASE_TOML.replace('title = "临沂市政务公开工作成绩单"', "title = 99999999999999999999"),

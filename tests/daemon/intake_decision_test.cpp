@@ -32,34 +32,34 @@ std::string reasons(const IntakeDecision& d) { return join(d.errors); }
 
 TEST(IntakeDecision, AnEntryHandedOutTooOftenIsPoisonAndIsNotParsed) {
   const auto channels = no_channels();
-  const IntakeDecision d = examine_entry(entry(R"({"id":"would-be-read"})", 6), 5, *channels);
+  const IntakeDecision d = examine_entry(entry(R"({"id":"would-be-read"})", 6), 5, *channels, ApprovalPolicy{});
   ASSERT_FALSE(d.request);
   EXPECT_EQ(reasons(d), "poison: handed out 6 times without being admitted or rejected "
                         "(daemon.intake_max_claims = 5); it is not read again");
   EXPECT_EQ(d.release_id, "") << "a poison payload is not parsed, not even for its id";
-  EXPECT_NE(reasons(examine_entry(entry("{}", 5), 5, *channels)), reasons(d)) << "5 hand-outs are still allowed";
+  EXPECT_NE(reasons(examine_entry(entry("{}", 5), 5, *channels, ApprovalPolicy{})), reasons(d)) << "5 hand-outs are still allowed";
 }
 
 TEST(IntakeDecision, AnEntryWithoutAReleaseFieldSaysSo) {
   const auto channels = no_channels();
   IntakeEntry e = entry("");
   e.has_release = false;
-  EXPECT_EQ(reasons(examine_entry(e, 5, *channels)), "release: entry has no `release` field");
-  EXPECT_EQ(reasons(examine_entry(entry(""), 5, *channels)), "document is empty");
+  EXPECT_EQ(reasons(examine_entry(e, 5, *channels, ApprovalPolicy{})), "release: entry has no `release` field");
+  EXPECT_EQ(reasons(examine_entry(entry(""), 5, *channels, ApprovalPolicy{})), "document is empty");
 }
 
 TEST(IntakeDecision, UnknownFormatAndHostilePayloadsAreRefusedNotThrown) {
   const auto channels = no_channels();
   IntakeEntry yaml = entry("id: x");
   yaml.format = "yaml";
-  EXPECT_EQ(reasons(examine_entry(yaml, 5, *channels)), "format: unknown payload format 'yaml' (json or toml)");
+  EXPECT_EQ(reasons(examine_entry(yaml, 5, *channels, ApprovalPolicy{})), "format: unknown payload format 'yaml' (json or toml)");
   IntakeEntry toml = entry("〔");
   toml.format = "toml";
-  EXPECT_NE(reasons(examine_entry(toml, 5, *channels)).find("outside a quoted string"), std::string::npos);
-  const IntakeDecision big = examine_entry(entry(R"({"id":"big","title":1e999})"), 5, *channels);
+  EXPECT_NE(reasons(examine_entry(toml, 5, *channels, ApprovalPolicy{})).find("outside a quoted string"), std::string::npos);
+  const IntakeDecision big = examine_entry(entry(R"({"id":"big","title":1e999})"), 5, *channels, ApprovalPolicy{});
   EXPECT_NE(reasons(big).find("title: number 1e999 is out of range"), std::string::npos) << reasons(big);
   EXPECT_EQ(big.release_id, "") << "the id guess reads no number out of range either";
-  const IntakeDecision long_id = examine_payload(R"({"id":")" + std::string(100000, 'x') + R"("})", "json", *channels);
+  const IntakeDecision long_id = examine_payload(R"({"id":")" + std::string(100000, 'x') + R"("})", "json", *channels, ApprovalPolicy{});
   EXPECT_LE(long_id.release_id.size(), 64u + 40u) << "the guessed id is cut";
 }
 

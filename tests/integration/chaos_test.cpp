@@ -91,7 +91,7 @@ std::string release_payload(const PlannedRelease& r, int i) {
   if (r.column.empty()) {
     doc["link"] = (r.must_die ? "https://example.org/chaos/" : "https://www.linyi.gov.cn/chaos/") + r.id + ".html";
   }
-  return doc.dump();
+  return signed_release(doc.dump());
 }
 
 // Posts on the platform per (token, release id). Every planned post's text carries a link ending

@@ -1,11 +1,16 @@
 #include "tests/integration/harness.h"
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "core/base64.h"
+#include "core/clock.h"
+#include "core/release.h"
 #include "core/sealed_secret.h"
 
 namespace fabu::testing {
@@ -75,6 +80,8 @@ std::string Harness::render_config(const std::string& instance) const {
   toml += "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" + sandbox_->base_url() +
           "\"\nsafe_domain = \"www.linyi.gov.cn\"\nlead = \"lead_acct\"\nhall = \"临沂政务微博发布厅\"\n" +
           options_.microblog_extra_toml + "\n";
+  toml += options_.approval_toml.empty() ? test_approval_toml() : options_.approval_toml;
+  toml += "\n";
   toml += account_toml({"lead_acct", "lead", "post", 0, 0}, "tok-" + prefix_ + "-lead_acct");
   for (const auto& m : options_.members) toml += account_toml(m, "tok-" + prefix_ + "-" + m.id);
   return toml;
@@ -146,6 +153,14 @@ int posts_by(const nlohmann::json& posts, const std::string& token) {
   return n;
 }
 
+int run_command(const std::string& command, std::string& output) {
+  TempDir dir;
+  const std::string out_path = dir.path() + "/out.txt";
+  const int status = std::system((command + " >" + out_path + " 2>&1").c_str());
+  output = read_file(out_path);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 std::string release_json(const std::string& id, const std::string& targets_json, const std::string& title,
                          const std::string& summary) {
   nlohmann::json r = {
@@ -161,7 +176,48 @@ std::string release_json(const std::string& id, const std::string& targets_json,
       {"targets", nlohmann::json::parse(targets_json)},
       {"approval", {{"approver", "王晓明（市政府新闻办）"}, {"approved_at", "2026-11-25T09:30:00+08:00"}}},
   };
-  return r.dump();
+  return signed_release(r.dump());
+}
+
+const Ed25519KeyPair& test_reviewer_key() {
+  static const Ed25519KeyPair key = [] {
+    auto generated = ed25519_generate();
+    if (!generated) throw std::runtime_error("cannot generate the test key: " + generated.error());
+    return *generated;
+  }();
+  return key;
+}
+
+std::string approval_key_toml(const std::string& id, const std::string& public_key, const std::string& roles) {
+  return "[[approval.keys]]\nid = \"" + id + "\"\nname = \"测试审核人 " + id + "\"\nunit = \"测试单位\"\nroles = [" + roles +
+         "]\npublic_key = \"" + base64_encode(public_key) + "\"\n";
+}
+
+std::string test_approval_toml() {
+  return "[approval]\nrequired_roles = [\"内容审核\"]\n" +
+         approval_key_toml(test_key_id, test_reviewer_key().public_raw, R"("内容审核", "保密审查")");
+}
+
+std::string add_signature(const std::string& json, const std::string& key_id, const std::string& private_pem,
+                          const std::string& role, std::int64_t signed_at_offset_seconds) {
+  ApprovalSignature entry{key_id, role, Timestamp{unix_now_ms() / 1000 + signed_at_offset_seconds, 8 * 60}, {},
+                          std::nullopt};
+  auto message = message_to_sign(json, DocumentFormat::json, entry);
+  if (!message) throw std::runtime_error("cannot sign an invalid release: " + join(message.error()));
+  auto signature = ed25519_sign(private_pem, *message);
+  if (!signature) throw std::runtime_error(signature.error());
+  auto doc = nlohmann::json::parse(json);
+  doc["approval"]["signatures"].push_back({{"key_id", entry.key_id},
+                                           {"role", entry.role},
+                                           {"signed_at", entry.signed_at.iso()},
+                                           {"signature", base64_encode(*signature)}});
+  return doc.dump();
+}
+
+std::string signed_release(const std::string& json, const std::string& role) {
+  auto doc = nlohmann::json::parse(json);
+  if (doc.contains("approval") && doc["approval"].is_object()) doc["approval"].erase("signatures");
+  return add_signature(doc.dump(), test_key_id, test_reviewer_key().private_pem, role);
 }
 
 }  // namespace fabu::testing

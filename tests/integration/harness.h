@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ed25519.h"
 #include "queue/delivery_ledger.h"
 #include "tests/support/process.h"
 #include "tests/support/servers.h"
@@ -45,7 +46,26 @@ struct HarnessOptions {
   std::string redis_extra_toml;
   // Extra TOML lines for the [retry] table, e.g. "breaker_cooloff_seconds = 1\n".
   std::string retry_extra_toml;
+  // The whole [approval] section; empty = test_approval_toml() (the test reviewer, role 内容审核).
+  std::string approval_toml;
 };
+
+// The reviewer key pair of the tests, generated once per test process. Every harness config lists
+// its public key as `test_key_id` with the roles 内容审核 and 保密审查.
+const Ed25519KeyPair& test_reviewer_key();
+inline constexpr const char* test_key_id = "test-reviewer";
+// The default [approval] section: required_roles = ["内容审核"] and the test reviewer's key.
+std::string test_approval_toml();
+// An [[approval.keys]] table for `public_key` (raw bytes) with the given roles (a TOML array body).
+std::string approval_key_toml(const std::string& id, const std::string& public_key, const std::string& roles);
+
+// `json` (a release) with approval.signatures replaced by one signature of the test reviewer for
+// `role`, made now. Call it after the last change to a release: any later change breaks the signature.
+std::string signed_release(const std::string& json, const std::string& role = "内容审核");
+// The same with any key: adds one entry to the signatures already there.
+// `signed_at_offset_seconds` moves signed_at away from now (e.g. into the future).
+std::string add_signature(const std::string& json, const std::string& key_id, const std::string& private_pem,
+                          const std::string& role, std::int64_t signed_at_offset_seconds = 0);
 
 class Harness {
  public:
@@ -98,7 +118,11 @@ class Harness {
 // Live (not destroyed) posts of one account, by its token, in a sandbox record (Harness::sandbox_posts).
 int posts_by(const nlohmann::json& posts, const std::string& token);
 
-// A valid release as JSON. `targets_json` is the JSON object of targets, e.g.
+// Runs a shell command line; returns its exit status (128 + signal when killed) and its stdout and
+// stderr together in `output`.
+int run_command(const std::string& command, std::string& output);
+
+// A valid release as JSON, signed by the test reviewer (signed_release). `targets_json` is the JSON object of targets, e.g.
 // R"({"portal":["tzgg"],"microblog":["lead","all"]})".
 std::string release_json(const std::string& id, const std::string& targets_json,
                          const std::string& title = "临沂市举行新闻发布会",

@@ -1,6 +1,5 @@
 // End to end: hostile intake entries written straight into Redis (raw XADD), a poison entry that
 // "crashed" earlier instances, and a restart. Real redis-server, real sandbox, real fabud processes.
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
@@ -174,15 +173,6 @@ TEST(IntakeHostileE2E, APoisonEntryGoesToRejectsAndTheValidReleaseAfterItIsDeliv
   EXPECT_TRUE(fabud.running());
 }
 
-// Runs a shell command line; returns its exit status and (stdout + stderr) in `output`.
-int run(const std::string& command, std::string& output) {
-  TempDir dir;
-  const std::string out_path = dir.path() + "/out.txt";
-  const int status = std::system((command + " >" + out_path + " 2>&1").c_str());
-  output = read_file(out_path);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 TEST(IntakeHostileE2E, FabuctlRefusesHostileInputWithoutAborting) {
   Harness h;
   RawRedis redis(h);
@@ -195,9 +185,9 @@ TEST(IntakeHostileE2E, FabuctlRefusesHostileInputWithoutAborting) {
   write_file(dir.path() + "/nul.json", std::string("{\"id\":\0}", 8));
   write_file(dir.path() + "/huge.json", std::string(600 * 1024, ' '));
   std::string out;
-  EXPECT_EQ(run(fabuctl + "submit " + dir.path() + "/big-number.json", out), 2) << out;
+  EXPECT_EQ(run_command(fabuctl + "submit " + dir.path() + "/big-number.json", out), 2) << out;
   EXPECT_NE(out.find("title: number 1e999 is out of range"), std::string::npos) << out;
-  EXPECT_EQ(run(fabuctl + "submit --dry-run " + dir.path() + "/one-char.toml " + dir.path() + "/nul.json " +
+  EXPECT_EQ(run_command(fabuctl + "submit --dry-run " + dir.path() + "/one-char.toml " + dir.path() + "/nul.json " +
                     dir.path() + "/huge.json",
                 out),
             2)
@@ -212,7 +202,7 @@ TEST(IntakeHostileE2E, FabuctlRefusesHostileInputWithoutAborting) {
   redis.integer({"LPUSH", rejects, R"({"at_ms":1e999})"});
   redis.integer({"LPUSH", rejects, R"({"release_id":")" + std::string(100000, 'r') + R"(","errors":[]})"});
   redis.integer({"LPUSH", rejects, "not json at all"});
-  EXPECT_EQ(run(fabuctl + "rejects", out), 0) << out;
+  EXPECT_EQ(run_command(fabuctl + "rejects", out), 0) << out;
   EXPECT_LT(longest_line(out), 2048u);
 }
 

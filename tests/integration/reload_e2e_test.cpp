@@ -28,7 +28,7 @@ std::string microblog_release(const std::string& id, const std::string& account)
   auto doc = nlohmann::json::parse(release_json(id, R"({"microblog":[")" + account + R"("]})",
                                                 "临沂市配置重载测试" + id, "市政府新闻办发布测试信息：" + id));
   doc["link"] = "https://www.linyi.gov.cn/reload/" + id + ".html";
-  return doc.dump();
+  return signed_release(doc.dump());
 }
 
 bool delivered(Harness& h, const std::string& release_id) {

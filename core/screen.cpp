@@ -1,0 +1,115 @@
+#include "core/screen.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace fabu {
+namespace {
+
+constexpr std::array<std::pair<ScreenKind, std::string_view>, 6> kKindNames{{
+    {ScreenKind::resident_id, "resident_id"},
+    {ScreenKind::resident_id_15, "resident_id_15"},
+    {ScreenKind::mobile, "mobile"},
+    {ScreenKind::bank_card, "bank_card"},
+    {ScreenKind::credit_code, "credit_code"},
+    {ScreenKind::sensitive_term, "sensitive_term"},
+}};
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) return {};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0x0F];
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+std::string_view to_string(ScreenKind kind) {
+  for (const auto& [k, name] : kKindNames) {
+    if (k == kind) return name;
+  }
+  return "unknown";
+}
+
+std::optional<ScreenKind> screen_kind_from(std::string_view name) {
+  for (const auto& [k, n] : kKindNames) {
+    if (n == name) return k;
+  }
+  return std::nullopt;
+}
+
+bool ScreenResult::holds() const {
+  return std::any_of(matches.begin(), matches.end(), [](const ScreenMatch& m) { return m.holds; });
+}
+
+std::string ScreenResult::digest() const {
+  std::string canonical = "fabu-screen-v1\n" + content_digest + "\n";
+  for (const auto& m : matches) {
+    // Warnings are left out: switching credit_codes between warn and ignore keeps overrides valid.
+    if (!m.holds) continue;
+    canonical += std::string(to_string(m.kind)) + "\t" + m.field + "\t" + std::to_string(m.offset) + "\t" +
+                 std::to_string(m.length) + "\n";
+  }
+  return sha256_hex(canonical);
+}
+
+ScreenResult screen_release(const Release& release, const ScreenPolicy& policy) {
+  ScreenResult result;
+  // Without the signatures: an override is one more signature, and must still name the same result.
+  Release content = release;
+  content.approval.signatures.clear();
+  result.content_digest = content_digest(content);
+  if (!policy.enabled) return result;
+  const std::array<std::pair<std::string_view, std::string_view>, 6> fields{{
+      {"title", release.title},
+      {"summary", release.summary},
+      {"body", release.body},
+      {"abstract", release.abstract},
+      {"issuer", release.issuer},
+      {"doc_number", release.doc_number ? std::string_view(*release.doc_number) : std::string_view()},
+  }};
+  for (const auto& [name, text] : fields) {
+    auto found = screen_text(text, name, policy);
+    result.matches.insert(result.matches.end(), std::make_move_iterator(found.begin()),
+                          std::make_move_iterator(found.end()));
+  }
+  return result;
+}
+
+ScreenDecision decide_screen(const ScreenResult& result, const std::vector<VerifiedOverride>& overrides,
+                             const ScreenPolicy& policy) {
+  if (!policy.enabled) return {ScreenVerdict::admit, "screen disabled", std::nullopt};
+  if (!result.holds()) return {ScreenVerdict::admit, "no screen match holds the release", std::nullopt};
+  const std::string digest = result.digest();
+  std::string why;
+  for (const auto& o : overrides) {
+    if (!contains(policy.override_roles, o.role)) {
+      why = "; the override by key " + o.key_id + " has role " + o.role + ", which may not override the screen";
+      continue;
+    }
+    if (o.digest != digest) {
+      why = "; the override by key " + o.key_id + " names screen result " + o.digest +
+            ", not the current one (the release or its matches changed)";
+      continue;
+    }
+    return {ScreenVerdict::admit, "screen result " + digest + " overridden by key " + o.key_id + " (" + o.role + ")", o};
+  }
+  std::size_t holding = 0;
+  for (const auto& m : result.matches) holding += m.holds ? 1 : 0;
+  return {ScreenVerdict::held, std::to_string(holding) + " screen match(es); screen result " + digest + why, std::nullopt};
+}
+
+}  // namespace fabu
