@@ -7,6 +7,7 @@
 
 #include "core/version.h"
 #include "cli/accounts.h"
+#include "cli/api_token.h"
 #include "cli/approval.h"
 #include "cli/commands.h"
 #include "core/bounded_text.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
       "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
       "  fabuctl lanes                               accounts and their queues\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
+      "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
       "  fabuctl keygen --out wang                   a reviewer's key pair (wang.key, wang.pub)\n"
       "  fabuctl approve --key wang.key --key-id wang --role 内容审核 notice.toml\n"
       "                                              sign a release for one review level\n"};
@@ -88,6 +90,12 @@ int main(int argc, char** argv) {
                     "(printf '%s\\n' \"$TOKEN\" | fabuctl accounts set-token lanshan_fabu). Every fabud picks it up\n"
                     "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
 
+  std::string token_name, token_roles;
+  auto* api_token = app.add_subcommand("api-token", "Make a bearer token for fabud's HTTP API and its config entry");
+  api_token->add_option("--name", token_name, "Who holds the token (shown in logs), e.g. cms")->required();
+  api_token->add_option("--roles", token_roles, "Comma-separated: submit, read, operate")->required();
+  api_token->footer("Prints the token once and the [[api.tokens]] entry with its SHA-256 for fabu.toml.\n"
+                    "submit: POST /v1/releases; read: the GETs and /metrics; operate: retry/retract (implies read).");
   std::string keygen_out, keygen_id;
   auto* keygen = app.add_subcommand("keygen", "Create a reviewer's Ed25519 key pair for approval signatures");
   keygen->add_option("--out", keygen_out, "Writes OUT.key (private, mode 0600) and OUT.pub")->required();
@@ -122,6 +130,7 @@ int main(int argc, char** argv) {
   try {
     crossplat::threadpool::initialize_with_threads(1);
 
+    if (api_token->parsed()) return fabu::cli::api_token(token_name, token_roles);
     if (submit->parsed()) return fabu::cli::submit(ctx, files, dry_run);
     if (keygen->parsed()) return fabu::cli::keygen(keygen_out, keygen_id);
     if (approve->parsed()) {

@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 
+#include "config/api_config.h"
 #include "config/secret_files.h"
 #include "config/screen_config.h"
 #include "core/toml_guard.h"
@@ -218,7 +219,7 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   config->warnings = exposed_secret_files(document, source_name);
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
-  top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "channels", "approval"});
+  top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
@@ -226,6 +227,7 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   config->http.threads = config->daemon.http_threads;
   const bool old_threads_key = document.at_path("daemon.http_threads").node() != nullptr;
   if (const auto* t = top.table("http")) read_http(*t, source_name, errors, old_threads_key, config->http);
+  read_api(top.table("api"), document, source_name, errors, config->daemon.api_listen, config->api);
   if (const auto* t = top.table("approval")) read_approval(*t, source_name, errors, config->approval);
   if (const auto* t = top.table("screen")) read_screen(*t, source_name, errors, config->screen);
   if (top.table("channels") != nullptr) {

@@ -54,7 +54,7 @@ struct DaemonConfig {
   std::chrono::seconds intake_reclaim_idle{30};  // intake entries idle this long are reclaimed
   int intake_max_claims = 5;          // an entry claimed this often without a decision is poison (rejected)
   std::chrono::seconds drain_deadline{20};       // SIGTERM: time to finish what is in flight
-  std::string api_listen;             // e.g. "http://127.0.0.1:8780"; empty = no HTTP API
+  std::string api_listen;             // older spelling of [api] listen, e.g. "http://127.0.0.1:8780"
   std::string log_file;               // empty = stderr
   std::string log_level = "info";
   int token_warn_days = 7;            // warn about tokens expiring within this many days
@@ -80,6 +80,33 @@ struct HttpConfig {
   std::string ca_file;                 // beast: PEM CA certificates trusted for HTTPS; "" = the system's
 };
 
+// One `[[api.tokens]]` entry: who holds a bearer token and what it may do. The token itself is never
+// in the config, only the hex SHA-256 of it (fabuctl api-token makes both).
+struct ApiTokenConfig {
+  std::string name;
+  std::vector<std::string> roles;  // each of "submit", "read", "operate"
+  std::string sha256;              // 64 lower-case hex digits
+  bool operator==(const ApiTokenConfig&) const = default;
+};
+
+// `[api]`: fabud's HTTP API (daemon/admin_api.h) and the limits its server enforces.
+struct ApiConfig {
+  std::string listen;  // as written: "127.0.0.1:8780", "http://..." or "https://..."; empty = no API
+  std::string host;    // IP address parsed from listen ("localhost" = 127.0.0.1)
+  int port = 0;
+  bool loopback = true;
+  std::string tls_cert_file;  // both set = TLS
+  std::string tls_key_file;
+  int threads = 2;
+  int max_connections = 64;
+  std::int64_t max_body_bytes = 1 << 20;
+  int max_header_bytes = 16 * 1024;
+  int max_headers = 64;
+  std::chrono::seconds read_timeout{10};
+  std::vector<ApiTokenConfig> tokens;  // empty = no authentication (allowed on loopback only)
+  bool operator==(const ApiConfig&) const = default;
+};
+
 // One `[channels.<name>]` table: the channel's name, its adapter type and its raw table.
 struct ChannelConfig {
   std::string name;
@@ -95,6 +122,7 @@ struct Config {
   RetryConfig retry;
   HttpConfig http;
   ScreenPolicy screen;                  // [screen]: the pre-publication privacy screen
+  ApiConfig api;
   std::vector<ChannelConfig> channels;  // in file order
   // Not errors, but worth a line at every start and reload (e.g. a secret file others can read).
   std::vector<std::string> warnings;

@@ -101,10 +101,10 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   daemon->dispatcher_->start();
   daemon->accounts_ = std::make_unique<AccountWatch>(std::move(control), daemon->channels_, d.token_warn_days,
                                                     std::chrono::seconds(1), &daemon->workers_);
-  if (!d.api_listen.empty()) {
+  if (!config->api.listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
-    auto api = AdminApi::start(d.api_listen, d.instance, std::move(api_ledger), daemon->channels_,
+    auto api = AdminApi::start(config->api, d.instance, std::move(api_ledger), daemon->channels_,
                                daemon->approval_, *daemon->log_);
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);
@@ -130,6 +130,13 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
       old.daemon.lease != config->daemon.lease || old.retry.max_attempts != config->retry.max_attempts) {
     spdlog::warn("reload: [daemon] and [retry] changes take effect only after a restart");
   }
+  if (api_ && old.api.tokens != config->api.tokens) {
+    api_->set_tokens(config->api);
+    spdlog::info("reload: the HTTP API now accepts {} token(s)", config->api.tokens.size());
+  }
+  ApiConfig api_without_tokens = config->api;
+  api_without_tokens.tokens = old.api.tokens;
+  if (api_without_tokens != old.api) spdlog::warn("reload: [api] changes other than tokens take effect only after a restart");
   auto control = DeliveryLedger::connect(config_->redis);
   if (control) {
     if (auto lanes = (*control)->set_lanes((*channels)->all_lanes()); !lanes) {

@@ -33,7 +33,8 @@ class Daemon {
   ~Daemon();
 
   // Swaps in a new config's channels atomically; on any error the running config stays.
-  // Settings that need a restart (redis, daemon, retry) are reported in the log when they differ.
+  // Settings that need a restart (redis, daemon, retry, [api] but its tokens) are reported in the log
+  // when they differ; new [[api.tokens]] take effect at once.
   // Token replacements stored in Redis are applied to the new channels before they are installed;
   // then every parked account is unparked (a token still bad parks it again after one attempt).
   ConfigErrors reload(std::shared_ptr<const Config> config);

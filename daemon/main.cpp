@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  // cpprestsdk's pool serves the HTTP API, and the channels too when http.transport = "cpprest".
+  // cpprestsdk's thread pool carries the channels' requests when http.transport = "cpprest".
   const fabu::HttpConfig& http_config = (*config)->http;
   crossplat::threadpool::initialize_with_threads(static_cast<size_t>(http_config.threads));
   std::unique_ptr<fabu::HttpTransportFactory> http;

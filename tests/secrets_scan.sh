@@ -5,12 +5,13 @@
 #   tests/secrets_scan.sh LOG_DIR [CTEST_LOG...]
 # The patterns are those of the secrets the tests make (tests/integration/harness.cpp and the tests):
 # account tokens "tok-<prefix>-<account>", replacements "renewed-<prefix>-..." and
-# "reloaded-<prefix>-...", and PEM private keys.
+# "reloaded-<prefix>-...", HTTP API bearer tokens "apitok-..." (tests/integration/api_e2e_test.cpp),
+# and PEM private keys.
 # The sandbox's own log is left out: it plays the platform, which is given the tokens by design.
 set -uo pipefail
 dir="${1:?usage: secrets_scan.sh LOG_DIR [CTEST_LOG...]}"
 shift
-pattern='(tok|renewed|reloaded)-t[0-9]+_[0-9]+-|BEGIN [A-Z ]*PRIVATE KEY'
+pattern='(tok|renewed|reloaded)-t[0-9]+_[0-9]+-|apitok-|BEGIN [A-Z ]*PRIVATE KEY'
 mapfile -t files < <([ -d "$dir" ] && find "$dir" -type f -name '*.log' ! -name 'sandbox.log'
                      for f in "$@"; do [ -f "$f" ] && echo "$f"; done)
 # A run of unit tests alone may keep no log at all; a full run keeps hundreds.

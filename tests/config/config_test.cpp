@@ -60,7 +60,9 @@ TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {
   EXPECT_EQ(config.redis.port, 6390);
   EXPECT_EQ(config.redis.prefix, "fabu");
   EXPECT_EQ(config.redis.password, "");
-  EXPECT_EQ(config.daemon.api_listen, "http://127.0.0.1:8780");
+  EXPECT_EQ(config.api.listen, "127.0.0.1:8780");
+  EXPECT_EQ(config.api.max_body_bytes, 1 << 20);
+  EXPECT_TRUE(config.api.tokens.empty());
   EXPECT_EQ(config.daemon.log_level, "info");
   EXPECT_EQ(config.daemon.log_file, "");
   EXPECT_EQ(config.daemon.token_warn_days, 7);

@@ -1,50 +1,279 @@
-// fabud's HTTP API against a real fabud, redis-server and sandbox.
+// fabud's HTTP API against a real fabud, redis-server and sandbox: every route with its role, and the
+// server's limits seen from a raw socket.
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "http_server/bearer_tokens.h"
 #include "tests/integration/harness.h"
+#include "tests/support/raw_client.h"
 
 namespace fabu::testing {
 namespace {
 
+using ::testing::HasSubstr;
+
+const std::string kSubmitToken = "apitok-submit-0123456789";
+const std::string kReadToken = "apitok-read-0123456789";
+const std::string kOperateToken = "apitok-operate-0123456789";
+
+HarnessOptions api_options(int api_port) {
+  HarnessOptions o{.members = {{"county_a"}}, .api_port = api_port};
+  o.api_tokens = {{"cms", R"(["submit"])", kSubmitToken},
+                  {"grafana", R"(["read"])", kReadToken},
+                  {"ops", R"(["operate"])", kOperateToken}};
+  return o;
+}
+
+// VmRSS of a process in KiB, from /proc/<pid>/status.
+long rss_kib(int pid) {
+  const std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
+  const auto at = status.find("VmRSS:");
+  return at == std::string::npos ? -1 : std::stol(status.substr(at + 6));
+}
+
 TEST(AdminApiE2E, SubmitValidatesQueuesAndReports) {
   const int api_port = free_port();
-  Harness h({.members = {{"county_a"}}, .api_port = api_port});
+  Harness h(api_options(api_port));
   auto fabud = h.start_fabud();
   ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
 
   auto accepted = http_request(api_port, "POST", "/v1/releases",
-                               release_json("api-ok", R"({"portal":["tzgg"],"microblog":["lead","all"]})"));
+                               release_json("api-ok", R"({"portal":["tzgg"],"microblog":["lead","all"]})"),
+                               "application/json", kSubmitToken);
   EXPECT_EQ(accepted.status, 202) << accepted.body;
   auto body = nlohmann::json::parse(accepted.body);
   EXPECT_EQ(body["id"], "api-ok");
   EXPECT_EQ(body["deliveries"], 3);
 
   auto refused = http_request(api_port, "POST", "/v1/releases",
-                              release_json("api-bad", R"({"microblog":["lead","nobody"]})"));
+                              release_json("api-bad", R"({"microblog":["lead","nobody"]})"), "application/json",
+                              kSubmitToken);
   EXPECT_EQ(refused.status, 422);
   auto errors = nlohmann::json::parse(refused.body)["errors"];
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0]["path"], "targets.microblog[1]");
 
   auto toml = http_request(api_port, "POST", "/v1/releases", "id = \"api-toml\"\nkind = \"news\"\n",
-                           "application/toml");
+                           "application/toml", kSubmitToken);
   EXPECT_EQ(toml.status, 422);
   EXPECT_NE(toml.body.find("\"path\":\"title\""), std::string::npos) << toml.body;
 
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("api-ok"); })) << h.log_of();
-  auto status = http_request(api_port, "GET", "/v1/releases/api-ok");
+  auto status = http_request(api_port, "GET", "/v1/releases/api-ok", {}, {}, kReadToken);
   EXPECT_EQ(status.status, 200);
   auto deliveries = nlohmann::json::parse(status.body)["deliveries"];
   ASSERT_EQ(deliveries.size(), 3u);
   for (const auto& d : deliveries) EXPECT_EQ(d["state"], "delivered") << d.dump();
 
-  EXPECT_EQ(http_request(api_port, "GET", "/v1/releases/never-sent").status, 404);
-  auto health = http_request(api_port, "GET", "/v1/health");
+  EXPECT_EQ(http_request(api_port, "GET", "/v1/releases/never-sent", {}, {}, kReadToken).status, 404);
+  auto rejects = http_request(api_port, "GET", "/v1/rejects?limit=5", {}, {}, kReadToken);
+  EXPECT_EQ(rejects.status, 200);
+  EXPECT_TRUE(nlohmann::json::parse(rejects.body)["rejects"].is_array()) << rejects.body;
+  auto dead = http_request(api_port, "GET", "/v1/dead", {}, {}, kOperateToken);
+  EXPECT_EQ(dead.status, 200);
+  EXPECT_TRUE(nlohmann::json::parse(dead.body)["dead"].is_array()) << dead.body;
+  auto health = http_request(api_port, "GET", "/v1/health");  // no token needed
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(nlohmann::json::parse(health.body)["redis"], "up");
-  auto metrics = http_request(api_port, "GET", "/metrics");
+  auto metrics = http_request(api_port, "GET", "/metrics", {}, {}, kReadToken);
   EXPECT_NE(metrics.body.find("fabu_deliveries_total{outcome=\"delivered\"} 3"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("fabu_redis_up 1"), std::string::npos);
+}
+
+TEST(AdminApiE2E, TokensAndRoles) {
+  const int api_port = free_port();
+  Harness h(api_options(api_port));
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  const auto release = release_json("api-auth", R"({"portal":["tzgg"]})");
+
+  {  // no token: 401 with a challenge, nothing queued
+    RawClient client(api_port);
+    client.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+    const auto response = client.read_response();
+    EXPECT_EQ(status_of(response), 401) << response;
+    EXPECT_THAT(response, HasSubstr("WWW-Authenticate: Bearer"));
+    EXPECT_THAT(body_of(response), HasSubstr("\"error\""));
+  }
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases", release).status, 401);
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases", release, "application/json", "not-a-known-token").status,
+            401);
+  // The hash in the config is not a token.
+  EXPECT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, sha256_hex(kReadToken)).status, 401);
+
+  // A known token without the role: 403.
+  auto forbidden = http_request(api_port, "POST", "/v1/releases", release, "application/json", kReadToken);
+  EXPECT_EQ(forbidden.status, 403);
+  EXPECT_THAT(forbidden.body, HasSubstr("lacks the role 'submit'"));
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases", release, "application/json", kOperateToken).status, 403);
+  EXPECT_EQ(http_request(api_port, "GET", "/v1/rejects", {}, {}, kSubmitToken).status, 403);
+  EXPECT_EQ(http_request(api_port, "GET", "/v1/releases/api-auth", {}, {}, kSubmitToken).status, 403);
+  EXPECT_TRUE(h.deliveries("api-auth").empty());
+
+  // The right roles: submit may submit; read and operate may read.
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases", release, "application/json", kSubmitToken).status, 202);
+  EXPECT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, kReadToken).status, 200);
+  EXPECT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, kOperateToken).status, 200);
+
+  // Tokens never reach the log.
+  const auto log = h.log_of();
+  for (const auto& token : {kSubmitToken, kReadToken, kOperateToken}) EXPECT_EQ(log.find(token), std::string::npos);
+}
+
+TEST(AdminApiE2E, ARevokedTokenStopsWorkingAtReload) {
+  const int api_port = free_port();
+  Harness h(api_options(api_port));
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  ASSERT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, kReadToken).status, 200);
+
+  const std::string replacement = "apitok-read-replacement-0123";
+  h.set_api_tokens({{"cms", R"(["submit"])", kSubmitToken}, {"grafana", R"(["read"])", replacement}});
+  fabud.signal(SIGHUP);
+  EXPECT_TRUE(Harness::eventually(
+      [&] { return http_request(api_port, "GET", "/metrics", {}, {}, kReadToken).status == 401; }))
+      << h.log_of();
+  EXPECT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, replacement).status, 200);
+  EXPECT_EQ(http_request(api_port, "GET", "/metrics", {}, {}, kOperateToken).status, 401);
+}
+
+TEST(AdminApiE2E, LimitsHoldAgainstHostileClients) {
+  const int api_port = free_port();
+  auto options = api_options(api_port);
+  options.api_extra_toml = "read_timeout_seconds = 1\nmax_connections = 4\n";
+  Harness h(options);
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  ASSERT_EQ(http_request(api_port, "GET", "/v1/health").status, 200);
+
+  {  // 200 MB declared, a few bytes sent: 413 at once
+    RawClient client(api_port);
+    client.send("POST /v1/releases HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + kSubmitToken +
+                "\r\nContent-Length: 200000000\r\n\r\n{\"a\":");
+    EXPECT_EQ(status_of(client.read_response(std::chrono::seconds(3))), 413);
+  }
+  {  // the same, with the client pushing the body as fast as it can: fabud's memory stays put
+    const long before = rss_kib(fabud.pid());
+    RawClient client(api_port);
+    const std::string header = "POST /v1/releases HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + kSubmitToken +
+                               "\r\nContent-Length: 200000000\r\n\r\n";
+    int pushed_mib = 0;
+    std::thread pusher([&] {
+      const std::string chunk(1 << 20, 'x');
+      if (!client.send(header)) return;
+      while (pushed_mib < 200 && client.send(chunk)) ++pushed_mib;
+    });
+    const auto response = client.read_response(std::chrono::seconds(5));
+    EXPECT_EQ(status_of(response), 413) << response;
+    pusher.join();
+    const long after = rss_kib(fabud.pid());
+    ASSERT_GT(before, 0);
+    EXPECT_LT(after - before, 20 * 1024) << "RSS before " << before << " KiB, after " << after << " KiB, "
+                                         << pushed_mib << " MiB of body sent";
+    std::cout << "fabud RSS " << before << " KiB -> " << after << " KiB with " << pushed_mib << " MiB of body sent\n";
+  }
+  {
+    RawClient client(api_port);
+    client.send("POST /v1/releases HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n");
+    EXPECT_EQ(status_of(client.read_response()), 400);
+  }
+  {
+    RawClient client(api_port);
+    client.send("GET /v1/health HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(1 << 20, 'a') + "\r\n\r\n");
+    EXPECT_EQ(status_of(client.read_response()), 431);
+  }
+  {
+    RawClient client(api_port);
+    std::string many;
+    for (int i = 0; i < 20000; ++i) many += "a:b\r\n";
+    client.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n" + many + "\r\n");
+    EXPECT_EQ(status_of(client.read_response()), 431);
+  }
+  {
+    RawClient client(api_port);
+    client.send("GET /v1/health HTTP/1.1\r\nHost: t\r\nX-Partial: ");
+    EXPECT_EQ(status_of(client.read_response(std::chrono::seconds(5))), 408);
+  }
+  {  // four idle connections fill the cap; the fifth is refused
+    std::vector<std::unique_ptr<RawClient>> idle;
+    for (int i = 0; i < 4; ++i) {
+      idle.push_back(std::make_unique<RawClient>(api_port));
+      idle.back()->send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n");
+      EXPECT_EQ(status_of(idle.back()->read_response()), 200);
+    }
+    RawClient extra(api_port);
+    extra.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n");
+    EXPECT_EQ(status_of(extra.read_response()), 503);
+  }
+  EXPECT_TRUE(fabud.running());
+}
+
+TEST(AdminApiE2E, ServesHttpsWithTheConfiguredCertificate) {
+  TempDir tls;
+  const std::string cert = tls.path() + "/cert.pem", key = tls.path() + "/key.pem";
+  ChildProcess openssl({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert},
+                       {}, tls.path() + "/openssl.log");
+  ASSERT_EQ(openssl.wait(), 0) << read_file(tls.path() + "/openssl.log");
+
+  const int api_port = free_port();
+  auto options = api_options(api_port);
+  options.api_extra_toml = "tls_cert_file = \"" + cert + "\"\ntls_key_file = \"" + key + "\"\n";
+  Harness h(options);
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  EXPECT_THAT(h.log_of(), HasSubstr("with TLS"));
+
+  // curl checks the certificate against the one fabud was given.
+  const std::string out = tls.path() + "/curl.out";
+  ChildProcess curl({"curl", "-sS", "--cacert", cert, "-H", "Authorization: Bearer " + kReadToken,
+                     "https://127.0.0.1:" + std::to_string(api_port) + "/metrics"},
+                    {}, out);
+  ASSERT_EQ(curl.wait(), 0) << read_file(out);
+  EXPECT_THAT(read_file(out), HasSubstr("fabu_redis_up 1"));
+  // Plain HTTP on the TLS port gets no HTTP answer.
+  EXPECT_EQ(http_request(api_port, "GET", "/v1/health").status, 0);
+}
+
+TEST(AdminApiE2E, LoopbackWithoutTokensStartsWithAWarning) {
+  const int api_port = free_port();
+  Harness h({.members = {{"county_a"}}, .api_port = api_port});
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  EXPECT_EQ(http_request(api_port, "GET", "/metrics").status, 200);
+  EXPECT_THAT(h.log_of(), HasSubstr("has no [[api.tokens]]"));
+}
+
+TEST(AdminApiE2E, FabuctlMakesATokenFabudAccepts) {
+  TempDir dir;
+  ChildProcess ctl({FABU_FABUCTL_BIN, "api-token", "--name", "cms", "--roles", "submit,read"}, {},
+                   dir.path() + "/out.txt");
+  ASSERT_EQ(ctl.wait(), 0);
+  const std::string out = read_file(dir.path() + "/out.txt");
+  const auto token_at = out.find("\n\n  ") + 4;
+  const std::string token = out.substr(token_at, out.find('\n', token_at) - token_at);
+  ASSERT_EQ(token.size(), 43u) << out;
+  EXPECT_THAT(out, HasSubstr("[[api.tokens]]\nname = \"cms\"\nroles = [\"submit\", \"read\"]\nsha256 = \"" +
+                             sha256_hex(token) + "\""));
+
+  const int api_port = free_port();
+  HarnessOptions options{.members = {{"county_a"}}, .api_port = api_port};
+  options.api_tokens = {{"cms", R"(["submit", "read"])", token}};
+  Harness h(options);
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  EXPECT_EQ(http_request(api_port, "GET", "/v1/dead", {}, {}, token).status, 200);
+  EXPECT_EQ(http_request(api_port, "GET", "/v1/dead").status, 401);
+
+  ChildProcess bad({FABU_FABUCTL_BIN, "api-token", "--name", "cms", "--roles", "submit,admin"}, {},
+                   dir.path() + "/bad.txt");
+  EXPECT_EQ(bad.wait(), 2);
+  EXPECT_THAT(read_file(dir.path() + "/bad.txt"), HasSubstr("'admin' is not one of"));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include "http_server/bearer_tokens.h"
+
 #include <filesystem>
 #include <thread>
 
@@ -66,8 +68,15 @@ std::string Harness::render_config(const std::string& instance) const {
           "\ndrain_deadline_seconds = " + std::to_string(options_.drain_deadline_seconds) +
           "\nhttp_threads = " + std::to_string(options_.http_threads) + "\n";
   if (!instance.empty()) toml += "instance = \"" + instance + "\"\n";
-  if (options_.api_port != 0) toml += "api_listen = \"http://127.0.0.1:" + std::to_string(options_.api_port) + "\"\n";
   toml += "\n";
+  if (options_.api_port != 0) {
+    toml += "[api]\nlisten = \"127.0.0.1:" + std::to_string(options_.api_port) + "\"\n" + options_.api_extra_toml;
+    for (const auto& t : options_.api_tokens) {
+      toml += "[[api.tokens]]\nname = \"" + t.name + "\"\nroles = " + t.roles_toml + "\nsha256 = \"" +
+              sha256_hex(t.token) + "\"\n";
+    }
+    toml += "\n";
+  }
   toml += "[retry]\nmax_attempts = " + std::to_string(options_.max_attempts) + "\nbase_ms = " +
           std::to_string(options_.retry_base_ms) + "\ncap_ms = " + std::to_string(options_.retry_cap_ms) +
           "\njitter = 0.1\nrequest_timeout_ms = " + std::to_string(options_.request_timeout_ms) + "\n" +
@@ -99,6 +108,11 @@ ChildProcess Harness::start_fabud_as(const std::string& name, const std::string&
 
 void Harness::set_members(std::vector<AccountSpec> members) {
   options_.members = std::move(members);
+  write_file(config_path_, render_config(""));
+}
+
+void Harness::set_api_tokens(std::vector<ApiTokenSpec> tokens) {
+  options_.api_tokens = std::move(tokens);
   write_file(config_path_, render_config(""));
 }
 

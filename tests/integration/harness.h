@@ -25,6 +25,13 @@ struct AccountSpec {
   int min_gap_seconds = 0;
 };
 
+// One [[api.tokens]] entry; the config gets the SHA-256 of `token`.
+struct ApiTokenSpec {
+  std::string name;
+  std::string roles_toml;  // e.g. R"(["submit"])"
+  std::string token;
+};
+
 struct HarnessOptions {
   std::vector<std::string> sandbox_args;
   std::vector<AccountSpec> members;  // besides the lead account "lead_acct"
@@ -38,6 +45,8 @@ struct HarnessOptions {
   std::string safe_domain = "www.linyi.gov.cn";
   int drain_deadline_seconds = 5;
   int api_port = 0;  // non-zero: fabud serves its HTTP API on 127.0.0.1:<api_port>
+  std::vector<ApiTokenSpec> api_tokens;
+  std::string api_extra_toml;  // extra lines for the [api] table, e.g. "read_timeout_seconds = 1\n"
   int intake_reclaim_idle_seconds = 2;
   int http_threads = 2;
   // Extra TOML lines for the [channels.microblog] table, e.g. "rate_limit_wait_seconds = 1\n".
@@ -86,6 +95,8 @@ class Harness {
   ChildProcess start_fabud_as(const std::string& name, const std::string& instance);
   // Rewrites config_path() with another member list (the rest unchanged), e.g. before a SIGHUP.
   void set_members(std::vector<AccountSpec> members);
+  // Rewrites config_path() with other [[api.tokens]] (the rest unchanged), e.g. before a SIGHUP.
+  void set_api_tokens(std::vector<ApiTokenSpec> tokens);
   // The sandbox access token the config gives `account` (the sandbox records posts by token).
   std::string token_of(const std::string& account) const { return "tok-" + prefix_ + "-" + account; }
   std::string log_of(const std::string& name = "fabud") const;

@@ -1,5 +1,7 @@
 #include "tests/support/servers.h"
 
+#include "tests/support/raw_client.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -44,18 +46,12 @@ std::string SandboxServer::base_url() const { return "http://127.0.0.1:" + std::
 std::string SandboxServer::admin_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/_sandbox/"; }
 
 SimpleResponse http_request(int port, const std::string& method, const std::string& path, const std::string& body,
-                            const std::string& content_type) {
+                            const std::string& content_type, const std::string& bearer) {
   SimpleResponse response;
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return response;
-  }
+  const int fd = connect_loopback(port);
+  if (fd < 0) return response;
   std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!bearer.empty()) request += "Authorization: Bearer " + bearer + "\r\n";
   if (!body.empty() || method == "POST") {
     request += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }

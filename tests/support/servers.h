@@ -44,8 +44,10 @@ struct SimpleResponse {
   int status = 0;
   std::string body;
 };
+// `bearer` non-empty: sent as `Authorization: Bearer <bearer>`.
 SimpleResponse http_request(int port, const std::string& method, const std::string& path,
-                            const std::string& body = {}, const std::string& content_type = "application/json");
+                            const std::string& body = {}, const std::string& content_type = "application/json",
+                            const std::string& bearer = {});
 
 }  // namespace fabu::testing
 

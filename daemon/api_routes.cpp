@@ -1,0 +1,273 @@
+// ApiRoutes: the API's routes and their token checks; the handlers moved here from the listener.
+#include "daemon/api_routes.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/intake_worker.h"
+
+namespace fabu {
+namespace {
+
+using nlohmann::json;
+
+json errors_json(const FieldErrors& errors) {
+  json out = json::array();
+  for (const auto& e : errors) out.push_back({{"path", e.path}, {"reason", e.reason}});
+  return out;
+}
+
+json delivery_json(const DeliveryStatus& d) {
+  return {{"id", d.id},          {"channel", d.channel}, {"destination", d.destination},
+          {"state", to_string(d.state)}, {"attempt", d.attempt}, {"post_id", d.post_id},
+          {"url", d.url},        {"note", d.note},       {"last_error", d.last_error},
+          {"next_at_ms", d.next_at_ms}, {"updated_at_ms", d.updated_at_ms}};
+}
+
+HttpServerResponse json_response(int status, const json& body) {
+  HttpServerResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+int limit_of(const HttpServerRequest& request, int def) {
+  const std::string value = request.query_param("limit");
+  if (value.empty()) return def;
+  try {
+    return std::clamp(std::stoi(value), 1, 10000);
+  } catch (const std::exception&) {
+    return def;
+  }
+}
+
+// Path segments with %XX decoded; empty segments dropped ("/v1//dead/" is /v1/dead).
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::string segment;
+  const auto flush = [&] {
+    if (!segment.empty()) out.push_back(std::move(segment));
+    segment.clear();
+  };
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '/') {
+      flush();
+    } else if (c == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
+      segment += static_cast<char>(std::stoi(std::string(path.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      segment += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+// Masked matches only: a held record never holds the numbers the screen found.
+json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(screen_matches_json(matches)); }
+
+}  // namespace
+
+ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
+                     const Snapshot<ChannelSet>& channels, const Snapshot<ApprovalPolicy>& approval,
+                     const DeliveryLog& log, BearerTokens tokens)
+    : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), approval_(approval), log_(log),
+      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))) {}
+
+void ApiRoutes::set_tokens(BearerTokens tokens) { tokens_.set(std::make_shared<const BearerTokens>(std::move(tokens))); }
+
+HttpServerResponse ApiRoutes::handle(const HttpServerRequest& request) {
+  try {
+    return route(request);
+  } catch (const std::exception& e) {
+    spdlog::error("admin api: {} {} failed: {}", request.method, request.path(), e.what());
+    return json_response(500, {{"error", "internal error; see the fabud log"}});
+  }
+}
+
+HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
+  const auto path = split_path(request.path());
+  const bool post = request.method == "POST";
+  if (!post && request.method != "GET") return json_response(405, {{"error", "method not allowed"}});
+  if (!post && path == std::vector<std::string>{"v1", "health"}) return health();  // readiness probes need no token
+
+  const auto tokens = tokens_.get();
+  if (!tokens->empty()) {
+    const auto check = post ? tokens->check(request.header("authorization"), {"submit"})
+                            : tokens->check(request.header("authorization"), {"read", "operate"});
+    if (check.verdict == BearerTokens::Verdict::unauthenticated) {
+      auto r = json_response(401, {{"error", "a valid bearer token is required (Authorization: Bearer <token>)"}});
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"fabu\"");
+      return r;
+    }
+    if (check.verdict == BearerTokens::Verdict::forbidden) {
+      const char* role = post ? "submit" : "read";
+      spdlog::warn("admin api: token '{}' lacks the role {} for {} {}", check.token_name, role, request.method,
+                   request.path().substr(0, 64));
+      return json_response(403, {{"error", "token '" + check.token_name + "' lacks the role '" + role + "'"}});
+    }
+  }
+
+  if (post && path == std::vector<std::string>{"v1", "releases"}) return submit(request);
+  if (post) return json_response(405, {{"error", "method not allowed"}});
+  if (path.size() == 3 && path[0] == "v1" && path[1] == "releases") return release(path[2]);
+  if (path == std::vector<std::string>{"v1", "rejects"}) return rejects(request);
+  if (path == std::vector<std::string>{"v1", "dead"}) return dead(request);
+  if (path == std::vector<std::string>{"v1", "held"}) return held(request);
+  if (path == std::vector<std::string>{"metrics"}) return metrics();
+  return json_response(404, {{"error", "no such endpoint"},
+                             {"endpoints", {"POST /v1/releases", "GET /v1/releases/{id}", "GET /v1/rejects",
+                                            "GET /v1/dead", "GET /v1/held", "GET /v1/health", "GET /metrics"}}});
+}
+
+HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request) {
+  const std::string format = request.header("content-type").find("toml") != std::string::npos ? "toml" : "json";
+  if (request.body.size() > ReleaseLimits::document_bytes) {
+    return json_response(413, {{"errors", errors_json({{"", "document is larger than 512 KiB"}})}});
+  }
+  const auto decision = examine_payload(request.body, format, *channels_.get(), *approval_.get());
+  if (!decision.request && !decision.held) {
+    return json_response(422, {{"id", decision.release_id}, {"errors", errors_json(decision.errors)}});
+  }
+  Result<std::string> entry;
+  {
+    std::lock_guard lock(ledger_mu_);
+    // A release the screen holds is queued as sent (fabud records it as held, GET /v1/held); an
+    // approved one as the document signed (canonical JSON): fabud's intake verifies it again.
+    entry = decision.held ? ledger_->enqueue(decision.held->payload, decision.held->format)
+                          : ledger_->enqueue(decision.canonical_document, "json");
+  }
+  if (!entry) return json_response(503, {{"error", entry.error().message}});
+  if (decision.held) {
+    return json_response(202, {{"id", decision.release_id}, {"held", true},
+                               {"screen_digest", decision.held->screen_digest},
+                               {"matches", matches_json(decision.held->matches)}, {"intake_entry", *entry}});
+  }
+  return json_response(202, {{"id", decision.release_id},
+                             {"deliveries", decision.request->deliveries.size()},
+                             {"intake_entry", *entry}});
+}
+
+HttpServerResponse ApiRoutes::release(const std::string& id) {
+  Result<std::vector<DeliveryStatus>> deliveries;
+  {
+    std::lock_guard lock(ledger_mu_);
+    deliveries = ledger_->deliveries_of(id);
+  }
+  if (!deliveries) return json_response(503, {{"error", deliveries.error().message}});
+  if (deliveries->empty()) return json_response(404, {{"error", "no release '" + id + "' was admitted"}});
+  json out = {{"id", id}, {"deliveries", json::array()}};
+  for (const auto& d : *deliveries) out["deliveries"].push_back(delivery_json(d));
+  return json_response(200, out);
+}
+
+HttpServerResponse ApiRoutes::rejects(const HttpServerRequest& request) {
+  Result<std::vector<RejectRecord>> records;
+  {
+    std::lock_guard lock(ledger_mu_);
+    records = ledger_->rejects(limit_of(request, 50));
+  }
+  if (!records) return json_response(503, {{"error", records.error().message}});
+  json out = json::array();
+  for (const auto& r : *records) {
+    out.push_back({{"intake_entry_id", r.intake_entry_id}, {"release_id", r.release_id}, {"at_ms", r.at_ms},
+                   {"errors", errors_json(r.errors)}, {"payload", r.payload}});
+  }
+  return json_response(200, {{"rejects", out}});
+}
+
+// Releases held by the privacy screen, latest first, with their masked matches and the digest an
+// override must name. The payload is left out: it is the personal data the hold protects.
+HttpServerResponse ApiRoutes::held(const HttpServerRequest& request) {
+  Result<std::vector<HeldRecord>> records;
+  {
+    std::lock_guard lock(ledger_mu_);
+    records = ledger_->held(limit_of(request, 50));
+  }
+  if (!records) return json_response(503, {{"error", records.error().message}});
+  json out = json::array();
+  for (const auto& r : *records) {
+    out.push_back({{"id", r.release_id}, {"held_at_ms", r.held_at_ms}, {"first_held_at_ms", r.first_held_at_ms},
+                   {"submissions", r.submissions}, {"screen_digest", r.screen_digest}, {"reason", r.reason},
+                   {"matches", matches_json(r.matches)}});
+  }
+  return json_response(200, {{"held", out}});
+}
+
+HttpServerResponse ApiRoutes::dead(const HttpServerRequest& request) {
+  Result<std::vector<DeliveryStatus>> dead;
+  {
+    std::lock_guard lock(ledger_mu_);
+    dead = ledger_->dead_letters(limit_of(request, 50));
+  }
+  if (!dead) return json_response(503, {{"error", dead.error().message}});
+  json out = json::array();
+  for (const auto& d : *dead) out.push_back(delivery_json(d));
+  return json_response(200, {{"dead", out}});
+}
+
+HttpServerResponse ApiRoutes::health() {
+  Result<std::int64_t> depth;
+  {
+    std::lock_guard lock(ledger_mu_);
+    depth = ledger_->intake_depth();
+  }
+  if (!depth) {
+    return json_response(503, {{"redis", "down"}, {"error", depth.error().message}, {"instance", instance_}});
+  }
+  return json_response(200, {{"redis", "up"}, {"intake_depth", *depth}, {"instance", instance_}});
+}
+
+HttpServerResponse ApiRoutes::metrics() {
+  std::string out;
+  out += "# HELP fabu_deliveries_total Delivery results recorded by this instance, by outcome.\n";
+  out += "# TYPE fabu_deliveries_total counter\n";
+  for (auto outcome : {CompletionOutcome::delivered, CompletionOutcome::retry, CompletionOutcome::rate_limited,
+                       CompletionOutcome::needs_auth, CompletionOutcome::dead}) {
+    out += "fabu_deliveries_total{outcome=\"" + std::string(to_string(outcome)) + "\"} " +
+           std::to_string(log_.count(outcome)) + "\n";
+  }
+  out += "# HELP fabu_releases_total Releases taken from the intake by this instance, by result.\n";
+  out += "# TYPE fabu_releases_total counter\n";
+  for (const char* event : {"admitted", "rejected", "duplicate", "held"}) {
+    out += "fabu_releases_total{result=\"" + std::string(event) + "\"} " + std::to_string(log_.intake_count(event)) + "\n";
+  }
+  Result<std::int64_t> depth;
+  Result<std::vector<LaneStatus>> lanes;
+  {
+    std::lock_guard lock(ledger_mu_);
+    depth = ledger_->intake_depth();
+    lanes = ledger_->lanes();
+  }
+  out += "# HELP fabu_redis_up Whether this instance can reach Redis.\n# TYPE fabu_redis_up gauge\n";
+  out += std::string("fabu_redis_up ") + (depth ? "1" : "0") + "\n";
+  if (depth) {
+    out += "# HELP fabu_intake_depth Releases queued and not yet admitted.\n# TYPE fabu_intake_depth gauge\n";
+    out += "fabu_intake_depth " + std::to_string(*depth) + "\n";
+  }
+  if (lanes) {
+    int parked = 0, queued = 0, in_flight = 0;
+    for (const auto& l : *lanes) {
+      parked += l.parked_reason.empty() ? 0 : 1;
+      queued += l.queued;
+      in_flight += l.in_flight;
+    }
+    out += "# HELP fabu_accounts_needs_auth Lanes (accounts) parked until their token is replaced.\n";
+    out += "# TYPE fabu_accounts_needs_auth gauge\nfabu_accounts_needs_auth " + std::to_string(parked) + "\n";
+    out += "# HELP fabu_deliveries_queued Deliveries queued in lanes.\n# TYPE fabu_deliveries_queued gauge\n";
+    out += "fabu_deliveries_queued " + std::to_string(queued) + "\n";
+    out += "# HELP fabu_deliveries_in_flight Deliveries being sent by all instances.\n";
+    out += "# TYPE fabu_deliveries_in_flight gauge\nfabu_deliveries_in_flight " + std::to_string(in_flight) + "\n";
+  }
+  HttpServerResponse r;
+  r.body = std::move(out);
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  return r;
+}
+
+}  // namespace fabu

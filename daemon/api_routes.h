@@ -1,0 +1,67 @@
+// ApiRoutes: what fabud's HTTP API answers, apart from the server that carries it (http_server/).
+//
+//   POST /v1/releases          role submit: a release as JSON (or TOML with Content-Type application/toml):
+//                              202 {"id","deliveries","intake_entry"} or 422 {"errors":[{"path","reason"}]};
+//                              202 {"id","held":true,"screen_digest","matches","intake_entry"} when the
+//                              privacy screen will hold it
+//   GET  /v1/releases/{id}     role read: its deliveries with state, attempts, post id / URL, last error
+//                              (404 if unknown)
+//   GET  /v1/rejects?limit=N   role read: refused releases with reasons
+//   GET  /v1/dead?limit=N      role read: the dead-letter record
+//   GET  /v1/held?limit=N      role read: releases held by the privacy screen (masked matches, digest)
+//   GET  /v1/health            no token: {"redis","intake_depth","instance"}; 503 while Redis is unreachable
+//   GET  /metrics              role read: Prometheus text format
+//
+// Every route but /v1/health needs `Authorization: Bearer <token>` of a token holding the route's role
+// (`operate` implies `read`): 401 with `WWW-Authenticate: Bearer` when the token is missing or unknown,
+// 403 when it lacks the role. With no tokens configured (allowed on loopback only) nothing is checked.
+// It validates with the same code as the intake worker, so an accepted release is admitted.
+// Thread rules: handle() and set_tokens() may be called from several threads; the one Redis connection
+// is used under a mutex.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/approval.h"
+#include "daemon/channel_set.h"
+#include "daemon/delivery_log.h"
+#include "daemon/snapshot.h"
+#include "http_server/bearer_tokens.h"
+#include "http_server/http_server.h"
+#include "queue/delivery_ledger.h"
+
+namespace fabu {
+
+class ApiRoutes {
+ public:
+  ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
+            const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log, BearerTokens tokens);
+
+  // Never throws.
+  HttpServerResponse handle(const HttpServerRequest& request);
+
+  // Replaces the tokens (on reload); requests already being checked finish with the old ones.
+  void set_tokens(BearerTokens tokens);
+
+ private:
+  HttpServerResponse route(const HttpServerRequest& request);
+  HttpServerResponse submit(const HttpServerRequest& request);
+  HttpServerResponse release(const std::string& id);
+  HttpServerResponse rejects(const HttpServerRequest& request);
+  HttpServerResponse dead(const HttpServerRequest& request);
+  HttpServerResponse held(const HttpServerRequest& request);
+  HttpServerResponse health();
+  HttpServerResponse metrics();
+
+  std::string instance_;
+  std::unique_ptr<DeliveryLedger> ledger_;
+  std::mutex ledger_mu_;  // one hiredis connection: one request at a time uses it
+  const Snapshot<ChannelSet>& channels_;
+  const Snapshot<ApprovalPolicy>& approval_;
+  const DeliveryLog& log_;
+  Snapshot<BearerTokens> tokens_;
+};
+
+}  // namespace fabu
