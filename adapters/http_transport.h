@@ -52,7 +52,24 @@ class HttpTransportFactory {
 
 // The cpprestsdk implementation (adapters/http/cpprest_transport.cpp).
 // REQUIRES: crossplat::threadpool::initialize_with_threads() was called once before (see daemon).
+// cpprestsdk re-sends a request on its own when a reused connection fails, so its writes each open a
+// connection of their own.
 std::unique_ptr<HttpTransportFactory> make_cpprest_transport_factory();
+
+// The Boost.Beast implementation (adapters/http/beast_transport.cpp): it owns its connections and
+// never re-sends. A failure after any byte of a request was written is reported with
+// `may_have_taken_effect`; only a request that failed on a pooled connection before anything of it
+// was written is tried again, once, on a new connection. POSTs and GETs share one keep-alive pool.
+struct BeastTransportOptions {
+  int threads = 2;                     // I/O threads, each with its own connections (no hops between them)
+  int max_connections_per_host = 512;  // split evenly between the threads (at least one each)
+  std::string ca_file;                 // PEM CA certificates to trust; empty = the system's trust store
+};
+// Fails (kind config) when `ca_file` cannot be loaded. The factory's threads run until it is
+// destroyed; its destructor ends the requests still in flight with an error (in doubt when anything
+// was written) and calls their callbacks before it returns.
+// REQUIRES: nothing calls send() on its transports while the factory is being destroyed.
+Result<std::unique_ptr<HttpTransportFactory>> make_beast_transport_factory(const BeastTransportOptions& options);
 
 // application/x-www-form-urlencoded encoding of key/value pairs (UTF-8, RFC 3986 unreserved kept).
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);

@@ -129,6 +129,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--claim-batch", shared.claim_batch, "fabud [daemon] claim_batch")->capture_default_str()->check(CLI::Range(1, 10000));
   app.add_option("--http-threads", shared.http_threads, "fabud [daemon] http_threads")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--http-transport", shared.http_transport, "fabud [http] transport (beast, cpprest); default: fabud's own")
+      ->check(CLI::IsMember({"beast", "cpprest"}));
   app.add_option("--sandbox-threads", shared.sandbox_threads, "fabu-sandbox --threads")->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--log-level", shared.log_level, "fabud log_level (info logs one line per delivery)")->capture_default_str();
   app.add_option("--timeout", shared.timeout_seconds, "seconds to wait for a scenario's deliveries")->capture_default_str();

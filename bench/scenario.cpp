@@ -84,6 +84,7 @@ std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int r
   s << "[daemon]\ninstance = \"bench\"\nmax_in_flight = " << spec.max_in_flight << "\nclaim_batch = " << spec.claim_batch
     << "\nhttp_threads = " << spec.http_threads << "\nlease_seconds = 60\nlog_file = \"" << dir
     << "/fabud.log\"\nlog_level = \"" << spec.log_level << "\"\n\n";
+  if (!spec.http_transport.empty()) s << "[http]\ntransport = \"" << spec.http_transport << "\"\n\n";
   // The benchmark measures delivery, not approval: its releases are unsigned (fabud warns at start).
   s << "[approval]\nrequire_signature = false\n\n";
   s << "[retry]\nmax_attempts = 3\nbase_ms = 500\ncap_ms = 2000\nrequest_timeout_ms = 15000\n\n";

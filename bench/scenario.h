@@ -26,6 +26,7 @@ struct ScenarioSpec {
   int max_in_flight = 512;
   int claim_batch = 128;
   int http_threads = 2;
+  std::string http_transport;    // [http] transport ("beast", "cpprest"); "" = fabud's default, no [http] table
   std::string log_level = "info";
   int timeout_seconds = 180;     // give up waiting for the deliveries after this long
   // Targets; 0 = none for this scenario.

@@ -147,6 +147,25 @@ void read_retry(const toml::table& table, const std::string& file, ConfigErrors&
       std::chrono::seconds(r.integer("breaker_cooloff_seconds", out.breaker_cooloff.count(), 1, kMaxSeconds));
 }
 
+void read_http(const toml::table& table, const std::string& file, ConfigErrors& errors, bool old_threads_key,
+               HttpConfig& out) {
+  TableReader r(table, file, "http", errors);
+  r.reject_unknown({"transport", "threads", "max_connections_per_host", "ca_file"});
+  const std::string transport = r.string("transport", out.transport);
+  if (transport == "beast" || transport == "cpprest") {
+    out.transport = transport;
+  } else {
+    r.error_at(table.get("transport"), "http.transport: '" + transport + "' is not one of beast, cpprest");
+  }
+  if (old_threads_key && table.get("threads") != nullptr) {
+    r.error_at(table.get("threads"), "http.threads: daemon.http_threads (its older name) is set too: keep one");
+  }
+  out.threads = static_cast<int>(r.integer("threads", out.threads, 1, 256));
+  out.max_connections_per_host =
+      static_cast<int>(r.integer("max_connections_per_host", out.max_connections_per_host, 1, 100'000));
+  out.ca_file = r.file_path("ca_file", out.ca_file);
+}
+
 // Channels keep their raw tables for the adapter factories. toml::table's copy drops source positions,
 // so the tables are moved out of the parsed document, and the result is ordered as in the file.
 void read_channels(toml::table& channels, const std::string& file, ConfigErrors& errors,
@@ -220,11 +239,14 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   config->warnings = exposed_secret_files(document, source_name);
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
-  top.reject_unknown({"redis", "daemon", "retry", "screen", "api", "channels", "approval"});
+  top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
   if (const auto* t = top.table("retry")) read_retry(*t, source_name, errors, config->retry);
+  config->http.threads = config->daemon.http_threads;
+  const bool old_threads_key = document.at_path("daemon.http_threads").node() != nullptr;
+  if (const auto* t = top.table("http")) read_http(*t, source_name, errors, old_threads_key, config->http);
   read_api(top.table("api"), document, source_name, errors, config->daemon.api_listen, config->api);
   if (const auto* t = top.table("approval")) read_approval(*t, source_name, errors, config->approval);
   if (const auto* t = top.table("screen")) read_screen(*t, source_name, errors, config->screen);

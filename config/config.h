@@ -60,7 +60,7 @@ struct DaemonConfig {
   std::string instance;               // consumer name in the group; default hostname-pid
   int max_in_flight = 512;            // deliveries being sent at once by this instance
   int claim_batch = 128;              // deliveries claimed per Redis round trip
-  int http_threads = 2;               // cpprestsdk thread pool size
+  int http_threads = 2;               // older name of http.threads (HttpConfig)
   std::chrono::seconds lease{60};     // a sending delivery not finished by then is in doubt
   std::chrono::seconds intake_reclaim_idle{30};  // intake entries idle this long are reclaimed
   int intake_max_claims = 5;          // an entry claimed this often without a decision is poison (rejected)
@@ -81,6 +81,14 @@ struct RetryConfig {
   // failures, stop sending for the cool-off, then let one probe through. 0 = off.
   int breaker_failures = 5;
   std::chrono::seconds breaker_cooloff{60};
+};
+
+// [http]: the HTTP client every channel talks through (adapters/http_transport.h).
+struct HttpConfig {
+  std::string transport = "beast";     // "beast" (owns its connections, never re-sends) or "cpprest"
+  int threads = 2;                     // I/O threads; `daemon.http_threads` is its older name
+  int max_connections_per_host = 512;  // beast: connections kept to one host, split between the threads
+  std::string ca_file;                 // beast: PEM CA certificates trusted for HTTPS; "" = the system's
 };
 
 // One `[[api.tokens]]` entry: who holds a bearer token and what it may do. The token itself is never
@@ -123,6 +131,7 @@ struct Config {
   RedisConfig redis;
   DaemonConfig daemon;
   RetryConfig retry;
+  HttpConfig http;
   ScreenPolicy screen;                  // [screen]: the pre-publication privacy screen
   ApiConfig api;
   std::vector<ChannelConfig> channels;  // in file order

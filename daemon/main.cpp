@@ -84,8 +84,21 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  crossplat::threadpool::initialize_with_threads(static_cast<size_t>((*config)->daemon.http_threads));
-  auto http = fabu::make_cpprest_transport_factory();
+  // cpprestsdk's thread pool carries the channels' requests when http.transport = "cpprest".
+  const fabu::HttpConfig& http_config = (*config)->http;
+  crossplat::threadpool::initialize_with_threads(static_cast<size_t>(http_config.threads));
+  std::unique_ptr<fabu::HttpTransportFactory> http;
+  if (http_config.transport == "cpprest") {
+    http = fabu::make_cpprest_transport_factory();
+  } else {
+    auto beast = fabu::make_beast_transport_factory(
+        {http_config.threads, http_config.max_connections_per_host, http_config.ca_file});
+    if (!beast) {
+      std::cerr << "fabud: http: " << beast.error().message << "\n";
+      return 2;
+    }
+    http = std::move(*beast);
+  }
   fabu::AdapterRegistry registry;
   fabu::register_builtin_adapters(registry);
 

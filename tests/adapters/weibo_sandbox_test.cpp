@@ -1,4 +1,4 @@
-// The Weibo adapter over the real cpprestsdk transport against the real sandbox platform.
+// The Weibo adapter over each real transport (Beast and cpprestsdk) against the real sandbox platform.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -15,12 +15,18 @@ namespace {
 
 const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
 
-class WeiboSandboxTest : public ::testing::Test {
+class WeiboSandboxTest : public ::testing::TestWithParam<std::string> {
  protected:
   WeiboSandboxTest() : sandbox_({"--safe-domain", "www.linyi.gov.cn", "--expired-token", "tok-jiaoyu"}) {}
 
   void SetUp() override {
-    http_ = make_cpprest_transport_factory();
+    if (GetParam() == "cpprest") {
+      http_ = make_cpprest_transport_factory();
+    } else {
+      auto beast = make_beast_transport_factory({});
+      ASSERT_TRUE(beast.has_value()) << beast.error().message;
+      http_ = std::move(*beast);
+    }
     env_.http = http_.get();
     auto created = make_weibo_adapter_factory()->create(weibo_channel_from(weibo_hall_toml(sandbox_.base_url())),
                                                         "fabu.toml", env_);
@@ -51,7 +57,7 @@ class WeiboSandboxTest : public ::testing::Test {
   std::unique_ptr<Adapter> adapter_;
 };
 
-TEST_F(WeiboSandboxTest, LeadMemberAndRepostThenRetract) {
+TEST_P(WeiboSandboxTest, LeadMemberAndRepostThenRetract) {
   const auto release = sample_release();
   const auto lead = deliver(job_for(release, "linyi_fabu", kLink));
   ASSERT_TRUE(lead.has_value()) << lead.error().message;
@@ -85,7 +91,7 @@ TEST_F(WeiboSandboxTest, LeadMemberAndRepostThenRetract) {
   EXPECT_TRUE(again.wait().has_value());
 }
 
-TEST_F(WeiboSandboxTest, SendingTheSameReleaseTwiceReconcilesInsteadOfPostingAgain) {
+TEST_P(WeiboSandboxTest, SendingTheSameReleaseTwiceReconcilesInsteadOfPostingAgain) {
   const auto job = job_for(sample_release(), "linyi_fabu", kLink);
   const auto first = deliver(job);
   ASSERT_TRUE(first.has_value()) << first.error().message;
@@ -96,7 +102,7 @@ TEST_F(WeiboSandboxTest, SendingTheSameReleaseTwiceReconcilesInsteadOfPostingAga
   EXPECT_EQ(posts().size(), 1U);
 }
 
-TEST_F(WeiboSandboxTest, InDoubtDeliveryLooksBeforePosting) {
+TEST_P(WeiboSandboxTest, InDoubtDeliveryLooksBeforePosting) {
   auto job = job_for(sample_release(), "lanshan_fabu", kLink);
   job.in_doubt = true;
   const auto first = deliver(job);  // nothing there yet: posts
@@ -108,7 +114,7 @@ TEST_F(WeiboSandboxTest, InDoubtDeliveryLooksBeforePosting) {
   EXPECT_EQ(posts().size(), 1U);
 }
 
-TEST_F(WeiboSandboxTest, ExpiredTokenIsAnAuthError) {
+TEST_P(WeiboSandboxTest, ExpiredTokenIsAnAuthError) {
   const auto result = deliver(job_for(sample_release(), "jiaoyu", kLink));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().kind, ErrorKind::auth);
@@ -117,7 +123,7 @@ TEST_F(WeiboSandboxTest, ExpiredTokenIsAnAuthError) {
   EXPECT_TRUE(posts().empty());
 }
 
-TEST_F(WeiboSandboxTest, PostCreatedButReplyLostIsFoundOnTheTimeline) {
+TEST_P(WeiboSandboxTest, PostCreatedButReplyLostIsFoundOnTheTimeline) {
   set_faults(R"({"p_timeout": 1.0, "timeout_hold_ms": 5000})");
   auto job = job_for(sample_release(), "linyi_fabu", kLink);
   job.timeout = std::chrono::milliseconds(700);
@@ -129,7 +135,7 @@ TEST_F(WeiboSandboxTest, PostCreatedButReplyLostIsFoundOnTheTimeline) {
   EXPECT_EQ(posts()[0]["idstr"], result->post_id);
 }
 
-TEST_F(WeiboSandboxTest, RateLimitFaultIsRateLimited) {
+TEST_P(WeiboSandboxTest, RateLimitFaultIsRateLimited) {
   set_faults(R"({"p_rate_limit": 1.0})");
   const auto result = deliver(job_for(sample_release(), "linyi_fabu", kLink));
   ASSERT_FALSE(result.has_value());
@@ -138,7 +144,7 @@ TEST_F(WeiboSandboxTest, RateLimitFaultIsRateLimited) {
   EXPECT_TRUE(posts().empty());
 }
 
-TEST_F(WeiboSandboxTest, ImageIsUploaded) {
+TEST_P(WeiboSandboxTest, ImageIsUploaded) {
   const auto path = std::filesystem::temp_directory_path() / ("fabu_weibo_sandbox_" + unique_prefix() + ".gif");
   std::ofstream(path, std::ios::binary) << "GIF89a" << std::string(64, '\x01');
   auto release = std::make_shared<Release>(*sample_release());
@@ -149,6 +155,9 @@ TEST_F(WeiboSandboxTest, ImageIsUploaded) {
   ASSERT_EQ(posts().size(), 1U);
   EXPECT_TRUE(posts()[0]["has_pic"].get<bool>());
 }
+
+INSTANTIATE_TEST_SUITE_P(Transports, WeiboSandboxTest, ::testing::Values("beast", "cpprest"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace fabu::testing

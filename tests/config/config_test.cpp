@@ -71,6 +71,9 @@ TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {
   EXPECT_DOUBLE_EQ(config.retry.jitter, 0.2);
   EXPECT_EQ(config.retry.breaker_failures, 5);
   EXPECT_EQ(config.retry.breaker_cooloff, std::chrono::seconds(60));
+  EXPECT_EQ(config.http.transport, "beast");
+  EXPECT_EQ(config.http.threads, 2);
+  EXPECT_EQ(config.http.max_connections_per_host, 512);
 
   ASSERT_EQ(config.channels.size(), 2u);
   EXPECT_EQ(config.channels[0].name, "portal");
@@ -201,6 +204,37 @@ cap_ms = 1000
   EXPECT_THAT(errors[3].message, HasSubstr("daemon.api_listen"));
   EXPECT_THAT(errors[4].message, HasSubstr("retry.jitter: 1.5 is out of range 0..1"));
   EXPECT_THAT(errors[5].message, HasSubstr("retry.cap_ms: 1000 is smaller than retry.base_ms (5000)"));
+}
+
+TEST(ConfigTest, HttpTableAndTheOlderThreadsKey) {
+  auto defaults = parse_config("", "t.toml");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ((*defaults)->http.transport, "beast");
+  EXPECT_EQ((*defaults)->http.threads, 2);
+  EXPECT_EQ((*defaults)->http.ca_file, "");
+
+  auto old_key = parse_config("[daemon]\nhttp_threads = 6\n", "t.toml");
+  ASSERT_TRUE(old_key.has_value()) << joined(old_key.error());
+  EXPECT_EQ((*old_key)->http.threads, 6);
+
+  ScratchDir dir;
+  const std::string path = dir.write("fabu.toml", R"([http]
+transport = "cpprest"
+threads = 3
+max_connections_per_host = 8
+ca_file = "ca.pem"
+)");
+  auto loaded = load_config(path);
+  ASSERT_TRUE(loaded.has_value()) << joined(loaded.error());
+  EXPECT_EQ((*loaded)->http.transport, "cpprest");
+  EXPECT_EQ((*loaded)->http.threads, 3);
+  EXPECT_EQ((*loaded)->http.max_connections_per_host, 8);
+  EXPECT_EQ((*loaded)->http.ca_file, (dir.path() / "ca.pem").string());
+
+  auto errors = errors_of("[daemon]\nhttp_threads = 2\n[http]\ntransport = \"curl\"\nthreads = 4\n");
+  ASSERT_EQ(errors.size(), 2u) << joined(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("http.transport: 'curl' is not one of beast, cpprest"));
+  EXPECT_THAT(errors[1].message, HasSubstr("daemon.http_threads (its older name) is set too"));
 }
 
 TEST(ConfigTest, MissingChannelTypeIsReportedAtTheChannelTable) {
