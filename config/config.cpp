@@ -59,8 +59,8 @@ void read_redis(const toml::table& table, const std::string& file, ConfigErrors&
     out.sentinels.push_back({address.substr(0, colon), port});
   }
   out.master_name = r.string("master_name");
-  if (out.sentinels.empty() != out.master_name.empty()) {
-    r.error_at(table.get(out.sentinels.empty() ? "master_name" : "sentinels"),
+  if ((table.get("sentinels") == nullptr) != out.master_name.empty()) {
+    r.error_at(table.get(table.get("sentinels") == nullptr ? "master_name" : "sentinels"),
                "redis.sentinels and redis.master_name go together: set both (Sentinel) or neither");
   }
   out.username = r.string("username");

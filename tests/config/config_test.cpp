@@ -319,6 +319,21 @@ TEST(ConfigTest, SecretFilesOthersCanReadAreNamedInWarnings) {
   EXPECT_TRUE((*loaded)->warnings.empty());
 }
 
+TEST(ConfigTest, SentinelsAndMasterNameGoTogether) {
+  auto good = parse_config("[redis]\nsentinels = [\"10.0.0.1:26379\", \"sentinel-b:26380\"]\nmaster_name = \"fabu\"\n", "t.toml");
+  ASSERT_TRUE(good.has_value()) << joined(good.error());
+  ASSERT_EQ((*good)->redis.sentinels.size(), 2u);
+  EXPECT_EQ((*good)->redis.sentinels[1], (SentinelAddress{"sentinel-b", 26380}));
+  EXPECT_EQ((*good)->redis.master_name, "fabu");
+
+  auto errors = errors_of("[redis]\nsentinels = [\"10.0.0.1:26379\"]\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("redis.sentinels and redis.master_name go together"));
+  errors = errors_of("[redis]\nsentinels = [\"10.0.0.1\", \":1\", \"h:99999\"]\nmaster_name = \"m\"\n");
+  ASSERT_EQ(errors.size(), 3u) << joined(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("'10.0.0.1' is not host:port"));
+}
+
 TEST(ConfigTest, TokenKeyMustBe32BytesOfBase64) {
   ScratchDir dir;
   dir.write("good.key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
