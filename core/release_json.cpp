@@ -4,9 +4,9 @@
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include "core/release.h"
+#include "core/sha256.h"
 
 namespace fabu {
 
@@ -101,21 +101,6 @@ std::string to_json(const Release& release) {
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string content_digest(const Release& release) {
-  const std::string canonical = to_json(release);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    return {};  // only when OpenSSL itself is broken; an empty digest never equals a real one
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0x0F];
-  }
-  return out;
-}
+std::string content_digest(const Release& release) { return sha256_hex(to_json(release)); }
 
 }  // namespace fabu

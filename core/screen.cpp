@@ -1,6 +1,7 @@
 #include "core/screen.h"
 
-#include <openssl/evp.h>
+#include "core/sha256.h"
+
 
 #include <algorithm>
 #include <array>
@@ -17,19 +18,6 @@ constexpr std::array<std::pair<ScreenKind, std::string_view>, 6> kKindNames{{
     {ScreenKind::credit_code, "credit_code"},
     {ScreenKind::sensitive_term, "sensitive_term"},
 }};
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) return {};
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0x0F];
-  }
-  return out;
-}
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();

@@ -77,16 +77,6 @@ BearerTokens::Check BearerTokens::check(std::string_view authorization,
   return {Verdict::forbidden, match->name};
 }
 
-std::string sha256_hex(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest_of(text)) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xf];
-  }
-  return out;
-}
-
 std::string new_bearer_token() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return {};

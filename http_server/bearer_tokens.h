@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/sha256.h"  // sha256_hex: what [[api.tokens]] sha256 holds
+
 namespace fabu {
 
 struct BearerTokenEntry {
@@ -43,9 +45,6 @@ class BearerTokens {
   };
   std::vector<Known> tokens_;
 };
-
-// Lower-case hex SHA-256 of `text`.
-std::string sha256_hex(std::string_view text);
 
 // A new random token: 32 bytes from OpenSSL's RAND_bytes, base64url without padding (43 characters).
 // Empty when the random generator fails.

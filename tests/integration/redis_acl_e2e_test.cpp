@@ -1,12 +1,11 @@
 // End to end: fabud and fabuctl run as the Redis ACL user documented in examples/redis-acl.conf, so
 // the documented command list is exactly enough; the documented submitter user can queue a release
 // and do nothing else.
-#include <openssl/sha.h>
-
 #include <sstream>
 
 #include <gtest/gtest.h>
 
+#include "core/sha256.h"
 #include "tests/integration/harness.h"
 #include "tests/support/process.h"
 
@@ -15,18 +14,6 @@ namespace {
 
 const std::string fabud_password = "fabud-redis-pass-for-tests";
 const std::string submitter_password = "submitter-redis-pass-for-tests";
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
-}
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
