@@ -23,6 +23,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/delivery.h"
+#include "core/delivery_id.h"
 #include "core/release.h"
 
 namespace fabu {
@@ -38,14 +39,19 @@ struct PlannedDelivery {
 };
 
 struct DeliveryJob {
-  std::shared_ptr<const Release> release;
-  std::string delivery_id;  // "<release>|<channel>|<destination>"
+  std::shared_ptr<const Release> release;  // the revision this job is about (for a retraction: the latest)
+  std::string delivery_id;  // DeliveryId::str() (core/delivery_id.h)
   std::string channel;
   std::string destination;
+  Operation operation = Operation::publish;
+  int revision = 1;         // of the release
+  std::string reason;       // retract: why it was withdrawn; correct: the change note
   int attempt = 1;          // 1 for the first send
   bool in_doubt = false;    // an earlier attempt may have gone out: reconcile before sending again
   Admission admission;
-  DeliveryReceipt upstream; // receipt of the delivery this one waited on, if any
+  // Publish: the receipt of the delivery this one waited on, if any (the lead post, the article).
+  // Retract and correct: the receipt of the delivery being undone or corrected (its post id, its URL).
+  DeliveryReceipt upstream;
   std::string link;         // the release's public URL (portal article or release.link), may be empty
   std::chrono::milliseconds timeout{15000};
 };
@@ -109,6 +115,14 @@ class Adapter {
 
   // Undoes a delivery (statuses/destroy, or marking the portal page withdrawn).
   virtual void retract(const DeliveryJob& job, const DeliveryReceipt& receipt, RetractCallback done) = 0;
+
+  // Brings what a delivery put out up to revision job.revision (job.release is that revision,
+  // job.upstream the receipt of what went out, job.reason the change note): a short 更正 post, or the
+  // article updated in place. The default, for channels that cannot, fails as a config error.
+  virtual void correct(const DeliveryJob& job, DeliveryCallback done) {
+    (void)job;
+    done(fail(Error::config("channel type " + std::string(type()) + " cannot correct a delivery")));
+  }
 
   // The platform accounts this channel posts as; empty for channels without accounts (the portal).
   virtual std::vector<AccountInfo> accounts(const std::string& channel) const {

@@ -348,7 +348,8 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
           case DeliveryState::delivered: ++delivered; ++settled; break;
           case DeliveryState::dead: ++dead; ++settled; break;
           case DeliveryState::needs_auth: ++parked; ++settled; break;
-          case DeliveryState::retracted: ++settled; break;
+          case DeliveryState::retracted:
+          case DeliveryState::cancelled: ++settled; break;
           default: break;
         }
       }

@@ -4,9 +4,20 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace fabu {
+
+// What a delivery does on its destination. The names are stored in Redis and shown to operators.
+enum class Operation {
+  publish,  // put the release (revision) out
+  retract,  // take it back: delete the post, replace the article with a withdrawal notice
+  correct,  // bring what went out up to a newer revision (a note, or the article updated in place)
+};
+std::string_view to_string(Operation op);
+std::optional<Operation> operation_from(std::string_view name);
 
 // A lane is the unit of pacing: one platform account, or the portal's writer. The queue enforces its
 // limits across every fabud instance sharing the Redis.

@@ -11,7 +11,7 @@
 namespace fabu {
 namespace {
 
-constexpr std::array<std::pair<DeliveryState, std::string_view>, 8> kStateNames{{
+constexpr std::array<std::pair<DeliveryState, std::string_view>, 9> kStateNames{{
     {DeliveryState::waiting, "waiting"},
     {DeliveryState::queued, "queued"},
     {DeliveryState::sending, "sending"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<DeliveryState, std::string_view>, 8> kStateNames{
     {DeliveryState::delivered, "delivered"},
     {DeliveryState::dead, "dead"},
     {DeliveryState::retracted, "retracted"},
+    {DeliveryState::cancelled, "cancelled"},
 }};
 
 std::int64_t to_int64(std::string_view text) {

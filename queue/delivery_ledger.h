@@ -34,7 +34,8 @@ enum class DeliveryState {
   needs_auth, // the account's token failed; held until it is replaced
   delivered,
   dead,       // gave up: permanent error, attempts exhausted, or its upstream died
-  retracted,
+  retracted,  // it went out and a retraction of it has since been delivered
+  cancelled,  // never sent: its release was retracted or its schedule cancelled first
 };
 std::string_view to_string(DeliveryState s);
 std::optional<DeliveryState> delivery_state_from(std::string_view s);
