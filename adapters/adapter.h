@@ -49,9 +49,10 @@ struct DeliveryJob {
   int attempt = 1;          // 1 for the first send
   bool in_doubt = false;    // an earlier attempt may have gone out: reconcile before sending again
   Admission admission;
-  // Publish: the receipt of the delivery this one waited on, if any (the lead post, the article).
-  // Retract and correct: the receipt of the delivery being undone or corrected (its post id, its URL).
-  DeliveryReceipt upstream;
+  DeliveryReceipt upstream;  // of the delivery this one waited on, if any (the lead post, the article)
+  // Retract and correct: the receipt of the delivery being undone or corrected on this destination
+  // (its post id, its URL); empty when that delivery was in doubt and recorded none.
+  DeliveryReceipt previous;
   std::string link;         // the release's public URL (portal article or release.link), may be empty
   std::chrono::milliseconds timeout{15000};
 };
@@ -101,6 +102,13 @@ class Adapter {
   virtual std::expected<std::vector<PlannedDelivery>, FieldErrors> plan(
       const Release& release, const std::string& channel, const std::vector<std::string>& targets) const = 0;
 
+  // The deliveries a correction (a newer revision of an admitted release) needs on this channel: by
+  // default the same as plan(); empty when the channel is set to correct nothing.
+  virtual std::expected<std::vector<PlannedDelivery>, FieldErrors> plan_correction(
+      const Release& release, const std::string& channel, const std::vector<std::string>& targets) const {
+    return plan(release, channel, targets);
+  }
+
   // Every lane this channel can use, with its limits from config.
   virtual std::vector<LaneLimits> lanes(const std::string& channel) const = 0;
 
@@ -117,7 +125,7 @@ class Adapter {
   virtual void retract(const DeliveryJob& job, const DeliveryReceipt& receipt, RetractCallback done) = 0;
 
   // Brings what a delivery put out up to revision job.revision (job.release is that revision,
-  // job.upstream the receipt of what went out, job.reason the change note): a short 更正 post, or the
+  // job.previous the receipt of what went out, job.reason the change note): a short 更正 post, or the
   // article updated in place. The default, for channels that cannot, fails as a config error.
   virtual void correct(const DeliveryJob& job, DeliveryCallback done) {
     (void)job;
