@@ -20,6 +20,7 @@
 
 #include "config/config.h"
 #include "core/delivery.h"
+#include "core/delivery_id.h"
 #include "core/error.h"
 #include "core/release.h"
 #include "core/screen.h"
@@ -56,7 +57,11 @@ struct DeliverySpec {
   std::string channel;
   std::string destination;
   std::string lane;
-  std::string waits_on;  // delivery id that must be delivered first, "" = none
+  std::string waits_on;  // first admission: delivery id that must be delivered first, "" = none
+  // Correction: the destination in the same channel whose new delivery this one waits on (a repost
+  // waits on its lead), and whether it waits on the link's new delivery (the article corrected first).
+  std::string after;
+  bool needs_link = false;
 };
 
 struct AdmitRequest {
@@ -66,13 +71,21 @@ struct AdmitRequest {
   std::string release_json;
   std::int64_t not_before_ms = 0;  // publish_at; 0 = now
   std::int64_t now_ms = 0;         // admission time (unix ms); 0 = the Redis server's clock
-  std::vector<DeliverySpec> deliveries;
+  std::vector<DeliverySpec> deliveries;  // when the release is new
+  // The release's revision. When a lower one is admitted already, this is a correction and
+  // `corrections` say which destinations it concerns (Adapter::plan_correction), `link_target`
+  // ("<channel>|<destination>") which of them makes the link.
+  int revision = 1;
+  std::vector<DeliverySpec> corrections;
+  std::string link_target;
 };
 
 enum class AdmitOutcome {
   admitted,   // new release, deliveries created
+  corrected,  // a newer revision of an admitted release: its correction deliveries created
   duplicate,  // same id and same content already admitted: nothing changed
-  conflict,   // same id, different content: refused, recorded in rejects
+  conflict,   // same id and revision, different content (or the release was retracted): refused, in rejects
+  stale,      // an older revision than the one admitted: refused, recorded in rejects
 };
 
 struct AdmitResult {
@@ -81,7 +94,7 @@ struct AdmitResult {
 };
 
 struct ClaimedDelivery {
-  std::string id;  // "<release>|<channel>|<destination>"
+  std::string id;  // DeliveryId::str()
   std::string release_id;
   std::string channel;
   std::string destination;
@@ -89,7 +102,11 @@ struct ClaimedDelivery {
   int attempt = 1;
   bool in_doubt = false;
   Admission admission;
-  DeliveryReceipt upstream;
+  DeliveryReceipt upstream;  // of the delivery it waited on
+  Operation operation = Operation::publish;
+  int revision = 1;          // of the release this delivery is about
+  std::string reason;        // retract: the reason the operator gave
+  DeliveryReceipt previous;  // retract, correct: of the delivery it undoes or corrects
 };
 
 enum class CompletionOutcome {
@@ -133,6 +150,9 @@ struct DeliveryStatus {
   std::string error_kind;
   bool in_doubt = false;
   bool dropped = false;  // a dead letter an operator dropped
+  Operation operation = Operation::publish;
+  int revision = 1;
+  std::string previous;  // retract, correct: the delivery it acts on
 };
 
 struct RejectRecord {
@@ -198,6 +218,45 @@ struct TokenOverrides {
   // Lanes whose stored token does not open with this instance's redis.token_key (another key, no key,
   // or a damaged record): they keep their configured token until someone sets theirs again.
   std::vector<std::string> unreadable;
+};
+
+// A release as the queue keeps it: its revision and where it is in its life.
+struct ReleaseRecord {
+  std::string release_id;
+  int revision = 1;
+  std::string state;  // "live", "retracted" or "cancelled" (a schedule cancelled before anything went out)
+  std::int64_t serial = 0;
+  std::int64_t admitted_ms = 0;
+  std::int64_t due_ms = 0;        // when its deliveries may start (publish_at, or as rescheduled)
+  std::int64_t closed_ms = 0;     // when it was retracted or cancelled
+  std::string retract_reason;
+};
+
+enum class RetractOutcome { retracting, already_retracted, unknown_release };
+
+struct RetractResult {
+  RetractOutcome outcome = RetractOutcome::retracting;
+  int cancelled = 0;    // deliveries that had not gone out: they never will
+  int retractions = 0;  // retractions queued now (of deliveries that went out or may have)
+  int waiting = 0;      // retractions waiting for a send in flight to finish
+};
+
+enum class ScheduleOutcome {
+  changed,   // cancelled or moved
+  unknown,   // no such release
+  closed,    // already retracted or cancelled (detail: which)
+  started,   // a delivery is under way or done (detail: its id): retract instead
+};
+
+struct ScheduleChange {
+  ScheduleOutcome outcome = ScheduleOutcome::changed;
+  std::string detail;
+  int deliveries = 0;
+};
+
+struct ScheduledRelease {
+  std::string release_id;
+  std::int64_t due_ms = 0;
 };
 
 // Circuit breaker of the account lanes, published by every fabud at start like the lane limits.
@@ -267,6 +326,39 @@ class DeliveryLedger {
   virtual Result<std::optional<std::int64_t>> next_due_ms() = 0;
 
   virtual Result<std::optional<std::string>> release_json(const std::string& release_id) = 0;
+  // The JSON of one revision of a release (a correction keeps every revision); the default, for
+  // fakes, knows only the latest.
+  virtual Result<std::optional<std::string>> revision_json(const std::string& release_id, int revision) {
+    (void)revision;
+    return release_json(release_id);
+  }
+
+  // The lifecycle (docs/PROTOCOL.md, "Retraction", "Schedules"). The defaults, for fakes, refuse.
+  virtual Result<std::optional<ReleaseRecord>> release_record(const std::string& release_id) {
+    (void)release_id;
+    return fail(Error::config("this ledger keeps no release records"));
+  }
+  // Withdraws a release everywhere: what went out is retracted, what did not never goes. Idempotent.
+  virtual Result<RetractResult> retract(const std::string& release_id, const std::string& reason,
+                                        std::int64_t now_ms) {
+    (void)release_id; (void)reason; (void)now_ms;
+    return fail(Error::config("this ledger cannot retract"));
+  }
+  // Cancels or moves a release none of whose deliveries has started.
+  virtual Result<ScheduleChange> cancel_schedule(const std::string& release_id, std::int64_t now_ms) {
+    (void)release_id; (void)now_ms;
+    return fail(Error::config("this ledger keeps no schedules"));
+  }
+  virtual Result<ScheduleChange> reschedule(const std::string& release_id, std::int64_t due_ms,
+                                            std::int64_t now_ms) {
+    (void)release_id; (void)due_ms; (void)now_ms;
+    return fail(Error::config("this ledger keeps no schedules"));
+  }
+  // Releases due after `now_ms`, soonest first.
+  virtual Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) {
+    (void)now_ms; (void)limit;
+    return std::vector<ScheduledRelease>{};
+  }
   virtual Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) = 0;
   // One delivery by id; nullopt when unknown. The default, for fakes, searches deliveries_of().
   virtual Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id);
