@@ -69,7 +69,7 @@ TEST(LifecycleE2E, ARetractionTakesBackEveryPostAndTheArticle) {
 
   std::string said;
   ASSERT_EQ(run_shell(fabuctl(h, "retract wrong-figure --reason '第二段数据有误'"), said), 0) << said;
-  EXPECT_NE(said.find("51 retraction(s) queued"), std::string::npos) << said;  // the article is the 52nd
+  EXPECT_NE(said.find("52 retraction(s) queued"), std::string::npos) << said;  // 51 posts and the article
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("wrong-figure"); }, seconds(40))) << h.log_of();
 
   const PostCount after = count_posts(h);
@@ -131,8 +131,14 @@ TEST(LifecycleE2E, ARetractionInterruptedBySigkillFinishesOnce) {
     fabud.signal(SIGKILL);
     fabud.wait();
   }
-  ASSERT_LT(count_posts(h).deleted, 51) << "the kill came too late to interrupt anything";
-  ASSERT_EQ(http_request(h.sandbox().port(), "POST", "/_sandbox/faults", R"({"slow_tokens":{}})").status, 200);
+  // The platform deleted what it was asked to, but the slow replies never reached fabud: those
+  // retractions are in doubt in the ledger.
+  int recorded = 0;
+  for (const auto& d : h.deliveries("killed")) recorded += d.operation == Operation::retract && d.state == DeliveryState::delivered;
+  ASSERT_LT(recorded, 52) << "the kill came too late to interrupt anything";
+  nlohmann::json fast = nlohmann::json::object();
+  for (int i = 40; i < 50; ++i) fast[h.token_of(member_id(i))] = 0;
+  ASSERT_EQ(http_request(h.sandbox().port(), "POST", "/_sandbox/faults", nlohmann::json{{"slow_tokens", fast}}.dump()).status, 200);
   auto again = h.start_fabud();
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("killed"); }, seconds(40))) << h.log_of();
   const PostCount after = count_posts(h);
