@@ -118,8 +118,29 @@ TEST(WeiboConfig, CorrectionPolicyIsCheckedAndNonePlansNothing) {
     const auto planned = (*adapter)->plan_correction(*release, "microblog", {"lead", "all"});
     ASSERT_TRUE(planned.has_value()) << policy;
     EXPECT_EQ(planned->size(), policy == "none" ? 0U : 4U) << policy;
-    if (!planned->empty()) EXPECT_EQ((*planned)[2].after, "linyi_fabu") << "a repost waits on the lead's correction";
+    if (!planned->empty()) {
+      EXPECT_EQ((*planned)[2].after, "linyi_fabu") << "a repost waits on the lead's correction";
+    }
   }
+}
+
+TEST(WeiboConfig, ExampleConfigChannelIsValidAndSaysNote) {
+  auto loaded = load_config(std::string(FABU_SOURCE_DIR) + "/config/fabu.example.toml");
+  ASSERT_TRUE(loaded.has_value());
+  FakeTransportFactory http;
+  AdapterEnv env;
+  env.http = &http;
+  int weibo_channels = 0;
+  for (const auto& channel : (*loaded)->channels) {
+    if (channel.type != "weibo") continue;
+    ++weibo_channels;
+    auto adapter = make_weibo_adapter_factory()->create(channel, "fabu.example.toml", env);
+    ASSERT_TRUE(adapter.has_value()) << adapter.error().front().to_string();
+    const auto planned = (*adapter)->plan_correction(*sample_release(), channel.name, {"lead"});
+    ASSERT_TRUE(planned.has_value());
+    EXPECT_EQ(planned->size(), 1U);
+  }
+  EXPECT_EQ(weibo_channels, 1);
 }
 
 TEST_F(WeiboAdapterTest, PlansLeadAllAndGroups) {
