@@ -200,7 +200,10 @@ class WeiboAdapter final : public Adapter {
   weibo::StatusMatch retract_match(const DeliveryJob& job, const Account& account) const {
     weibo::StatusMatch match;
     match.link = job.link;
-    match.correction_note = job.revision > 1 && hall_.correction == CorrectionPolicy::note;
+    // retract.<rev> undoes the delivery of revision <rev>: 1 the publish, >= 2 a correction.
+    const auto id = DeliveryId::parse(job.delivery_id);
+    const int undone = id && id->operation == Operation::retract ? id->revision : job.revision;
+    match.correction_note = undone > 1 && hall_.correction == CorrectionPolicy::note;
     if (hall_.reposts(account)) {
       match.repost = true;
     } else if (job.release && !match.correction_note) {

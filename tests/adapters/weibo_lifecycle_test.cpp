@@ -12,10 +12,12 @@ const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.htm
 
 class WeiboLifecycleUnitTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { use_policy("replace"); }
+
+  void use_policy(const std::string& policy) {
     env_.http = &http_;
     std::string toml_text = weibo_hall_toml("http://sandbox.test/2/");
-    toml_text.replace(toml_text.find("hall = "), 0, "correction = \"replace\"\n");
+    toml_text.replace(toml_text.find("hall = "), 0, "correction = \"" + policy + "\"\n");
     auto created = make_weibo_adapter_factory()->create(weibo_channel_from(toml_text), "fabu.toml", env_);
     ASSERT_TRUE(created.has_value()) << created.error().front().to_string();
     adapter_ = std::move(*created);
@@ -115,6 +117,18 @@ TEST_F(WeiboLifecycleUnitTest, ReplaceRetryAfterTheDeleteFindsTheNewPostNotTheOl
   EXPECT_EQ(second->post_id, "101");
   EXPECT_EQ(paths(), (std::vector<std::string>{"statuses/user_timeline.json", "statuses/user_timeline.json"}));
   EXPECT_NE(second->note.find("post 100 already gone"), std::string::npos) << second->note;
+}
+
+TEST_F(WeiboLifecycleUnitTest, RetractWithoutPostIdOfACorrectionNoteDeletesTheNote) {
+  use_policy("note");
+  auto retract_note = job(Operation::retract, "linyi_fabu", "");
+  retract_note.delivery_id = DeliveryId{"2026-press-017", "microblog", "linyi_fabu", Operation::retract, 2}.str();
+  reply(200, R"({"statuses":[{"idstr":"201","text":"【更正】t：n )" + kLink + R"("},)"
+             R"({"idstr":"200","text":"【t】s )" + kLink + R"("}]})");
+  reply(200, R"({"idstr":"201"})");
+  ASSERT_TRUE(retract(retract_note).has_value());
+  ASSERT_EQ(paths(), (std::vector<std::string>{"statuses/user_timeline.json", "statuses/destroy.json"}));
+  EXPECT_EQ(transport().requests[1].body, form_encode({{"access_token", "tok-lead"}, {"id", "201"}}));
 }
 
 TEST_F(WeiboLifecycleUnitTest, ReplacedRepostNeedsTheLeadsNewPost) {
