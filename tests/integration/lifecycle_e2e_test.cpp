@@ -188,5 +188,91 @@ TEST(LifecycleE2E, SchedulesMoveAndCancelOnEveryInstance) {
   EXPECT_NE(said.find("nothing scheduled"), std::string::npos) << said;
 }
 
+// Revision 2 of `json`: another summary, a change note, signed again.
+std::string revised(const std::string& json, const std::string& summary) {
+  auto doc = nlohmann::json::parse(json);
+  doc["revision"] = 2;
+  doc["change_note"] = "第二段数字更正为12.6万";
+  doc["summary"] = summary;
+  return signed_release(doc.dump());
+}
+
+std::vector<nlohmann::json> live_posts_of(Harness& h, const std::string& account) {
+  std::vector<nlohmann::json> out;
+  for (const auto& p : h.sandbox_posts()) {
+    if (p.value("token", "") == h.token_of(account) && !p.value("deleted", false)) out.push_back(p);
+  }
+  return out;
+}
+
+class CorrectionE2E : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CorrectionE2E, ACorrectionReachesEveryAccountAsItsChannelSays) {
+  const std::string policy = GetParam();
+  Harness h({.members = {{"m000"}, {"m001", "county", "repost"}},
+             .microblog_extra_toml = "correction = \"" + policy + "\"\n"});
+  auto fabud = h.start_fabud();
+  const std::string original = release_json("fixed", R"({"portal":["tzgg"],"microblog":["lead","all"]})",
+                                            "临沂市政务服务情况通报", "全年受理审批事项12.5万件。");
+  h.enqueue(original);
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("fixed"); }, seconds(20))) << h.log_of();
+  const std::string old_lead_post = live_posts_of(h, "lead_acct").at(0).value("idstr", "");
+
+  std::string said;
+  const std::string file = h.portal_dir() + "/../fixed-r2.json";
+  write_file(file, revised(original, "全年受理审批事项12.6万件。"));
+  ASSERT_EQ(run_shell(fabuctl(h, "correct fixed " + file), said), 0) << said;
+  ASSERT_TRUE(Harness::eventually([&] {
+    int corrections = 0;
+    for (const auto& d : h.deliveries("fixed")) corrections += d.revision == 2;
+    return corrections > 0 && h.settled("fixed");
+  }, seconds(20))) << h.log_of();
+  for (const auto& d : h.deliveries("fixed")) {
+    EXPECT_NE(d.state, DeliveryState::dead) << d.id << ": " << d.last_error;
+  }
+
+  const auto lead = live_posts_of(h, "lead_acct");
+  const auto poster = live_posts_of(h, "m000");
+  const auto reposter = live_posts_of(h, "m001");
+  if (policy == "note") {
+    ASSERT_EQ(lead.size(), 2u);  // the original and its 更正
+    ASSERT_EQ(poster.size(), 2u);
+    ASSERT_EQ(reposter.size(), 2u);  // its repost and a repost of the lead's note
+    bool note_found = false;
+    for (const auto& p : lead) note_found |= p.value("text", "").find("【更正】") != std::string::npos;
+    EXPECT_TRUE(note_found) << lead.size();
+  } else if (policy == "replace") {
+    ASSERT_EQ(lead.size(), 1u);
+    EXPECT_NE(lead[0].value("idstr", ""), old_lead_post);
+    EXPECT_NE(lead[0].value("text", "").find("12.6万"), std::string::npos) << lead[0].dump();
+    ASSERT_EQ(poster.size(), 1u);
+    ASSERT_EQ(reposter.size(), 1u);
+    EXPECT_EQ(std::to_string(reposter[0].value("retweeted_id", std::int64_t{0})), lead[0].value("idstr", ""));
+  } else {
+    ASSERT_EQ(lead.size(), 1u);
+    EXPECT_EQ(lead[0].value("idstr", ""), old_lead_post);
+    EXPECT_EQ(poster.size(), 1u);
+    EXPECT_EQ(reposter.size(), 1u);
+  }
+  // Whatever the microblog does, the article is corrected in place.
+  bool article_corrected = false;
+  for (const auto& d : h.deliveries("fixed")) {
+    if (d.channel == "portal" && d.operation == Operation::correct) article_corrected = d.state == DeliveryState::delivered;
+  }
+  EXPECT_TRUE(article_corrected);
+
+  // An older revision arriving late is refused with its reason.
+  h.enqueue(original);
+  ASSERT_TRUE(Harness::eventually([&] {
+    auto rejects = h.ledger().rejects(10);
+    return rejects && !rejects->empty() && rejects->front().release_id == "fixed";
+  }, seconds(10)));
+  auto rejects = h.ledger().rejects(1);
+  ASSERT_TRUE(rejects && !rejects->empty());
+  EXPECT_NE(rejects->front().errors.at(0).reason.find("only move forward"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, CorrectionE2E, ::testing::Values("note", "replace", "none"));
+
 }  // namespace
 }  // namespace fabu::testing
