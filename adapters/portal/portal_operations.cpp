@@ -2,6 +2,7 @@
 // pages, listings. A crash anywhere leaves the folder readable, and the delivery's retry (same revision,
 // or the withdrawal again) rewrites everything from the manifest.
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -69,11 +70,17 @@ Result<DeliveryReceipt> PortalSite::write_article(Manifest& manifest, const Arti
                                                   const Release& release, std::vector<std::string> affected) {
   if (auto written = write_file_atomically(body_path(entry.id), render_markdown(release.body)); !written)
     return fail(written.error());
+  // Pages that linked the article before (its policy may have changed) and those that link it now.
+  std::set<std::string> linked;
+  if (auto old = manifest.find(entry.id); old != manifest.end()) {
+    for (std::string& id : counterparts(manifest, old->second)) linked.insert(std::move(id));
+  }
   manifest[entry.id] = entry;
   if (auto saved = write_file_atomically(manifest_path(), manifest_to_json(manifest)); !saved)
     return fail(saved.error());
   if (auto page = write_article_page(manifest, entry); !page) return fail(page.error());
-  for (const std::string& id : counterparts(manifest, entry)) {
+  for (std::string& id : counterparts(manifest, entry)) linked.insert(std::move(id));
+  for (const std::string& id : linked) {
     if (auto page = write_article_page(manifest, manifest.at(id)); !page) return fail(page.error());
   }
   for (const auto& c : entry.columns) affected.push_back(c);

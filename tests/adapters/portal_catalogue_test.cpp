@@ -96,5 +96,21 @@ TEST_F(PortalCatalogue, APolicyArrivingAfterItsInterpretationIsLinkedByDocNumber
   EXPECT_EQ(page("tzgg/2026/tz-1.html").find("政策解读："), std::string::npos);
 }
 
+TEST_F(PortalCatalogue, ACorrectionNamingAnotherPolicyMovesTheLink) {
+  Release other_policy = make_release("zc-8", "临沂市稳岗补贴办法", {"zcfg"});
+  other_policy.doc_number = "临政发〔2026〕8号";
+  ASSERT_TRUE(deliver_and_wait(*adapter_, policy_with_number(), Admission{1, may_day_ms()}).has_value());
+  ASSERT_TRUE(deliver_and_wait(*adapter_, other_policy, Admission{2, may_day_ms()}).has_value());
+  ASSERT_TRUE(deliver_and_wait(*adapter_, interpretation_by_number(), Admission{3, may_day_ms()}).has_value());
+  ASSERT_NE(page("zcfg/2026/zc-7.html").find("政策解读："), std::string::npos);
+
+  Release corrected = interpretation_by_number();
+  corrected.interprets = "zc-8";
+  ASSERT_TRUE(portal_test::correct_and_wait(*adapter_, corrected, 2, "更正所解读的文件").has_value());
+  EXPECT_EQ(page("zcfg/2026/zc-7.html").find("政策解读："), std::string::npos);
+  EXPECT_NE(page("zcfg/2026/zc-8.html").find("政策解读：<a href=\"../../zcjd/2026/jd-7.html\">"), std::string::npos);
+  EXPECT_NE(page("zcjd/2026/jd-7.html").find("政策原文：<a href=\"../../zcfg/2026/zc-8.html\">"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace fabu
