@@ -66,7 +66,7 @@ std::string revision_notes(const ArticleEntry& entry) {
   out += "<section class=\"history\">\n<h2>历史版本</h2>\n<ul>\n";
   for (const RevisionRecord& r : entry.revisions) {
     if (r.number == entry.revision()) {
-      out += fmt::format("<li>第{}版（{}，现行版本）</li>\n", r.number, beijing_date(r.written_ms));
+      out += fmt::format("<li>第{}版（{}，本页）</li>\n", r.number, beijing_date(r.written_ms));
       continue;
     }
     const std::string href = relative_link(entry.path, revision_path(entry.path, r.number));

@@ -51,7 +51,7 @@ TEST_F(PortalCorrect, UpdatesThePageInPlaceWithNoteAndHistory) {
   EXPECT_NE(html.find("<th>发布日期</th><td>2026-05-01</td>"), std::string::npos);  // same 发布日期
   EXPECT_NE(html.find("<li><a href=\"../../tzgg/2026/r1.r1.html\">第1版</a>（2026-05-01）</li>"), std::string::npos)
       << html;
-  EXPECT_NE(html.find("<li>第2版（2026-05-03，现行版本）</li>"), std::string::npos);
+  EXPECT_NE(html.find("<li>第2版（2026-05-03，本页）</li>"), std::string::npos);
 
   // The first revision stays readable at its own URL, marked as replaced.
   const std::string first = page("tzgg/2026/r1.r1.html");
