@@ -21,7 +21,7 @@ IndexNumber issue_index_number(const PortalSettings& settings, const Manifest& m
     if (beijing_time(entry.published_ms).year == year) highest = std::max(highest, entry.serial);
   }
   IndexNumber number{serial, format_index_number(settings.index_pattern, settings.org_code, year, serial)};
-  if (!taken.contains(number.text)) return number;
+  if (serial >= 1 && !taken.contains(number.text)) return number;
   // A pattern without {year} can collide with other years' numbers too: step on until one is free.
   for (number.serial = highest + 1;; ++number.serial) {
     number.text = format_index_number(settings.index_pattern, settings.org_code, year, number.serial);

@@ -17,10 +17,10 @@ struct IndexNumber {
 };
 
 // The 索引号 for a NEW article `release_id` published in `year`: the pattern filled with `serial` (the
-// admission serial) unless another article in the manifest already holds that number; then the next
-// number after the highest serial the manifest holds for `year` that formats to a free 索引号. A fresh
-// or restored Redis restarts its serial at 1; the manifest keeps every number ever issued, so no number
-// is issued twice for the portal's life.
+// admission serial) unless another article in the manifest already holds that number (or serial < 1);
+// then the next number after the highest serial the manifest holds for `year` that formats to a free
+// 索引号. A fresh or restored Redis restarts its serial at 1; the manifest keeps every number ever
+// issued, so no number is issued twice for the portal's life.
 IndexNumber issue_index_number(const PortalSettings& settings, const Manifest& manifest, const std::string& release_id,
                                int year, std::int64_t serial);
 

@@ -40,6 +40,7 @@ TEST_F(PortalCatalogue, ANumberTakenByAnotherReleaseIsNeverIssuedAgain) {
   EXPECT_EQ(publish("a", 7), "01527918X-2026-000001");
   EXPECT_EQ(publish("c", 1), "01527918X-2026-000003");
   EXPECT_NE(page("tzgg/2026/c.html").find("<td>01527918X-2026-000003</td>"), std::string::npos);
+  EXPECT_EQ(publish("no-serial", 0), "01527918X-2026-000041");  // a job without a serial never gets 000000
   // Another year has numbers of its own.
   set_now(kNextYear);
   EXPECT_EQ(publish("g", 1), "01527918X-2027-000001");

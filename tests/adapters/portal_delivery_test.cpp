@@ -62,6 +62,20 @@ TEST_F(PortalDelivery, ArticleCarriesTheCatalogueMetadata) {
   EXPECT_NE(page("index.html").find("tzgg/2026/2026-press-017.html"), std::string::npos);
 }
 
+TEST_F(PortalDelivery, AnEmbargoedReleaseShowsTheDayItWentOutEverywhere) {
+  auto adapter = portal();
+  const Release release = make_release("embargo", "禁发期后发布的通知", {"tzgg"});
+  set_now(may_day_ms(7 * 24 * 60 + 9 * 60));  // admitted on 1 May, written on 8 May at 09:00
+  ASSERT_TRUE(deliver_and_wait(*adapter, release, Admission{1, may_day_ms()}).has_value());
+  EXPECT_NE(page("tzgg/2026/embargo.html").find("<th>发布日期</th><td>2026-05-08</td>"), std::string::npos);
+  EXPECT_NE(page("tzgg/index.html").find("<span class=\"date\">2026-05-08</span>"), std::string::npos);
+  EXPECT_NE(page("index.html").find("<span class=\"date\">2026-05-08</span>"), std::string::npos);
+  EXPECT_NE(page("tzgg/feed.xml").find("<published>2026-05-08T09:00:00+08:00</published>"), std::string::npos);
+  EXPECT_EQ(page("tzgg/2026/embargo.html").find("2026-05-01"), std::string::npos);
+  const auto manifest = nlohmann::json::parse(page(".fabu/manifest.json"));
+  EXPECT_EQ(manifest.at("articles").at(0).at("published_ms"), may_day_ms(7 * 24 * 60 + 9 * 60));
+}
+
 TEST_F(PortalDelivery, EscapesHtmlInTitleAndBody) {
   auto adapter = portal();
   Release release = make_release("r-xss", "<script>alert(1)</script> & 通知", {"tzgg"});
