@@ -88,6 +88,15 @@ TEST(LifecycleE2E, ARetractionTakesBackEveryPostAndTheArticle) {
   EXPECT_EQ(retracted, 52);
   EXPECT_EQ(retractions, 52);
 
+  // The portal: the article is a withdrawal notice with its reason, out of the column's index; the
+  // column's feed carries the withdrawal as an update.
+  const std::string article = read_file(h.portal_dir() + "/tzgg/2026/wrong-figure.html");
+  EXPECT_NE(article.find("已撤回"), std::string::npos) << article.substr(0, 400);
+  EXPECT_NE(article.find("第二段数据有误"), std::string::npos);
+  EXPECT_NE(article.find("临沂市举行新闻发布会"), std::string::npos) << "the notice keeps the title";
+  EXPECT_EQ(read_file(h.portal_dir() + "/tzgg/index.html").find("wrong-figure"), std::string::npos);
+  EXPECT_NE(read_file(h.portal_dir() + "/tzgg/feed.xml").find("已撤回"), std::string::npos);
+
   // Once more: nothing changes.
   ASSERT_EQ(run_shell(fabuctl(h, "retract wrong-figure --reason again"), said), 0) << said;
   EXPECT_NE(said.find("retracted already"), std::string::npos) << said;
@@ -186,6 +195,39 @@ TEST(LifecycleE2E, SchedulesMoveAndCancelOnEveryInstance) {
   EXPECT_NE(said.find("retract"), std::string::npos) << said;
   ASSERT_EQ(run_shell(fabuctl(h, "schedule list"), said), 0) << said;
   EXPECT_NE(said.find("nothing scheduled"), std::string::npos) << said;
+}
+
+// The 索引号 on an article page (the text after the label, up to the next tag).
+std::string index_number_on(const std::string& page) {
+  const auto label = page.find("索引号");
+  if (label == std::string::npos) return "";
+  const auto start = page.find_first_of("0123456789", label);
+  const auto end = page.find('<', start);
+  return start == std::string::npos ? "" : page.substr(start, end - start);
+}
+
+TEST(LifecycleE2E, AFreshRedisInFrontOfAnExistingPortalIssuesNewIndexNumbers) {
+  Harness h;
+  {
+    auto fabud = h.start_fabud();
+    h.enqueue(release_json("before-flush", R"({"portal":["tzgg"]})"));
+    ASSERT_TRUE(Harness::eventually([&] { return h.settled("before-flush"); }, seconds(20))) << h.log_of();
+    fabud.signal(SIGTERM);
+    fabud.wait();
+  }
+  // Redis loses everything (a restore from an old dump, a new server): its serial starts over.
+  std::string said;
+  ASSERT_EQ(run_shell("redis-cli -p " + std::to_string(h.redis_port()) + " --scan --pattern '" + h.prefix() +
+                          ":*' | xargs -r redis-cli -p " + std::to_string(h.redis_port()) + " DEL",
+                      said), 0) << said;
+  auto fabud = h.start_fabud();
+  h.enqueue(release_json("after-flush", R"({"portal":["tzgg"]})"));
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("after-flush"); }, seconds(20))) << h.log_of();
+  const std::string before = index_number_on(read_file(h.portal_dir() + "/tzgg/2026/before-flush.html"));
+  const std::string after = index_number_on(read_file(h.portal_dir() + "/tzgg/2026/after-flush.html"));
+  ASSERT_FALSE(before.empty());
+  ASSERT_FALSE(after.empty());
+  EXPECT_NE(before, after) << "the 索引号 " << before << " was issued twice";
 }
 
 // Revision 2 of `json`: another summary, a change note, signed again.
