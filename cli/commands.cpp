@@ -135,8 +135,15 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
       std::cerr << file << ": could not queue: " << entry.error().message << "\n";
       continue;
     }
-    std::cout << "queued " << req.release_id << " (" << req.deliveries.size() << " deliveries, intake entry "
-              << *entry << ")\n";
+    if (req.revision > 1) {
+      // Whether it corrects an admitted release or is admitted as new, only fabud's intake can tell.
+      std::cout << "queued revision " << req.revision << " of " << req.release_id << " (a correction of up to "
+                << req.corrections.size() << " destinations if an earlier revision is out, else "
+                << req.deliveries.size() << " deliveries; intake entry " << *entry << ")\n";
+    } else {
+      std::cout << "queued " << req.release_id << " (" << req.deliveries.size() << " deliveries, intake entry "
+                << *entry << ")\n";
+    }
   }
   if (invalid > 0) return 2;
   return failed > 0 ? 1 : 0;
@@ -341,7 +348,7 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   std::string last_line;
   for (;;) {
-    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0, held = 0;
+    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0, held = 0, withdrawn = 0;
     for (const auto& id : release_ids) {
       auto deliveries = ledger->deliveries_of(id);
       if (!deliveries) {
@@ -360,14 +367,15 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
           case DeliveryState::dead: ++dead; ++settled; break;
           case DeliveryState::needs_auth: ++parked; ++settled; break;
           case DeliveryState::retracted:
-          case DeliveryState::cancelled: ++settled; break;
+          case DeliveryState::cancelled: ++withdrawn; ++settled; break;
           default: break;
         }
       }
     }
     std::string line = std::to_string(settled) + "/" + std::to_string(total) + " deliveries settled (" +
                        std::to_string(delivered) + " delivered, " + std::to_string(dead) + " dead, " +
-                       std::to_string(parked) + " waiting for re-authorisation)";
+                       std::to_string(parked) + " waiting for re-authorisation" +
+                       (withdrawn > 0 ? ", " + std::to_string(withdrawn) + " retracted or cancelled" : "") + ")";
     if (unknown > 0) line += ", " + std::to_string(unknown) + " release(s) not admitted yet";
     if (held > 0) line += ", " + std::to_string(held) + " release(s) held by the privacy screen (see `fabuctl held`)";
     if (line != last_line) {

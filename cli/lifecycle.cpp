@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/release.h"
 #include "core/release_document.h"
+#include "core/text.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu::cli {
@@ -145,7 +146,7 @@ int schedule_list(const Context& ctx, int limit) {
     }
     out.push_back({{"release", s.release_id}, {"due", shanghai(s.due_ms)}, {"due_ms", s.due_ms},
                    {"revision", revision}, {"title", title}});
-    table.add({s.release_id, shanghai(s.due_ms), std::to_string(revision), bounded(title, 60)});
+    table.add({s.release_id, shanghai(s.due_ms), std::to_string(revision), truncate_weibo(title, 24)});
   }
   if (ctx.json) {
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
