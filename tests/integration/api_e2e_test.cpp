@@ -125,6 +125,60 @@ TEST(AdminApiE2E, TokensAndRoles) {
   for (const auto& token : {kSubmitToken, kReadToken, kOperateToken}) EXPECT_EQ(log.find(token), std::string::npos);
 }
 
+TEST(AdminApiE2E, LifecycleRoutesNeedTheOperateRole) {
+  const int api_port = free_port();
+  Harness h(api_options(api_port));
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  const std::string original = release_json("api-life", R"({"portal":["tzgg"],"microblog":["lead","all"]})");
+  ASSERT_EQ(http_request(api_port, "POST", "/v1/releases", original, "application/json", kSubmitToken).status, 202);
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("api-life"); })) << h.log_of();
+
+  // A correction: the path names the release; the body is revision 2 of it.
+  auto doc = nlohmann::json::parse(original);
+  doc["revision"] = 2;
+  doc["change_note"] = "标题更正";
+  doc["title"] = "临沂市举行新闻发布会（更正）";
+  const std::string corrected = signed_release(doc.dump());
+  auto wrong_path = http_request(api_port, "POST", "/v1/releases/other-id/corrections", corrected, "application/json",
+                                 kSubmitToken);
+  EXPECT_EQ(wrong_path.status, 422);
+  EXPECT_THAT(wrong_path.body, HasSubstr("not the release in the path"));
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/api-life/corrections", corrected, "application/json",
+                         kSubmitToken).status, 202);
+  ASSERT_TRUE(Harness::eventually([&] {
+    for (const auto& d : h.deliveries("api-life")) {
+      if (d.operation == Operation::correct && d.state == DeliveryState::delivered) return h.settled("api-life");
+    }
+    return false;
+  })) << h.log_of();
+
+  const std::string reason = R"({"reason":"标题有误"})";
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/api-life/retract", reason, "application/json", kSubmitToken).status,
+            403);
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/api-life/retract", "{}", "application/json", kOperateToken).status,
+            422);
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/nope/retract", reason, "application/json", kOperateToken).status,
+            404);
+  auto retracted = http_request(api_port, "POST", "/v1/releases/api-life/retract", reason, "application/json", kOperateToken);
+  EXPECT_EQ(retracted.status, 202) << retracted.body;
+  EXPECT_THAT(retracted.body, HasSubstr("\"retractions\""));
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/api-life/retract", reason, "application/json", kOperateToken).status,
+            200);
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("api-life"); })) << h.log_of();
+  auto status = http_request(api_port, "GET", "/v1/releases/api-life", {}, {}, kReadToken);
+  EXPECT_THAT(status.body, HasSubstr("\"retracted\""));
+
+  // Schedules: moving or cancelling a release that went out is refused; the list is readable.
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/api-life/schedule/cancel", "", "application/json",
+                         kOperateToken).status, 409);
+  EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/api-life/reschedule", R"({"publish_at":"tomorrow"})",
+                         "application/json", kOperateToken).status, 422);
+  auto schedules = http_request(api_port, "GET", "/v1/schedules", {}, {}, kReadToken);
+  EXPECT_EQ(schedules.status, 200);
+  EXPECT_THAT(schedules.body, HasSubstr("\"schedules\""));
+}
+
 TEST(AdminApiE2E, ARevokedTokenStopsWorkingAtReload) {
   const int api_port = free_port();
   Harness h(api_options(api_port));
