@@ -164,13 +164,14 @@ int status(const Context& ctx, const std::string& release_id) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& d : *deliveries) {
       out.push_back({{"id", d.id}, {"channel", d.channel}, {"destination", d.destination},
+                     {"operation", to_string(d.operation)}, {"revision", d.revision},
                      {"state", to_string(d.state)}, {"attempt", d.attempt}, {"post_id", d.post_id},
                      {"url", d.url}, {"note", d.note}, {"last_error", d.last_error}, {"next_at_ms", d.next_at_ms}});
     }
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  TextTable table({"CHANNEL", "DESTINATION", "STATE", "ATTEMPTS", "POST / URL", "LAST ERROR", "UPDATED"});
+  TextTable table({"CHANNEL", "DESTINATION", "OPERATION", "STATE", "ATTEMPTS", "POST / URL", "LAST ERROR", "UPDATED"});
   std::map<std::string, int> counts;
   for (const auto& d : *deliveries) {
     ++counts[std::string(to_string(d.state))];
@@ -178,11 +179,20 @@ int status(const Context& ctx, const std::string& release_id) {
     if (!d.url.empty()) where += (where.empty() ? "" : " ") + d.url;
     std::string err = d.last_error;
     if (d.state == DeliveryState::retrying && d.next_at_ms) err += " (next try " + format_time_ms(d.next_at_ms) + ")";
-    table.add({d.channel, d.destination, std::string(to_string(d.state)), std::to_string(d.attempt),
+    std::string operation(to_string(d.operation));
+    if (d.revision > 1) operation += " r" + std::to_string(d.revision);
+    table.add({d.channel, d.destination, operation, std::string(to_string(d.state)), std::to_string(d.attempt),
                where.empty() ? "-" : where, err.empty() ? "-" : err, format_time_ms(d.updated_at_ms)});
   }
   std::cout << "release " << release_id << ":";
   for (const auto& [state, n] : counts) std::cout << " " << n << " " << state;
+  if (auto record = ledger->release_record(release_id); record && *record) {
+    const ReleaseRecord& r = **record;
+    std::cout << "\nrevision " << r.revision;
+    if (r.state == "retracted") std::cout << ", retracted " << format_time_ms(r.closed_ms) << ": " << r.retract_reason;
+    if (r.state == "cancelled") std::cout << ", schedule cancelled " << format_time_ms(r.closed_ms);
+    if (r.state == "live" && r.due_ms > unix_now_ms()) std::cout << ", scheduled for " << format_time_ms(r.due_ms);
+  }
   std::cout << "\n\n" << table.render();
   return 0;
 }

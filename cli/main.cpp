@@ -10,6 +10,7 @@
 #include "cli/api_token.h"
 #include "cli/approval.h"
 #include "cli/commands.h"
+#include "cli/lifecycle.h"
 #include "core/bounded_text.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,10 @@ int main(int argc, char** argv) {
       "  fabuctl held                                releases the privacy screen holds (masked matches)\n"
       "  fabuctl dlq list | retry ID | retry --all | drop ID\n"
       "  fabuctl wait 2026-press-017                 block until its deliveries settle\n"
+      "  fabuctl retract 2026-press-017 --reason \"数据有误\"\n"
+      "                                              take it back everywhere it went\n"
+      "  fabuctl correct 2026-press-017 fixed.toml   publish revision 2 as a correction\n"
+      "  fabuctl schedule list | cancel ID | reschedule ID 2026-12-10T09:00:00+08:00\n"
       "  fabuctl lanes                               accounts and their queues\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
       "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
@@ -78,6 +83,37 @@ int main(int argc, char** argv) {
                "re-authorisation or is held by the privacy screen (see `fabuctl status`), 1 on timeout.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
+
+  std::string reason;
+  auto* retract = app.add_subcommand("retract", "Take a release back everywhere it went (posts deleted, portal withdrawal notice)");
+  retract->add_option("id", release_id, "Release id")->required();
+  retract->add_option("--reason", reason, "Why; shown on the portal's withdrawal notice")->required();
+  retract->footer("Deliveries not sent yet are cancelled; every post that went out (reposts included) is deleted;\n"
+                  "the portal article becomes a withdrawal notice (有效性: 已撤回) and leaves the column indexes and\n"
+                  "feeds. Sends in flight are retracted once they finish. Running it again changes nothing.\n"
+                  "Follow it with `fabuctl status ID` or `fabuctl wait ID`.");
+
+  std::string correction_file;
+  auto* correct = app.add_subcommand("correct", "Queue a corrected revision of a release (revision >= 2, with change_note)");
+  correct->add_option("id", release_id, "Release id")->required();
+  correct->add_option("file", correction_file, "The corrected release file, approved like any release")->required();
+  correct->footer("The file keeps the release's id, raises `revision` by one and says what changed in `change_note`.\n"
+                  "The portal article is updated in place with a dated change note and its earlier revisions stay\n"
+                  "readable; each microblog channel does what its `correction` setting says (note, replace, none).\n"
+                  "An older or equal revision with other content is refused, with its reason in `fabuctl rejects`.");
+
+  std::string schedule_time;
+  auto* schedule = app.add_subcommand("schedule", "Releases waiting for their publish_at: list, cancel, reschedule");
+  schedule->require_subcommand(1);
+  auto* schedule_list = schedule->add_subcommand("list", "Releases due later, soonest first (times in Asia/Shanghai)");
+  schedule_list->add_option("-n,--limit", limit, "How many")->capture_default_str();
+  auto* schedule_cancel = schedule->add_subcommand("cancel", "Cancel a scheduled release: nothing of it goes out");
+  schedule_cancel->add_option("id", release_id, "Release id")->required();
+  auto* schedule_move = schedule->add_subcommand("reschedule", "Move a scheduled release to another time");
+  schedule_move->add_option("id", release_id, "Release id")->required();
+  schedule_move->add_option("time", schedule_time, "ISO 8601 with offset, e.g. 2026-12-10T09:00:00+08:00")->required();
+  schedule->footer("Schedules live in Redis: a change applies on every fabud at once. Once a delivery of the\n"
+                   "release has started, cancel and reschedule refuse (exit 3): retract it instead.");
 
   std::string account, account_channel = "microblog", token_expires;
   auto* accounts = app.add_subcommand("accounts", "List platform accounts: state, token expiry, queue, last send");
@@ -153,6 +189,11 @@ int main(int argc, char** argv) {
     if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
     if (accounts->parsed()) return fabu::cli::accounts(ctx);
     if (wait->parsed()) return fabu::cli::wait(ctx, wait_ids, wait_timeout);
+    if (retract->parsed()) return fabu::cli::retract(ctx, release_id, reason);
+    if (correct->parsed()) return fabu::cli::correct(ctx, release_id, correction_file);
+    if (schedule_list->parsed()) return fabu::cli::schedule_list(ctx, limit);
+    if (schedule_cancel->parsed()) return fabu::cli::schedule_cancel(ctx, release_id);
+    if (schedule_move->parsed()) return fabu::cli::schedule_move(ctx, release_id, schedule_time);
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "fabuctl: stopped by an unexpected error: " << fabu::bounded(e.what(), 1024) << "\n";

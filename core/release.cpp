@@ -2,6 +2,7 @@
 #include "core/release.h"
 
 #include <algorithm>
+#include <charconv>
 #include <array>
 #include <cstdio>
 
@@ -73,10 +74,10 @@ std::string kind_names() { return "news, policy_interpretation, notice, conferen
 class ReleaseValidator {
  public:
   FieldErrors validate(const DocNode& root, Release& out) {
-    static constexpr std::array<std::string_view, 17> known = {
+    static constexpr std::array<std::string_view, 19> known = {
         "id",        "kind",       "title",      "summary",  "body",     "abstract",
         "issuer",    "doc_number", "formed_at",  "disclosure", "subjects", "interprets",
-        "link",      "images",     "publish_at", "targets",  "approval"};
+        "link",      "images",     "publish_at", "targets",  "approval", "revision", "change_note"};
     report_unknown(root, "", known);
 
     if (auto id = string_field(root, "id", "id", {true, false, ReleaseLimits::id_bytes, "id_bytes", true})) {
@@ -124,6 +125,7 @@ class ReleaseValidator {
                               {false, false, ReleaseLimits::link_chars, "link_chars", false},
                               ReleaseLimits::max_images, "max_images");
     out.publish_at = timestamp_field(root, "publish_at", "publish_at", false);
+    revision_fields(root, out);
     targets_field(root, out);
     approval_field(root, out);
     return std::move(errors_);
@@ -238,6 +240,28 @@ class ReleaseValidator {
     auto date = release_detail::parse_iso_date(node->text);
     if (!date) add(path, "'" + bounded(node->text, quoted_value_bytes) + "' is not a valid ISO date YYYY-MM-DD");
     return date;
+  }
+
+  // `revision` (a whole number 1..max_revision, default 1) and the `change_note` a correction needs.
+  void revision_fields(const DocNode& root, Release& out) {
+    if (const DocNode* node = find(root, "revision")) {
+      int value = 0;
+      const auto [end, ec] = std::from_chars(node->text.data(), node->text.data() + node->text.size(), value);
+      const bool whole = node->kind == DocNode::Kind::integer && ec == std::errc() &&
+                         end == node->text.data() + node->text.size();
+      if (!whole || value < 1 || value > ReleaseLimits::max_revision) {
+        add("revision", "expected a whole number from 1 to " + std::to_string(ReleaseLimits::max_revision) +
+                            ", got " + (node->kind == DocNode::Kind::integer ? bounded(node->text, quoted_value_bytes)
+                                                                             : std::string(release_detail::describe(node->kind))));
+      } else {
+        out.revision = value;
+      }
+    }
+    assign(out.change_note, string_field(root, "change_note", "change_note", short_text(false)));
+    if (out.revision > 1 && out.change_note.empty() && !has_error_at("change_note")) {
+      add("change_note", "required for a correction (revision " + std::to_string(out.revision) +
+                             "): say what changed, e.g. \"第二段数字更正为12.6万\"");
+    }
   }
 
   std::optional<Timestamp> timestamp_field(const DocNode& table, std::string_view key, const std::string& path,

@@ -76,6 +76,10 @@ struct Release {
   std::optional<std::string> link;        // explicit link for microblog posts when no portal is targeted
   std::vector<std::string> images;        // local file paths readable by fabud
   std::optional<Timestamp> publish_at;    // not before this time; absent = as soon as possible
+  // 1 for the release as first issued; a correction is the same id with a higher revision and a note
+  // saying what changed (docs/PROTOCOL.md, "Corrections"). Revisions only move forward.
+  int revision = 1;
+  std::string change_note;                // required when revision > 1 (<= 200 characters)
   // channel name -> target names in that channel (accounts, groups, "all", columns).
   std::map<std::string, std::vector<std::string>> targets;
   Approval approval;
@@ -113,6 +117,7 @@ struct ReleaseLimits {
   static constexpr std::size_t max_channels = 16;
   static constexpr std::size_t max_targets_per_channel = 2000;
   static constexpr std::size_t document_bytes = 512 * 1024;
+  static constexpr int max_revision = 9999;
 };
 
 // Parse and validate. On failure every problem found is returned, not just the first.

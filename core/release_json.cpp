@@ -83,6 +83,8 @@ std::string to_json(const Release& release) {
   if (release.link) doc["link"] = *release.link;
   doc["images"] = release.images;
   if (release.publish_at) doc["publish_at"] = release.publish_at->iso();
+  if (release.revision != 1) doc["revision"] = release.revision;
+  put_if_present("change_note", release.change_note);
   doc["targets"] = nlohmann::json::object();
   for (const auto& [channel, names] : release.targets) doc["targets"][channel] = names;
   nlohmann::json approval = nlohmann::json::object();

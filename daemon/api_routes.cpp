@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "daemon/api_replies.h"
 #include "daemon/intake_worker.h"
 
 namespace fabu {
@@ -14,35 +15,18 @@ namespace {
 
 using nlohmann::json;
 
-json errors_json(const FieldErrors& errors) {
-  json out = json::array();
-  for (const auto& e : errors) out.push_back({{"path", e.path}, {"reason", e.reason}});
-  return out;
-}
+using api::errors_json;
+using api::json_response;
+using api::limit_of;
 
 json delivery_json(const DeliveryStatus& d) {
   return {{"id", d.id},          {"channel", d.channel}, {"destination", d.destination},
+          {"operation", to_string(d.operation)}, {"revision", d.revision},
           {"state", to_string(d.state)}, {"attempt", d.attempt}, {"post_id", d.post_id},
           {"url", d.url},        {"note", d.note},       {"last_error", d.last_error},
           {"next_at_ms", d.next_at_ms}, {"updated_at_ms", d.updated_at_ms}};
 }
 
-HttpServerResponse json_response(int status, const json& body) {
-  HttpServerResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-int limit_of(const HttpServerRequest& request, int def) {
-  const std::string value = request.query_param("limit");
-  if (value.empty()) return def;
-  try {
-    return std::clamp(std::stoi(value), 1, 10000);
-  } catch (const std::exception&) {
-    return def;
-  }
-}
 
 // Path segments with %XX decoded; empty segments dropped ("/v1//dead/" is /v1/dead).
 std::vector<std::string> split_path(std::string_view path) {
@@ -96,17 +80,22 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   if (!post && request.method != "GET") return json_response(405, {{"error", "method not allowed"}});
   if (!post && path == std::vector<std::string>{"v1", "health"}) return health();  // readiness probes need no token
 
+  // Lifecycle changes (retract, cancel, reschedule) need `operate`; queueing a release or a correction
+  // `submit`; reading `read` or `operate`.
+  const bool operates = post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases" &&
+                        (path[3] == "retract" || path[3] == "schedule" || path[3] == "reschedule");
   const auto tokens = tokens_.get();
   if (!tokens->empty()) {
-    const auto check = post ? tokens->check(request.header("authorization"), {"submit"})
-                            : tokens->check(request.header("authorization"), {"read", "operate"});
+    const auto check = operates ? tokens->check(request.header("authorization"), {"operate"})
+                       : post   ? tokens->check(request.header("authorization"), {"submit"})
+                                : tokens->check(request.header("authorization"), {"read", "operate"});
     if (check.verdict == BearerTokens::Verdict::unauthenticated) {
       auto r = json_response(401, {{"error", "a valid bearer token is required (Authorization: Bearer <token>)"}});
       r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"fabu\"");
       return r;
     }
     if (check.verdict == BearerTokens::Verdict::forbidden) {
-      const char* role = post ? "submit" : "read";
+      const char* role = operates ? "operate" : post ? "submit" : "read";
       spdlog::warn("admin api: token '{}' lacks the role {} for {} {}", check.token_name, role, request.method,
                    request.path().substr(0, 64));
       return json_response(403, {{"error", "token '" + check.token_name + "' lacks the role '" + role + "'"}});
@@ -114,15 +103,20 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   }
 
   if (post && path == std::vector<std::string>{"v1", "releases"}) return submit(request);
+  if (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases") return lifecycle(request, path);
   if (post) return json_response(405, {{"error", "method not allowed"}});
+  if (path == std::vector<std::string>{"v1", "schedules"}) return schedules(request);
   if (path.size() == 3 && path[0] == "v1" && path[1] == "releases") return release(path[2]);
   if (path == std::vector<std::string>{"v1", "rejects"}) return rejects(request);
   if (path == std::vector<std::string>{"v1", "dead"}) return dead(request);
   if (path == std::vector<std::string>{"v1", "held"}) return held(request);
   if (path == std::vector<std::string>{"metrics"}) return metrics();
   return json_response(404, {{"error", "no such endpoint"},
-                             {"endpoints", {"POST /v1/releases", "GET /v1/releases/{id}", "GET /v1/rejects",
-                                            "GET /v1/dead", "GET /v1/held", "GET /v1/health", "GET /metrics"}}});
+                             {"endpoints", {"POST /v1/releases", "GET /v1/releases/{id}",
+                                            "POST /v1/releases/{id}/retract", "POST /v1/releases/{id}/corrections",
+                                            "POST /v1/releases/{id}/reschedule", "POST /v1/releases/{id}/schedule/cancel",
+                                            "GET /v1/schedules", "GET /v1/rejects", "GET /v1/dead", "GET /v1/held",
+                                            "GET /v1/health", "GET /metrics"}}});
 }
 
 HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request) {

@@ -6,6 +6,14 @@
 //                              privacy screen will hold it
 //   GET  /v1/releases/{id}     role read: its deliveries with state, attempts, post id / URL, last error
 //                              (404 if unknown)
+//   POST /v1/releases/{id}/retract            role operate: {"reason"} -> 202 {"id","cancelled","retractions",
+//                                             "waiting"}; 200 when retracted already; 404 unknown; 422 no reason
+//   POST /v1/releases/{id}/corrections        role submit: the corrected release (revision >= 2, same id), as
+//                                             POST /v1/releases; 422 when the id or revision does not fit
+//   POST /v1/releases/{id}/reschedule         role operate: {"publish_at": ISO 8601 with offset} -> 200
+//   POST /v1/releases/{id}/schedule/cancel    role operate: -> 200; both 409 once a delivery started (retract
+//                                             instead) or the release is closed, 404 unknown
+//   GET  /v1/schedules?limit=N role read: releases due later, soonest first, times in +08:00
 //   GET  /v1/rejects?limit=N   role read: refused releases with reasons
 //   GET  /v1/dead?limit=N      role read: the dead-letter record
 //   GET  /v1/held?limit=N      role read: releases held by the privacy screen (masked matches, digest)
@@ -23,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/approval.h"
 #include "daemon/channel_set.h"
@@ -48,6 +57,9 @@ class ApiRoutes {
  private:
   HttpServerResponse route(const HttpServerRequest& request);
   HttpServerResponse submit(const HttpServerRequest& request);
+  // api_lifecycle.cpp: POST /v1/releases/{id}/..., GET /v1/schedules.
+  HttpServerResponse lifecycle(const HttpServerRequest& request, const std::vector<std::string>& path);
+  HttpServerResponse schedules(const HttpServerRequest& request);
   HttpServerResponse release(const std::string& id);
   HttpServerResponse rejects(const HttpServerRequest& request);
   HttpServerResponse dead(const HttpServerRequest& request);

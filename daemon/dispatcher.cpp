@@ -11,6 +11,33 @@ namespace {
 // Bound on cached parsed releases; a batch rarely spans more than a few hundred.
 constexpr std::size_t kReleaseCacheLimit = 4096;
 
+// What each operation asks of the channel's adapter. A retraction reports no new receipt: it keeps
+// the one it took back, noted as withdrawn.
+using Route = void (*)(Adapter&, const DeliveryJob&, DeliveryCallback);
+constexpr std::pair<Operation, Route> kRoutes[] = {
+    {Operation::publish, [](Adapter& adapter, const DeliveryJob& job, DeliveryCallback done) {
+       adapter.deliver(job, std::move(done));
+     }},
+    {Operation::retract, [](Adapter& adapter, const DeliveryJob& job, DeliveryCallback done) {
+       adapter.retract(job, job.previous, [done = std::move(done), taken = job.previous](Result<void> result) {
+         if (!result) return done(fail(std::move(result.error())));
+         DeliveryReceipt receipt = taken;
+         receipt.note = "withdrawn";
+         done(std::move(receipt));
+       });
+     }},
+    {Operation::correct, [](Adapter& adapter, const DeliveryJob& job, DeliveryCallback done) {
+       adapter.correct(job, std::move(done));
+     }},
+};
+
+Route route_of(Operation operation) {
+  for (const auto& [op, route] : kRoutes) {
+    if (op == operation) return route;
+  }
+  return kRoutes[0].second;
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(DispatcherOptions options, std::unique_ptr<DispatchLedger> ledger,
@@ -160,15 +187,17 @@ void Dispatcher::return_unfinished() {
   }
 }
 
-std::shared_ptr<const Release> Dispatcher::release_for(const std::string& release_id, std::string& error) {
-  if (auto it = releases_.find(release_id); it != releases_.end()) return it->second;
-  auto json = ledger_->release_json(release_id);
+std::shared_ptr<const Release> Dispatcher::release_for(const std::string& release_id, int revision,
+                                                       std::string& error) {
+  const std::string cache_key = release_id + "#" + std::to_string(revision);
+  if (auto it = releases_.find(cache_key); it != releases_.end()) return it->second;
+  auto json = ledger_->revision_json(release_id, revision);
   if (!json) {
     error = json.error().message;
     return nullptr;
   }
   if (!*json) {
-    error = "release " + release_id + " is not stored in Redis";
+    error = "release " + release_id + " (revision " + std::to_string(revision) + ") is not stored in Redis";
     return nullptr;
   }
   auto parsed = parse_release_json(**json);
@@ -178,7 +207,7 @@ std::shared_ptr<const Release> Dispatcher::release_for(const std::string& releas
   }
   if (releases_.size() >= kReleaseCacheLimit) releases_.clear();
   auto release = std::make_shared<const Release>(std::move(*parsed));
-  releases_.emplace(release_id, release);
+  releases_.emplace(cache_key, release);
   return release;
 }
 
@@ -187,7 +216,7 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
   for (auto& delivery : claimed) {
     const auto started = std::chrono::steady_clock::now();
     std::string error;
-    auto release = release_for(delivery.release_id, error);
+    auto release = release_for(delivery.release_id, delivery.revision, error);
     Adapter* adapter = channels->find(delivery.channel);
     if (adapter == nullptr && error.empty()) {
       error = "channel '" + delivery.channel + "' is no longer configured";
@@ -213,11 +242,15 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
     job.in_doubt = delivery.in_doubt;
     job.admission = delivery.admission;
     job.upstream = delivery.upstream;
+    job.operation = delivery.operation;
+    job.revision = delivery.revision;
+    job.previous = delivery.previous;
+    job.reason = delivery.operation == Operation::correct ? release->change_note : delivery.reason;
     job.link = channels->link_for(*release, delivery.admission);
     job.timeout = options_.request_timeout;
     auto inbox = inbox_;
     outstanding_.emplace(delivery.id, delivery);
-    adapter->deliver(job, [inbox, delivery = std::move(delivery), started](Result<DeliveryReceipt> result) mutable {
+    route_of(job.operation)(*adapter, job, [inbox, delivery = std::move(delivery), started](Result<DeliveryReceipt> result) mutable {
       std::lock_guard lock(inbox->mu);
       inbox->finished.push_back({std::move(delivery), std::move(result), started, std::chrono::steady_clock::now()});
       inbox->cv.notify_one();

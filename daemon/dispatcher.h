@@ -90,7 +90,7 @@ class Dispatcher {
   void run();
   void wake_loop();
   void launch(std::vector<ClaimedDelivery> claimed);
-  std::shared_ptr<const Release> release_for(const std::string& release_id, std::string& error);
+  std::shared_ptr<const Release> release_for(const std::string& release_id, int revision, std::string& error);
   void record(std::vector<Finished> finished);
   bool flush_completions();
   // Logs each result as the ledger's verdict says: applied, or refused as stale.

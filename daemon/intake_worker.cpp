@@ -296,9 +296,19 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
       case AdmitOutcome::duplicate:
         log_.intake("duplicate", release_id, "already admitted with the same content; nothing changed");
         break;
+      case AdmitOutcome::corrected:
+        log_.intake("corrected", release_id,
+                    "revision " + std::to_string(decision.request->revision) + " admitted as a correction (" +
+                        std::to_string(decision.request->corrections.size()) + " destinations)");
+        break;
       case AdmitOutcome::conflict:
         log_.intake("conflict", release_id,
                     "a different release with this id was already admitted; this one is in rejects");
+        break;
+      case AdmitOutcome::stale:
+        log_.intake("stale", release_id,
+                    "revision " + std::to_string(decision.request->revision) +
+                        " is older than the one admitted: refused, in rejects");
         break;
     }
     return;

@@ -3,25 +3,21 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/delivery_id.h"
+
 namespace fabu {
+namespace {
 
-std::string delivery_id(const std::string& release_id, const std::string& channel, const std::string& destination) {
-  return release_id + "|" + channel + "|" + destination;
-}
+struct Pending {
+  std::string channel;
+  PlannedDelivery planned;
+};
 
-std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, const ChannelSet& channels) {
-  FieldErrors errors;
-  AdmitRequest request;
-  request.release_id = release.id;
-  if (release.publish_at) request.not_before_ms = release.publish_at->unix_seconds * 1000;
+using PlanFn = std::expected<std::vector<PlannedDelivery>, FieldErrors> (Adapter::*)(
+    const Release&, const std::string&, const std::vector<std::string>&) const;
 
-  const std::string link_channel = channels.link_channel(release);
-  std::string link_delivery;  // the delivery that makes the link, once planned
-
-  struct Pending {
-    std::string channel;
-    PlannedDelivery planned;
-  };
+// Asks every targeted channel for its deliveries (plan or plan_correction), naming unknown channels.
+std::vector<Pending> ask_channels(const Release& release, const ChannelSet& channels, PlanFn plan, FieldErrors& errors) {
   std::vector<Pending> planned;
   for (const auto& [channel, targets] : release.targets) {
     const Adapter* adapter = channels.find(channel);
@@ -31,14 +27,36 @@ std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, co
       errors.push_back({"targets." + channel, "unknown channel '" + channel + "' (configured: " + known + ")"});
       continue;
     }
-    auto deliveries = adapter->plan(release, channel, targets);
+    auto deliveries = (adapter->*plan)(release, channel, targets);
     if (!deliveries) {
       errors.insert(errors.end(), deliveries.error().begin(), deliveries.error().end());
       continue;
     }
-    for (auto& d : *deliveries) {
-      if (channel == link_channel && link_delivery.empty()) link_delivery = delivery_id(release.id, channel, d.destination);
-      planned.push_back({channel, std::move(d)});
+    for (auto& d : *deliveries) planned.push_back({channel, std::move(d)});
+  }
+  return planned;
+}
+
+}  // namespace
+
+std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, const ChannelSet& channels) {
+  FieldErrors errors;
+  AdmitRequest request;
+  request.release_id = release.id;
+  request.revision = release.revision;
+  if (release.publish_at) request.not_before_ms = release.publish_at->unix_seconds * 1000;
+
+  const auto id_of = [&](const std::string& channel, const std::string& destination) {
+    return DeliveryId{release.id, channel, destination, Operation::publish, release.revision}.str();
+  };
+  const std::string link_channel = channels.link_channel(release);
+  std::vector<Pending> planned = ask_channels(release, channels, &Adapter::plan, errors);
+  std::string link_delivery;  // the delivery that makes the link
+  for (const auto& p : planned) {
+    if (p.channel == link_channel) {
+      link_delivery = id_of(p.channel, p.planned.destination);
+      request.link_target = p.channel + "|" + p.planned.destination;
+      break;
     }
   }
 
@@ -46,6 +64,10 @@ std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, co
   if (needs_some_link && link_delivery.empty() && !release.link) {
     errors.push_back({"targets", "microblog posts need a link: target a portal column or set `link`"});
   }
+  // A correction may reach an admitted release: what it needs on each channel is planned too (the queue
+  // decides which plan applies, as only it knows whether the release is admitted).
+  std::vector<Pending> corrections;
+  if (release.revision > 1) corrections = ask_channels(release, channels, &Adapter::plan_correction, errors);
   if (!errors.empty()) return std::unexpected(std::move(errors));
 
   for (const auto& p : planned) {
@@ -53,13 +75,17 @@ std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, co
     spec.channel = p.channel;
     spec.destination = p.planned.destination;
     spec.lane = p.planned.lane;
-    const std::string id = delivery_id(release.id, p.channel, p.planned.destination);
+    const std::string id = id_of(p.channel, p.planned.destination);
     if (!p.planned.after.empty()) {
-      spec.waits_on = delivery_id(release.id, p.channel, p.planned.after);
+      spec.waits_on = id_of(p.channel, p.planned.after);
     } else if (p.planned.needs_link && !link_delivery.empty() && link_delivery != id) {
       spec.waits_on = link_delivery;
     }
     request.deliveries.push_back(std::move(spec));
+  }
+  for (const auto& p : corrections) {
+    request.corrections.push_back({.channel = p.channel, .destination = p.planned.destination, .lane = p.planned.lane,
+                                   .after = p.planned.after, .needs_link = p.planned.needs_link});
   }
   return request;
 }

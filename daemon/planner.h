@@ -3,7 +3,8 @@
 // It asks each targeted channel's adapter for its deliveries and wires the order between them: a
 // delivery that needs the release's link waits for the link-producing delivery (the portal article),
 // and a delivery with `after` waits for that destination in its own channel (a repost waits for the
-// lead post). Pure apart from the adapters' const plan(): thread-safe.
+// lead post). A release of revision > 1 also carries what a correction needs (Adapter::plan_correction):
+// the queue uses that plan when an earlier revision is admitted, the first one otherwise. Pure apart from the adapters' const plan(): thread-safe.
 #pragma once
 
 #include <string>
@@ -13,8 +14,6 @@
 #include "queue/delivery_ledger.h"
 
 namespace fabu {
-
-std::string delivery_id(const std::string& release_id, const std::string& channel, const std::string& destination);
 
 // Every problem is reported with its field path (e.g. "targets.microblog[1]: unknown account 'x'").
 std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, const ChannelSet& channels);

@@ -1,5 +1,6 @@
 #include "queue/delivery_ledger.h"
 
+#include <algorithm>
 #include <charconv>
 #include <utility>
 
@@ -34,7 +35,9 @@ Result<void> DispatchLedger::complete(const std::vector<Completion>& completions
 }
 
 Result<std::optional<DeliveryStatus>> LedgerQueries::delivery(const std::string& delivery_id) {
-  auto release_id = delivery_id.substr(0, delivery_id.find('|'));
+  auto parsed = DeliveryId::parse(delivery_id);
+  if (!parsed) return std::optional<DeliveryStatus>();
+  const std::string& release_id = parsed->release;
   auto all = deliveries_of(release_id);
   if (!all) return fail(all.error());
   for (auto& status : *all) {
@@ -91,6 +94,12 @@ DeliveryStatus delivery_status_from(const std::string& id, const redisReply* has
       status.in_doubt = value == "1";
     } else if (field == "dropped") {
       status.dropped = value == "1";
+    } else if (field == "op") {
+      status.operation = operation_from(value).value_or(Operation::publish);
+    } else if (field == "rev") {
+      status.revision = std::max(1, static_cast<int>(to_int64(value)));
+    } else if (field == "prev") {
+      status.previous = std::move(value);
     }
   }
   return status;

@@ -23,6 +23,7 @@
 
 #include "config/config.h"
 #include "core/delivery.h"
+#include "core/delivery_id.h"
 #include "core/error.h"
 #include "core/release.h"
 #include "core/screen.h"
@@ -59,7 +60,11 @@ struct DeliverySpec {
   std::string channel;
   std::string destination;
   std::string lane;
-  std::string waits_on;  // delivery id that must be delivered first, "" = none
+  std::string waits_on;  // first admission: delivery id that must be delivered first, "" = none
+  // Correction: the destination in the same channel whose new delivery this one waits on (a repost
+  // waits on its lead), and whether it waits on the link's new delivery (the article corrected first).
+  std::string after;
+  bool needs_link = false;
 };
 
 struct AdmitRequest {
@@ -69,13 +74,21 @@ struct AdmitRequest {
   std::string release_json;
   std::int64_t not_before_ms = 0;  // publish_at; 0 = now
   std::int64_t now_ms = 0;         // admission time (unix ms); 0 = the Redis server's clock
-  std::vector<DeliverySpec> deliveries;
+  std::vector<DeliverySpec> deliveries;  // when the release is new
+  // The release's revision. When a lower one is admitted already, this is a correction and
+  // `corrections` say which destinations it concerns (Adapter::plan_correction), `link_target`
+  // ("<channel>|<destination>") which of them makes the link.
+  int revision = 1;
+  std::vector<DeliverySpec> corrections;
+  std::string link_target;
 };
 
 enum class AdmitOutcome {
   admitted,   // new release, deliveries created
+  corrected,  // a newer revision of an admitted release: its correction deliveries created
   duplicate,  // same id and same content already admitted: nothing changed
-  conflict,   // same id, different content: refused, recorded in rejects
+  conflict,   // same id and revision, different content (or the release was retracted): refused, in rejects
+  stale,      // an older revision than the one admitted: refused, recorded in rejects
 };
 
 struct AdmitResult {
@@ -84,7 +97,7 @@ struct AdmitResult {
 };
 
 struct ClaimedDelivery {
-  std::string id;  // "<release>|<channel>|<destination>"
+  std::string id;  // DeliveryId::str()
   std::string release_id;
   std::string channel;
   std::string destination;
@@ -92,7 +105,11 @@ struct ClaimedDelivery {
   int attempt = 1;
   bool in_doubt = false;
   Admission admission;
-  DeliveryReceipt upstream;
+  DeliveryReceipt upstream;  // of the delivery it waited on
+  Operation operation = Operation::publish;
+  int revision = 1;          // of the release this delivery is about
+  std::string reason;        // retract: the reason the operator gave
+  DeliveryReceipt previous;  // retract, correct: of the delivery it undoes or corrects
 };
 
 enum class CompletionOutcome {
@@ -146,6 +163,9 @@ struct DeliveryStatus {
   std::string error_kind;
   bool in_doubt = false;
   bool dropped = false;  // a dead letter an operator dropped
+  Operation operation = Operation::publish;
+  int revision = 1;
+  std::string previous;  // retract, correct: the delivery it acts on
 };
 
 struct RejectRecord {
@@ -213,6 +233,45 @@ struct TokenOverrides {
   std::vector<std::string> unreadable;
 };
 
+// A release as the queue keeps it: its revision and where it is in its life.
+struct ReleaseRecord {
+  std::string release_id;
+  int revision = 1;
+  std::string state;  // "live", "retracted" or "cancelled" (a schedule cancelled before anything went out)
+  std::int64_t serial = 0;
+  std::int64_t admitted_ms = 0;
+  std::int64_t due_ms = 0;        // when its deliveries may start (publish_at, or as rescheduled)
+  std::int64_t closed_ms = 0;     // when it was retracted or cancelled
+  std::string retract_reason;
+};
+
+enum class RetractOutcome { retracting, already_retracted, unknown_release };
+
+struct RetractResult {
+  RetractOutcome outcome = RetractOutcome::retracting;
+  int cancelled = 0;    // deliveries that had not gone out: they never will
+  int retractions = 0;  // retractions queued now (of deliveries that went out or may have)
+  int waiting = 0;      // retractions waiting for a send in flight to finish
+};
+
+enum class ScheduleOutcome {
+  changed,   // cancelled or moved
+  unknown,   // no such release
+  closed,    // already retracted or cancelled (detail: which)
+  started,   // a delivery is under way or done (detail: its id): retract instead
+};
+
+struct ScheduleChange {
+  ScheduleOutcome outcome = ScheduleOutcome::changed;
+  std::string detail;
+  int deliveries = 0;
+};
+
+struct ScheduledRelease {
+  std::string release_id;
+  std::int64_t due_ms = 0;
+};
+
 // Circuit breaker of the account lanes, published by every fabud at start like the lane limits.
 struct BreakerSettings {
   int failures = 5;  // consecutive transient failures that open a lane's breaker; 0 = off
@@ -272,6 +331,12 @@ class DispatchLedger {
   virtual Result<std::optional<std::int64_t>> next_due_ms() = 0;
   // The stored release document (JSON) of an admitted release; nullopt when unknown.
   virtual Result<std::optional<std::string>> release_json(const std::string& release_id) = 0;
+  // The JSON of one revision of a release (a correction keeps every revision); the default, for
+  // fakes, knows only the latest.
+  virtual Result<std::optional<std::string>> revision_json(const std::string& release_id, int revision) {
+    (void)revision;
+    return release_json(release_id);
+  }
 };
 
 // WakeLedger: wake-ups between instances. A waiting connection can do nothing else while it waits, so
@@ -298,6 +363,17 @@ class LedgerQueries {
   virtual Result<std::vector<HeldRecord>> held(int limit) = 0;
   // The held record of one release, released or not; nullopt when it was never held.
   virtual Result<std::optional<HeldRecord>> held_release(const std::string& release_id) = 0;
+  // The lifecycle record of a release (docs/PROTOCOL.md, "Retraction", "Schedules"). The default, for
+  // fakes, refuses.
+  virtual Result<std::optional<ReleaseRecord>> release_record(const std::string& release_id) {
+    (void)release_id;
+    return fail(Error::config("this ledger keeps no release records"));
+  }
+  // Releases due after `now_ms`, soonest first.
+  virtual Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) {
+    (void)now_ms; (void)limit;
+    return std::vector<ScheduledRelease>{};
+  }
   virtual Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) = 0;
   // One delivery by id; nullopt when unknown. The default searches deliveries_of().
   virtual Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id);
@@ -307,7 +383,7 @@ class LedgerQueries {
   virtual Result<bool> aof_enabled() = 0;
 };
 
-// OperatorLedger: what a person does to the queue (`fabuctl submit|dlq`, the HTTP API).
+// OperatorLedger: what a person does to the queue (`fabuctl submit|dlq|retract|schedule`, the HTTP API).
 class OperatorLedger {
  public:
   virtual ~OperatorLedger() = default;
@@ -317,6 +393,24 @@ class OperatorLedger {
   // Requeues a dead delivery (attempts reset); returns false when `id` is not dead.
   virtual Result<bool> retry_dead(const std::string& delivery_id, std::int64_t now_ms) = 0;
   virtual Result<bool> drop_dead(const std::string& delivery_id) = 0;
+
+  // The lifecycle (docs/PROTOCOL.md, "Retraction", "Schedules"). The defaults, for fakes, refuse.
+  // Withdraws a release everywhere: what went out is retracted, what did not never goes. Idempotent.
+  virtual Result<RetractResult> retract(const std::string& release_id, const std::string& reason,
+                                        std::int64_t now_ms) {
+    (void)release_id; (void)reason; (void)now_ms;
+    return fail(Error::config("this ledger cannot retract"));
+  }
+  // Cancels or moves a release none of whose deliveries has started.
+  virtual Result<ScheduleChange> cancel_schedule(const std::string& release_id, std::int64_t now_ms) {
+    (void)release_id; (void)now_ms;
+    return fail(Error::config("this ledger keeps no schedules"));
+  }
+  virtual Result<ScheduleChange> reschedule(const std::string& release_id, std::int64_t due_ms,
+                                            std::int64_t now_ms) {
+    (void)release_id; (void)due_ms; (void)now_ms;
+    return fail(Error::config("this ledger keeps no schedules"));
+  }
 };
 
 // AccountLedger: the settings every fabud publishes at start (lane limits, breaker) and the accounts'

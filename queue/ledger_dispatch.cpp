@@ -41,7 +41,7 @@ Result<AdmitResult> RedisDeliveryLedger::admit(const AdmitRequest& request) {
   if (request.release_id.empty()) return fail(Error::invalid("admit: empty release id"));
   std::set<std::string> ids;
   for (const auto& spec : request.deliveries) {
-    ids.insert(request.release_id + "|" + spec.channel + "|" + spec.destination);
+    ids.insert(DeliveryId{request.release_id, spec.channel, spec.destination, Operation::publish, request.revision}.str());
   }
   // A delivery waiting on something this release does not create would wait forever.
   for (const auto& spec : request.deliveries) {
@@ -52,15 +52,22 @@ Result<AdmitResult> RedisDeliveryLedger::admit(const AdmitRequest& request) {
     }
   }
 
+  if (request.revision < 1) return fail(Error::invalid("admit " + request.release_id + ": revision below 1"));
   RedisArgs args{request.intake_entry_id,
                  request.release_id,
                  request.digest,
                  request.release_json,
                  std::to_string(request.not_before_ms),
                  std::to_string(request.now_ms),
-                 std::to_string(request.deliveries.size())};
+                 std::to_string(request.revision),
+                 request.link_target,
+                 std::to_string(request.deliveries.size()),
+                 std::to_string(request.corrections.size())};
   for (const auto& spec : request.deliveries) {
     args.insert(args.end(), {spec.channel, spec.destination, spec.lane, spec.waits_on});
+  }
+  for (const auto& spec : request.corrections) {
+    args.insert(args.end(), {spec.channel, spec.destination, spec.lane, spec.after, spec.needs_link ? "1" : "0"});
   }
   auto reply = run(lua::admit, std::move(args));
   if (!reply) return fail(reply.error());
@@ -69,7 +76,9 @@ Result<AdmitResult> RedisDeliveryLedger::admit(const AdmitRequest& request) {
   AdmitResult result;
   std::string outcome = reply_string(reply_at(reply->get(), 0));
   result.outcome = outcome == "admitted"    ? AdmitOutcome::admitted
+                   : outcome == "corrected" ? AdmitOutcome::corrected
                    : outcome == "duplicate" ? AdmitOutcome::duplicate
+                   : outcome == "stale"     ? AdmitOutcome::stale
                                             : AdmitOutcome::conflict;
   result.admission.serial = reply_integer(reply_at(reply->get(), 1));
   result.admission.admitted_at_ms = reply_integer(reply_at(reply->get(), 2));
@@ -114,6 +123,12 @@ Result<std::vector<ClaimedDelivery>> RedisDeliveryLedger::claim(const std::strin
     d.upstream.post_id = field(9);
     d.upstream.url = field(10);
     d.upstream.note = field(11);
+    d.operation = operation_from(field(12)).value_or(Operation::publish);
+    d.revision = std::max(1, static_cast<int>(parse_int(field(13))));
+    d.reason = field(14);
+    d.previous.post_id = field(15);
+    d.previous.url = field(16);
+    d.previous.note = field(17);
     claimed.push_back(std::move(d));
   }
   return claimed;

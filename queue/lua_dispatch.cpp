@@ -74,7 +74,7 @@ local function claim_lane(lane)
     redis.call('ZREM', lq, id)
     local dk = k('d:' .. id)
     local d = redis.call('HMGET', dk, 'state', 'release', 'channel', 'dest', 'waits_on', 'in_doubt',
-                         'attempt')
+                         'attempt', 'op', 'rev', 'prev')
     -- Anything else in a lane queue is a leftover of a finished delivery: dropping it is the repair.
     if d[1] == STATE.queued or d[1] == STATE.retrying then
       local attempt = num(d[7]) + 1
@@ -87,13 +87,19 @@ local function claim_lane(lane)
       inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
       local rel = releases[d[2]]
       if not rel then
-        rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms')
+        rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms', 'retract_reason')
         releases[d[2]] = rel
       end
       local up = {false, false, false}
       if d[5] and d[5] ~= '' then up = redis.call('HMGET', k('d:' .. d[5]), 'post_id', 'url', 'note') end
+      local op = d[8] or 'publish'
+      local prev = {false, false, false}
+      if d[10] and d[10] ~= '' then prev = redis.call('HMGET', k('d:' .. d[10]), 'post_id', 'url', 'note') end
+      local reason = ''
+      if op == 'retract' then reason = str(rel[3]) end
       local row = {id, d[2], d[3], d[4], lane, int(attempt), str(d[6]), str(rel[1]), str(rel[2]),
-                   str(up[1]), str(up[2]), str(up[3])}
+                   str(up[1]), str(up[2]), str(up[3]), op, d[9] or '1', reason,
+                   str(prev[1]), str(prev[2]), str(prev[3])}
       for _, v in ipairs(row) do out[#out + 1] = v end
       claimed = claimed + 1
     end
@@ -159,7 +165,8 @@ local function release_waiters(id)
   for _, w in ipairs(redis.call('SMEMBERS', wkey)) do
     local wk = k('d:' .. w)
     local wd = redis.call('HMGET', wk, 'state', 'lane')
-    if wd[1] == STATE.waiting then
+    -- A delivery may wait for two (a correction: the post it corrects and its lead's new post).
+    if wd[1] == STATE.waiting and redis.call('HINCRBY', wk, 'pending', -1) <= 0 then
       redis.call('HSET', wk, 'state', STATE.queued, 'next_at', int(now), 'updated_ms', int(now))
       redis.call('ZADD', k('lq:' .. wd[2]), int(now), w)
       touched[wd[2]] = true
@@ -183,13 +190,40 @@ local function kill(id, reason, kind)
   end
 end
 
+local function release_closed(release)
+  local state = redis.call('HGET', k('rel:' .. release), 'state')
+  return state == 'retracted' or state == 'cancelled'
+end
+
+-- A send that did not succeed after its release was retracted (or its schedule cancelled) is not
+-- tried again: it is cancelled. The retraction waiting for it is queued in doubt when the send may have
+-- gone out (the adapter then looks on the platform), else cancelled too.
+local function withdraw(id, maybe_sent, in_doubt)
+  cancel_delivery(id, 'cancelled: release retracted while this was being sent', now)
+  for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. id))) do
+    local wk = k('d:' .. w)
+    local wd = redis.call('HMGET', wk, 'state', 'op', 'lane')
+    if wd[1] == STATE.waiting then
+      if wd[2] == 'retract' and (maybe_sent == '1' or in_doubt == '1') then
+        redis.call('HSET', wk, 'state', STATE.queued, 'in_doubt', '1', 'pending', '0', 'next_at', int(now),
+                   'updated_ms', int(now))
+        redis.call('ZADD', k('lq:' .. wd[3]), int(now), w)
+        touched[wd[3]] = true
+        woke = true
+      else
+        cancel_delivery(w, 'cancelled: what it waited for was never sent (release retracted)', now)
+      end
+    end
+  end
+end
+
 for i = 0, n - 1 do
   local b = 4 + i * 10
   local id, attempt, outcome = ARGV[b], ARGV[b + 1], ARGV[b + 2]
   local post_id, url, note, err, kind = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
   local next_at, maybe_sent = num(ARGV[b + 8]), ARGV[b + 9]
   local dk = k('d:' .. id)
-  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'release')
+  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'release', 'op', 'prev', 'in_doubt')
   -- Fencing: only the holder of the current attempt may finish it. A late reply from an attempt whose
   -- lease expired (or a replayed batch) finds another attempt or another state and changes nothing.
   if d[1] ~= STATE.sending or d[2] ~= attempt then
@@ -206,6 +240,12 @@ for i = 0, n - 1 do
       finish(d[4])
       release_waiters(id)
       lane_delivered(lane)
+      if d[5] == 'retract' and d[6] and d[6] ~= '' and redis.call('HGET', k('d:' .. d[6]), 'state') == STATE.delivered then
+        redis.call('HSET', k('d:' .. d[6]), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', int(now))
+      end
+    elseif d[5] ~= 'retract' and release_closed(d[4]) then
+      withdraw(id, maybe_sent, d[7])
+      if kind == KIND.transient then lane_failed(lane) end
     elseif outcome == OUTCOME.retry or outcome == OUTCOME.rate_limited then
       if next_at < now then next_at = now end
       redis.call('HSET', dk, 'state', STATE.retrying, 'error', err, 'error_kind', kind, 'owner', '',

@@ -2,45 +2,72 @@
 // The hot-path scripts (claim, complete) are in lua_dispatch.cpp.
 #include "queue/lua_scripts.h"
 
+#include "queue/lua_correction.h"
 #include "queue/lua_prelude.h"
 
 namespace fabu::lua {
 
-const RedisScript admit{"admit", std::string(kPrelude) + R"lua(
+const RedisScript admit{"admit", std::string(kPrelude) + kCorrection + R"lua(
 local entry, rid, digest, json = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local not_before = num(ARGV[6])
 local now = num(ARGV[7])
+local rev, link_target = tonumber(ARGV[8]), ARGV[9]
+local n, m = tonumber(ARGV[10]), tonumber(ARGV[11])
 if now <= 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local rk = k('rel:' .. rid)
+local due = now
+if not_before > due then due = not_before end
 
--- Replays (a reclaimed intake entry, a resubmission) land here and change nothing but the intake.
+-- Replays (a reclaimed intake entry, a resubmission) land here and change nothing but the intake; a
+-- newer revision is a correction; anything else is refused with its reason.
 if redis.call('EXISTS', rk) == 1 then
-  local old = redis.call('HMGET', rk, 'digest', 'serial', 'admitted_ms')
+  local old = redis.call('HMGET', rk, 'digest', 'serial', 'admitted_ms', 'rev', 'state')
+  local old_rev = tonumber(old[4]) or 1
   ack_intake(entry)
   if old[1] == digest then return {'duplicate', str(old[2]), str(old[3])} end
-  push_reject(cjson.encode({
-    intake_entry_id = entry, release_id = rid, at_ms = now, payload = json,
-    errors = {{path = 'id', reason = 'release ' .. rid ..
-      ' was already admitted with different content; give a changed release a new id'}}}))
-  return {'conflict', str(old[2]), str(old[3])}
+  local why
+  if rev < old_rev then
+    why = 'revision ' .. rev .. ' is older than revision ' .. old_rev .. ', already admitted: revisions only move forward'
+  elseif rev == old_rev and old_rev == 1 then
+    why = 'release ' .. rid .. ' was already admitted with different content; give a changed release a new id, ' ..
+          'or correct it with revision 2 and a change_note'
+  elseif rev == old_rev then
+    why = 'revision ' .. rev .. ' of release ' .. rid .. ' was already admitted with different content; ' ..
+          'a further correction needs revision ' .. (old_rev + 1)
+  elseif old[5] == 'retracted' or old[5] == 'cancelled' then
+    why = 'release ' .. rid .. ' was ' .. old[5] .. '; a correction cannot bring it back: submit it under a new id'
+  end
+  if why then
+    push_reject(cjson.encode({
+      intake_entry_id = entry, release_id = rid, at_ms = now, payload = json,
+      errors = {{path = rev ~= old_rev and 'revision' or 'id', reason = why}}}))
+    return {rev < old_rev and 'stale' or 'conflict', str(old[2]), str(old[3])}
+  end
+  correct_release(rk, rid, old_rev, rev, json, digest, link_target, 12 + n * 4, m, due, now)
+  ack_intake(entry)
+  wake()
+  return {'corrected', str(old[2]), str(old[3])}
 end
 
 local serial = redis.call('INCR', k('serial'))
-local n = tonumber(ARGV[8])
 redis.call('HSET', rk, 'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
-           'total', int(n), 'done', '0')
-local due = now
-if not_before > due then due = not_before end
+           'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due))
+if due > now then redis.call('ZADD', k('scheduled'), int(due), rid) end
 -- Each delivery's hash is written whole in one HSET; the release's delivery set and the set of lanes
 -- take all of the release's members in one SADD each after the loop (nothing in the loop reads them).
 local ids, lanes = {}, {}
 for i = 0, n - 1 do
-  local b = 9 + i * 4
+  local b = 12 + i * 4
   local channel, dest, lane, waits_on = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local id = rid .. '|' .. channel .. '|' .. dest
+  -- A release first seen at a later revision is published as that revision (core/delivery_id.h).
+  if rev > 1 then
+    id = op_id(rid, channel, dest, 'publish', rev)
+    redis.call('HSET', rk, 'cur:' .. channel .. '|' .. dest, id)
+  end
   local dk = k('d:' .. id)
   ids[#ids + 1], lanes[#lanes + 1] = id, lane
   local state, next_at = 'queued', int(due)
@@ -49,6 +76,7 @@ for i = 0, n - 1 do
              'waits_on', waits_on, 'attempt', '0', 'owner', '', 'lease_until', '0', 'in_doubt', '0',
              'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '', 'updated_ms', int(now),
              'state', state, 'next_at', next_at)
+  if rev > 1 then redis.call('HSET', dk, 'op', 'publish', 'rev', int(rev)) end
   if waits_on ~= '' then
     redis.call('SADD', k('waiters:' .. waits_on), id)
   else
@@ -121,8 +149,11 @@ local function revive_dependants(did)
 end
 
 local dk = k('d:' .. id)
-local d = redis.call('HMGET', dk, 'state', 'dropped', 'waits_on')
+local d = redis.call('HMGET', dk, 'state', 'dropped', 'waits_on', 'release', 'op')
 if d[1] ~= 'dead' or d[2] == '1' then return 0 end
+-- A retracted release is not sent again; only its retractions may be retried.
+local closed = redis.call('HGET', k('rel:' .. str(d[4])), 'state')
+if (closed == 'retracted' or closed == 'cancelled') and d[5] ~= 'retract' then return 0 end
 local state = 'queued'
 if d[3] and d[3] ~= '' then
   local upstream = redis.call('HGET', k('d:' .. d[3]), 'state')

@@ -12,9 +12,12 @@
 
 namespace fabu::lua {
 
-// ARGV: base, intake entry id, release id, digest, json, not_before_ms, now_ms (0 = server TIME), n,
-//       then n x (channel, destination, lane, waits_on).
-// Returns {outcome, serial, admitted_ms}; outcome is "admitted", "duplicate" or "conflict".
+// ARGV: base, intake entry id, release id, digest, json, not_before_ms, now_ms (0 = server TIME),
+//       revision, link target ("<channel>|<destination>" or ""), n, m,
+//       then n x (channel, destination, lane, waits_on) for a first admission,
+//       then m x (channel, destination, lane, after, needs_link) for a correction (lua_correction.h).
+// Returns {outcome, serial, admitted_ms}; outcome is "admitted", "corrected", "duplicate", "conflict"
+// or "stale" (an older revision).
 extern const RedisScript admit;
 // ARGV: base, intake entry id, record JSON. Pushes the reject record and acknowledges the entry.
 extern const RedisScript reject;
@@ -24,11 +27,12 @@ extern const RedisScript reject;
 extern const RedisScript hold;
 // ARGV: base, n, then n x (lane, max_in_flight, per_hour, min_gap_ms).
 extern const RedisScript set_lanes;
-// ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 12 fields per claim:
+// ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 18 fields per claim:
 //       id, release, channel, destination, lane, attempt, in_doubt, serial, admitted_ms,
-//       upstream post_id, upstream url, upstream note.
+//       upstream post_id, upstream url, upstream note, operation, revision, reason,
+//       previous post_id, previous url, previous note.
 extern const RedisScript claim;
-inline constexpr int claim_fields = 12;
+inline constexpr int claim_fields = 18;
 // ARGV: base, now_ms, n, then n x (id, attempt, outcome, post_id, url, note, error, error_kind,
 //       next_at_ms, maybe_sent). Returns one integer per completion: 1 applied, 0 stale.
 extern const RedisScript complete;
@@ -39,6 +43,13 @@ extern const RedisScript retry_dead;
 extern const RedisScript drop_dead;
 // ARGV: base, lane, now_ms. Clears the parking and requeues the lane's held deliveries.
 extern const RedisScript unpark_lane;
+// ARGV: base, release id, reason, now_ms. Returns {outcome, cancelled, retractions queued, retractions
+// waiting for a send in flight}; outcome is "retracting", "already" or "unknown".
+extern const RedisScript retract;
+// ARGV: base, release id, "cancel" | "reschedule", new due ms, now_ms. Returns {outcome, detail}:
+// "cancelled"/"rescheduled" with the number of deliveries, "unknown", "closed" with the release's
+// state, or "started" with the id of a delivery already under way.
+extern const RedisScript change_schedule;
 // ARGV: base, lane, override JSON. Stores the lane's token override, bumps `tokens_version`.
 // Returns how many deliveries the lane holds in needs_auth.
 extern const RedisScript set_token;

@@ -47,6 +47,15 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<std::optional<std::int64_t>> next_due_ms() override;
 
   Result<std::optional<std::string>> release_json(const std::string& release_id) override;
+  Result<std::optional<std::string>> revision_json(const std::string& release_id, int revision) override;
+
+  // ledger_lifecycle.cpp: retraction and schedules.
+  Result<std::optional<ReleaseRecord>> release_record(const std::string& release_id) override;
+  Result<RetractResult> retract(const std::string& release_id, const std::string& reason,
+                                std::int64_t now_ms) override;
+  Result<ScheduleChange> cancel_schedule(const std::string& release_id, std::int64_t now_ms) override;
+  Result<ScheduleChange> reschedule(const std::string& release_id, std::int64_t due_ms, std::int64_t now_ms) override;
+  Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) override;
   Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) override;
   Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id) override;
   Result<std::vector<DeliveryStatus>> dead_letters(int limit) override;

@@ -254,6 +254,31 @@ TEST(ReleaseFields, PolicyInterpretationNeedsInterprets) {
   EXPECT_EQ(r->interprets, "临政办发〔2026〕12号");
 }
 
+TEST(ReleaseFields, RevisionIsAWholeNumberAndACorrectionSaysWhatChanged) {
+  json doc = base_json();
+  auto first = parse_release_json(doc.dump());
+  ASSERT_TRUE(first) << join(first.error());
+  EXPECT_EQ(first->revision, 1);
+  EXPECT_EQ(to_json(*first).find("revision"), std::string::npos);  // the default is left out
+
+  doc["revision"] = 2;
+  expect_error(json_errors(doc), "change_note", "required for a correction");
+  doc["change_note"] = "第二段数字更正为12.6万";
+  auto second = parse_release_json(doc.dump());
+  ASSERT_TRUE(second) << join(second.error());
+  EXPECT_EQ(second->revision, 2);
+  EXPECT_EQ(second->change_note, "第二段数字更正为12.6万");
+  EXPECT_EQ(parse_release_json(to_json(*second)), second);  // canonical JSON keeps both
+
+  for (const json& bad : {json(0), json(-3), json(2.5), json("2"), json(100000)}) {
+    doc["revision"] = bad;
+    expect_error(json_errors(doc), "revision", "whole number from 1 to 9999");
+  }
+  auto toml = parse_release_toml(toml_variant("", "revision = 2\nchange_note = \"更正\"\n"));
+  ASSERT_TRUE(toml) << join(toml.error());
+  EXPECT_EQ(toml->revision, 2);
+}
+
 TEST(ReleaseDisclosure, OnlyProactiveMayBeDistributed) {
   for (const char* value : {"依申请公开", "on_request", "不予公开", "withheld"}) {
     json doc = base_json();

@@ -132,5 +132,30 @@ TEST(Planner, PublishAtBecomesNotBefore) {
   EXPECT_EQ(req->not_before_ms, 1'900'000'000'000);
 }
 
+TEST(Planner, ARevisionCarriesBothItsFirstPlanAndItsCorrectionPlan) {
+  auto set = channels();
+  Release r = release({{"portal", {"tzgg"}}, {"microblog", {"lead", "r_m2"}}});
+  r.revision = 3;
+  r.change_note = "更正第二段";
+  auto req = plan_release(r, *set);
+  ASSERT_TRUE(req.has_value()) << join(req.error());
+  EXPECT_EQ(req->revision, 3);
+  EXPECT_EQ(req->link_target, "portal|article");
+  // Admitted as new (no earlier revision in Redis), its ids say the revision.
+  EXPECT_EQ(find(*req, "lead")->waits_on, "r1|portal|article|publish.3");
+  EXPECT_EQ(find(*req, "r_m2")->waits_on, "r1|microblog|lead|publish.3");
+  // As a correction: destinations with the order between them by name, the queue makes the ids.
+  ASSERT_EQ(req->corrections.size(), 3u);
+  for (const auto& c : req->corrections) {
+    EXPECT_TRUE(c.waits_on.empty());
+    EXPECT_EQ(c.after, c.destination == "r_m2" ? "lead" : "") << c.destination;
+    EXPECT_EQ(c.needs_link, c.destination != "article" && c.destination != "r_m2") << c.destination;
+  }
+  Release first = release({{"portal", {"tzgg"}}});
+  auto plain = plan_release(first, *set);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_TRUE(plain->corrections.empty());
+}
+
 }  // namespace
 }  // namespace fabu

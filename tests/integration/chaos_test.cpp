@@ -3,7 +3,9 @@
 // being submitted, a random instance is SIGKILLed every few seconds and restarted, and redis-server
 // itself is SIGKILLed and restarted once. Afterwards the platform's own record (the sandbox's post
 // list) and the portal's files are compared with the plan: every delivery arrived exactly once, or
-// arrived nowhere and is a dead letter with a reason. Zero lost, zero duplicates.
+// arrived nowhere and is a dead letter with a reason. Zero lost, zero duplicates. One release in twenty
+// is retracted a moment after it was queued, wherever it has got to by then: none of its posts may be
+// left on the platform, and none may be posted again.
 //
 // Size: FABU_CHAOS_SECONDS (the chaos window, default 60) and FABU_CHAOS_RELEASES (default 500,
 // 3 deliveries each); FABU_CHAOS_SEED picks the fault draws and the kill schedule (default 1). The
@@ -20,6 +22,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/clock.h"
 #include "tests/integration/harness.h"
 #include "tests/support/process.h"
 #include "tests/support/servers.h"
@@ -64,6 +67,7 @@ struct PlannedRelease {
   std::string column;  // "" = no portal target
   std::vector<std::string> accounts;
   bool must_die = false;
+  bool retract = false;  // retracted during the chaos window
 };
 
 std::string account_name(int i) {
@@ -79,6 +83,7 @@ PlannedRelease plan_release(int i, int accounts) {
   const bool with_portal = i % 10 == 0;
   if (with_portal) r.column = (i / 10) % 2 == 0 ? "tzgg" : "zcjd";
   r.must_die = i % 50 == 25;
+  r.retract = i % 20 == 7;
   for (int k = 0; k < (with_portal ? 2 : 3); ++k) r.accounts.push_back(account_name((3 * i + k) % accounts));
   return r;
 }
@@ -136,6 +141,8 @@ struct Tally {
   int planned = 0, delivered = 0, found_on_timeline = 0, flagged_repeat = 0, dead = 0, lost = 0, duplicates = 0;
   int dead_but_posted = 0, must_die = 0, survived_must_die = 0;
   int dead_without_reason = 0, not_in_dead_record = 0, unplanned = 0;
+  int retracted_releases = 0, retracted_left_live = 0, retracted_wrong_state = 0, retractions_delivered = 0;
+  int retractions_unfinished = 0;
 };
 
 TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
@@ -178,6 +185,7 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
   auto next_kill = t0 + seconds(3);
   int submitted = 0, kills = 0, enqueue_failures = 0;
   bool redis_restarted = false;
+  std::vector<std::pair<Clock::time_point, int>> retract_due;  // (when, release index)
   auto submit_due = [&](int due) {
     while (submitted < due) {
       auto entry = h.ledger().enqueue(release_payload(plan[submitted], submitted), "json");
@@ -185,13 +193,25 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
         ++enqueue_failures;  // Redis is down: try again on the next tick
         return;
       }
+      if (plan[submitted].retract) {
+        retract_due.push_back({Clock::now() + milliseconds(std::uniform_int_distribution<int>(0, 1500)(rng)), submitted});
+      }
       ++submitted;
     }
+  };
+  // A retraction goes in once its release is admitted; Redis down or not admitted yet: next tick.
+  auto retract_due_now = [&](Clock::time_point now) {
+    std::erase_if(retract_due, [&](const std::pair<Clock::time_point, int>& r) {
+      if (r.first > now) return false;
+      auto done = h.ledger().retract(plan[r.second].id, "chaos: withdrawn", unix_now_ms());
+      return done && done->outcome != RetractOutcome::unknown_release;
+    });
   };
   while (Clock::now() < chaos_end) {
     const auto now = Clock::now();
     const double share = std::min(1.0, std::chrono::duration<double>(now - t0) / submit_window);
     submit_due(static_cast<int>(share * size.releases));
+    retract_due_now(now);
     if (now >= next_kill) {
       std::vector<Instance*> up;
       for (auto& i : instances) {
@@ -227,7 +247,8 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
   }
   ASSERT_TRUE(Harness::eventually([&] {
     submit_due(size.releases);
-    return submitted == size.releases;
+    retract_due_now(Clock::now());
+    return submitted == size.releases && retract_due.empty();
   }, seconds(30)));
   const auto chaos_took = Clock::now() - t0;
 
@@ -257,7 +278,24 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
   for (auto& d : *dead) dead_record.emplace(d.id, d);
   int wrong_count = 0;
   for (const auto& r : plan) {
-    const auto statuses = h.deliveries(r.id);
+    auto statuses = h.deliveries(r.id);
+    if (r.retract) {
+      ++t.retracted_releases;
+      for (const auto& d : statuses) {
+        if (d.operation == Operation::retract) {
+          ++(d.state == DeliveryState::delivered ? t.retractions_delivered : t.retractions_unfinished);
+          continue;
+        }
+        ++t.planned;
+        if (auto it = posts.find({h.token_of(d.destination), r.id}); it != posts.end()) t.retracted_left_live += it->second;
+        if (d.state != DeliveryState::retracted && d.state != DeliveryState::cancelled) {
+          ++t.retracted_wrong_state;
+          ADD_FAILURE() << "retracted release, delivery " << d.id << " ends " << to_string(d.state) << ": " << d.last_error;
+        }
+      }
+      if (statuses.size() < r.accounts.size() + (r.column.empty() ? 0 : 1)) ++wrong_count;
+      continue;
+    }
     if (statuses.size() != r.accounts.size() + (r.column.empty() ? 0 : 1)) ++wrong_count;
     for (const auto& d : statuses) {
       ++t.planned;
@@ -305,11 +343,12 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
       "  |   flagged as a repeat by the platform    | %5d |\n  | dead-lettered with a reason              | %5d |\n"
       "  | lost                                     | %5d |\n  | duplicates                               | %5d |\n"
       "  | dead-lettered but arrived                | %5d |\n  (%d of the dead link off the safe domain on "
-      "purpose)\n\n",
+      "purpose)\n  retracted during the window: %d releases; %d retractions delivered, %d unfinished; "
+      "%d posts of them left on the platform\n\n",
       size.seed, size.releases, t.planned, size.accounts, kills, secs(chaos_took), secs(settle_took), enqueue_failures,
       sandbox_count(stats, "fault_5xx"), sandbox_count(stats, "fault_timeout"), sandbox_count(stats, "fault_rate_limit"),
       repeats, t.delivered, t.found_on_timeline, t.flagged_repeat, t.dead, t.lost, t.duplicates, t.dead_but_posted,
-      t.must_die);
+      t.must_die, t.retracted_releases, t.retractions_delivered, t.retractions_unfinished, t.retracted_left_live);
   std::fflush(stdout);
 
   EXPECT_EQ(wrong_count, 0) << "releases whose deliveries differ from the plan";
@@ -323,6 +362,10 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
   EXPECT_EQ(t.not_in_dead_record, 0);
   EXPECT_EQ(t.unplanned, 0) << "posts the plan does not explain";
   EXPECT_EQ(repeats, 0u) << "fabu sent a delivery that was already on the platform again";
+  EXPECT_GT(t.retracted_releases, 0);
+  EXPECT_EQ(t.retracted_left_live, 0) << "posts of retracted releases still on the platform";
+  EXPECT_EQ(t.retracted_wrong_state, 0);
+  EXPECT_EQ(t.retractions_unfinished, 0) << "retractions that did not finish";
   EXPECT_GT(kills, 0);
   auto depth = h.ledger().intake_depth();
   ASSERT_TRUE(depth.has_value());

@@ -152,7 +152,8 @@ bool Harness::settled(const std::string& release_id) {
   if (ds.empty()) return false;
   for (const auto& d : ds) {
     if (d.state != DeliveryState::delivered && d.state != DeliveryState::dead &&
-        d.state != DeliveryState::needs_auth) {
+        d.state != DeliveryState::needs_auth && d.state != DeliveryState::retracted &&
+        d.state != DeliveryState::cancelled) {
       return false;
     }
   }

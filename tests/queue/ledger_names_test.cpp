@@ -15,7 +15,7 @@ namespace {
 const std::vector<const RedisScript*>& all_scripts() {
   static const std::vector<const RedisScript*> scripts = {
       &lua::admit, &lua::reject, &lua::hold, &lua::set_lanes, &lua::claim, &lua::complete,
-      &lua::retry_dead, &lua::drop_dead, &lua::unpark_lane, &lua::set_token};
+      &lua::retry_dead, &lua::drop_dead, &lua::unpark_lane, &lua::retract, &lua::change_schedule, &lua::set_token};
   return scripts;
 }
 

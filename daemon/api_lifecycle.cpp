@@ -1,0 +1,124 @@
+// The API's lifecycle routes: retract, correct, reschedule, cancel, and the list of schedules.
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "core/release_document.h"
+#include "daemon/api_replies.h"
+#include "daemon/api_routes.h"
+
+namespace fabu {
+namespace {
+
+using api::errors_json;
+using api::json_response;
+using nlohmann::json;
+
+// The body as a JSON object, or nullopt (a 422 names the problem).
+std::optional<json> body_object(const HttpServerRequest& request) {
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return std::nullopt;
+  return body;
+}
+
+std::string string_member(const json& body, const char* name) {
+  const auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+HttpServerResponse schedule_reply(const std::string& id, const ScheduleChange& change, json done) {
+  switch (change.outcome) {
+    case ScheduleOutcome::changed:
+      done["id"] = id;
+      done["deliveries"] = change.deliveries;
+      return json_response(200, done);
+    case ScheduleOutcome::unknown:
+      return json_response(404, {{"error", "no release '" + id + "' was admitted"}});
+    case ScheduleOutcome::closed:
+      return json_response(409, {{"error", "release " + id + " was " + change.detail + " already"}});
+    case ScheduleOutcome::started:
+      return json_response(409, {{"error", "release " + id + " is already going out (" + change.detail +
+                                               " has started): retract it instead"}});
+  }
+  return json_response(500, {{"error", "unexpected schedule outcome"}});
+}
+
+std::string shanghai(std::int64_t unix_ms) { return Timestamp{unix_ms / 1000, 8 * 60}.iso(); }
+
+}  // namespace
+
+HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const std::vector<std::string>& path) {
+  const std::string& id = path[2];
+  const std::string& verb = path[3];
+  if (path.size() == 4 && verb == "retract") {
+    const auto body = body_object(request);
+    const std::string reason = body ? string_member(*body, "reason") : std::string();
+    if (reason.empty()) {
+      return json_response(422, {{"errors", errors_json({{"reason", "required: a non-empty string saying why"}})}});
+    }
+    Result<RetractResult> result;
+    {
+      std::lock_guard lock(ledger_mu_);
+      result = ledger_->retract(id, reason, unix_now_ms());
+    }
+    if (!result) return json_response(503, {{"error", result.error().message}});
+    if (result->outcome == RetractOutcome::unknown_release) {
+      return json_response(404, {{"error", "no release '" + id + "' was admitted"}});
+    }
+    if (result->outcome == RetractOutcome::already_retracted) {
+      return json_response(200, {{"id", id}, {"retracted", true}, {"note", "retracted already; nothing changed"}});
+    }
+    return json_response(202, {{"id", id}, {"cancelled", result->cancelled}, {"retractions", result->retractions},
+                                {"waiting", result->waiting}});
+  }
+  if (path.size() == 4 && verb == "corrections") {
+    const bool toml = request.header("content-type").find("toml") != std::string::npos;
+    if (auto read = read_release(request.body, toml ? DocumentFormat::toml : DocumentFormat::json)) {
+      FieldErrors wrong;
+      if (read->release.id != id) wrong.push_back({"id", "is '" + read->release.id + "', not the release in the path"});
+      if (read->release.revision < 2) wrong.push_back({"revision", "a correction needs revision 2 or higher"});
+      if (!wrong.empty()) return json_response(422, {{"id", id}, {"errors", errors_json(wrong)}});
+    }
+    return submit(request);  // validates fully, queues, answers as POST /v1/releases
+  }
+  if (path.size() == 4 && verb == "reschedule") {
+    const auto body = body_object(request);
+    const std::string when = body ? string_member(*body, "publish_at") : std::string();
+    auto at = release_detail::parse_iso_timestamp(when);
+    if (!at) {
+      return json_response(422, {{"errors", errors_json({{"publish_at", "expected ISO 8601 with a UTC offset, e.g. "
+                                                                        "2026-12-10T09:00:00+08:00"}})}});
+    }
+    Result<ScheduleChange> change;
+    {
+      std::lock_guard lock(ledger_mu_);
+      change = ledger_->reschedule(id, at->unix_seconds * 1000, unix_now_ms());
+    }
+    if (!change) return json_response(503, {{"error", change.error().message}});
+    return schedule_reply(id, *change, {{"due", shanghai(at->unix_seconds * 1000)}});
+  }
+  if (path.size() == 5 && verb == "schedule" && path[4] == "cancel") {
+    Result<ScheduleChange> change;
+    {
+      std::lock_guard lock(ledger_mu_);
+      change = ledger_->cancel_schedule(id, unix_now_ms());
+    }
+    if (!change) return json_response(503, {{"error", change.error().message}});
+    return schedule_reply(id, *change, {{"cancelled", true}});
+  }
+  return json_response(404, {{"error", "no such endpoint"}});
+}
+
+HttpServerResponse ApiRoutes::schedules(const HttpServerRequest& request) {
+  const int limit = api::limit_of(request, 100);
+  Result<std::vector<ScheduledRelease>> due;
+  {
+    std::lock_guard lock(ledger_mu_);
+    due = ledger_->scheduled(unix_now_ms(), limit);
+  }
+  if (!due) return json_response(503, {{"error", due.error().message}});
+  json out = json::array();
+  for (const auto& s : *due) out.push_back({{"id", s.release_id}, {"due", shanghai(s.due_ms)}, {"due_ms", s.due_ms}});
+  return json_response(200, {{"schedules", out}});
+}
+
+}  // namespace fabu

@@ -1,0 +1,94 @@
+// The operator's lifecycle scripts: retract a release, cancel or move a scheduled one.
+#include "queue/lua_scripts.h"
+
+#include "queue/lua_prelude.h"
+
+namespace fabu::lua {
+
+// Every delivery of the release that is not itself a retraction:
+// - delivered: a retraction of it is queued now (it knows the post id / URL to take back);
+// - being sent: a retraction waits for it (the complete script queues it, in doubt, or cancels it);
+// - not sent yet: cancelled; if an earlier attempt may have gone out (in doubt), a retraction in doubt
+//   is queued, and the adapter looks on the platform before it acts.
+const RedisScript retract{"retract", std::string(kPrelude) + R"lua(
+local rid, reason, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local rk = k('rel:' .. rid)
+if redis.call('EXISTS', rk) == 0 then return {'unknown', 0, 0, 0} end
+if redis.call('HGET', rk, 'state') == 'retracted' then return {'already', 0, 0, 0} end
+redis.call('HSET', rk, 'state', 'retracted', 'retracted_ms', int(now), 'retract_reason', reason)
+redis.call('ZREM', k('scheduled'), rid)
+local cancelled, queued, waiting = 0, 0, 0
+local ids, lanes = {}, {}
+for _, id in ipairs(redis.call('SMEMBERS', rk .. ':d')) do
+  local d = redis.call('HMGET', k('d:' .. id), 'state', 'in_doubt', 'op', 'rev', 'channel', 'dest', 'lane')
+  if d[3] ~= 'retract' and d[1] ~= 'cancelled' and d[1] ~= 'retracted' then
+    local make, doubt, sending = d[1] == 'delivered', false, d[1] == 'sending'
+    if sending then
+      make = true
+    elseif not make then
+      doubt = d[2] == '1'
+      make = doubt
+      cancel_delivery(id, 'cancelled: release retracted before it was sent', now)
+      cancelled = cancelled + 1
+    end
+    if make then
+      local rid2 = op_id(rid, d[5], d[6], 'retract', d[4] or '1')
+      local deps = {}
+      if sending then deps[1] = id end
+      put_delivery(rid2, {release = rid, channel = d[5], dest = d[6], lane = d[7], op = 'retract',
+                          rev = d[4] or '1', prev = id, waits_on = sending and id or '',
+                          in_doubt = doubt and '1' or '0'}, deps, now, now)
+      if sending then waiting = waiting + 1 else queued = queued + 1 end
+      ids[#ids + 1], lanes[#lanes + 1] = rid2, d[7]
+    end
+  end
+end
+sadd_all(rk .. ':d', ids)
+redis.call('HINCRBY', rk, 'total', #ids)
+wake()
+return {'retracting', cancelled, queued, waiting}
+)lua"};
+
+// ARGV: base, release id, action ("cancel" | "reschedule"), new due ms, now. A schedule can change only
+// while nothing of the release has been sent: once a delivery started, retract instead.
+const RedisScript change_schedule{"change_schedule", std::string(kPrelude) + R"lua(
+local rid, action, new_due, now = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local rk = k('rel:' .. rid)
+if redis.call('EXISTS', rk) == 0 then return {'unknown', ''} end
+local state = redis.call('HGET', rk, 'state')
+if state == 'retracted' or state == 'cancelled' then return {'closed', state} end
+local ids = redis.call('SMEMBERS', rk .. ':d')
+local rows = {}
+for _, id in ipairs(ids) do
+  local d = redis.call('HMGET', k('d:' .. id), 'state', 'attempt', 'in_doubt', 'lane')
+  if (d[1] ~= 'queued' and d[1] ~= 'waiting' and d[1] ~= 'cancelled') or num(d[2]) > 0 or d[3] == '1' then
+    return {'started', id}
+  end
+  rows[#rows + 1] = {id, d[1], d[4]}
+end
+if action == 'cancel' then
+  for _, r in ipairs(rows) do
+    if r[2] ~= 'cancelled' then cancel_delivery(r[1], 'cancelled: its schedule was cancelled', now) end
+  end
+  redis.call('HSET', rk, 'state', 'cancelled', 'cancelled_ms', int(now))
+  redis.call('ZREM', k('scheduled'), rid)
+  return {'cancelled', int(#rows)}
+end
+for _, r in ipairs(rows) do
+  if r[2] == 'queued' then
+    redis.call('ZADD', k('lq:' .. r[3]), int(new_due), r[1])
+    redis.call('HSET', k('d:' .. r[1]), 'next_at', int(new_due), 'updated_ms', int(now))
+    ready_lower(r[3], new_due)
+  end
+end
+redis.call('HSET', rk, 'due_ms', int(new_due), 'rescheduled_ms', int(now))
+if new_due > now then
+  redis.call('ZADD', k('scheduled'), int(new_due), rid)
+else
+  redis.call('ZREM', k('scheduled'), rid)
+end
+wake()
+return {'rescheduled', int(#rows)}
+)lua"};
+
+}  // namespace fabu::lua
