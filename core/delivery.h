@@ -31,7 +31,7 @@ struct LaneLimits {
 // What the queue knows of a release at delivery time.
 struct Admission {
   std::int64_t serial = 0;          // per-release number allocated once at admission (portal 索引号)
-  std::int64_t admitted_at_ms = 0;  // unix ms; the portal's 发布日期
+  std::int64_t admitted_at_ms = 0;  // unix ms, when the release was admitted (the portal dates articles by their first write)
 };
 
 // The result of a delivery that another delivery waited on (the lead's post id, the article URL).

@@ -1,12 +1,17 @@
-// Markdown to HTML for portal article bodies, with raw HTML shown as text rather than passed through.
+// Markdown to HTML for portal article bodies: GitHub-flavoured (cmark-gfm with its table,
+// strikethrough and autolink extensions), with raw HTML shown as text rather than passed through.
 //
 // cmark's safe mode drops raw HTML and leaves a comment, so a writer who pasted <table> would see
 // their content vanish without a word. Here raw HTML nodes become text nodes before rendering, so it
 // shows up escaped and visible; links with script-capable schemes are unwrapped to their text.
-#include <cmark.h>
+// Tables are written as GFM pipe tables. Thread-safe: the extensions are registered once.
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
 
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/text.h"
@@ -14,6 +19,12 @@
 namespace fabu {
 namespace {
 
+constexpr int kParseOptions = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
+constexpr const char* kExtensions[] = {"table", "strikethrough", "autolink"};
+
+struct ParserDeleter {
+  void operator()(cmark_parser* parser) const { cmark_parser_free(parser); }
+};
 struct NodeDeleter {
   void operator()(cmark_node* node) const { cmark_node_free(node); }
 };
@@ -63,8 +74,19 @@ void unwrap(cmark_node* link) {
 }  // namespace
 
 std::string render_markdown(std::string_view markdown) {
-  std::unique_ptr<cmark_node, NodeDeleter> document(
-      cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8));
+  // The registration in the library sets a plain static flag: call it once for all threads.
+  static std::once_flag registered;
+  std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
+
+  // The parser owns the extension list the renderer needs, so it lives until the HTML is out.
+  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(kParseOptions));
+  if (!parser) return {};
+  for (const char* name : kExtensions) {
+    if (cmark_syntax_extension* extension = cmark_find_syntax_extension(name))
+      cmark_parser_attach_syntax_extension(parser.get(), extension);
+  }
+  cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
+  std::unique_ptr<cmark_node, NodeDeleter> document(cmark_parser_finish(parser.get()));
   if (!document) return {};
 
   // The tree must not change under a live iterator: collect first, rewrite afterwards.
@@ -92,8 +114,10 @@ std::string render_markdown(std::string_view markdown) {
   for (cmark_node* node : raw_html) replace_with_text(node);
   for (cmark_node* node : unsafe_links) unwrap(node);
 
-  // CMARK_OPT_DEFAULT renders safely as a second line of defence (no raw HTML, no unsafe URLs).
-  std::unique_ptr<char, CharDeleter> html(cmark_render_html(document.get(), CMARK_OPT_DEFAULT));
+  // CMARK_OPT_DEFAULT (without CMARK_OPT_UNSAFE) renders safely as a second line of defence (no raw
+  // HTML, no unsafe URLs).
+  std::unique_ptr<char, CharDeleter> html(
+      cmark_render_html(document.get(), CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser.get())));
   return html ? std::string(html.get()) : std::string();
 }
 

@@ -3,6 +3,7 @@
 #include "adapters/portal/portal_adapter.h"
 
 #include <exception>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -10,6 +11,7 @@
 #include "adapters/portal/portal_settings.h"
 #include "adapters/portal/portal_site.h"
 #include "adapters/portal/serial_worker.h"
+#include "core/clock.h"
 
 namespace fabu {
 namespace {
@@ -19,8 +21,8 @@ using portal::PortalSite;
 
 class PortalAdapter final : public Adapter {
  public:
-  explicit PortalAdapter(std::shared_ptr<const PortalSettings> settings)
-      : settings_(std::move(settings)), site_(settings_) {}
+  PortalAdapter(std::shared_ptr<const PortalSettings> settings, portal::PortalClock now)
+      : settings_(std::move(settings)), site_(settings_, std::move(now)) {}
 
   std::string_view type() const override { return "portal"; }
 
@@ -52,7 +54,8 @@ class PortalAdapter final : public Adapter {
   }
 
   // The article URL depends only on the release (first column, formed_at's year, id), so microblog
-  // posts can carry it before the page exists and it never changes on redelivery.
+  // posts can carry it before the page exists and it never changes on redelivery. A correction keeps the
+  // URL the article was first written at.
   std::optional<std::string> link_for(const Release& release, const Admission& admission) const override {
     (void)admission;
     const auto targets = release.targets.find(settings_->channel);
@@ -63,10 +66,36 @@ class PortalAdapter final : public Adapter {
   }
 
   void deliver(const DeliveryJob& job, DeliveryCallback done) override {
-    worker_.post([this, release = job.release, admission = job.admission, done = std::move(done)] {
-      Result<DeliveryReceipt> result = fail(Error::permanent("portal: delivery job carries no release"));
+    run(std::move(done), [this, release = job.release, admission = job.admission]() -> Result<DeliveryReceipt> {
+      if (!release) return fail(Error::permanent("portal: delivery job carries no release"));
+      return site_.publish(*release, admission);
+    });
+  }
+
+  // The page is never deleted: it becomes the withdrawal notice (有效性 已撤回), as the catalogue requires.
+  void retract(const DeliveryJob& job, const DeliveryReceipt& receipt, RetractCallback done) override {
+    (void)receipt;  // the article is found by release id, so an in-doubt publish without a receipt works too
+    run(std::move(done), [this, release = job.release, reason = job.reason]() -> Result<void> {
+      if (!release) return fail(Error::permanent("portal: retraction job carries no release"));
+      return site_.withdraw(release->id, reason);
+    });
+  }
+
+  void correct(const DeliveryJob& job, DeliveryCallback done) override {
+    run(std::move(done), [this, job]() -> Result<DeliveryReceipt> {
+      if (!job.release) return fail(Error::permanent("portal: correction job carries no release"));
+      return site_.correct(*job.release, job.admission, job.revision, job.reason);
+    });
+  }
+
+ private:
+  // Runs `work` on the worker thread and reports its result through `done`.
+  template <typename T, typename Work>
+  void run(std::function<void(Result<T>)> done, Work work) {
+    worker_.post([work = std::move(work), done = std::move(done)]() mutable {
+      Result<T> result = fail(Error::transient("portal: not run"));
       try {
-        if (release) result = site_.publish(*release, admission);
+        result = work();
       } catch (const std::exception& e) {
         // Filesystem and allocation failures throw; the disk may recover, so let the queue retry.
         result = fail(Error::transient(std::string("portal: ") + e.what()));
@@ -75,21 +104,6 @@ class PortalAdapter final : public Adapter {
     });
   }
 
-  void retract(const DeliveryJob& job, const DeliveryReceipt& receipt, RetractCallback done) override {
-    (void)receipt;
-    std::string release_id = job.release ? job.release->id : std::string();
-    worker_.post([this, release_id = std::move(release_id), done = std::move(done)] {
-      Result<void> result = fail(Error::permanent("portal: retraction job carries no release"));
-      try {
-        if (!release_id.empty()) result = site_.withdraw(release_id);
-      } catch (const std::exception& e) {
-        result = fail(Error::transient(std::string("portal: ") + e.what()));
-      }
-      done(std::move(result));
-    });
-  }
-
- private:
   static std::string lane_name(const std::string& channel) { return channel + "/site"; }
 
   std::shared_ptr<const PortalSettings> settings_;
@@ -99,6 +113,8 @@ class PortalAdapter final : public Adapter {
 
 class PortalAdapterFactory final : public AdapterFactory {
  public:
+  explicit PortalAdapterFactory(portal::PortalClock now) : now_(std::move(now)) {}
+
   std::string_view type() const override { return "portal"; }
 
   std::expected<std::unique_ptr<Adapter>, ConfigErrors> create(const ChannelConfig& channel, const std::string& file,
@@ -107,12 +123,19 @@ class PortalAdapterFactory final : public AdapterFactory {
     ConfigErrors errors;
     auto settings = std::make_shared<const PortalSettings>(portal::read_portal_settings(channel, file, errors));
     if (!errors.empty()) return std::unexpected(std::move(errors));
-    return std::make_unique<PortalAdapter>(std::move(settings));
+    return std::make_unique<PortalAdapter>(std::move(settings), now_);
   }
+
+ private:
+  portal::PortalClock now_;
 };
 
 }  // namespace
 
-std::unique_ptr<AdapterFactory> make_portal_adapter_factory() { return std::make_unique<PortalAdapterFactory>(); }
+std::unique_ptr<AdapterFactory> make_portal_adapter_factory() { return make_portal_adapter_factory(unix_now_ms); }
+
+std::unique_ptr<AdapterFactory> make_portal_adapter_factory(std::function<std::int64_t()> now) {
+  return std::make_unique<PortalAdapterFactory>(std::move(now));
+}
 
 }  // namespace fabu

@@ -5,6 +5,8 @@
 // internal worker thread, so deliveries to one portal never interleave within a process.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "adapters/adapter.h"
@@ -12,5 +14,9 @@
 namespace fabu {
 
 std::unique_ptr<AdapterFactory> make_portal_adapter_factory();
+
+// The same with another clock (Unix ms) for the times the portal shows: 发布日期 (when an article is
+// first written), 更正说明 dates and withdrawal dates. For tests.
+std::unique_ptr<AdapterFactory> make_portal_adapter_factory(std::function<std::int64_t()> now);
 
 }  // namespace fabu

@@ -8,6 +8,26 @@ namespace {
 
 constexpr int kManifestVersion = 1;
 
+nlohmann::json revisions_to_json(const std::vector<RevisionRecord>& revisions) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : revisions) out.push_back({{"number", r.number}, {"written_ms", r.written_ms}, {"note", r.note}});
+  return out;
+}
+
+// Manifests written before revisions existed have none: the article is its first revision, written
+// when it was published.
+std::vector<RevisionRecord> revisions_from_json(const nlohmann::json& j, std::int64_t published_ms) {
+  std::vector<RevisionRecord> out;
+  if (const auto it = j.find("revisions"); it != j.end()) {
+    for (const auto& r : *it) {
+      out.push_back(
+          {r.at("number").get<int>(), r.at("written_ms").get<std::int64_t>(), r.at("note").get<std::string>()});
+    }
+  }
+  if (out.empty()) out.push_back({1, published_ms, ""});
+  return out;
+}
+
 nlohmann::json entry_to_json(const ArticleEntry& e) {
   return nlohmann::json{{"id", e.id},
                         {"kind", e.kind},
@@ -24,7 +44,10 @@ nlohmann::json entry_to_json(const ArticleEntry& e) {
                         {"interprets", e.interprets},
                         {"columns", e.columns},
                         {"path", e.path},
-                        {"withdrawn", e.withdrawn}};
+                        {"revisions", revisions_to_json(e.revisions)},
+                        {"withdrawn", e.withdrawn},
+                        {"withdrawn_ms", e.withdrawn_ms},
+                        {"withdraw_reason", e.withdraw_reason}};
 }
 
 ArticleEntry entry_from_json(const nlohmann::json& j) {
@@ -45,6 +68,9 @@ ArticleEntry entry_from_json(const nlohmann::json& j) {
   j.at("columns").get_to(e.columns);
   j.at("path").get_to(e.path);
   j.at("withdrawn").get_to(e.withdrawn);
+  e.revisions = revisions_from_json(j, e.published_ms);
+  e.withdrawn_ms = j.value("withdrawn_ms", e.published_ms);
+  e.withdraw_reason = j.value("withdraw_reason", std::string());
   return e;
 }
 

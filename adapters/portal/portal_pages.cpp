@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/portal/portal_html.h"
 #include "core/text.h"
 
 namespace fabu::portal {
@@ -19,9 +20,12 @@ constexpr std::string_view kStyle =
     "table.gkml{width:100%;border-collapse:collapse;margin:1em 0;font-size:.9em}"
     "table.gkml th,table.gkml td{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
     "table.gkml th{background:#f3f3f3;white-space:nowrap}"
-    ".withdrawn{background:#fde8e8;border:1px solid #b5121b;color:#b5121b;padding:.6em;margin:1em 0}"
+    ".withdrawn,.superseded{background:#fde8e8;border:1px solid #b5121b;color:#b5121b;padding:.6em;margin:1em 0}"
+    ".correction{background:#fff8e1;border-left:4px solid #e0a100;padding:.3em .6em}"
     "ul.list li{display:flex;justify-content:space-between}.date{color:#666}"
     "nav.pager{margin:1em 0;text-align:center}nav.pager a{margin:0 .5em}";
+
+}  // namespace
 
 std::string page_head(std::string_view title, std::string_view feed_link) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -41,22 +45,12 @@ std::string anchor(std::string_view href, std::string_view text) {
   return "<a href=\"" + html_escape(href) + "\">" + html_escape(text) + "</a>";
 }
 
-std::string join_subjects(const std::vector<std::string>& subjects) {
-  std::string out;
-  for (const auto& s : subjects) {
-    if (!out.empty()) out += "；";
-    out += s;
-  }
-  return out;
+std::int64_t ArticleEntry::updated_ms() const {
+  std::int64_t last = published_ms;
+  if (!revisions.empty()) last = std::max(last, revisions.back().written_ms);
+  if (withdrawn) last = std::max(last, withdrawn_ms);
+  return last;
 }
-
-void metadata_row(std::string& out, std::string_view k1, std::string_view v1, std::string_view k2,
-                  std::string_view v2) {
-  out += fmt::format("<tr><th>{}</th><td>{}</td><th>{}</th><td>{}</td></tr>\n", k1, html_escape(v1), k2,
-                     html_escape(v2));
-}
-
-}  // namespace
 
 bool newer_first(const ArticleEntry& a, const ArticleEntry& b) {
   return std::tie(b.published_ms, b.serial, a.id) < std::tie(a.published_ms, a.serial, b.id);
@@ -92,44 +86,6 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-std::string render_article_page(const PortalSettings& settings, const ArticleEntry& entry, std::string_view body_html,
-                                const std::vector<RelatedLink>& related) {
-  const std::string first_column = entry.columns.empty() ? std::string() : entry.columns.front();
-  const Column* column = settings.column(first_column);
-  const std::string column_name = column ? column->name : first_column;
-
-  std::string out = page_head(entry.title + " - " + settings.site_name,
-                              relative_link(entry.path, first_column + "/feed.xml"));
-  out += "<header>" + anchor(relative_link(entry.path, "index.html"), settings.site_name) + " &gt; " +
-         anchor(relative_link(entry.path, first_column + "/index.html"), column_name) + "</header>\n<main>\n";
-  if (entry.withdrawn)
-    out += "<div class=\"withdrawn\" role=\"alert\">本文件已撤回，现已失效，仅作存档查阅。</div>\n";
-
-  out += "<table class=\"gkml\">\n<caption>政府信息公开目录</caption>\n";
-  metadata_row(out, "索引号", entry.index_number, "主题分类", join_subjects(entry.subjects));
-  metadata_row(out, "发布机构", entry.issuer, "生成日期", entry.formed);
-  metadata_row(out, "文号", entry.doc_number, "发布日期", beijing_date(entry.published_ms));
-  metadata_row(out, "公开属性", entry.disclosure, "有效性", entry.withdrawn ? "失效（已撤回）" : "有效");
-  out += "<tr><th>信息名称</th><td colspan=\"3\">" + html_escape(entry.title) + "</td></tr>\n";
-  out += "<tr><th>内容概述</th><td colspan=\"3\">" + html_escape(entry.abstract) + "</td></tr>\n</table>\n";
-
-  out += "<article>\n<h1>" + html_escape(entry.title) + "</h1>\n";
-  if (!entry.doc_number.empty()) out += "<p class=\"docno\">" + html_escape(entry.doc_number) + "</p>\n";
-  out += "<div class=\"body\">\n";
-  out.append(body_html);  // produced by render_markdown, which escapes raw HTML
-  out += "\n</div>\n";
-  if (!related.empty()) {
-    out += "<ul class=\"related\">\n";
-    for (const auto& link : related)
-      out += "<li>" + html_escape(link.label) + "：" + anchor(relative_link(entry.path, link.path), link.title) +
-             "</li>\n";
-    out += "</ul>\n";
-  }
-  out += "</article>\n</main>\n";
-  out += page_foot(settings);
-  return out;
-}
-
 std::string render_column_page(const PortalSettings& settings, const Column& column,
                                const std::vector<const ArticleEntry*>& entries, int page, int page_count) {
   const std::string self = column.id + "/" + column_page_name(page);
@@ -157,7 +113,8 @@ std::string render_feed(const PortalSettings& settings, const Column& column,
                         const std::vector<const ArticleEntry*>& entries) {
   const std::string feed_url = settings.base_url + "/" + column.id + "/feed.xml";
   // An empty feed still needs a stable <updated>; the epoch keeps re-renders byte-identical.
-  const std::int64_t updated = entries.empty() ? 0 : entries.front()->published_ms;
+  std::int64_t updated = 0;
+  for (const ArticleEntry* entry : entries) updated = std::max(updated, entry->updated_ms());
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
   out += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n";
   out += "<id>" + xml_escape(feed_url) + "</id>\n";
@@ -174,9 +131,12 @@ std::string render_feed(const PortalSettings& settings, const Column& column,
     out += "<title>" + xml_escape(entry->title) + "</title>\n";
     out += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_escape(url) + "\"/>\n";
     out += "<published>" + beijing_rfc3339(entry->published_ms) + "</published>\n";
-    out += "<updated>" + beijing_rfc3339(entry->published_ms) + "</updated>\n";
+    out += "<updated>" + beijing_rfc3339(entry->updated_ms()) + "</updated>\n";
     if (!entry->issuer.empty()) out += "<author><name>" + xml_escape(entry->issuer) + "</name></author>\n";
-    out += "<summary>" + xml_escape(entry->abstract) + "</summary>\n";
+    const std::string summary = entry->withdrawn ? "【已撤回】本文件已于" + beijing_date(entry->withdrawn_ms) +
+                                                       "撤回，现已失效。撤回原因：" + entry->withdraw_reason
+                                                 : entry->abstract;
+    out += "<summary>" + xml_escape(summary) + "</summary>\n";
     out += "</entry>\n";
   }
   out += "</feed>\n";

@@ -2,8 +2,8 @@
 // whole portal shares (where an article lives, what its 索引号 is, how dates are shown).
 //
 // Internal to adapters/portal. Immutable once built; share as `const` across threads.
-// All dates shown on the portal are Beijing time (UTC+8, no daylight saving): 发布日期 is the day the
-// release was admitted, as the press office sees it.
+// All dates shown on the portal are Beijing time (Asia/Shanghai, UTC+8, no daylight saving): 发布日期 is
+// the day the article was first written to the portal, as the press office sees it.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// PortalSite: the order of writes is body, manifest, article page, counterpart pages, listings. A crash
-// anywhere leaves the folder readable, and the delivery's retry rewrites everything from the manifest.
+// PortalSite's pages and listings, rewritten from the manifest. The operations (publish, correct,
+// withdraw) are in portal_operations.cpp.
 #include "adapters/portal/portal_site.h"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/portal/portal_catalogue.h"
 #include "adapters/portal/portal_files.h"
 #include "core/text.h"
 
@@ -16,58 +17,35 @@ namespace {
 constexpr std::size_t kFeedEntries = 50;
 constexpr std::size_t kSiteIndexEntries = 5;
 
-// Visible articles of one column, newest first.
-std::vector<const ArticleEntry*> column_entries(const Manifest& manifest, const std::string& column_id) {
+// The articles listed in one column, in manifest (id) order.
+std::vector<const ArticleEntry*> in_column(const Manifest& manifest, const std::string& column_id, bool withdrawn_too) {
   std::vector<const ArticleEntry*> entries;
   for (const auto& [id, entry] : manifest) {
-    if (entry.withdrawn) continue;
+    if (entry.withdrawn && !withdrawn_too) continue;
     if (std::find(entry.columns.begin(), entry.columns.end(), column_id) != entry.columns.end())
       entries.push_back(&entry);
   }
+  return entries;
+}
+
+// Visible articles of one column, newest first.
+std::vector<const ArticleEntry*> column_entries(const Manifest& manifest, const std::string& column_id) {
+  std::vector<const ArticleEntry*> entries = in_column(manifest, column_id, false);
   std::sort(entries.begin(), entries.end(), [](const ArticleEntry* a, const ArticleEntry* b) {
     return newer_first(*a, *b);
   });
   return entries;
 }
 
-// A policy and its interpretations link to each other, whichever arrived first.
-std::vector<RelatedLink> related_links(const Manifest& manifest, const ArticleEntry& entry) {
-  std::vector<RelatedLink> links;
-  if (!entry.interprets.empty()) {
-    if (auto policy = manifest.find(entry.interprets); policy != manifest.end())
-      links.push_back({"政策原文", policy->second.title, policy->second.path});
-  }
-  std::vector<const ArticleEntry*> interpretations;
-  for (const auto& [id, other] : manifest) {
-    if (other.interprets == entry.id && other.id != entry.id) interpretations.push_back(&other);
-  }
-  std::sort(interpretations.begin(), interpretations.end(), [](const ArticleEntry* a, const ArticleEntry* b) {
+// What the column's feed carries: its articles, withdrawn ones as their notice, latest change first.
+std::vector<const ArticleEntry*> feed_entries(const Manifest& manifest, const std::string& column_id) {
+  std::vector<const ArticleEntry*> entries = in_column(manifest, column_id, true);
+  std::sort(entries.begin(), entries.end(), [](const ArticleEntry* a, const ArticleEntry* b) {
+    if (a->updated_ms() != b->updated_ms()) return a->updated_ms() > b->updated_ms();
     return newer_first(*a, *b);
   });
-  for (const ArticleEntry* other : interpretations) links.push_back({"政策解读", other->title, other->path});
-  return links;
-}
-
-ArticleEntry make_entry(const PortalSettings& settings, const Release& release, const Admission& admission,
-                        std::vector<std::string> columns) {
-  ArticleEntry entry;
-  entry.id = release.id;
-  entry.kind = std::string(to_string(release.kind));
-  entry.title = release.title;
-  entry.doc_number = release.doc_number.value_or("");
-  entry.formed = iso_date(release.formed_at);
-  entry.published_ms = admission.admitted_at_ms;
-  entry.serial = admission.serial;
-  entry.index_number = format_index_number(settings.index_pattern, settings.org_code,
-                                           beijing_time(admission.admitted_at_ms).year, admission.serial);
-  entry.issuer = release.issuer;
-  entry.disclosure = std::string(to_string(release.disclosure));
-  entry.subjects = release.subjects;
-  entry.abstract = release.abstract.empty() ? release.summary : release.abstract;
-  entry.interprets = release.interprets.value_or("");
-  entry.path = article_path(columns.front(), release);
-  entry.columns = std::move(columns);
-  return entry;
+  if (entries.size() > kFeedEntries) entries.resize(kFeedEntries);
+  return entries;
 }
 
 }  // namespace
@@ -86,7 +64,8 @@ Result<std::vector<std::string>> release_columns(const PortalSettings& settings,
   return columns;
 }
 
-PortalSite::PortalSite(std::shared_ptr<const PortalSettings> settings) : settings_(std::move(settings)) {}
+PortalSite::PortalSite(std::shared_ptr<const PortalSettings> settings, PortalClock now)
+    : settings_(std::move(settings)), now_(std::move(now)) {}
 
 std::string PortalSite::file(const std::string& relative) const {
   return (std::filesystem::path(settings_->output_dir) / relative).string();
@@ -106,6 +85,19 @@ Result<Manifest> PortalSite::load_manifest() const {
 }
 
 Result<void> PortalSite::write_article_page(const Manifest& manifest, const ArticleEntry& entry) const {
+  const std::string page_file = file(entry.path);
+  if (auto made = make_directories(std::filesystem::path(page_file).parent_path().string()); !made)
+    return made;
+  if (entry.withdrawn) {
+    // The notice replaces the current page and every earlier revision's page: nothing withdrawn stays up.
+    const std::string notice = render_article_page(*settings_, entry, "", related_links(manifest, entry));
+    for (const RevisionRecord& r : entry.revisions) {
+      if (r.number == entry.revision()) continue;
+      if (auto written = write_file_atomically(file(revision_path(entry.path, r.number)), notice); !written)
+        return written;
+    }
+    return write_file_atomically(page_file, notice);
+  }
   auto body = read_file_if_exists(body_path(entry.id));
   if (!body) return fail(body.error());
   if (!body->has_value()) {
@@ -113,9 +105,6 @@ Result<void> PortalSite::write_article_page(const Manifest& manifest, const Arti
     spdlog::warn("portal: no stored body for '{}', its page is not rewritten", entry.id);
     return {};
   }
-  const std::string page_file = file(entry.path);
-  if (auto made = make_directories(std::filesystem::path(page_file).parent_path().string()); !made)
-    return made;
   const std::string html = render_article_page(*settings_, entry, **body, related_links(manifest, entry));
   return write_file_atomically(page_file, html);
 }
@@ -141,9 +130,8 @@ Result<void> PortalSite::write_column(const Manifest& manifest, const Column& co
     if (!std::filesystem::exists(stale, ec)) break;
     if (auto removed = remove_file(stale); !removed) return removed;
   }
-  const auto feed_size = static_cast<std::ptrdiff_t>(std::min(entries.size(), kFeedEntries));
-  const std::vector<const ArticleEntry*> feed(entries.begin(), entries.begin() + feed_size);
-  return write_file_atomically(file(column.id + "/feed.xml"), render_feed(*settings_, column, feed));
+  return write_file_atomically(file(column.id + "/feed.xml"),
+                               render_feed(*settings_, column, feed_entries(manifest, column.id)));
 }
 
 Result<void> PortalSite::write_site_index(const Manifest& manifest) const {
@@ -166,56 +154,6 @@ Result<void> PortalSite::write_listings(const Manifest& manifest, const std::vec
     if (auto written = write_column(manifest, column); !written) return written;
   }
   return write_site_index(manifest);
-}
-
-Result<DeliveryReceipt> PortalSite::publish(const Release& release, const Admission& admission) {
-  if (!is_safe_release_id(release.id))
-    return fail(Error::permanent("portal: release id '" + release.id + "' is not a safe file name"));
-  auto columns = release_columns(*settings_, release);
-  if (!columns) return fail(columns.error());
-  if (auto ready = ensure_output_dir(settings_->output_dir); !ready) return fail(ready.error());
-  if (auto made = make_directories(file(".fabu/bodies")); !made) return fail(made.error());
-
-  auto manifest = load_manifest();
-  if (!manifest) return fail(manifest.error());
-  ArticleEntry entry = make_entry(*settings_, release, admission, std::move(*columns));
-
-  std::vector<std::string> affected = entry.columns;
-  if (auto old = manifest->find(entry.id); old != manifest->end()) {
-    for (const auto& c : old->second.columns) affected.push_back(c);
-    // The path depends only on the release, so it changes only if the release itself was changed.
-    if (old->second.path != entry.path) {
-      if (auto removed = remove_file(file(old->second.path)); !removed) return fail(removed.error());
-    }
-  }
-
-  if (auto written = write_file_atomically(body_path(entry.id), render_markdown(release.body)); !written)
-    return fail(written.error());
-  (*manifest)[entry.id] = entry;
-  if (auto saved = write_file_atomically(manifest_path(), manifest_to_json(*manifest)); !saved)
-    return fail(saved.error());
-  if (auto page = write_article_page(*manifest, entry); !page) return fail(page.error());
-
-  for (const auto& [id, other] : *manifest) {
-    const bool counterpart = other.interprets == entry.id || (entry.interprets == id && id != entry.id);
-    if (!counterpart) continue;
-    if (auto page = write_article_page(*manifest, other); !page) return fail(page.error());
-  }
-  if (auto listed = write_listings(*manifest, affected); !listed) return fail(listed.error());
-
-  return DeliveryReceipt{entry.index_number, settings_->base_url + "/" + entry.path, {}};
-}
-
-Result<void> PortalSite::withdraw(const std::string& release_id) {
-  auto manifest = load_manifest();
-  if (!manifest) return fail(manifest.error());
-  auto found = manifest->find(release_id);
-  if (found == manifest->end()) return {};
-  found->second.withdrawn = true;
-  const ArticleEntry entry = found->second;
-  if (auto saved = write_file_atomically(manifest_path(), manifest_to_json(*manifest)); !saved) return saved;
-  if (auto page = write_article_page(*manifest, entry); !page) return page;
-  return write_listings(*manifest, entry.columns);
 }
 
 }  // namespace fabu::portal

@@ -7,17 +7,18 @@
 #include "adapters/weibo/weibo_channel.h"
 #include "adapters/weibo/weibo_delivery.h"
 #include "adapters/weibo/weibo_format.h"
+#include "adapters/weibo/weibo_removal.h"
 
 namespace fabu {
 
 namespace {
 
 using weibo::Account;
-using weibo::MemberMode;
+using weibo::CorrectionPolicy;
 using weibo::WeiboChannel;
 
 // Thread rules: everything but the token overrides is immutable after construction; the overrides
-// sit behind a mutex. deliver()/retract() only start requests and return.
+// sit behind a mutex. deliver(), retract() and correct() only start requests and return.
 class WeiboAdapter final : public Adapter {
  public:
   WeiboAdapter(WeiboChannel hall, std::shared_ptr<HttpTransport> transport)
@@ -35,30 +36,55 @@ class WeiboAdapter final : public Adapter {
     return weibo::lane_limits(hall_, channel);
   }
 
+  std::expected<std::vector<PlannedDelivery>, FieldErrors> plan_correction(
+      const Release& release, const std::string& channel, const std::vector<std::string>& targets) const override {
+    if (hall_.correction == CorrectionPolicy::none) return std::vector<PlannedDelivery>{};
+    return plan(release, channel, targets);
+  }
+
   void deliver(const DeliveryJob& job, DeliveryCallback done) override {
-    auto request = build_request(job);
+    const Account* account = hall_.find(job.destination);
+    if (account == nullptr) return done(fail(unknown_account(job)));
+    auto request = publish_request(job, *account);
     if (!request) return done(fail(request.error()));
     weibo::send_post(std::move(*request), std::move(done));
   }
 
+  // receipt == job.previous. Without a post id (the publish was in doubt and recorded none) the post
+  // is looked for as an uncertain publish is reconciled; not found = nothing to delete.
   void retract(const DeliveryJob& job, const DeliveryReceipt& receipt, RetractCallback done) override {
     const Account* account = hall_.find(job.destination);
     if (account == nullptr) return done(fail(unknown_account(job)));
-    if (receipt.post_id.empty()) {
-      return done(fail(Error::permanent("delivery " + job.delivery_id +
-                                        " has no recorded post id: find the post on account " + account->id +
-                                        " and delete it by hand")));
+    weibo::RemoveRequest removal{call_for(*account, job), receipt.post_id, retract_match(job, *account), job.in_doubt};
+    weibo::remove_post(std::move(removal), [done = std::move(done)](Result<std::string> removed) {
+      if (!removed) return done(fail(std::move(removed.error())));
+      done({});
+    });
+  }
+
+  void correct(const DeliveryJob& job, DeliveryCallback done) override {
+    const Account* account = hall_.find(job.destination);
+    if (account == nullptr) return done(fail(unknown_account(job)));
+    switch (hall_.correction) {
+      case CorrectionPolicy::none:
+        // Planned under another policy before a reload: what went out stays as it is.
+        return done(DeliveryReceipt{job.previous.post_id, job.previous.url, "correction = \"none\": nothing posted"});
+      case CorrectionPolicy::note: {
+        auto request = note_request(job, *account);
+        if (!request) return done(fail(request.error()));
+        return weibo::send_post(std::move(*request), with_note("correction note", std::move(done)));
+      }
+      case CorrectionPolicy::replace:
+        return replace(job, *account, std::move(done));
     }
-    weibo::destroy_post(transport_, account->id, token_of(*account), receipt.post_id, job.timeout, std::move(done));
   }
 
   std::vector<AccountInfo> accounts(const std::string& channel) const override {
     std::vector<AccountInfo> out;
     out.reserve(hall_.accounts.size());
     for (const auto& account : hall_.accounts) {
-      const bool reposts = account.id != hall_.lead && account.mode == MemberMode::repost;
       out.push_back({channel + "/" + account.id, account.id, account.name, account.group,
-                     reposts ? "repost" : "post", account.token_expires, token_fingerprint(account.token)});
+                     hall_.reposts(account) ? "repost" : "post", account.token_expires, token_fingerprint(account.token)});
     }
     return out;
   }
@@ -72,47 +98,126 @@ class WeiboAdapter final : public Adapter {
   }
 
  private:
-  Result<weibo::PostRequest> build_request(const DeliveryJob& job) const {
-    const Account* account = hall_.find(job.destination);
-    if (account == nullptr) return fail(unknown_account(job));
-    if (!job.release) return fail(Error::invalid("delivery " + job.delivery_id + " carries no release"));
-    const Release& release = *job.release;
+  weibo::AccountCall call_for(const Account& account, const DeliveryJob& job) const {
+    return {transport_, account.id, token_of(account), job.timeout, hall_.rate_limit_wait};
+  }
 
+  // What every post of `job` shares: who sends it, the idempotency key, whether to reconcile first.
+  weibo::PostRequest base_request(const DeliveryJob& job, const Account& account) const {
     weibo::PostRequest request;
-    request.transport = transport_;
-    request.account = account->id;
-    request.token = token_of(*account);
+    request.call = call_for(account, job);
     request.in_doubt = job.in_doubt;
     request.idempotency_key = job.delivery_id;
-    request.timeout = job.timeout;
-    request.rate_limit_wait = hall_.rate_limit_wait;
-    const bool is_lead = account->id == hall_.lead;
-    if (!is_lead && account->mode == MemberMode::repost) {
-      if (job.upstream.post_id.empty()) {
-        return fail(Error::permanent("delivery " + job.delivery_id + " reposts the lead's post, but the lead's "
-                                     "delivery recorded no post id: post it by hand or retract the release"));
-      }
-      request.repost = true;
-      request.repost_of = job.upstream.post_id;
-      request.text = weibo::repost_text(account->unit);
-      return request;
-    }
+    return request;
+  }
 
-    if (!hall_.safe_domain.empty() && !weibo::url_on_domain(job.link, hall_.safe_domain)) {
-      return fail(Error::config("delivery " + job.delivery_id + ": Weibo accepts only posts linking to the safe "
-                                "domain " + hall_.safe_domain + ", but the release's link is '" + job.link +
-                                "': target the portal or set the release's link"));
+  // A repost-mode member reposts what its delivery waited on: the lead's post (publish, replace) or
+  // the lead's 更正 note (note).
+  Result<weibo::PostRequest> repost_request(const DeliveryJob& job, const Account& account) const {
+    if (job.upstream.post_id.empty()) {
+      return fail(Error::permanent("delivery " + job.delivery_id + " reposts the lead's post, but the lead's "
+                                   "delivery recorded no post id: post it by hand or retract the release"));
     }
-    request.link = job.link;
-    request.text = is_lead ? weibo::lead_post_text(release.title, release.summary, job.link)
-                           : weibo::member_post_text(release.title, release.summary, account->unit,
-                                                     hall_.lead_account().name, job.link);
+    weibo::PostRequest request = base_request(job, account);
+    request.repost_of = job.upstream.post_id;
+    request.text = weibo::repost_text(account.unit);
+    request.match.repost = true;
+    request.match.repost_of = job.upstream.post_id;
+    return request;
+  }
+
+  Result<void> check_link(const DeliveryJob& job) const {
+    if (hall_.safe_domain.empty() || weibo::url_on_domain(job.link, hall_.safe_domain)) return {};
+    return fail(Error::config("delivery " + job.delivery_id + ": Weibo accepts only posts linking to the safe "
+                              "domain " + hall_.safe_domain + ", but the release's link is '" + job.link +
+                              "': target the portal or set the release's link"));
+  }
+
+  std::string share_text(const Release& release, const Account& account, const std::string& link) const {
+    return account.id == hall_.lead ? weibo::lead_post_text(release.title, release.summary, link)
+                                    : weibo::member_post_text(release.title, release.summary, account.unit,
+                                                              hall_.lead_account().name, link);
+  }
+
+  // The post a publish makes (also the new post of a replacing correction): job.release's text.
+  Result<weibo::PostRequest> publish_request(const DeliveryJob& job, const Account& account) const {
+    if (!job.release) return fail(Error::invalid("delivery " + job.delivery_id + " carries no release"));
+    if (hall_.reposts(account)) return repost_request(job, account);
+    if (auto linked = check_link(job); !linked) return fail(linked.error());
+    const Release& release = *job.release;
+    weibo::PostRequest request = base_request(job, account);
+    request.text = share_text(release, account, job.link);
+    request.match.link = job.link;
+    request.match.text = request.text;
     if (!release.images.empty()) {
       auto image = weibo::load_image(release.images.front());
       if (!image) return fail(image.error());
       request.image = std::move(*image);
     }
     return request;
+  }
+
+  // A 更正 note: every note of a release carries its link, so only the text identifies this one.
+  Result<weibo::PostRequest> note_request(const DeliveryJob& job, const Account& account) const {
+    if (!job.release) return fail(Error::invalid("delivery " + job.delivery_id + " carries no release"));
+    if (hall_.reposts(account)) return repost_request(job, account);
+    if (auto linked = check_link(job); !linked) return fail(linked.error());
+    weibo::PostRequest request = base_request(job, account);
+    request.text = weibo::correction_note_text(job.release->title, job.reason, job.link);
+    request.match.link = job.link;
+    request.match.link_identifies = false;
+    request.match.text = request.text;
+    request.match.correction_note = true;
+    return request;
+  }
+
+  // Delete the post being corrected (job.previous), then post the new revision as publish would. A
+  // retry after the delete went through finds the old post gone (20101, or the presence check) and
+  // reconciles the new post, which the lookup tells from the old one by id (or, when the old id was
+  // never recorded, by the new text).
+  void replace(const DeliveryJob& job, const Account& account, DeliveryCallback done) const {
+    auto request = publish_request(job, account);
+    if (!request) return done(fail(request.error()));
+    weibo::StatusMatch old_post;
+    old_post.link = job.link;
+    if (request->match.repost) {
+      old_post.repost = true;
+      old_post.not_id = request->repost_of;  // the lead's new post: our old repost reposted the old one
+    } else {
+      old_post.not_text = request->text;
+      request->match.not_id = job.previous.post_id;
+    }
+    weibo::RemoveRequest removal{request->call, job.previous.post_id, std::move(old_post), job.in_doubt};
+    weibo::remove_post(std::move(removal), [post = std::move(*request), done = std::move(done)](
+                                               Result<std::string> removed) mutable {
+      if (!removed) return done(fail(std::move(removed.error())));
+      weibo::send_post(std::move(post), with_note("replaced (" + *removed + ")", std::move(done)));
+    });
+  }
+
+  // Finds the post a retraction undoes when its id was never recorded: the publish (or a replacing
+  // correction) is the release's post that is not a note; a note correction's post is a note.
+  weibo::StatusMatch retract_match(const DeliveryJob& job, const Account& account) const {
+    weibo::StatusMatch match;
+    match.link = job.link;
+    // retract.<rev> undoes the delivery of revision <rev>: 1 the publish, >= 2 a correction.
+    const auto id = DeliveryId::parse(job.delivery_id);
+    const int undone = id && id->operation == Operation::retract ? id->revision : job.revision;
+    match.correction_note = undone > 1 && hall_.correction == CorrectionPolicy::note;
+    if (hall_.reposts(account)) {
+      match.repost = true;
+    } else if (job.release && !match.correction_note) {
+      match.text = share_text(*job.release, account, job.link);
+    }
+    return match;
+  }
+
+  // Puts `what` in front of the receipt's note.
+  static DeliveryCallback with_note(std::string what, DeliveryCallback done) {
+    return [what = std::move(what), done = std::move(done)](Result<DeliveryReceipt> result) {
+      if (result) result->note = result->note.empty() ? what : what + "; " + result->note;
+      done(std::move(result));
+    };
   }
 
   std::string token_of(const Account& account) const {

@@ -3,6 +3,8 @@
 // Only the factory is public; the adapter lives in weibo_adapter.cpp. The factory validates a
 // `[channels.<name>]` table (keys in docs and the sample fabu.toml) and resolves every account's token
 // once; the adapter is then immutable apart from run-time token replacements, and thread-safe.
+// Besides publishing it retracts (statuses/destroy) and corrects (a 更正 note, or delete and post again,
+// per the channel's `correction` key); docs/PROTOCOL.md has the rules.
 #pragma once
 
 #include <memory>

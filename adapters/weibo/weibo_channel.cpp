@@ -32,6 +32,16 @@ MemberMode read_mode(TableReader& reader, const toml::table& table, MemberMode f
   return fallback;
 }
 
+CorrectionPolicy read_correction(TableReader& reader, const toml::table& table) {
+  const std::string policy = reader.string("correction", "note");
+  if (policy == "note") return CorrectionPolicy::note;
+  if (policy == "replace") return CorrectionPolicy::replace;
+  if (policy == "none") return CorrectionPolicy::none;
+  reader.error_at(table.get("correction"),
+                  reader.path("correction") + ": '" + policy + "' must be \"note\", \"replace\" or \"none\"");
+  return CorrectionPolicy::note;
+}
+
 Defaults read_defaults(const toml::table* table, const std::string& file, const std::string& prefix,
                        ConfigErrors& errors) {
   Defaults out;
@@ -109,8 +119,8 @@ std::expected<WeiboChannel, ConfigErrors> parse_weibo_channel(const ChannelConfi
   const std::string prefix = "channels." + channel.name;
   const toml::table& table = channel.table;
   TableReader reader(table, file, prefix, errors);
-  reader.reject_unknown({"type", "api_base", "safe_domain", "lead", "hall", "rate_limit_wait_seconds", "defaults",
-                         "accounts"});
+  reader.reject_unknown({"type", "api_base", "safe_domain", "lead", "hall", "rate_limit_wait_seconds", "correction",
+                         "defaults", "accounts"});
 
   WeiboChannel out;
   out.name = channel.name;
@@ -124,6 +134,7 @@ std::expected<WeiboChannel, ConfigErrors> parse_weibo_channel(const ChannelConfi
   out.hall = reader.string("hall");
   out.rate_limit_wait =
       std::chrono::seconds(reader.integer("rate_limit_wait_seconds", out.rate_limit_wait.count(), 1, 86400));
+  out.correction = read_correction(reader, table);
   const Defaults defaults = read_defaults(reader.table("defaults"), file, prefix, errors);
 
   const toml::array* accounts = reader.array("accounts");

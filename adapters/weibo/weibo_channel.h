@@ -18,6 +18,12 @@ namespace fabu::weibo {
 
 enum class MemberMode { post, repost };
 
+// What a correction (a newer revision of a release) does on the channel's accounts (docs/PROTOCOL.md):
+// note: post accounts post a short 更正 linking the article, repost accounts repost the lead's note;
+// replace: post accounts delete the old post and post the new revision, repost accounts delete their
+// repost and repost the lead's new post; none: nothing.
+enum class CorrectionPolicy { note, replace, none };
+
 struct Account {
   std::string id;     // [a-z0-9_]+, unique in the channel
   std::string name;   // screen name, for @mentions
@@ -39,10 +45,12 @@ struct WeiboChannel {
   std::string hall;
   // Pause after a rate-limit reply (10022-10024) that names no Retry-After; 20016 rests five times as long.
   std::chrono::seconds rate_limit_wait = kDefaultRateLimitWait;
+  CorrectionPolicy correction = CorrectionPolicy::note;
   std::vector<Account> accounts;  // in file order
 
   const Account* find(std::string_view id) const;
   const Account& lead_account() const;  // REQUIRES: validated (lead names an account)
+  bool reposts(const Account& account) const { return account.id != lead && account.mode == MemberMode::repost; }
 };
 
 // Validates the table, reporting every problem with the file, line and column of the offending node.

@@ -32,14 +32,16 @@ std::optional<std::string> longest_fitting(const std::string& part,
   return best;
 }
 
-// `【<title>】<summary><tail> <link>`: the summary gives way first, then the title, never the link.
-std::string compose(std::string_view raw_title, std::string_view raw_summary, const std::string& tail,
-                    std::string_view link) {
+// `<open><title><close><summary><tail> <link>`: the summary gives way first, then the title, never the
+// link. Posts open with 【 and close with 】.
+std::string compose(std::string_view open, std::string_view close, std::string_view raw_title,
+                    std::string_view raw_summary, const std::string& tail, std::string_view link) {
   const std::string title = clean_post_text(raw_title);
   const std::string summary = clean_post_text(raw_summary);
   const std::string link_part = link.empty() ? std::string() : " " + std::string(link);
-  auto with_summary = [&](const std::string& s) { return "【" + title + "】" + s + tail + link_part; };
-  auto with_title = [&](const std::string& t) { return "【" + t + "】" + tail + link_part; };
+  const std::string opening(open), closing(close);
+  auto with_summary = [&](const std::string& s) { return opening + title + closing + s + tail + link_part; };
+  auto with_title = [&](const std::string& t) { return opening + t + closing + tail + link_part; };
 
   if (std::string full = with_summary(summary); fits(full)) return full;
   if (!summary.empty()) {
@@ -47,7 +49,7 @@ std::string compose(std::string_view raw_title, std::string_view raw_summary, co
   }
   if (auto shortened = longest_fitting(title, with_title)) return with_title(*shortened);
   // Only a very long unit or screen name gets here: shorten everything before the link as one text.
-  const std::string head = "【" + title + "】" + tail;
+  const std::string head = opening + title + closing + tail;
   if (auto shortened = longest_fitting(head, [&](const std::string& h) { return h + link_part; })) {
     return *shortened + link_part;
   }
@@ -74,14 +76,19 @@ std::string clean_post_text(std::string_view text) {
 }
 
 std::string lead_post_text(std::string_view title, std::string_view summary, std::string_view link) {
-  return compose(title, summary, std::string(), link);
+  return compose("【", "】", title, summary, std::string(), link);
 }
 
 std::string member_post_text(std::string_view title, std::string_view summary, std::string_view unit,
                              std::string_view lead_name, std::string_view link) {
   std::string tail = "（" + clean_post_text(unit) + "）";
   if (!lead_name.empty()) tail += "@" + clean_post_text(lead_name);
-  return compose(title, summary, tail, link);
+  return compose("【", "】", title, summary, tail, link);
+}
+
+std::string correction_note_text(std::string_view title, std::string_view note, std::string_view link) {
+  const std::string cleaned = clean_post_text(note);
+  return compose(kCorrectionMark, "：", title, cleaned.empty() ? "内容已更新" : cleaned, std::string(), link);
 }
 
 std::string repost_text(std::string_view unit) {

@@ -1,6 +1,7 @@
 // Helpers shared by the portal tests: a channel table from TOML text, releases, synchronous delivery.
 #pragma once
 
+#include <atomic>
 #include <future>
 #include <map>
 #include <memory>
@@ -46,9 +47,15 @@ inline std::string portal_toml(const std::string& output_dir, int page_size = 20
          "name = \"政策解读\"\n";
 }
 
-inline std::unique_ptr<Adapter> make_portal(const std::string& toml_text, const std::string& file = "conf/fabu.toml") {
+// A clock the test sets; the portal reads it on its worker thread.
+using TestClock = std::shared_ptr<std::atomic<std::int64_t>>;
+
+inline std::unique_ptr<Adapter> make_portal(const std::string& toml_text, const std::string& file = "conf/fabu.toml",
+                                            TestClock clock = nullptr) {
   AdapterEnv env;
-  auto adapter = make_portal_adapter_factory()->create(channel_from_toml(toml_text), file, env);
+  auto factory = clock ? make_portal_adapter_factory([clock] { return clock->load(); })
+                       : make_portal_adapter_factory();
+  auto adapter = factory->create(channel_from_toml(toml_text), file, env);
   if (!adapter) return nullptr;
   return std::move(*adapter);
 }
@@ -74,31 +81,50 @@ inline std::int64_t may_day_ms(int minutes = 0) {
   return (1777564800LL + 60LL * minutes) * 1000;
 }
 
-inline Result<DeliveryReceipt> deliver_and_wait(Adapter& adapter, const Release& release, Admission admission,
-                                                bool in_doubt = false) {
+inline DeliveryJob article_job(const Release& release, Operation operation, int revision = 1) {
   DeliveryJob job;
   job.release = std::make_shared<const Release>(release);
-  job.delivery_id = release.id + "|portal|article";
+  job.delivery_id = DeliveryId{release.id, "portal", "article", operation, revision}.str();
   job.channel = "portal";
   job.destination = "article";
-  job.admission = admission;
-  job.in_doubt = in_doubt;
-  std::promise<Result<DeliveryReceipt>> promise;
+  job.operation = operation;
+  job.revision = revision;
+  return job;
+}
+
+// Starts `call(callback)` and waits for the result it reports.
+template <typename T, typename Call>
+Result<T> wait_for(Call call) {
+  std::promise<Result<T>> promise;
   auto future = promise.get_future();
-  adapter.deliver(job, [&promise](Result<DeliveryReceipt> result) { promise.set_value(std::move(result)); });
+  call([&promise](Result<T> result) { promise.set_value(std::move(result)); });
   return future.get();
 }
 
-inline Result<void> retract_and_wait(Adapter& adapter, const Release& release, const DeliveryReceipt& receipt) {
-  DeliveryJob job;
-  job.release = std::make_shared<const Release>(release);
-  job.delivery_id = release.id + "|portal|article";
-  job.channel = "portal";
-  job.destination = "article";
-  std::promise<Result<void>> promise;
-  auto future = promise.get_future();
-  adapter.retract(job, receipt, [&promise](Result<void> result) { promise.set_value(std::move(result)); });
-  return future.get();
+inline Result<DeliveryReceipt> deliver_and_wait(Adapter& adapter, const Release& release, Admission admission,
+                                                bool in_doubt = false) {
+  DeliveryJob job = article_job(release, Operation::publish);
+  job.admission = admission;
+  job.in_doubt = in_doubt;
+  return wait_for<DeliveryReceipt>([&](DeliveryCallback done) { adapter.deliver(job, std::move(done)); });
+}
+
+inline Result<void> retract_and_wait(Adapter& adapter, const Release& release, const DeliveryReceipt& receipt,
+                                     const std::string& reason = "内容有误", bool in_doubt = false) {
+  DeliveryJob job = article_job(release, Operation::retract);
+  job.reason = reason;
+  job.previous = receipt;
+  job.in_doubt = in_doubt;
+  return wait_for<void>([&](RetractCallback done) { adapter.retract(job, receipt, std::move(done)); });
+}
+
+// Corrects `release` (the new revision) to `revision` with change note `note`.
+inline Result<DeliveryReceipt> correct_and_wait(Adapter& adapter, const Release& release, int revision,
+                                                const std::string& note, Admission admission = {}) {
+  DeliveryJob job = article_job(release, Operation::correct, revision);
+  job.reason = note;
+  job.admission = admission;
+  return wait_for<DeliveryReceipt>([&](DeliveryCallback done) { adapter.correct(job, std::move(done)); });
 }
 
 }  // namespace fabu::portal_test

@@ -1,11 +1,11 @@
 // The Weibo adapter against a fake HttpTransport that records requests and plays scripted replies.
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <filesystem>
 #include <fstream>
 
 #include "adapters/http_transport.h"
+#include "tests/adapters/fake_http_transport.h"
 #include "tests/adapters/weibo_test_support.h"
 
 namespace fabu::testing {
@@ -13,39 +13,9 @@ namespace {
 
 const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
 
-HttpResponse json_reply(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
-  return HttpResponse{status, std::move(headers), std::move(body)};
-}
-
 std::string status_json(const std::string& id, const std::string& text) {
   return R"({"id":)" + id + R"(,"idstr":")" + id + R"(","text":")" + text + R"("})";
 }
-
-class FakeTransport final : public HttpTransport {
- public:
-  void send(HttpRequest request, HttpCallback done) override {
-    requests.push_back(request);
-    if (replies.empty()) {
-      done(fail(Error::transient("fake: no scripted reply for " + request.path)));
-      return;
-    }
-    Result<HttpResponse> reply = std::move(replies.front());
-    replies.pop_front();
-    done(std::move(reply));
-  }
-  std::vector<HttpRequest> requests;
-  std::deque<Result<HttpResponse>> replies;
-};
-
-class FakeTransportFactory final : public HttpTransportFactory {
- public:
-  std::shared_ptr<HttpTransport> make(const std::string& base_url) override {
-    bases.push_back(base_url);
-    return transport;
-  }
-  std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
-  std::vector<std::string> bases;
-};
 
 class WeiboAdapterTest : public ::testing::Test {
  protected:
@@ -128,6 +98,49 @@ TEST(WeiboConfig, RejectsUnknownKeysAndBadIds) {
   const ConfigErrors errors = config_errors(bad);
   EXPECT_TRUE(mentions(errors, "halls"));
   EXPECT_TRUE(mentions(errors, "'Jiao-Yu' must match [a-z0-9_]+"));
+}
+
+TEST(WeiboConfig, CorrectionPolicyIsCheckedAndNonePlansNothing) {
+  const std::string base = weibo_hall_toml("http://sandbox.test/2/");
+  const ConfigErrors errors = config_errors(replace(base, "hall = ", "correction = \"sometimes\"\nhall = "));
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_TRUE(mentions(errors, "channels.microblog.correction: 'sometimes' must be \"note\", \"replace\" or \"none\""));
+  EXPECT_EQ(errors[0].line, 7) << errors[0].to_string();
+
+  FakeTransportFactory http;
+  AdapterEnv env;
+  env.http = &http;
+  const auto release = sample_release();
+  for (const std::string policy : {"", "note", "replace", "none"}) {
+    const std::string text = policy.empty() ? base : replace(base, "hall = ", "correction = \"" + policy + "\"\nhall = ");
+    auto adapter = make_weibo_adapter_factory()->create(weibo_channel_from(text), "fabu.toml", env);
+    ASSERT_TRUE(adapter.has_value()) << policy;
+    const auto planned = (*adapter)->plan_correction(*release, "microblog", {"lead", "all"});
+    ASSERT_TRUE(planned.has_value()) << policy;
+    EXPECT_EQ(planned->size(), policy == "none" ? 0U : 4U) << policy;
+    if (!planned->empty()) {
+      EXPECT_EQ((*planned)[2].after, "linyi_fabu") << "a repost waits on the lead's correction";
+    }
+  }
+}
+
+TEST(WeiboConfig, ExampleConfigChannelIsValidAndSaysNote) {
+  auto loaded = load_config(std::string(FABU_SOURCE_DIR) + "/config/fabu.example.toml");
+  ASSERT_TRUE(loaded.has_value());
+  FakeTransportFactory http;
+  AdapterEnv env;
+  env.http = &http;
+  int weibo_channels = 0;
+  for (const auto& channel : (*loaded)->channels) {
+    if (channel.type != "weibo") continue;
+    ++weibo_channels;
+    auto adapter = make_weibo_adapter_factory()->create(channel, "fabu.example.toml", env);
+    ASSERT_TRUE(adapter.has_value()) << adapter.error().front().to_string();
+    const auto planned = (*adapter)->plan_correction(*sample_release(), channel.name, {"lead"});
+    ASSERT_TRUE(planned.has_value());
+    EXPECT_EQ(planned->size(), 1U);
+  }
+  EXPECT_EQ(weibo_channels, 1);
 }
 
 TEST_F(WeiboAdapterTest, PlansLeadAllAndGroups) {

@@ -110,5 +110,14 @@ TEST(WeiboFormat, RepostText) {
   EXPECT_LE(weibo_length(repost_text(repeat("单位", 200))), kWeiboMaxLength);
 }
 
+TEST(WeiboFormat, CorrectionNoteNamesTitleAndNoteAndFits) {
+  EXPECT_EQ(correction_note_text("年度报告", "第二段数字有误，已更正。", kLink),
+            "【更正】年度报告：第二段数字有误，已更正。 " + kLink);
+  EXPECT_EQ(correction_note_text("年度报告", " ", kLink), "【更正】年度报告：内容已更新 " + kLink);
+  const std::string long_note = correction_note_text(repeat("临沂市", 30), repeat("#数字# 有误", 40), kLink);
+  expect_postable(long_note, kLink);
+  EXPECT_TRUE(long_note.starts_with(kCorrectionMark)) << long_note;
+}
+
 }  // namespace
 }  // namespace fabu::weibo

@@ -1,61 +1,17 @@
 // The Weibo adapter over each real transport (Beast and cpprestsdk) against the real sandbox platform.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 
-#include "adapters/http_transport.h"
-#include "tests/adapters/weibo_test_support.h"
-#include "tests/support/servers.h"
+#include "tests/adapters/weibo_sandbox_fixture.h"
 
 namespace fabu::testing {
 namespace {
 
 const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
 
-class WeiboSandboxTest : public ::testing::TestWithParam<std::string> {
- protected:
-  WeiboSandboxTest() : sandbox_({"--safe-domain", "www.linyi.gov.cn", "--expired-token", "tok-jiaoyu"}) {}
-
-  void SetUp() override {
-    if (GetParam() == "cpprest") {
-      http_ = make_cpprest_transport_factory();
-    } else {
-      auto beast = make_beast_transport_factory({});
-      ASSERT_TRUE(beast.has_value()) << beast.error().message;
-      http_ = std::move(*beast);
-    }
-    env_.http = http_.get();
-    auto created = make_weibo_adapter_factory()->create(weibo_channel_from(weibo_hall_toml(sandbox_.base_url())),
-                                                        "fabu.toml", env_);
-    ASSERT_TRUE(created.has_value()) << created.error().front().to_string();
-    adapter_ = std::move(*created);
-  }
-
-  Result<DeliveryReceipt> deliver(const DeliveryJob& job) {
-    Outcome<Result<DeliveryReceipt>> outcome;
-    adapter_->deliver(job, outcome.callback());
-    return outcome.wait();
-  }
-
-  nlohmann::json posts() {
-    const auto response = http_request(sandbox_.port(), "GET", "/_sandbox/posts");
-    EXPECT_EQ(response.status, 200) << response.body;
-    return nlohmann::json::parse(response.body)["posts"];
-  }
-
-  void set_faults(const std::string& json) {
-    const auto response = http_request(sandbox_.port(), "POST", "/_sandbox/faults", json);
-    ASSERT_EQ(response.status, 200) << response.body;
-  }
-
-  SandboxServer sandbox_;
-  std::unique_ptr<HttpTransportFactory> http_;
-  AdapterEnv env_;
-  std::unique_ptr<Adapter> adapter_;
-};
+using WeiboSandboxTest = WeiboSandboxFixture;
 
 TEST_P(WeiboSandboxTest, LeadMemberAndRepostThenRetract) {
   const auto release = sample_release();

@@ -200,6 +200,27 @@ TEST(Markdown, UnsafeLinksAreDroppedKeepingTheirText) {
   EXPECT_EQ(image.find("<img"), std::string::npos) << image;
 }
 
+TEST(Markdown, PipeTablesRenderAsTables) {
+  const std::string html = render_markdown(
+      "| 指标 | 数量 |\n|:---|---:|\n| 受理审批 | 449,614 |\n| 办结 | 448,224 |\n\n"
+      "~~旧数据~~ 见 https://www.linyi.gov.cn/\n");
+  EXPECT_NE(html.find("<table>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<th align=\"left\">指标</th>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td align=\"right\">449,614</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<del>旧数据</del>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"https://www.linyi.gov.cn/\">https://www.linyi.gov.cn/</a>"), std::string::npos)
+      << html;
+}
+
+TEST(Markdown, RawHtmlInsideATableCellIsShownEscaped) {
+  const std::string html =
+      render_markdown("| a | b |\n|---|---|\n| <img src=x onerror=alert(1)> | [x](javascript:y) |\n");
+  EXPECT_NE(html.find("<table>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<img"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos) << html;
+  EXPECT_EQ(html.find("javascript:"), std::string::npos) << html;
+}
+
 TEST(Markdown, SafeLinksStay) {
   const std::string html = render_markdown("[临沂市人民政府](https://www.linyi.gov.cn/)");
   EXPECT_NE(html.find("<a href=\"https://www.linyi.gov.cn/\">临沂市人民政府</a>"), std::string::npos) << html;

@@ -166,6 +166,22 @@ TEST_F(PlatformStateTest, TimelineIsNewestFirstWithPagingAndSinceId) {
   EXPECT_EQ(error_code_of(timeline("u", {{"count", "zero"}})), codes::param_error);
 }
 
+// What the Weibo adapter's presence check reads: the status at max_id, or the next older live one.
+TEST_F(PlatformStateTest, TimelineAtMaxIdShowsTheStatusOrTheOlderOneInItsPlace) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(std::to_string(id_of(share("u", "第" + std::to_string(i) + "条" + kLink))));
+  ASSERT_TRUE(state_.destroy({{"access_token", "u"}, {"id", ids[1]}}));
+  auto at = [&](const std::string& max_id) {
+    const auto page = timeline("u", {{"count", "1"}, {"max_id", max_id}});
+    const auto& statuses = page.value().at("statuses");
+    return statuses.empty() ? std::string() : std::to_string(statuses[0].at("id").get<std::int64_t>());
+  };
+  EXPECT_EQ(at(ids[2]), ids[2]);
+  EXPECT_EQ(at(ids[1]), ids[0]);
+  ASSERT_TRUE(state_.destroy({{"access_token", "u"}, {"id", ids[0]}}));
+  EXPECT_EQ(at(ids[1]), "");
+}
+
 TEST_F(PlatformStateTest, UsersAndCounts) {
   const auto post = share("u", "统计" + kLink);
   ASSERT_TRUE(post);

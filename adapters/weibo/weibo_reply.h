@@ -1,0 +1,43 @@
+// The pieces every Weibo API call of one account shares: who is calling (AccountCall) and what a reply
+// means to the sender (Reply). Plain values and pure functions, thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "adapters/http_transport.h"
+#include "adapters/weibo/weibo_errors.h"
+
+namespace fabu::weibo {
+
+// One account's side of a conversation with the platform. Holds the token: never log it.
+struct AccountCall {
+  std::shared_ptr<HttpTransport> transport;
+  std::string account;  // account id, for messages
+  std::string token;
+  std::chrono::milliseconds timeout{15000};
+  // The channel's pause after a rate-limit reply without Retry-After (weibo_errors.h).
+  std::chrono::seconds rate_limit_wait = kDefaultRateLimitWait;
+};
+
+// A reply as far as the sender cares: status, Weibo's error code and text, the parsed body.
+struct Reply {
+  int http_status = 0;
+  int error_code = 0;
+  std::string error_text;
+  std::string retry_after;
+  nlohmann::json body;  // discarded (is_discarded()) when the body is not JSON
+};
+
+Reply read_reply(const HttpResponse& response);
+
+// The Error for a failed reply (REQUIRES: classify() gave neither success nor duplicate).
+Error reply_error(const Reply& reply, const AccountCall& call);
+
+// A status's id as a string ("" when it has none). Weibo ids exceed 2^53: the string form is preferred.
+std::string id_of(const nlohmann::json& status);
+
+}  // namespace fabu::weibo
