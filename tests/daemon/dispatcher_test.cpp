@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/clock.h"
+#include "config/config.h"
 #include "tests/daemon/daemon_test_support.h"
 
 namespace fabu::testing {
@@ -198,6 +198,22 @@ TEST_F(DispatcherTest, WhatIsUnfinishedAtTheDeadlineIsHandedBackInDoubt) {
   const auto returned = log_.deliveries("retrying");
   ASSERT_EQ(returned.size(), 1u);
   EXPECT_EQ(returned[0].value("error_kind", ""), "returned");
+}
+
+TEST_F(DispatcherTest, ADeliveryWhoseChannelIsGoneDiesAsAConfigErrorWithoutASend) {
+  admit("r10", R"(["lead"])");
+  AdapterRegistry registry;
+  AdapterEnv env;
+  auto no_channels = ChannelSet::create(**parse_config("", "empty.toml"), registry, env);
+  ASSERT_TRUE(no_channels);
+  snapshot_.set(*no_channels);  // a reload removed the channel after admission
+  start();
+  ASSERT_TRUE(settles_in("r10|board|lead", DeliveryState::dead));
+  const auto d = ledger_.delivery("r10|board|lead");
+  EXPECT_EQ(d->error_kind, "config");
+  EXPECT_EQ(d->last_error, "channel 'board' is no longer configured");
+  EXPECT_TRUE(board_.script->jobs().empty());
+  EXPECT_TRUE(eventually([&] { return log_.deliveries("dead").size() == 1; }));
 }
 
 }  // namespace
