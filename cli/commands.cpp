@@ -179,6 +179,7 @@ int status(const Context& ctx, const std::string& release_id) {
     if (!d.url.empty()) where += (where.empty() ? "" : " ") + d.url;
     std::string err = d.last_error;
     if (d.state == DeliveryState::retrying && d.next_at_ms) err += " (next try " + format_time_ms(d.next_at_ms) + ")";
+    if (d.state == DeliveryState::waiting && err.empty()) err = d.note;  // e.g. what an interpretation waits for
     std::string operation(to_string(d.operation));
     if (d.revision > 1) operation += " r" + std::to_string(d.revision);
     table.add({d.channel, d.destination, operation, std::string(to_string(d.state)), std::to_string(d.attempt),

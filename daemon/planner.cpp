@@ -44,6 +44,8 @@ std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, co
   AdmitRequest request;
   request.release_id = release.id;
   request.revision = release.revision;
+  request.doc_number = release.doc_number.value_or("");
+  if (release.kind == ReleaseKind::policy_interpretation) request.interprets = release.interprets.value_or("");
   if (release.publish_at) request.not_before_ms = release.publish_at->unix_seconds * 1000;
 
   const auto id_of = [&](const std::string& channel, const std::string& destination) {

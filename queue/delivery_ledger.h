@@ -81,6 +81,10 @@ struct AdmitRequest {
   int revision = 1;
   std::vector<DeliverySpec> corrections;
   std::string link_target;
+  // A policy interpretation's policy (release id or 文号): its link-making delivery waits until the
+  // policy's is delivered. And the release's own 文号, by which an interpretation may name it.
+  std::string interprets;
+  std::string doc_number;
 };
 
 enum class AdmitOutcome {

@@ -62,7 +62,9 @@ Result<AdmitResult> RedisDeliveryLedger::admit(const AdmitRequest& request) {
                  std::to_string(request.revision),
                  request.link_target,
                  std::to_string(request.deliveries.size()),
-                 std::to_string(request.corrections.size())};
+                 std::to_string(request.corrections.size()),
+                 request.doc_number,
+                 request.interprets};
   for (const auto& spec : request.deliveries) {
     args.insert(args.end(), {spec.channel, spec.destination, spec.lane, spec.waits_on});
   }

@@ -65,4 +65,67 @@ local function correct_release(rk, rid, old_rev, rev, json, digest, link_target,
 end
 )lua";
 
+// A policy and its interpretation (政策解读) are published together: the interpretation's link-making
+// delivery (its portal article) waits until the policy's is delivered, so both pages can link each
+// other. The interpretation names its policy by release id or 文号 (`doc:<文号>` maps one to the
+// release); one that arrives first waits in `policy_waiters:<name>` until the policy is admitted.
+// A policy without a link-making delivery (no portal) holds nothing up.
+inline constexpr const char* kPolicyLinks = R"lua(
+local function link_policy(rk, rid, ids, link_target, doc_number, interprets, now)
+  local own_link = ''
+  if link_target ~= '' then
+    own_link = rid .. '|' .. link_target
+    local found = false
+    for _, id in ipairs(ids) do if id == own_link then found = true end end
+    if not found then own_link = '' end
+    if own_link ~= '' then redis.call('HSET', rk, 'link_d', own_link) end
+  end
+  -- This release is a policy someone is waiting for: by its id, or by its 文号.
+  local names = {rid}
+  if doc_number ~= '' then
+    redis.call('HSETNX', k('doc'), doc_number, rid)
+    names[2] = doc_number
+  end
+  for _, name in ipairs(names) do
+    local wkey = k('policy_waiters:' .. name)
+    for _, w in ipairs(redis.call('SMEMBERS', wkey)) do
+      if own_link ~= '' then
+        redis.call('SADD', k('waiters:' .. own_link), w)
+        redis.call('HSET', k('d:' .. w), 'note', 'waits for its policy ' .. rid .. ' to be published')
+      else
+        local wd = redis.call('HMGET', k('d:' .. w), 'state', 'lane')
+        if wd[1] == 'waiting' and redis.call('HINCRBY', k('d:' .. w), 'pending', -1) <= 0 then
+          redis.call('HSET', k('d:' .. w), 'state', 'queued', 'next_at', int(now), 'note', '', 'updated_ms', int(now))
+          redis.call('ZADD', k('lq:' .. wd[2]), int(now), w)
+          ready_lower(wd[2], now)
+        end
+      end
+    end
+    redis.call('DEL', wkey)
+  end
+  -- This release interprets a policy: its own article waits for the policy's.
+  if interprets == '' or own_link == '' then return end
+  local policy = interprets
+  if redis.call('EXISTS', k('rel:' .. policy)) == 0 then policy = redis.call('HGET', k('doc'), interprets) end
+  local dk = k('d:' .. own_link)
+  local d = redis.call('HMGET', dk, 'state', 'lane', 'waits_on')
+  local holds = 0
+  if d[3] and d[3] ~= '' and d[1] == 'waiting' then holds = 1 end
+  if not policy then
+    redis.call('SADD', k('policy_waiters:' .. interprets), own_link)
+    redis.call('HSET', dk, 'note', 'waits for its policy ' .. interprets .. ' to be admitted and published')
+  else
+    local policy_link = redis.call('HGET', k('rel:' .. policy), 'link_d')
+    if not policy_link or redis.call('HGET', k('d:' .. policy_link), 'state') == 'delivered' then return end
+    redis.call('SADD', k('waiters:' .. policy_link), own_link)
+    redis.call('HSET', dk, 'note', 'waits for its policy ' .. policy .. ' to be published')
+  end
+  if d[1] == 'queued' then
+    redis.call('ZREM', k('lq:' .. d[2]), own_link)
+    redis.call('HSET', dk, 'state', 'waiting', 'next_at', '0')
+  end
+  redis.call('HSET', dk, 'pending', int(holds + 1))
+end
+)lua";
+
 }  // namespace fabu::lua

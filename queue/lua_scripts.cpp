@@ -7,12 +7,13 @@
 
 namespace fabu::lua {
 
-const RedisScript admit{"admit", std::string(kPrelude) + kCorrection + R"lua(
+const RedisScript admit{"admit", std::string(kPrelude) + kCorrection + kPolicyLinks + R"lua(
 local entry, rid, digest, json = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local not_before = num(ARGV[6])
 local now = num(ARGV[7])
 local rev, link_target = tonumber(ARGV[8]), ARGV[9]
 local n, m = tonumber(ARGV[10]), tonumber(ARGV[11])
+local doc_number, interprets = ARGV[12], ARGV[13]
 if now <= 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -46,7 +47,7 @@ if redis.call('EXISTS', rk) == 1 then
       errors = {{path = rev ~= old_rev and 'revision' or 'id', reason = why}}}))
     return {rev < old_rev and 'stale' or 'conflict', str(old[2]), str(old[3])}
   end
-  correct_release(rk, rid, old_rev, rev, json, digest, link_target, 12 + n * 4, m, due, now)
+  correct_release(rk, rid, old_rev, rev, json, digest, link_target, 14 + n * 4, m, due, now)
   ack_intake(entry)
   wake()
   return {'corrected', str(old[2]), str(old[3])}
@@ -60,7 +61,7 @@ if due > now then redis.call('ZADD', k('scheduled'), int(due), rid) end
 -- take all of the release's members in one SADD each after the loop (nothing in the loop reads them).
 local ids, lanes = {}, {}
 for i = 0, n - 1 do
-  local b = 12 + i * 4
+  local b = 14 + i * 4
   local channel, dest, lane, waits_on = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local id = rid .. '|' .. channel .. '|' .. dest
   -- A release first seen at a later revision is published as that revision (core/delivery_id.h).
@@ -86,6 +87,7 @@ for i = 0, n - 1 do
 end
 sadd_all(rk .. ':d', ids)
 sadd_all(k('lanes'), lanes)
+link_policy(rk, rid, ids, link_target, doc_number, interprets, now)
 -- A release the screen held and that is now admitted (by an override, or changed so nothing holds)
 -- keeps its held record for the audit trail, marked released, in the same step.
 local hk = k('held:' .. rid)

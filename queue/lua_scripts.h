@@ -13,7 +13,7 @@
 namespace fabu::lua {
 
 // ARGV: base, intake entry id, release id, digest, json, not_before_ms, now_ms (0 = server TIME),
-//       revision, link target ("<channel>|<destination>" or ""), n, m,
+//       revision, link target ("<channel>|<destination>" or ""), n, m, 文号 (or ""), interprets (or ""),
 //       then n x (channel, destination, lane, waits_on) for a first admission,
 //       then m x (channel, destination, lane, after, needs_link) for a correction (lua_correction.h).
 // Returns {outcome, serial, admitted_ms}; outcome is "admitted", "corrected", "duplicate", "conflict"

@@ -245,5 +245,35 @@ TEST_F(OperationsTest, ASchedulesMovesAndCancelsOnlyBeforeItStarts) {
   EXPECT_EQ(unknown->outcome, ScheduleOutcome::unknown);
 }
 
+TEST_F(OperationsTest, AnInterpretationWaitsForItsPolicyNamedByDocumentNumber) {
+  // The interpretation comes first and names its policy by 文号.
+  AdmitRequest interpretation = chain("jd-1");
+  interpretation.link_target = "portal|article";
+  interpretation.interprets = "临政办发〔2026〕12号";
+  admit(interpretation);
+  auto waiting = status("jd-1|portal|article");
+  EXPECT_EQ(waiting.state, DeliveryState::waiting);
+  EXPECT_NE(waiting.note.find("临政办发〔2026〕12号"), std::string::npos) << waiting.note;
+  EXPECT_TRUE(claim(T0).empty());
+
+  AdmitRequest policy = request("zc-1", {spec("portal", "article", "portal/site")});
+  policy.link_target = "portal|article";
+  policy.doc_number = "临政办发〔2026〕12号";
+  admit(policy);
+  EXPECT_NE(status("jd-1|portal|article").note.find("zc-1"), std::string::npos);
+  auto first = claim(T0 + 1);
+  ASSERT_EQ(ids_of(first), (std::vector<std::string>{"zc-1|portal|article"}));
+  ASSERT_TRUE(finish(first[0], CompletionOutcome::delivered, T0 + 2));
+  auto then = claim(T0 + 3);
+  ASSERT_EQ(ids_of(then), (std::vector<std::string>{"jd-1|portal|article"}));
+
+  // A policy already out holds nothing up; one named by release id works the same.
+  AdmitRequest later = chain("jd-2");
+  later.link_target = "portal|article";
+  later.interprets = "zc-1";
+  admit(later);
+  EXPECT_EQ(status("jd-2|portal|article").state, DeliveryState::queued);
+}
+
 }  // namespace
 }  // namespace fabu::testing
