@@ -19,20 +19,7 @@ std::string now_iso() {
   return buf;
 }
 
-}  // namespace
-
-std::string_view to_string(CompletionOutcome outcome) {
-  switch (outcome) {
-    case CompletionOutcome::delivered: return "delivered";
-    case CompletionOutcome::retry: return "retrying";
-    case CompletionOutcome::rate_limited: return "rate_limited";
-    case CompletionOutcome::needs_auth: return "needs_auth";
-    case CompletionOutcome::dead: return "dead";
-  }
-  return "unknown";
-}
-
-void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
+nlohmann::json delivery_line(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
   nlohmann::json line = {
       {"ts", now_iso()},
       {"event", "delivery"},
@@ -49,12 +36,31 @@ void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& comp
   if (!completion.receipt.note.empty()) line["note"] = completion.receipt.note;
   if (!completion.error.empty()) {
     line["error"] = completion.error;
-    line["error_kind"] = completion.error_kind;
+    line["error_kind"] = to_string(completion.error_kind);
   }
   if (completion.next_at_ms != 0) line["next_at_ms"] = completion.next_at_ms;
+  return line;
+}
+
+std::string dump(const nlohmann::json& line) {
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
+  const nlohmann::json line = delivery_line(delivery, completion, latency_ms);
   counts_[static_cast<std::size_t>(completion.outcome)].fetch_add(1, std::memory_order_relaxed);
   const auto level = completion.outcome == CompletionOutcome::delivered ? spdlog::level::info : spdlog::level::warn;
-  sink_->log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (sink_) sink_->log(level, "{}", dump(line));
+}
+
+void DeliveryLog::stale(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
+  nlohmann::json line = delivery_line(delivery, completion, latency_ms);
+  line["outcome"] = "stale";
+  line["reported"] = to_string(completion.outcome);
+  stale_.fetch_add(1, std::memory_order_relaxed);
+  if (sink_) sink_->log(spdlog::level::warn, "{}", dump(line));
 }
 
 void DeliveryLog::intake(std::string_view event, const std::string& release_id, const std::string& detail) {
@@ -65,7 +71,7 @@ void DeliveryLog::intake(std::string_view event, const std::string& release_id, 
   nlohmann::json line = {{"ts", now_iso()}, {"event", event}, {"release", release_id}};
   if (!detail.empty()) line["detail"] = detail;
   const auto level = event == "admitted" || event == "duplicate" ? spdlog::level::info : spdlog::level::warn;
-  sink_->log(level, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (sink_) sink_->log(level, "{}", dump(line));
 }
 
 std::int64_t DeliveryLog::intake_count(std::string_view event) const {

@@ -40,8 +40,8 @@ Route route_of(Operation operation) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(DispatcherOptions options, std::unique_ptr<DeliveryLedger> ledger,
-                       std::unique_ptr<DeliveryLedger> wake_ledger, const Snapshot<ChannelSet>& channels,
+Dispatcher::Dispatcher(DispatcherOptions options, std::unique_ptr<DispatchLedger> ledger,
+                       std::unique_ptr<WakeLedger> wake_ledger, const Snapshot<ChannelSet>& channels,
                        RedisHealth& health, DeliveryLog& log)
     : options_(std::move(options)),
       ledger_(std::move(ledger)),
@@ -177,22 +177,13 @@ void Dispatcher::return_unfinished() {
   // Past the drain deadline these may or may not have reached the platform: hand them back in doubt
   // now, so another instance reconciles them at once instead of after their lease. If Redis does not
   // answer, the leases do the same later.
-  std::vector<Completion> returned;
+  const std::size_t count = outstanding_.size();
   for (const auto& [id, delivery] : outstanding_) {
-    Completion c;
-    c.id = id;
-    c.attempt = delivery.attempt;
-    c.outcome = CompletionOutcome::retry;
-    c.error = "handed back unfinished when fabud " + options_.owner + " stopped; it may have been sent";
-    c.error_kind = "returned";  // not a platform failure: no backoff, no circuit breaker count
-    c.next_at_ms = unix_now_ms();
-    c.maybe_sent = true;
-    log_.record(delivery, c, 0);
-    returned.push_back(std::move(c));
+    unrecorded_.push_back({delivery, returned_unfinished(delivery, options_.owner, unix_now_ms()), 0});
   }
-  if (auto done = ledger_->complete(returned, unix_now_ms()); !done) {
-    spdlog::warn("could not hand back {} unfinished deliveries ({}); they return when their lease expires",
-                 returned.size(), done.error().message);
+  outstanding_.clear();
+  if (!flush_completions()) {
+    spdlog::warn("could not hand back {} unfinished deliveries; they return when their lease expires", count);
   }
 }
 
@@ -275,27 +266,41 @@ void Dispatcher::record(std::vector<Finished> finished) {
     feed_breaker(f.delivery.channel, f.result, now);
     Completion c = decide_completion(f.delivery, f.result, options_.retry, now, unit(rng_));
     const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(f.ended - f.started).count();
-    log_.record(f.delivery, c, latency);
-    if (c.outcome == CompletionOutcome::delivered) delivered_.fetch_add(1);
-    unrecorded_.push_back(std::move(c));
+    unrecorded_.push_back({std::move(f.delivery), std::move(c), latency});
     in_flight_.fetch_sub(1);
   }
 }
 
 bool Dispatcher::flush_completions() {
   if (unrecorded_.empty()) return true;
-  auto done = ledger_->complete(unrecorded_, unix_now_ms());
-  if (!done) {
-    // Keep the results: they are recorded as soon as Redis answers again. If this process dies first,
-    // the leases expire and the deliveries are reconciled against the platform instead.
-    health_.report_failure("complete", done.error());
+  std::vector<Completion> completions;
+  completions.reserve(unrecorded_.size());
+  for (const auto& u : unrecorded_) completions.push_back(u.completion);
+  auto applied = ledger_->apply_completions(completions, unix_now_ms());
+  if (!applied) {
+    // Keep the results: they are recorded (and logged) as soon as Redis answers again. If this process
+    // dies first, the leases expire and the deliveries are reconciled against the platform instead.
+    health_.report_failure("complete", applied.error());
     ++redis_failures_;
     return false;
   }
   health_.report_success();
   redis_failures_ = 0;
+  log_verdicts(unrecorded_, *applied);
   unrecorded_.clear();
   return true;
+}
+
+void Dispatcher::log_verdicts(const std::vector<Unrecorded>& results, const std::vector<bool>& applied) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const Unrecorded& u = results[i];
+    if (i >= applied.size() || !applied[i]) {
+      log_.stale(u.delivery, u.completion, u.latency_ms);
+      continue;
+    }
+    log_.record(u.delivery, u.completion, u.latency_ms);
+    if (u.completion.outcome == CompletionOutcome::delivered) delivered_.fetch_add(1);
+  }
 }
 
 bool Dispatcher::admitted_by_breaker(const ClaimedDelivery& delivery) {
@@ -303,19 +308,7 @@ bool Dispatcher::admitted_by_breaker(const ClaimedDelivery& delivery) {
   const std::int64_t now = unix_now_ms();
   const auto admission = it->second.admit(now);
   if (admission.allowed) return true;
-  // Not sent, so not the delivery's failure: recorded like a rate limit (the attempt is given back
-  // and its lane waits until the breaker lets the next request through).
-  Completion c;
-  c.id = delivery.id;
-  c.attempt = delivery.attempt;
-  c.outcome = CompletionOutcome::rate_limited;
-  c.error_kind = std::string(to_string(ErrorKind::rate_limited));
-  c.error = "not sent: the circuit breaker of channel " + delivery.channel +
-            " is open after repeated transient failures of its platform; next try in " +
-            std::to_string((admission.retry_at_ms - now + 999) / 1000) + " s";
-  c.next_at_ms = admission.retry_at_ms;
-  log_.record(delivery, c, 0);
-  unrecorded_.push_back(std::move(c));
+  unrecorded_.push_back({delivery, breaker_hold(delivery, admission.retry_at_ms, now), 0});
   return false;
 }
 

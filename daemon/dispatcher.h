@@ -1,9 +1,12 @@
 // Dispatcher: claims due deliveries from Redis in batches, hands them to adapters concurrently, and
 // records their results in batches.
 //
-// One dispatcher thread owns one DeliveryLedger (claims and completions) and a second, blocking one
-// for wake-ups. Adapters run deliveries on their own threads and report into an Inbox; the dispatcher
-// drains it, decides each outcome (daemon/outcome.h) and records them with one Redis round trip.
+// One dispatcher thread owns one DispatchLedger (claims and completions) and a second, blocking
+// WakeLedger for wake-ups. Adapters run deliveries on their own threads and report into an Inbox; the
+// dispatcher drains it, decides each outcome (daemon/outcome.h) and records them with one Redis round
+// trip. Only then is each result logged, as the ledger applied it: a result its fencing refused (the
+// lease expired and the delivery moved on) is logged as stale, never as delivered. Results Redis did
+// not take are kept and sent again until it does.
 // Nothing spins: when idle it sleeps until the next due time, a wake-up from Redis, or a result.
 //
 // Thread rules: construct, start(), begin_drain() and wait_drained() from one controlling thread.
@@ -47,8 +50,8 @@ struct DispatcherOptions {
 
 class Dispatcher {
  public:
-  Dispatcher(DispatcherOptions options, std::unique_ptr<DeliveryLedger> ledger,
-             std::unique_ptr<DeliveryLedger> wake_ledger, const Snapshot<ChannelSet>& channels,
+  Dispatcher(DispatcherOptions options, std::unique_ptr<DispatchLedger> ledger,
+             std::unique_ptr<WakeLedger> wake_ledger, const Snapshot<ChannelSet>& channels,
              RedisHealth& health, DeliveryLog& log);
   ~Dispatcher();  // drains what is in flight (bounded by the request timeout) and joins
 
@@ -60,6 +63,7 @@ class Dispatcher {
   // next claim reconciles them against the platform before sending again.
   int wait_drained(std::chrono::steady_clock::time_point deadline);
 
+  // Deliveries the ledger recorded as delivered by this dispatcher.
   std::int64_t delivered_count() const { return delivered_.load(); }
 
  private:
@@ -68,6 +72,12 @@ class Dispatcher {
     Result<DeliveryReceipt> result;
     std::chrono::steady_clock::time_point started;
     std::chrono::steady_clock::time_point ended;
+  };
+  // A result waiting to be recorded, with what its log line needs once the ledger has applied it.
+  struct Unrecorded {
+    ClaimedDelivery delivery;
+    Completion completion;
+    std::int64_t latency_ms = 0;
   };
   // Shared with adapter callbacks, which may outlive the dispatcher by a little.
   struct Inbox {
@@ -83,14 +93,16 @@ class Dispatcher {
   std::shared_ptr<const Release> release_for(const std::string& release_id, int revision, std::string& error);
   void record(std::vector<Finished> finished);
   bool flush_completions();
+  // Logs each result as the ledger's verdict says: applied, or refused as stale.
+  void log_verdicts(const std::vector<Unrecorded>& results, const std::vector<bool>& applied);
   void return_unfinished();
   // The channel's breaker lets the delivery go out, or holds it (recorded as rate-limited, no attempt spent).
   bool admitted_by_breaker(const ClaimedDelivery& delivery);
   void feed_breaker(const std::string& channel, const Result<DeliveryReceipt>& result, std::int64_t now);
 
   DispatcherOptions options_;
-  std::unique_ptr<DeliveryLedger> ledger_;
-  std::unique_ptr<DeliveryLedger> wake_ledger_;
+  std::unique_ptr<DispatchLedger> ledger_;
+  std::unique_ptr<WakeLedger> wake_ledger_;
   const Snapshot<ChannelSet>& channels_;
   RedisHealth& health_;
   DeliveryLog& log_;
@@ -107,7 +119,7 @@ class Dispatcher {
   // Owned by the dispatcher thread only.
   std::unordered_map<std::string, std::shared_ptr<const Release>> releases_;
   std::unordered_map<std::string, ClaimedDelivery> outstanding_;  // handed to adapters, no result yet
-  std::vector<Completion> unrecorded_;  // results waiting for Redis to come back
+  std::vector<Unrecorded> unrecorded_;  // results waiting for Redis to come back
   std::unordered_map<std::string, CircuitBreaker> breakers_;  // by channel
   std::mt19937_64 rng_{std::random_device{}()};
   int redis_failures_ = 0;

@@ -129,7 +129,7 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
 }
 
 IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
-                           std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
+                           std::unique_ptr<IntakeLedger> ledger, const Snapshot<ChannelSet>& channels,
                            const Snapshot<ApprovalPolicy>& approval, RedisHealth& health, WorkerHealth& workers, DeliveryLog& log)
     : consumer_(std::move(consumer)),
       reclaim_idle_(reclaim_idle),

@@ -1,6 +1,6 @@
 // IntakeWorker: reads releases from the intake stream, validates them and admits or rejects them.
 //
-// Owns one thread and one DeliveryLedger. A release is acknowledged on the stream only inside the
+// Owns one thread and one IntakeLedger. A release is acknowledged on the stream only inside the
 // same Redis script that admits or rejects it, so a crash in between leaves it pending; entries left
 // pending by a dead instance are reclaimed after `reclaim_idle`, one at a time.
 //
@@ -55,7 +55,7 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
 class IntakeWorker {
  public:
   IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
-               std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
+               std::unique_ptr<IntakeLedger> ledger, const Snapshot<ChannelSet>& channels,
                const Snapshot<ApprovalPolicy>& approval, RedisHealth& health,
                WorkerHealth& workers, DeliveryLog& log);
   ~IntakeWorker();  // stops and joins
@@ -72,7 +72,7 @@ class IntakeWorker {
   std::string consumer_;
   std::chrono::milliseconds reclaim_idle_;
   int max_claims_;
-  std::unique_ptr<DeliveryLedger> ledger_;
+  std::unique_ptr<IntakeLedger> ledger_;
   const Snapshot<ChannelSet>& channels_;
   const Snapshot<ApprovalPolicy>& approval_;
   RedisHealth& health_;

@@ -4,19 +4,29 @@
 
 namespace fabu {
 
-Completion decide_completion(const ClaimedDelivery& delivery, const Result<DeliveryReceipt>& result,
-                             const RetryPolicy& policy, std::int64_t now_ms, double unit_random) {
+namespace {
+
+// Fenced on the claimed attempt: a result for an attempt that is no longer current changes nothing.
+Completion completion_of(const ClaimedDelivery& delivery, CompletionOutcome outcome) {
   Completion c;
   c.id = delivery.id;
   c.attempt = delivery.attempt;
+  c.outcome = outcome;
+  return c;
+}
+
+}  // namespace
+
+Completion decide_completion(const ClaimedDelivery& delivery, const Result<DeliveryReceipt>& result,
+                             const RetryPolicy& policy, std::int64_t now_ms, double unit_random) {
+  Completion c = completion_of(delivery, CompletionOutcome::delivered);
   if (result) {
-    c.outcome = CompletionOutcome::delivered;
     c.receipt = *result;
     return c;
   }
   const Error& e = result.error();
   c.error = e.message;
-  c.error_kind = std::string(to_string(e.kind));
+  c.error_kind = failure_kind(e.kind);
   c.maybe_sent = e.may_have_taken_effect;
   switch (e.kind) {
     case ErrorKind::rate_limited:
@@ -44,6 +54,25 @@ Completion decide_completion(const ClaimedDelivery& delivery, const Result<Deliv
       return c;
   }
   c.outcome = CompletionOutcome::dead;
+  return c;
+}
+
+Completion breaker_hold(const ClaimedDelivery& delivery, std::int64_t retry_at_ms, std::int64_t now_ms) {
+  Completion c = completion_of(delivery, CompletionOutcome::rate_limited);
+  c.error_kind = FailureKind::rate_limited;
+  c.error = "not sent: the circuit breaker of channel " + delivery.channel +
+            " is open after repeated transient failures of its platform; next try in " +
+            std::to_string((retry_at_ms - now_ms + 999) / 1000) + " s";
+  c.next_at_ms = retry_at_ms;
+  return c;
+}
+
+Completion returned_unfinished(const ClaimedDelivery& delivery, const std::string& owner, std::int64_t now_ms) {
+  Completion c = completion_of(delivery, CompletionOutcome::retry);
+  c.error = "handed back unfinished when fabud " + owner + " stopped; it may have been sent";
+  c.error_kind = FailureKind::returned;
+  c.next_at_ms = now_ms;
+  c.maybe_sent = true;
   return c;
 }
 

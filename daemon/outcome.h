@@ -1,4 +1,6 @@
-// What a delivery's result means for its next state: the retry policy in one pure function.
+// Every Completion the dispatcher records is built here: what a delivery's result means for its next
+// state (the retry policy), a circuit breaker's hold, and a delivery handed back unfinished at
+// shutdown. Pure functions: time comes in as an argument.
 #pragma once
 
 #include <cstdint>
@@ -20,5 +22,14 @@ inline constexpr std::chrono::milliseconds kLongestPlatformWait{std::chrono::hou
 // permanent, config and invalid errors die at once.
 Completion decide_completion(const ClaimedDelivery& delivery, const Result<DeliveryReceipt>& result,
                              const RetryPolicy& policy, std::int64_t now_ms, double unit_random);
+
+// Not sent because the channel's circuit breaker is open until `retry_at_ms`: recorded like a rate
+// limit (the attempt is given back and the lane waits until the breaker lets the next request through).
+Completion breaker_hold(const ClaimedDelivery& delivery, std::int64_t retry_at_ms, std::int64_t now_ms);
+
+// Still with its adapter when instance `owner` stopped: it may or may not have reached the platform,
+// so it goes back due now and in doubt, and the next attempt reconciles first. Kind `returned`: not
+// a platform failure, so no backoff and no circuit-breaker count.
+Completion returned_unfinished(const ClaimedDelivery& delivery, const std::string& owner, std::int64_t now_ms);
 
 }  // namespace fabu

@@ -1,7 +1,6 @@
 #include "queue/delivery_ledger.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <utility>
 
@@ -12,18 +11,6 @@
 namespace fabu {
 namespace {
 
-constexpr std::array<std::pair<DeliveryState, std::string_view>, 9> kStateNames{{
-    {DeliveryState::waiting, "waiting"},
-    {DeliveryState::queued, "queued"},
-    {DeliveryState::sending, "sending"},
-    {DeliveryState::retrying, "retrying"},
-    {DeliveryState::needs_auth, "needs_auth"},
-    {DeliveryState::delivered, "delivered"},
-    {DeliveryState::dead, "dead"},
-    {DeliveryState::retracted, "retracted"},
-    {DeliveryState::cancelled, "cancelled"},
-}};
-
 std::int64_t to_int64(std::string_view text) {
   std::int64_t value = 0;
   std::from_chars(text.data(), text.data() + text.size(), value);
@@ -31,20 +18,6 @@ std::int64_t to_int64(std::string_view text) {
 }
 
 }  // namespace
-
-std::string_view to_string(DeliveryState s) {
-  for (const auto& [state, name] : kStateNames) {
-    if (state == s) return name;
-  }
-  return "unknown";
-}
-
-std::optional<DeliveryState> delivery_state_from(std::string_view s) {
-  for (const auto& [state, name] : kStateNames) {
-    if (name == s) return state;
-  }
-  return std::nullopt;
-}
 
 Result<std::unique_ptr<DeliveryLedger>> DeliveryLedger::connect(const RedisConfig& config) {
   // The prefix becomes a hash tag; braces inside it would make Redis Cluster hash something else.
@@ -56,13 +29,12 @@ Result<std::unique_ptr<DeliveryLedger>> DeliveryLedger::connect(const RedisConfi
   return std::unique_ptr<DeliveryLedger>(std::move(ledger));
 }
 
-Result<std::vector<bool>> DeliveryLedger::apply_completions(const std::vector<Completion>& completions,
-                                                           std::int64_t now_ms) {
-  if (auto ok = complete(completions, now_ms); !ok) return fail(ok.error());
-  return std::vector<bool>(completions.size(), true);
+Result<void> DispatchLedger::complete(const std::vector<Completion>& completions, std::int64_t now_ms) {
+  if (auto applied = apply_completions(completions, now_ms); !applied) return fail(applied.error());
+  return {};
 }
 
-Result<std::optional<DeliveryStatus>> DeliveryLedger::delivery(const std::string& delivery_id) {
+Result<std::optional<DeliveryStatus>> LedgerQueries::delivery(const std::string& delivery_id) {
   auto parsed = DeliveryId::parse(delivery_id);
   if (!parsed) return std::optional<DeliveryStatus>();
   const std::string& release_id = parsed->release;

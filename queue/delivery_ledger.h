@@ -6,6 +6,9 @@
 // script, so a crash between two Redis commands cannot leave a delivery half-recorded. The key layout
 // and the scripts' atomicity arguments are in docs/PROTOCOL.md.
 //
+// The interface is split into roles by caller (IntakeLedger, DispatchLedger, WakeLedger, LedgerQueries,
+// OperatorLedger, AccountLedger, below); DeliveryLedger is their union.
+//
 // Thread rules: a DeliveryLedger owns one hiredis connection and is NOT thread-safe. Give each thread
 // its own (hiredis contexts must not be shared). Every call returns an Error of kind `transient` when
 // Redis cannot be reached or times out; the caller retries with backoff.
@@ -120,6 +123,16 @@ enum class CompletionOutcome {
   needs_auth,    // park the lane; the delivery is held at the head of its lane
   dead,          // no more attempts; dependants die too, with this reason
 };
+// "retrying" for retry: the name the logs, the metrics and the complete script use (queue/ledger_names.cpp).
+std::string_view to_string(CompletionOutcome outcome);
+std::optional<CompletionOutcome> completion_outcome_from(std::string_view name);
+
+// What a completion's error was: the adapter's ErrorKind, or `returned` (handed back unfinished when an
+// instance stopped: not a platform failure, so no backoff and no circuit-breaker count). Stored as its
+// to_string() in the delivery's `error_kind` ("" for none).
+enum class FailureKind { none, transient, rate_limited, auth, permanent, config, invalid, returned };
+FailureKind failure_kind(ErrorKind kind);
+std::string_view to_string(FailureKind kind);
 
 struct Completion {
   std::string id;
@@ -127,7 +140,7 @@ struct Completion {
   CompletionOutcome outcome = CompletionOutcome::delivered;
   DeliveryReceipt receipt;  // delivered
   std::string error;        // human-readable reason for anything else
-  std::string error_kind;   // to_string(ErrorKind)
+  FailureKind error_kind = FailureKind::none;
   std::int64_t next_at_ms = 0;
   // retry / needs_auth: the attempt may have reached the platform (a timeout after sending), so the
   // next attempt is marked in doubt and must reconcile before sending again.
@@ -269,16 +282,19 @@ struct BreakerSettings {
   std::chrono::milliseconds cooloff{60000};
 };
 
-class DeliveryLedger {
+// The ledger's roles. Each caller takes only the role it uses (a fake needs to implement only that
+// role); DeliveryLedger is their union, the Redis implementation. Every role shares the thread rule
+// of the whole: one instance per thread, never shared (hiredis contexts are not thread-safe), and
+// every call fails with kind `transient` when Redis cannot be reached; the caller retries with backoff.
+
+// IntakeLedger: the intake stream's consumer side (the IntakeWorker). An entry is acknowledged only in
+// the same atomic step that admits, rejects or holds it, so a crash in between leaves it pending.
+class IntakeLedger {
  public:
-  // Connects (with the config's timeouts and password) and loads the scripts.
-  static Result<std::unique_ptr<DeliveryLedger>> connect(const RedisConfig& config);
-  virtual ~DeliveryLedger() = default;
+  virtual ~IntakeLedger() = default;
 
   // Creates the intake stream and its consumer group if missing (idempotent).
   virtual Result<void> ensure_intake() = 0;
-  // Appends a release to the intake stream (what `fabuctl submit` and the HTTP API do). Returns the entry id.
-  virtual Result<std::string> enqueue(const std::string& payload, const std::string& format = "json") = 0;
   // New entries for `consumer`, blocking up to `block` when there are none.
   virtual Result<std::vector<IntakeEntry>> read_intake(const std::string& consumer, int count,
                                                        std::chrono::milliseconds block) = 0;
@@ -286,7 +302,6 @@ class DeliveryLedger {
   // delivery count after this claim.
   virtual Result<std::vector<IntakeEntry>> reclaim_intake(const std::string& consumer, int count,
                                                           std::chrono::milliseconds min_idle) = 0;
-  virtual Result<std::int64_t> intake_depth() = 0;  // entries not yet acknowledged + not yet read
 
   // Atomically: stores the release, creates its deliveries, allocates its serial, acknowledges the
   // intake entry. Idempotent: the same release id twice admits once.
@@ -294,41 +309,31 @@ class DeliveryLedger {
   // Atomically records a rejected release and acknowledges (and deletes) its intake entry. A payload
   // over ReleaseLimits::document_bytes is kept cut to that size, with its full size recorded.
   virtual Result<void> reject(const RejectRecord& record) = 0;
-  virtual Result<std::vector<RejectRecord>> rejects(int limit) = 0;
-
   // Atomically records (or updates) a held release and acknowledges its intake entry; admit() of the
-  // same id later marks the record released. The defaults, for fakes, hold nothing.
-  virtual Result<HoldOutcome> hold(const HeldRecord& record) {
-    (void)record;
-    return fail(Error::config("this ledger keeps no held releases"));
-  }
-  // Releases held now (not released), latest first.
-  virtual Result<std::vector<HeldRecord>> held(int limit) {
-    (void)limit;
-    return std::vector<HeldRecord>{};
-  }
-  // The held record of one release, released or not; nullopt when it was never held.
-  virtual Result<std::optional<HeldRecord>> held_release(const std::string& release_id) {
-    (void)release_id;
-    return std::optional<HeldRecord>{};
-  }
+  // same id later marks the record released.
+  virtual Result<HoldOutcome> hold(const HeldRecord& record) = 0;
+};
 
-  // Publishes lane limits from config so every instance enforces the same ones.
-  virtual Result<void> set_lanes(const std::vector<LaneLimits>& lanes) = 0;
+// DispatchLedger: the dispatcher's connection, the hot path. Claims hand out due deliveries with a
+// lease; completions are fenced on the claimed attempt, so only the current holder's result applies.
+class DispatchLedger {
+ public:
+  virtual ~DispatchLedger() = default;
 
   // Claims up to `max` due deliveries for `owner` in one round trip, honouring each lane's in-flight
   // limit, rate limits and parking. Also returns deliveries whose lease expired to their lane, in doubt.
   virtual Result<std::vector<ClaimedDelivery>> claim(const std::string& owner, int max, std::int64_t now_ms,
                                                      std::chrono::milliseconds lease) = 0;
-  // Records results in one round trip. Completions whose attempt no longer matches are ignored.
-  virtual Result<void> complete(const std::vector<Completion>& completions, std::int64_t now_ms) = 0;
-  // Like complete(), and says per completion (same order) whether it was applied (false = stale:
-  // the delivery is no longer in that attempt). The default, for fakes, applies all via complete().
+  // Records results in one round trip and says per completion (same order) whether it was applied
+  // (false = stale: the delivery is no longer in that attempt, nothing changed). On failure nothing
+  // is known to be applied: sending the same batch again is safe (fencing refuses a replay).
   virtual Result<std::vector<bool>> apply_completions(const std::vector<Completion>& completions,
-                                                      std::int64_t now_ms);
+                                                      std::int64_t now_ms) = 0;
+  // apply_completions() for a caller that does not need the verdicts.
+  virtual Result<void> complete(const std::vector<Completion>& completions, std::int64_t now_ms);
   // Earliest time any lane could send (unix ms), nullopt when nothing is queued.
   virtual Result<std::optional<std::int64_t>> next_due_ms() = 0;
-
+  // The stored release document (JSON) of an admitted release; nullopt when unknown.
   virtual Result<std::optional<std::string>> release_json(const std::string& release_id) = 0;
   // The JSON of one revision of a release (a correction keeps every revision); the default, for
   // fakes, knows only the latest.
@@ -336,12 +341,64 @@ class DeliveryLedger {
     (void)revision;
     return release_json(release_id);
   }
+};
 
-  // The lifecycle (docs/PROTOCOL.md, "Retraction", "Schedules"). The defaults, for fakes, refuse.
+// WakeLedger: wake-ups between instances. A waiting connection can do nothing else while it waits, so
+// the dispatcher gives its waiting thread a connection of its own.
+class WakeLedger {
+ public:
+  virtual ~WakeLedger() = default;
+
+  // Wakes a sleeping dispatcher (admit, unpark_lane, retry_dead and releasing waiters already do).
+  // One wake-up reaches one waiter; other instances still wake at next_due_ms().
+  virtual Result<void> notify() = 0;
+  // Blocks up to `timeout` for a wake-up; true when woken.
+  virtual Result<bool> wait_notify(std::chrono::milliseconds timeout) = 0;
+};
+
+// LedgerQueries: reads for people (the CLI, the HTTP API, metrics). Nothing here changes state.
+class LedgerQueries {
+ public:
+  virtual ~LedgerQueries() = default;
+
+  virtual Result<std::int64_t> intake_depth() = 0;  // entries not yet acknowledged + not yet read
+  virtual Result<std::vector<RejectRecord>> rejects(int limit) = 0;
+  // Releases held now (not released), latest first.
+  virtual Result<std::vector<HeldRecord>> held(int limit) = 0;
+  // The held record of one release, released or not; nullopt when it was never held.
+  virtual Result<std::optional<HeldRecord>> held_release(const std::string& release_id) = 0;
+  // The lifecycle record of a release (docs/PROTOCOL.md, "Retraction", "Schedules"). The default, for
+  // fakes, refuses.
   virtual Result<std::optional<ReleaseRecord>> release_record(const std::string& release_id) {
     (void)release_id;
     return fail(Error::config("this ledger keeps no release records"));
   }
+  // Releases due after `now_ms`, soonest first.
+  virtual Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) {
+    (void)now_ms; (void)limit;
+    return std::vector<ScheduledRelease>{};
+  }
+  virtual Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) = 0;
+  // One delivery by id; nullopt when unknown. The default searches deliveries_of().
+  virtual Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id);
+  virtual Result<std::vector<DeliveryStatus>> dead_letters(int limit) = 0;
+  virtual Result<std::vector<LaneStatus>> lanes() = 0;
+  // Whether Redis has append-only persistence on (fabud warns when it is off).
+  virtual Result<bool> aof_enabled() = 0;
+};
+
+// OperatorLedger: what a person does to the queue (`fabuctl submit|dlq|retract|schedule`, the HTTP API).
+class OperatorLedger {
+ public:
+  virtual ~OperatorLedger() = default;
+
+  // Appends a release to the intake stream (what `fabuctl submit` and the HTTP API do). Returns the entry id.
+  virtual Result<std::string> enqueue(const std::string& payload, const std::string& format = "json") = 0;
+  // Requeues a dead delivery (attempts reset); returns false when `id` is not dead.
+  virtual Result<bool> retry_dead(const std::string& delivery_id, std::int64_t now_ms) = 0;
+  virtual Result<bool> drop_dead(const std::string& delivery_id) = 0;
+
+  // The lifecycle (docs/PROTOCOL.md, "Retraction", "Schedules"). The defaults, for fakes, refuse.
   // Withdraws a release everywhere: what went out is retracted, what did not never goes. Idempotent.
   virtual Result<RetractResult> retract(const std::string& release_id, const std::string& reason,
                                         std::int64_t now_ms) {
@@ -358,47 +415,40 @@ class DeliveryLedger {
     (void)release_id; (void)due_ms; (void)now_ms;
     return fail(Error::config("this ledger keeps no schedules"));
   }
-  // Releases due after `now_ms`, soonest first.
-  virtual Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) {
-    (void)now_ms; (void)limit;
-    return std::vector<ScheduledRelease>{};
-  }
-  virtual Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) = 0;
-  // One delivery by id; nullopt when unknown. The default, for fakes, searches deliveries_of().
-  virtual Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id);
-  virtual Result<std::vector<DeliveryStatus>> dead_letters(int limit) = 0;
-  // Requeues a dead delivery (attempts reset); returns false when `id` is not dead.
-  virtual Result<bool> retry_dead(const std::string& delivery_id, std::int64_t now_ms) = 0;
-  virtual Result<bool> drop_dead(const std::string& delivery_id) = 0;
-  virtual Result<std::vector<LaneStatus>> lanes() = 0;
+};
+
+// AccountLedger: the settings every fabud publishes at start (lane limits, breaker) and the accounts'
+// run-time tokens (`fabuctl accounts set-token`, the AccountWatch).
+class AccountLedger {
+ public:
+  virtual ~AccountLedger() = default;
+
+  // Publishes lane limits from config so every instance enforces the same ones.
+  virtual Result<void> set_lanes(const std::vector<LaneLimits>& lanes) = 0;
+  // Publishes the lanes' circuit-breaker settings (read by the complete script).
+  virtual Result<void> set_breaker(const BreakerSettings& settings) = 0;
   // Unparks a lane (token replaced): its held deliveries become due now.
   virtual Result<void> unpark_lane(const std::string& lane, std::int64_t now_ms) = 0;
-
   // Stores an account's replacement token (replacing any earlier one for the lane) and bumps the
   // tokens version; every fabud applies it within seconds and then unparks the lane. Returns how many
-  // deliveries the lane holds for re-authorisation. The defaults, for fakes, keep no tokens.
-  virtual Result<int> set_token(const TokenOverride& token) {
-    (void)token;
-    return fail(Error::config("this ledger keeps no tokens"));
-  }
+  // deliveries the lane holds for re-authorisation.
+  virtual Result<int> set_token(const TokenOverride& token) = 0;
   // The tokens version alone: one cheap read, to poll for changes.
-  virtual Result<std::int64_t> tokens_version() { return 0; }
-  virtual Result<TokenOverrides> token_overrides() { return TokenOverrides{}; }
-  // Publishes the lanes' circuit-breaker settings (read by the complete script).
-  virtual Result<void> set_breaker(const BreakerSettings& settings) {
-    (void)settings;
-    return {};
-  }
+  virtual Result<std::int64_t> tokens_version() = 0;
+  virtual Result<TokenOverrides> token_overrides() = 0;
+};
 
-  // Wakes a sleeping dispatcher (admit, unpark_lane, retry_dead and releasing waiters already do).
-  // One wake-up reaches one waiter; other instances still wake at next_due_ms().
-  virtual Result<void> notify() = 0;
-  // Blocks up to `timeout` for a wake-up; true when woken. The connection can do nothing else while it
-  // waits, so give the waiting thread a DeliveryLedger of its own.
-  virtual Result<bool> wait_notify(std::chrono::milliseconds timeout) = 0;
-
-  // Whether Redis has append-only persistence on (fabud warns when it is off).
-  virtual Result<bool> aof_enabled() = 0;
+// DeliveryLedger: every role over one Redis connection.
+class DeliveryLedger : public IntakeLedger,
+                       public DispatchLedger,
+                       public WakeLedger,
+                       public LedgerQueries,
+                       public OperatorLedger,
+                       public AccountLedger {
+ public:
+  // Connects (with the config's timeouts and password) and loads the scripts.
+  static Result<std::unique_ptr<DeliveryLedger>> connect(const RedisConfig& config);
+  ~DeliveryLedger() override = default;
 };
 
 }  // namespace fabu

@@ -15,17 +15,6 @@ namespace {
 // with a full pipeline); the rest are reaped by the following claims.
 constexpr int kReapLimit = 256;
 
-std::string_view outcome_name(CompletionOutcome outcome) {
-  switch (outcome) {
-    case CompletionOutcome::delivered: return "delivered";
-    case CompletionOutcome::retry: return "retry";
-    case CompletionOutcome::rate_limited: return "rate_limited";
-    case CompletionOutcome::needs_auth: return "needs_auth";
-    case CompletionOutcome::dead: return "dead";
-  }
-  return "dead";
-}
-
 std::int64_t parse_int(const std::string& text) {
   std::int64_t value = 0;
   std::from_chars(text.data(), text.data() + text.size(), value);
@@ -147,12 +136,6 @@ Result<std::vector<ClaimedDelivery>> RedisDeliveryLedger::claim(const std::strin
   return claimed;
 }
 
-Result<void> RedisDeliveryLedger::complete(const std::vector<Completion>& completions, std::int64_t now_ms) {
-  auto applied = apply_completions(completions, now_ms);
-  if (!applied) return fail(applied.error());
-  return {};
-}
-
 Result<std::vector<bool>> RedisDeliveryLedger::apply_completions(const std::vector<Completion>& completions,
                                                                  std::int64_t now_ms) {
   std::vector<bool> applied;
@@ -160,8 +143,8 @@ Result<std::vector<bool>> RedisDeliveryLedger::apply_completions(const std::vect
   RedisArgs args{std::to_string(now_ms), std::to_string(completions.size())};
   args.reserve(2 + completions.size() * lua::completion_fields);
   for (const auto& c : completions) {
-    args.insert(args.end(), {c.id, std::to_string(c.attempt), std::string(outcome_name(c.outcome)),
-                             c.receipt.post_id, c.receipt.url, c.receipt.note, c.error, c.error_kind,
+    args.insert(args.end(), {c.id, std::to_string(c.attempt), std::string(to_string(c.outcome)),
+                             c.receipt.post_id, c.receipt.url, c.receipt.note, c.error, std::string(to_string(c.error_kind)),
                              std::to_string(c.next_at_ms), c.maybe_sent ? "1" : "0"});
   }
   auto reply = run(lua::complete, std::move(args));

@@ -17,9 +17,9 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', inflight_key, '-inf', '(' .. int
   redis.call('ZREM', inflight_key, id)
   local dk = k('d:' .. id)
   local d = redis.call('HMGET', dk, 'state', 'lane', 'attempt', 'owner')
-  if d[1] == 'sending' then
-    redis.call('HSET', dk, 'state', 'queued', 'in_doubt', '1', 'owner', '', 'lease_until', '0',
-               'next_at', int(now), 'updated_ms', int(now), 'error_kind', 'transient',
+  if d[1] == STATE.sending then
+    redis.call('HSET', dk, 'state', STATE.queued, 'in_doubt', '1', 'owner', '', 'lease_until', '0',
+               'next_at', int(now), 'updated_ms', int(now), 'error_kind', KIND.transient,
                'error', 'lease of attempt ' .. str(d[3]) .. ' by ' .. str(d[4]) .. ' expired')
     lane_inflight_add(d[2], -1)
     redis.call('ZADD', k('lq:' .. d[2]), int(now), id)
@@ -76,10 +76,10 @@ local function claim_lane(lane)
     local d = redis.call('HMGET', dk, 'state', 'release', 'channel', 'dest', 'waits_on', 'in_doubt',
                          'attempt', 'op', 'rev', 'prev')
     -- Anything else in a lane queue is a leftover of a finished delivery: dropping it is the repair.
-    if d[1] == 'queued' or d[1] == 'retrying' then
+    if d[1] == STATE.queued or d[1] == STATE.retrying then
       local attempt = num(d[7]) + 1
       local lease_until = now + lease
-      redis.call('HSET', dk, 'state', 'sending', 'attempt', int(attempt), 'owner', owner,
+      redis.call('HSET', dk, 'state', STATE.sending, 'attempt', int(attempt), 'owner', owner,
                  'lease_until', int(lease_until), 'next_at', '0', 'updated_ms', int(now))
       leases[#leases + 1] = int(lease_until)
       leases[#leases + 1] = id
@@ -166,8 +166,8 @@ local function release_waiters(id)
     local wk = k('d:' .. w)
     local wd = redis.call('HMGET', wk, 'state', 'lane')
     -- A delivery may wait for two (a correction: the post it corrects and its lead's new post).
-    if wd[1] == 'waiting' and redis.call('HINCRBY', wk, 'pending', -1) <= 0 then
-      redis.call('HSET', wk, 'state', 'queued', 'next_at', int(now), 'updated_ms', int(now))
+    if wd[1] == STATE.waiting and redis.call('HINCRBY', wk, 'pending', -1) <= 0 then
+      redis.call('HSET', wk, 'state', STATE.queued, 'next_at', int(now), 'updated_ms', int(now))
       redis.call('ZADD', k('lq:' .. wd[2]), int(now), w)
       touched[wd[2]] = true
       woke = true
@@ -179,13 +179,13 @@ end
 -- Dependants die with the reason chained; `waiters:<id>` is kept so retry_dead can revive them.
 local function kill(id, reason, kind)
   local dk = k('d:' .. id)
-  redis.call('HSET', dk, 'state', 'dead', 'error', reason, 'error_kind', kind, 'owner', '',
+  redis.call('HSET', dk, 'state', STATE.dead, 'error', reason, 'error_kind', kind, 'owner', '',
              'lease_until', '0', 'next_at', '0', 'updated_ms', int(now))
   redis.call('ZADD', k('dead'), int(now), id)
   finish(redis.call('HGET', dk, 'release'))
   for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. id))) do
-    if redis.call('HGET', k('d:' .. w), 'state') == 'waiting' then
-      kill(w, 'waited on ' .. id .. ', which failed: ' .. reason, 'permanent')
+    if redis.call('HGET', k('d:' .. w), 'state') == STATE.waiting then
+      kill(w, 'waited on ' .. id .. ', which failed: ' .. reason, KIND.permanent)
     end
   end
 end
@@ -203,9 +203,9 @@ local function withdraw(id, maybe_sent, in_doubt)
   for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. id))) do
     local wk = k('d:' .. w)
     local wd = redis.call('HMGET', wk, 'state', 'op', 'lane')
-    if wd[1] == 'waiting' then
+    if wd[1] == STATE.waiting then
       if wd[2] == 'retract' and (maybe_sent == '1' or in_doubt == '1') then
-        redis.call('HSET', wk, 'state', 'queued', 'in_doubt', '1', 'pending', '0', 'next_at', int(now),
+        redis.call('HSET', wk, 'state', STATE.queued, 'in_doubt', '1', 'pending', '0', 'next_at', int(now),
                    'updated_ms', int(now))
         redis.call('ZADD', k('lq:' .. wd[3]), int(now), w)
         touched[wd[3]] = true
@@ -226,34 +226,34 @@ for i = 0, n - 1 do
   local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'release', 'op', 'prev', 'in_doubt')
   -- Fencing: only the holder of the current attempt may finish it. A late reply from an attempt whose
   -- lease expired (or a replayed batch) finds another attempt or another state and changes nothing.
-  if d[1] ~= 'sending' or d[2] ~= attempt then
+  if d[1] ~= STATE.sending or d[2] ~= attempt then
     results[#results + 1] = 0
   else
     results[#results + 1] = 1
     local lane = d[3]
     finished_ids[#finished_ids + 1] = id
     inflight_delta[lane] = (inflight_delta[lane] or 0) - 1
-    if outcome == 'delivered' then
-      redis.call('HSET', dk, 'state', 'delivered', 'post_id', post_id, 'url', url, 'note', note,
+    if outcome == OUTCOME.delivered then
+      redis.call('HSET', dk, 'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note,
                  'error', '', 'error_kind', '', 'in_doubt', '0', 'owner', '', 'lease_until', '0',
                  'next_at', '0', 'updated_ms', int(now))
       finish(d[4])
       release_waiters(id)
       lane_delivered(lane)
-      if d[5] == 'retract' and d[6] and d[6] ~= '' and redis.call('HGET', k('d:' .. d[6]), 'state') == 'delivered' then
-        redis.call('HSET', k('d:' .. d[6]), 'state', 'retracted', 'note', 'retracted by ' .. id, 'updated_ms', int(now))
+      if d[5] == 'retract' and d[6] and d[6] ~= '' and redis.call('HGET', k('d:' .. d[6]), 'state') == STATE.delivered then
+        redis.call('HSET', k('d:' .. d[6]), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', int(now))
       end
     elseif d[5] ~= 'retract' and release_closed(d[4]) then
       withdraw(id, maybe_sent, d[7])
-      if kind == 'transient' then lane_failed(lane) end
-    elseif outcome == 'retry' or outcome == 'rate_limited' then
+      if kind == KIND.transient then lane_failed(lane) end
+    elseif outcome == OUTCOME.retry or outcome == OUTCOME.rate_limited then
       if next_at < now then next_at = now end
-      redis.call('HSET', dk, 'state', 'retrying', 'error', err, 'error_kind', kind, 'owner', '',
+      redis.call('HSET', dk, 'state', STATE.retrying, 'error', err, 'error_kind', kind, 'owner', '',
                  'lease_until', '0', 'next_at', int(next_at), 'updated_ms', int(now))
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       redis.call('ZADD', k('lq:' .. lane), int(next_at), id)
-      if outcome == 'retry' and kind == 'transient' then lane_failed(lane) end
-      if outcome == 'rate_limited' then
+      if outcome == OUTCOME.retry and kind == KIND.transient then lane_failed(lane) end
+      if outcome == OUTCOME.rate_limited then
         -- The platform said "slow down": not the delivery's fault, so the attempt is given back.
         redis.call('HINCRBY', dk, 'attempt', -1)
         local lk = k('lane:' .. lane)
@@ -261,8 +261,8 @@ for i = 0, n - 1 do
           redis.call('HSET', lk, 'slow_until_ms', int(next_at))
         end
       end
-    elseif outcome == 'needs_auth' then
-      redis.call('HSET', dk, 'state', 'needs_auth', 'error', err, 'error_kind', kind, 'owner', '',
+    elseif outcome == OUTCOME.needs_auth then
+      redis.call('HSET', dk, 'state', STATE.needs_auth, 'error', err, 'error_kind', kind, 'owner', '',
                  'lease_until', '0', 'next_at', '0', 'updated_ms', int(now))
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       if err == '' then err = 'the account needs a new token' end
@@ -271,7 +271,7 @@ for i = 0, n - 1 do
       redis.call('ZREM', k('ready'), lane)
     else
       kill(id, err, kind)
-      if kind == 'transient' then lane_failed(lane) end  -- attempts ran out on a transient failure
+      if kind == KIND.transient then lane_failed(lane) end  -- attempts ran out on a transient failure
     end
     touched[lane] = true
   end

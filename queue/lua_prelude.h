@@ -1,13 +1,22 @@
 // Lua helpers shared by the ledger's scripts (lua_scripts.h). Private to queue/.
 //
+// The prelude opens with the names the scripts compare and store (STATE.queued, OUTCOME.retry,
+// KIND.transient), generated from the C++ tables in ledger_names.cpp so the two cannot drift.
 #pragma once
+
+#include <string>
 
 // The lane helpers keep the invariant the claim script relies on: a lane with due work, free capacity
 // and no parking is in `ready` with a score no later than the earliest time it may send. A score that
 // is too early is harmless (claim re-scores the lane); one that is too late would stall the lane.
 namespace fabu::lua {
 
-inline constexpr const char* kPrelude = R"lua(
+// `local STATE = ...`, `local OUTCOME = ...`, `local KIND = ...`: each maps a C++ enumerator to its
+// stored name; a key that is not there raises a script error.
+std::string names_prelude();
+
+// Inline, so every script defined after this header in a file is initialised after it.
+inline const std::string kPrelude = names_prelude() + R"lua(
 local base = ARGV[1]
 local function k(name) return base .. name end
 local function int(x) return string.format('%d', x) end

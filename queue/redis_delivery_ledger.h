@@ -42,7 +42,6 @@ class RedisDeliveryLedger final : public DeliveryLedger {
 
   Result<std::vector<ClaimedDelivery>> claim(const std::string& owner, int max, std::int64_t now_ms,
                                              std::chrono::milliseconds lease) override;
-  Result<void> complete(const std::vector<Completion>& completions, std::int64_t now_ms) override;
   Result<std::vector<bool>> apply_completions(const std::vector<Completion>& completions,
                                               std::int64_t now_ms) override;
   Result<std::optional<std::int64_t>> next_due_ms() override;

@@ -27,7 +27,7 @@ TEST(Outcome, TransientRetriesOnTheBackoffSchedule) {
   EXPECT_EQ(c.next_at_ms, 11'000);
   c = decide_completion(claimed(3), fail(Error::transient("503")), kPolicy, 10'000, 0.5);
   EXPECT_EQ(c.next_at_ms, 14'000);
-  EXPECT_EQ(c.error_kind, "transient");
+  EXPECT_EQ(c.error_kind, FailureKind::transient);
 }
 
 TEST(Outcome, TransientOnLastAttemptDies) {

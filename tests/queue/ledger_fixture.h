@@ -81,7 +81,7 @@ class LedgerTest : public ::testing::Test {
     c.outcome = outcome;
     c.next_at_ms = next_at;
     c.error = std::move(error);
-    c.error_kind = outcome == CompletionOutcome::dead ? "permanent" : "transient";
+    c.error_kind = outcome == CompletionOutcome::dead ? FailureKind::permanent : FailureKind::transient;
     if (outcome == CompletionOutcome::delivered) {
       c.receipt.post_id = "post-" + id;
       c.receipt.url = "https://www.linyi.gov.cn/art/" + id;

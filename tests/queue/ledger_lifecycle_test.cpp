@@ -117,7 +117,7 @@ TEST_F(LedgerTest, RetryWaitsUntilNextAtAndCountsTheAttempt) {
 TEST_F(LedgerTest, RetryAfterAPossibleSendIsInDoubt) {
   admit(request("r1", {spec("microblog", "lead", "microblog/lead")}));
   auto first = claim(T0);
-  Completion c{first[0].id, first[0].attempt, CompletionOutcome::retry, {}, "timeout", "transient", T0 + 10, true};
+  Completion c{first[0].id, first[0].attempt, CompletionOutcome::retry, {}, "timeout", FailureKind::transient, T0 + 10, true};
   ASSERT_TRUE(ledger_->complete({c}, T0 + 1));
   auto second = claim(T0 + 10);
   ASSERT_EQ(second.size(), 1u);

@@ -109,7 +109,7 @@ TEST_F(OperationsTest, ASendInFlightThatFailsIsCancelledAndItsRetractionFollowsO
   maybe.id = sending[1].id;
   maybe.attempt = sending[1].attempt;
   maybe.outcome = CompletionOutcome::retry;
-  maybe.error_kind = "transient";
+  maybe.error_kind = FailureKind::transient;
   maybe.error = "timed out after sending";
   maybe.maybe_sent = true;
   maybe.next_at_ms = T0 + 10;
