@@ -246,7 +246,8 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
     job.revision = delivery.revision;
     job.previous = delivery.previous;
     job.reason = delivery.operation == Operation::correct ? release->change_note : delivery.reason;
-    job.link = channels->link_for(*release, delivery.admission);
+    // Stored at planning; worked out again only for records admitted before the link was stored.
+    job.link = delivery.link.empty() ? channels->link_for(*release, delivery.admission) : delivery.link;
     job.timeout = options_.request_timeout;
     auto inbox = inbox_;
     outstanding_.emplace(delivery.id, delivery);

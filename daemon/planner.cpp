@@ -71,6 +71,7 @@ std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, co
   std::vector<Pending> corrections;
   if (release.revision > 1) corrections = ask_channels(release, channels, &Adapter::plan_correction, errors);
   if (!errors.empty()) return std::unexpected(std::move(errors));
+  request.link = channels.link_for(release, Admission{});
 
   for (const auto& p : planned) {
     DeliverySpec spec;

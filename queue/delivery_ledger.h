@@ -85,6 +85,9 @@ struct AdmitRequest {
   // policy's is delivered. And the release's own 文号, by which an interpretation may name it.
   std::string interprets;
   std::string doc_number;
+  // The release's public URL (the portal article, or `link`), worked out once at planning and kept
+  // from the first admission on: a correction that moves the release's column keeps the old link.
+  std::string link;
 };
 
 enum class AdmitOutcome {
@@ -114,6 +117,7 @@ struct ClaimedDelivery {
   int revision = 1;          // of the release this delivery is about
   std::string reason;        // retract: the reason the operator gave
   DeliveryReceipt previous;  // retract, correct: of the delivery it undoes or corrects
+  std::string link;          // the release's link as stored at admission ("" for older records)
 };
 
 enum class CompletionOutcome {

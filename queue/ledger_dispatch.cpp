@@ -64,7 +64,8 @@ Result<AdmitResult> RedisDeliveryLedger::admit(const AdmitRequest& request) {
                  std::to_string(request.deliveries.size()),
                  std::to_string(request.corrections.size()),
                  request.doc_number,
-                 request.interprets};
+                 request.interprets,
+                 request.link};
   for (const auto& spec : request.deliveries) {
     args.insert(args.end(), {spec.channel, spec.destination, spec.lane, spec.waits_on});
   }
@@ -131,6 +132,7 @@ Result<std::vector<ClaimedDelivery>> RedisDeliveryLedger::claim(const std::strin
     d.previous.post_id = field(15);
     d.previous.url = field(16);
     d.previous.note = field(17);
+    d.link = field(18);
     claimed.push_back(std::move(d));
   }
   return claimed;

@@ -87,7 +87,7 @@ local function claim_lane(lane)
       inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
       local rel = releases[d[2]]
       if not rel then
-        rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms', 'retract_reason')
+        rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms', 'retract_reason', 'link')
         releases[d[2]] = rel
       end
       local up = {false, false, false}
@@ -99,7 +99,7 @@ local function claim_lane(lane)
       if op == 'retract' then reason = str(rel[3]) end
       local row = {id, d[2], d[3], d[4], lane, int(attempt), str(d[6]), str(rel[1]), str(rel[2]),
                    str(up[1]), str(up[2]), str(up[3]), op, d[9] or '1', reason,
-                   str(prev[1]), str(prev[2]), str(prev[3])}
+                   str(prev[1]), str(prev[2]), str(prev[3]), str(rel[4])}
       for _, v in ipairs(row) do out[#out + 1] = v end
       claimed = claimed + 1
     end

@@ -13,7 +13,7 @@ local not_before = num(ARGV[6])
 local now = num(ARGV[7])
 local rev, link_target = tonumber(ARGV[8]), ARGV[9]
 local n, m = tonumber(ARGV[10]), tonumber(ARGV[11])
-local doc_number, interprets = ARGV[12], ARGV[13]
+local doc_number, interprets, link = ARGV[12], ARGV[13], ARGV[14]
 if now <= 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -47,7 +47,7 @@ if redis.call('EXISTS', rk) == 1 then
       errors = {{path = rev ~= old_rev and 'revision' or 'id', reason = why}}}))
     return {rev < old_rev and 'stale' or 'conflict', str(old[2]), str(old[3])}
   end
-  correct_release(rk, rid, old_rev, rev, json, digest, link_target, 14 + n * 4, m, due, now)
+  correct_release(rk, rid, old_rev, rev, json, digest, link_target, 15 + n * 4, m, due, now)
   ack_intake(entry)
   wake()
   return {'corrected', str(old[2]), str(old[3])}
@@ -55,13 +55,13 @@ end
 
 local serial = redis.call('INCR', k('serial'))
 redis.call('HSET', rk, 'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
-           'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due))
+           'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due), 'link', link)
 if due > now then redis.call('ZADD', k('scheduled'), int(due), rid) end
 -- Each delivery's hash is written whole in one HSET; the release's delivery set and the set of lanes
 -- take all of the release's members in one SADD each after the loop (nothing in the loop reads them).
 local ids, lanes = {}, {}
 for i = 0, n - 1 do
-  local b = 14 + i * 4
+  local b = 15 + i * 4
   local channel, dest, lane, waits_on = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local id = rid .. '|' .. channel .. '|' .. dest
   -- A release first seen at a later revision is published as that revision (core/delivery_id.h).

@@ -14,6 +14,7 @@ namespace fabu::lua {
 
 // ARGV: base, intake entry id, release id, digest, json, not_before_ms, now_ms (0 = server TIME),
 //       revision, link target ("<channel>|<destination>" or ""), n, m, 文号 (or ""), interprets (or ""),
+//       the release's public link (or ""),
 //       then n x (channel, destination, lane, waits_on) for a first admission,
 //       then m x (channel, destination, lane, after, needs_link) for a correction (lua_correction.h).
 // Returns {outcome, serial, admitted_ms}; outcome is "admitted", "corrected", "duplicate", "conflict"
@@ -30,9 +31,9 @@ extern const RedisScript set_lanes;
 // ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 18 fields per claim:
 //       id, release, channel, destination, lane, attempt, in_doubt, serial, admitted_ms,
 //       upstream post_id, upstream url, upstream note, operation, revision, reason,
-//       previous post_id, previous url, previous note.
+//       previous post_id, previous url, previous note, the release's link (stored at admission).
 extern const RedisScript claim;
-inline constexpr int claim_fields = 18;
+inline constexpr int claim_fields = 19;
 // ARGV: base, now_ms, n, then n x (id, attempt, outcome, post_id, url, note, error, error_kind,
 //       next_at_ms, maybe_sent). Returns one integer per completion: 1 applied, 0 stale.
 extern const RedisScript complete;

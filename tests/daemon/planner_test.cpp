@@ -98,6 +98,7 @@ TEST(Planner, PostsWaitForTheArticleAndRepostsForTheLead) {
   EXPECT_EQ(find(*req, "m1")->waits_on, "r1|portal|article");
   EXPECT_EQ(find(*req, "r_m2")->waits_on, "r1|microblog|lead");
   EXPECT_EQ(find(*req, "m1")->lane, "microblog/m1");
+  EXPECT_EQ(req->link, "https://example.gov.cn/r1.html");  // worked out once, stored with the release
   EXPECT_EQ(set->link_for(release({{"portal", {"tzgg"}}}), Admission{}), "https://example.gov.cn/r1.html");
 }
 

@@ -192,6 +192,22 @@ TEST_F(OperationsTest, ARepostCorrectionWaitsForItsLeadsNewPost) {
   EXPECT_EQ(result.retractions, 6);
 }
 
+TEST_F(OperationsTest, TheLinkIsStoredAtAdmissionAndKeptByCorrections) {
+  AdmitRequest first = chain("r1");
+  first.link = "https://www.linyi.gov.cn/tzgg/2026/r1.html";
+  admit(first);
+  auto article = claim(T0);
+  ASSERT_EQ(article.size(), 1u);
+  EXPECT_EQ(article[0].link, first.link);
+  ASSERT_TRUE(finish(article[0], CompletionOutcome::delivered, T0 + 1));
+  AdmitRequest moved = correction("r1", 2, "digest-2");
+  moved.link = "https://www.linyi.gov.cn/zcjd/2026/r1.html";  // revision 2 names another first column
+  admit(moved);
+  auto next = claim(T0 + 1000);
+  ASSERT_FALSE(next.empty());
+  for (const auto& d : next) EXPECT_EQ(d.link, first.link) << d.id;
+}
+
 TEST_F(OperationsTest, RevisionsOnlyMoveForward) {
   admit(chain("r1"));
   EXPECT_EQ(admit(correction("r1", 3, "digest-3")).outcome, AdmitOutcome::corrected);
