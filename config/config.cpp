@@ -96,7 +96,7 @@ void read_daemon(const toml::table& table, const std::string& file, ConfigErrors
   TableReader r(table, file, "daemon", errors);
   r.reject_unknown({"instance", "max_in_flight", "claim_batch", "http_threads", "lease_seconds",
                     "intake_reclaim_idle_seconds", "drain_deadline_seconds", "api_listen", "log_file",
-                    "log_level", "token_warn_days", "intake_max_claims"});
+                    "log_level", "token_warn_days", "intake_max_claims", "retention_days"});
   out.instance = r.string("instance", out.instance);
   if (table.get("instance") != nullptr && !matches(out.instance, "[A-Za-z0-9._:@-]+")) {
     r.error_at(table.get("instance"), "daemon.instance: '" + out.instance +
@@ -109,6 +109,7 @@ void read_daemon(const toml::table& table, const std::string& file, ConfigErrors
   out.intake_reclaim_idle = std::chrono::seconds(
       r.integer("intake_reclaim_idle_seconds", out.intake_reclaim_idle.count(), 1, kMaxSeconds));
   out.intake_max_claims = static_cast<int>(r.integer("intake_max_claims", out.intake_max_claims, 1, 1000));
+  out.retention_days = static_cast<int>(r.integer("retention_days", out.retention_days, 1, 3650));
   out.drain_deadline =
       std::chrono::seconds(r.integer("drain_deadline_seconds", out.drain_deadline.count(), 0, 3600));
   out.api_listen = r.string("api_listen", out.api_listen);

@@ -69,6 +69,7 @@ struct DaemonConfig {
   std::string log_file;               // empty = stderr
   std::string log_level = "info";
   int token_warn_days = 7;            // warn about tokens expiring within this many days
+  int retention_days = 400;           // settled releases are removed from Redis this long after they settled
 };
 
 struct RetryConfig {

@@ -101,6 +101,10 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   daemon->dispatcher_->start();
   daemon->accounts_ = std::make_unique<AccountWatch>(std::move(control), daemon->channels_, d.token_warn_days,
                                                     std::chrono::seconds(1), &daemon->workers_);
+  auto retention_ledger = connect_waiting(redis, stop_requested);
+  if (!retention_ledger) return std::unexpected(ConfigErrors{});
+  daemon->retention_ = std::make_unique<RetentionSweeper>(std::move(retention_ledger), d.retention_days,
+                                                          std::chrono::minutes(10), &daemon->workers_);
   if (!config->api.listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
@@ -171,6 +175,7 @@ int Daemon::stop() {
                config_->daemon.drain_deadline.count());
   api_.reset();  // no new submissions while draining
   accounts_.reset();
+  retention_.reset();
   if (intake_) intake_->stop();
   int left = 0;
   if (dispatcher_) {

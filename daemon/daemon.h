@@ -11,6 +11,7 @@
 #include "adapters/http_transport.h"
 #include "config/config.h"
 #include "daemon/account_watch.h"
+#include "daemon/retention.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/admin_api.h"
@@ -66,6 +67,7 @@ class Daemon {
   std::unique_ptr<IntakeWorker> intake_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<AccountWatch> accounts_;
+  std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<AdminApi> api_;
   bool stopped_ = false;
 };

@@ -419,6 +419,13 @@ class OperatorLedger {
     (void)release_id; (void)due_ms; (void)now_ms;
     return fail(Error::config("this ledger keeps no schedules"));
   }
+  // Retention: removes up to `limit` releases whose every delivery settled before `cutoff_ms`, with
+  // all their records (deliveries, dead letters). Returns how many were removed. The default, for
+  // fakes, keeps everything.
+  virtual Result<int> expire_settled(std::int64_t cutoff_ms, int limit) {
+    (void)cutoff_ms; (void)limit;
+    return 0;
+  }
 };
 
 // AccountLedger: the settings every fabud publishes at start (lane limits, breaker) and the accounts'

@@ -118,4 +118,10 @@ Result<std::vector<ScheduledRelease>> RedisDeliveryLedger::scheduled(std::int64_
   return out;
 }
 
+Result<int> RedisDeliveryLedger::expire_settled(std::int64_t cutoff_ms, int limit) {
+  auto reply = run(lua::expire_settled, {std::to_string(cutoff_ms), std::to_string(std::max(limit, 1))});
+  if (!reply) return fail(reply.error());
+  return static_cast<int>(reply_integer(reply->get()));
+}
+
 }  // namespace fabu

@@ -278,7 +278,10 @@ for i = 0, n - 1 do
 end
 for lane in pairs(breaker_reset) do flush_breaker_reset(lane) end
 for lane, delta in pairs(inflight_delta) do lane_inflight_add(lane, delta) end
-for release, delta in pairs(done_delta) do redis.call('HINCRBY', k('rel:' .. release), 'done', delta) end
+for release, delta in pairs(done_delta) do
+  redis.call('HINCRBY', k('rel:' .. release), 'done', delta)
+  settle_check(release, now)
+end
 zrem_all(k('inflight'), finished_ids)
 for lane in pairs(touched) do reschedule(lane, now) end
 if woke then wake() end

@@ -45,6 +45,7 @@ for _, id in ipairs(redis.call('SMEMBERS', rk .. ':d')) do
 end
 sadd_all(rk .. ':d', ids)
 redis.call('HINCRBY', rk, 'total', #ids)
+settle_check(rid, now)
 wake()
 return {'retracting', cancelled, queued, waiting}
 )lua"};
@@ -72,6 +73,7 @@ if action == 'cancel' then
   end
   redis.call('HSET', rk, 'state', 'cancelled', 'cancelled_ms', int(now))
   redis.call('ZREM', k('scheduled'), rid)
+  settle_check(rid, now)
   return {'cancelled', int(#rows)}
 end
 for _, r in ipairs(rows) do
@@ -89,6 +91,34 @@ else
 end
 wake()
 return {'rescheduled', int(#rows)}
+)lua"};
+
+// ARGV: base, cutoff ms, limit. Releases in `settled` before the cutoff whose deliveries are all still
+// settled go with every record of theirs; one that came alive again (a retraction, a correction)
+// leaves `settled` until it settles anew.
+const RedisScript expire_settled{"expire_settled", std::string(kPrelude) + R"lua(
+local cutoff, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
+local settled = {delivered = true, dead = true, retracted = true, cancelled = true}
+local removed = 0
+for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutoff), 'LIMIT', 0, limit)) do
+  local rk = k('rel:' .. rid)
+  local ids = redis.call('SMEMBERS', rk .. ':d')
+  local live = false
+  for _, id in ipairs(ids) do
+    if not settled[redis.call('HGET', k('d:' .. id), 'state') or 'delivered'] then live = true break end
+  end
+  redis.call('ZREM', k('settled'), rid)
+  if not live then
+    for _, id in ipairs(ids) do
+      redis.call('DEL', k('d:' .. id), k('waiters:' .. id))
+      redis.call('ZREM', k('dead'), id)
+    end
+    redis.call('DEL', rk, rk .. ':d')
+    redis.call('ZREM', k('scheduled'), rid)
+    removed = removed + 1
+  end
+end
+return removed
 )lua"};
 
 }  // namespace fabu::lua

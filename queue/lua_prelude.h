@@ -96,6 +96,12 @@ local function cancel_delivery(id, why, now)
   end
 end
 
+-- A release whose every delivery has settled is entered in `settled` (scored by when), for retention.
+local function settle_check(release, now)
+  local r = redis.call('HMGET', k('rel:' .. release), 'total', 'done')
+  if r[1] and num(r[2]) >= num(r[1]) then redis.call('ZADD', k('settled'), int(now), release) end
+end
+
 -- The id of a delivery other than the first publish (core/delivery_id.h gives the format).
 local function op_id(release, channel, dest, op, rev)
   return release .. '|' .. channel .. '|' .. dest .. '|' .. op .. '.' .. rev

@@ -51,6 +51,8 @@ extern const RedisScript retract;
 // "cancelled"/"rescheduled" with the number of deliveries, "unknown", "closed" with the release's
 // state, or "started" with the id of a delivery already under way.
 extern const RedisScript change_schedule;
+// ARGV: base, cutoff ms, limit. Removes settled releases (lua_lifecycle.cpp); returns how many.
+extern const RedisScript expire_settled;
 // ARGV: base, lane, override JSON. Stores the lane's token override, bumps `tokens_version`.
 // Returns how many deliveries the lane holds in needs_auth.
 extern const RedisScript set_token;

@@ -208,6 +208,43 @@ TEST_F(OperationsTest, TheLinkIsStoredAtAdmissionAndKeptByCorrections) {
   for (const auto& d : next) EXPECT_EQ(d.link, first.link) << d.id;
 }
 
+TEST_F(OperationsTest, RetentionRemovesSettledReleasesAndKeepsLiveOnes) {
+  admit(chain("old"));
+  deliver_all(T0);
+  admit(chain("busy"));  // still queued
+  AdmitRequest cancelled = chain("dropped");
+  cancelled.not_before_ms = T0 + kHour;
+  admit(cancelled);
+  ASSERT_TRUE(ledger_->cancel_schedule("dropped", T0 + 1));
+
+  auto removed = ledger_->expire_settled(T0 - 1, 10);  // nothing settled that long ago
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 0);
+  removed = ledger_->expire_settled(T0 + 10, 10);
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 2);  // "old" (delivered) and "dropped" (cancelled)
+  auto gone = ledger_->deliveries_of("old");
+  ASSERT_TRUE(gone);
+  EXPECT_TRUE(gone->empty());
+  auto record = ledger_->release_record("old");
+  ASSERT_TRUE(record);
+  EXPECT_FALSE(record->has_value());
+  EXPECT_EQ(status("busy|portal|article").state, DeliveryState::queued);
+
+  // A settled release that comes alive again (retracted) leaves `settled` until it settles anew.
+  admit(chain("again"));
+  deliver_all(T0 + 20);
+  retract("again", T0 + 30);
+  removed = ledger_->expire_settled(T0 + 40, 10);  // ("busy" was delivered meanwhile and goes)
+  ASSERT_TRUE(removed);
+  EXPECT_FALSE(ledger_->deliveries_of("again")->empty());
+  deliver_all(T0 + 50);
+  removed = ledger_->expire_settled(T0 + 60, 10);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1);
+  EXPECT_TRUE(ledger_->deliveries_of("again")->empty());
+}
+
 TEST_F(OperationsTest, RevisionsOnlyMoveForward) {
   admit(chain("r1"));
   EXPECT_EQ(admit(correction("r1", 3, "digest-3")).outcome, AdmitOutcome::corrected);
