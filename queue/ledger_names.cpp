@@ -107,6 +107,12 @@ std::string names_prelude() {
   out += lua_table("STATE", "delivery state", kStates);
   out += lua_table("OUTCOME", "completion outcome", kOutcomes);
   out += lua_table("KIND", "failure kind", kFailureKinds);
+  // Operations are named in core (core/delivery_id.h); the scripts get the same text.
+  out += "local OP = names('operation', {";
+  for (Operation op : {Operation::publish, Operation::retract, Operation::correct}) {
+    out += std::string(to_string(op)) + " = '" + std::string(to_string(op)) + "', ";
+  }
+  out += "})\n";
   return out;
 }
 

@@ -29,14 +29,14 @@ local function correct_release(rk, rid, old_rev, rev, json, digest, link_target,
       local first_publish = rid .. '|' .. key
       if redis.call('EXISTS', k('d:' .. first_publish)) == 1 then cur = first_publish end
     end
-    local op, prev = 'publish', ''
+    local op, prev = OP.publish, ''
     if cur then
       local c = redis.call('HMGET', k('d:' .. cur), 'state', 'in_doubt', 'op', 'prev')
-      if c[1] == 'delivered' or c[1] == 'sending' or c[2] == '1' then
-        op, prev = 'correct', cur
-      elseif c[1] ~= 'cancelled' and c[1] ~= 'retracted' then
+      if c[1] == STATE.delivered or c[1] == STATE.sending or c[2] == '1' then
+        op, prev = OP.correct, cur
+      elseif c[1] ~= STATE.cancelled and c[1] ~= STATE.retracted then
         cancel_delivery(cur, 'cancelled: revision ' .. rev .. ' takes its place', now)
-        if c[3] == 'correct' then op, prev = 'correct', str(c[4]) end
+        if c[3] == OP.correct then op, prev = OP.correct, str(c[4]) end
       end
     end
     local id = op_id(rid, ch, dest, op, rev)
@@ -47,7 +47,7 @@ local function correct_release(rk, rid, old_rev, rev, json, digest, link_target,
   local ids, lanes = {}, {}
   for _, s in ipairs(specs) do
     local deps, waits_on = {}, ''
-    if s.prev ~= '' and redis.call('HGET', k('d:' .. s.prev), 'state') ~= 'delivered' then deps[#deps + 1] = s.prev end
+    if s.prev ~= '' and redis.call('HGET', k('d:' .. s.prev), 'state') ~= STATE.delivered then deps[#deps + 1] = s.prev end
     if s.after ~= '' then
       waits_on = news[s.channel .. '|' .. s.after] or ''
     elseif s.needs_link == '1' and link_target ~= '' and link_target ~= s.channel .. '|' .. s.dest then
@@ -94,8 +94,8 @@ local function link_policy(rk, rid, ids, link_target, doc_number, interprets, no
         redis.call('HSET', k('d:' .. w), 'note', 'waits for its policy ' .. rid .. ' to be published')
       else
         local wd = redis.call('HMGET', k('d:' .. w), 'state', 'lane')
-        if wd[1] == 'waiting' and redis.call('HINCRBY', k('d:' .. w), 'pending', -1) <= 0 then
-          redis.call('HSET', k('d:' .. w), 'state', 'queued', 'next_at', int(now), 'note', '', 'updated_ms', int(now))
+        if wd[1] == STATE.waiting and redis.call('HINCRBY', k('d:' .. w), 'pending', -1) <= 0 then
+          redis.call('HSET', k('d:' .. w), 'state', STATE.queued, 'next_at', int(now), 'note', '', 'updated_ms', int(now))
           redis.call('ZADD', k('lq:' .. wd[2]), int(now), w)
           ready_lower(wd[2], now)
         end
@@ -110,19 +110,19 @@ local function link_policy(rk, rid, ids, link_target, doc_number, interprets, no
   local dk = k('d:' .. own_link)
   local d = redis.call('HMGET', dk, 'state', 'lane', 'waits_on')
   local holds = 0
-  if d[3] and d[3] ~= '' and d[1] == 'waiting' then holds = 1 end
+  if d[3] and d[3] ~= '' and d[1] == STATE.waiting then holds = 1 end
   if not policy then
     redis.call('SADD', k('policy_waiters:' .. interprets), own_link)
     redis.call('HSET', dk, 'note', 'waits for its policy ' .. interprets .. ' to be admitted and published')
   else
     local policy_link = redis.call('HGET', k('rel:' .. policy), 'link_d')
-    if not policy_link or redis.call('HGET', k('d:' .. policy_link), 'state') == 'delivered' then return end
+    if not policy_link or redis.call('HGET', k('d:' .. policy_link), 'state') == STATE.delivered then return end
     redis.call('SADD', k('waiters:' .. policy_link), own_link)
     redis.call('HSET', dk, 'note', 'waits for its policy ' .. policy .. ' to be published')
   end
-  if d[1] == 'queued' then
+  if d[1] == STATE.queued then
     redis.call('ZREM', k('lq:' .. d[2]), own_link)
-    redis.call('HSET', dk, 'state', 'waiting', 'next_at', '0')
+    redis.call('HSET', dk, 'state', STATE.waiting, 'next_at', '0')
   end
   redis.call('HSET', dk, 'pending', int(holds + 1))
 end

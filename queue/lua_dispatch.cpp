@@ -92,11 +92,11 @@ local function claim_lane(lane)
       end
       local up = {false, false, false}
       if d[5] and d[5] ~= '' then up = redis.call('HMGET', k('d:' .. d[5]), 'post_id', 'url', 'note') end
-      local op = d[8] or 'publish'
+      local op = d[8] or OP.publish
       local prev = {false, false, false}
       if d[10] and d[10] ~= '' then prev = redis.call('HMGET', k('d:' .. d[10]), 'post_id', 'url', 'note') end
       local reason = ''
-      if op == 'retract' then reason = str(rel[3]) end
+      if op == OP.retract then reason = str(rel[3]) end
       local row = {id, d[2], d[3], d[4], lane, int(attempt), str(d[6]), str(rel[1]), str(rel[2]),
                    str(up[1]), str(up[2]), str(up[3]), op, d[9] or '1', reason,
                    str(prev[1]), str(prev[2]), str(prev[3]), str(rel[4])}
@@ -204,7 +204,7 @@ local function withdraw(id, maybe_sent, in_doubt)
     local wk = k('d:' .. w)
     local wd = redis.call('HMGET', wk, 'state', 'op', 'lane')
     if wd[1] == STATE.waiting then
-      if wd[2] == 'retract' and (maybe_sent == '1' or in_doubt == '1') then
+      if wd[2] == OP.retract and (maybe_sent == '1' or in_doubt == '1') then
         redis.call('HSET', wk, 'state', STATE.queued, 'in_doubt', '1', 'pending', '0', 'next_at', int(now),
                    'updated_ms', int(now))
         redis.call('ZADD', k('lq:' .. wd[3]), int(now), w)
@@ -240,10 +240,10 @@ for i = 0, n - 1 do
       finish(d[4])
       release_waiters(id)
       lane_delivered(lane)
-      if d[5] == 'retract' and d[6] and d[6] ~= '' and redis.call('HGET', k('d:' .. d[6]), 'state') == STATE.delivered then
+      if d[5] == OP.retract and d[6] and d[6] ~= '' and redis.call('HGET', k('d:' .. d[6]), 'state') == STATE.delivered then
         redis.call('HSET', k('d:' .. d[6]), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', int(now))
       end
-    elseif d[5] ~= 'retract' and release_closed(d[4]) then
+    elseif d[5] ~= OP.retract and release_closed(d[4]) then
       withdraw(id, maybe_sent, d[7])
       if kind == KIND.transient then lane_failed(lane) end
     elseif outcome == OUTCOME.retry or outcome == OUTCOME.rate_limited then

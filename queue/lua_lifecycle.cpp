@@ -21,8 +21,8 @@ local cancelled, queued, waiting = 0, 0, 0
 local ids, lanes = {}, {}
 for _, id in ipairs(redis.call('SMEMBERS', rk .. ':d')) do
   local d = redis.call('HMGET', k('d:' .. id), 'state', 'in_doubt', 'op', 'rev', 'channel', 'dest', 'lane')
-  if d[3] ~= 'retract' and d[1] ~= 'cancelled' and d[1] ~= 'retracted' then
-    local make, doubt, sending = d[1] == 'delivered', false, d[1] == 'sending'
+  if d[3] ~= OP.retract and d[1] ~= STATE.cancelled and d[1] ~= STATE.retracted then
+    local make, doubt, sending = d[1] == STATE.delivered, false, d[1] == STATE.sending
     if sending then
       make = true
     elseif not make then
@@ -32,10 +32,10 @@ for _, id in ipairs(redis.call('SMEMBERS', rk .. ':d')) do
       cancelled = cancelled + 1
     end
     if make then
-      local rid2 = op_id(rid, d[5], d[6], 'retract', d[4] or '1')
+      local rid2 = op_id(rid, d[5], d[6], OP.retract, d[4] or '1')
       local deps = {}
       if sending then deps[1] = id end
-      put_delivery(rid2, {release = rid, channel = d[5], dest = d[6], lane = d[7], op = 'retract',
+      put_delivery(rid2, {release = rid, channel = d[5], dest = d[6], lane = d[7], op = OP.retract,
                           rev = d[4] or '1', prev = id, waits_on = sending and id or '',
                           in_doubt = doubt and '1' or '0'}, deps, now, now)
       if sending then waiting = waiting + 1 else queued = queued + 1 end
@@ -62,14 +62,14 @@ local ids = redis.call('SMEMBERS', rk .. ':d')
 local rows = {}
 for _, id in ipairs(ids) do
   local d = redis.call('HMGET', k('d:' .. id), 'state', 'attempt', 'in_doubt', 'lane')
-  if (d[1] ~= 'queued' and d[1] ~= 'waiting' and d[1] ~= 'cancelled') or num(d[2]) > 0 or d[3] == '1' then
+  if (d[1] ~= STATE.queued and d[1] ~= STATE.waiting and d[1] ~= STATE.cancelled) or num(d[2]) > 0 or d[3] == '1' then
     return {'started', id}
   end
   rows[#rows + 1] = {id, d[1], d[4]}
 end
 if action == 'cancel' then
   for _, r in ipairs(rows) do
-    if r[2] ~= 'cancelled' then cancel_delivery(r[1], 'cancelled: its schedule was cancelled', now) end
+    if r[2] ~= STATE.cancelled then cancel_delivery(r[1], 'cancelled: its schedule was cancelled', now) end
   end
   redis.call('HSET', rk, 'state', 'cancelled', 'cancelled_ms', int(now))
   redis.call('ZREM', k('scheduled'), rid)
@@ -77,7 +77,7 @@ if action == 'cancel' then
   return {'cancelled', int(#rows)}
 end
 for _, r in ipairs(rows) do
-  if r[2] == 'queued' then
+  if r[2] == STATE.queued then
     redis.call('ZADD', k('lq:' .. r[3]), int(new_due), r[1])
     redis.call('HSET', k('d:' .. r[1]), 'next_at', int(new_due), 'updated_ms', int(now))
     ready_lower(r[3], new_due)
@@ -98,14 +98,14 @@ return {'rescheduled', int(#rows)}
 // leaves `settled` until it settles anew.
 const RedisScript expire_settled{"expire_settled", std::string(kPrelude) + R"lua(
 local cutoff, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
-local settled = {delivered = true, dead = true, retracted = true, cancelled = true}
+local settled = {[STATE.delivered] = true, [STATE.dead] = true, [STATE.retracted] = true, [STATE.cancelled] = true}
 local removed = 0
 for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutoff), 'LIMIT', 0, limit)) do
   local rk = k('rel:' .. rid)
   local ids = redis.call('SMEMBERS', rk .. ':d')
   local live = false
   for _, id in ipairs(ids) do
-    if not settled[redis.call('HGET', k('d:' .. id), 'state') or 'delivered'] then live = true break end
+    if not settled[redis.call('HGET', k('d:' .. id), 'state') or STATE.delivered] then live = true break end
   end
   redis.call('ZREM', k('settled'), rid)
   if not live then

@@ -86,7 +86,7 @@ end
 local function cancel_delivery(id, why, now)
   local dk = k('d:' .. id)
   local d = redis.call('HMGET', dk, 'state', 'lane', 'release')
-  redis.call('HSET', dk, 'state', 'cancelled', 'note', why, 'owner', '', 'lease_until', '0', 'next_at', '0',
+  redis.call('HSET', dk, 'state', STATE.cancelled, 'note', why, 'owner', '', 'lease_until', '0', 'next_at', '0',
              'updated_ms', int(now))
   if d[2] then redis.call('ZREM', k('lq:' .. d[2]), id) end
   if d[1] == 'dead' then
@@ -110,15 +110,15 @@ end
 -- Writes a new delivery whole. `deps` are the deliveries it waits for (each must be delivered first):
 -- with none it is queued at `due`, else it waits and counts them down in `pending`.
 local function put_delivery(id, f, deps, due, now)
-  local state, next_at = 'queued', int(due)
-  if #deps > 0 then state, next_at = 'waiting', '0' end
+  local state, next_at = STATE.queued, int(due)
+  if #deps > 0 then state, next_at = STATE.waiting, '0' end
   redis.call('HSET', k('d:' .. id), 'release', f.release, 'channel', f.channel, 'dest', f.dest, 'lane', f.lane,
              'op', f.op, 'rev', f.rev, 'prev', f.prev or '', 'waits_on', f.waits_on or '',
              'pending', int(#deps), 'attempt', '0', 'owner', '', 'lease_until', '0',
              'in_doubt', f.in_doubt or '0', 'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '',
              'updated_ms', int(now), 'state', state, 'next_at', next_at)
   for _, dep in ipairs(deps) do redis.call('SADD', k('waiters:' .. dep), id) end
-  if state == 'queued' then
+  if state == STATE.queued then
     redis.call('ZADD', k('lq:' .. f.lane), int(due), id)
     ready_lower(f.lane, due)
   end

@@ -66,7 +66,7 @@ for i = 0, n - 1 do
   local id = rid .. '|' .. channel .. '|' .. dest
   -- A release first seen at a later revision is published as that revision (core/delivery_id.h).
   if rev > 1 then
-    id = op_id(rid, channel, dest, 'publish', rev)
+    id = op_id(rid, channel, dest, OP.publish, rev)
     redis.call('HSET', rk, 'cur:' .. channel .. '|' .. dest, id)
   end
   local dk = k('d:' .. id)
@@ -77,7 +77,7 @@ for i = 0, n - 1 do
              'waits_on', waits_on, 'attempt', '0', 'owner', '', 'lease_until', '0', 'in_doubt', '0',
              'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '', 'updated_ms', int(now),
              'state', state, 'next_at', next_at)
-  if rev > 1 then redis.call('HSET', dk, 'op', 'publish', 'rev', int(rev)) end
+  if rev > 1 then redis.call('HSET', dk, 'op', OP.publish, 'rev', int(rev)) end
   if waits_on ~= '' then
     redis.call('SADD', k('waiters:' .. waits_on), id)
   else
@@ -155,7 +155,7 @@ local d = redis.call('HMGET', dk, 'state', 'dropped', 'waits_on', 'release', 'op
 if d[1] ~= 'dead' or d[2] == '1' then return 0 end
 -- A retracted release is not sent again; only its retractions may be retried.
 local closed = redis.call('HGET', k('rel:' .. str(d[4])), 'state')
-if (closed == 'retracted' or closed == 'cancelled') and d[5] ~= 'retract' then return 0 end
+if (closed == 'retracted' or closed == 'cancelled') and d[5] ~= OP.retract then return 0 end
 local state = 'queued'
 if d[3] and d[3] ~= '' then
   local upstream = redis.call('HGET', k('d:' .. d[3]), 'state')
