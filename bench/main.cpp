@@ -45,6 +45,8 @@ Scenarios (--scenarios, comma-separated):
   half-load   throughput's job at half of the deliveries/s throughput measured in this run (run it
               after throughput), releases submitted at that pace for about 10 s: p50/p99 latency
               at half of peak load. No target.
+  bullmq-half the same for BullMQ: bullmq's job at half of the rate bullmq measured in this run (run it
+              after bullmq), its producer adding one release's jobs at a time at that pace.
   portal      like throughput with --portal-releases releases that also target a portal column: every
               microblog post waits for its portal article, written by the portal's single writer.
               No target; it shows what the portal writer costs.
@@ -129,7 +131,7 @@ void print_comparison(const std::vector<ScenarioResult>& results) {
 int main(int argc, char** argv) {
   CLI::App app(kDescription, "fabu-bench");
   app.get_formatter()->column_width(34);
-  std::string scenarios = "sink,fanout,throughput,half-load,bullmq";
+  std::string scenarios = "sink,fanout,throughput,half-load,bullmq,bullmq-half";
   std::string sink = "minimal";
   int sink_seconds = 5;
   int sink_connections = 64;
@@ -142,7 +144,7 @@ int main(int argc, char** argv) {
   int portal_releases = 200;
   shared.bullmq_dir = FABU_SOURCE_DIR "/bench/bullmq";
   shared.fabud_bin = FABU_FABUD_BIN;
-  app.add_option("--scenarios", scenarios, "which to run: sink, fanout, throughput, half-load, portal, bullmq")
+  app.add_option("--scenarios", scenarios, "which to run: sink, fanout, throughput, half-load, portal, bullmq, bullmq-half")
       ->capture_default_str();
   app.add_option("--sink", sink, "what the weibo channel posts to: minimal (fabu-sink) or sandbox (fabu-sandbox)")
       ->capture_default_str()->check(CLI::IsMember({"minimal", "sandbox"}));
@@ -189,12 +191,12 @@ int main(int argc, char** argv) {
       spec.accounts = spec.accounts_per_release = fanout_accounts;
       spec.latency_ms = fanout_latency_ms;
       spec.max_wall_seconds = 3;
-    } else if (name == "throughput" || name == "half-load" || name == "portal" || name == "bullmq") {
+    } else if (name == "throughput" || name == "half-load" || name == "portal" || name == "bullmq" || name == "bullmq-half") {
       spec.releases = name == "portal" ? portal_releases : releases;
       spec.accounts = accounts;
       spec.accounts_per_release = std::min(per_release, accounts);
       spec.portal = name == "portal";
-      spec.engine = name == "bullmq" ? Engine::bullmq : Engine::fabud;
+      spec.engine = name.starts_with("bullmq") ? Engine::bullmq : Engine::fabud;
       if (name == "throughput") {
         spec.min_per_second = 13500;
         spec.max_cpu_us = 75;
@@ -208,10 +210,11 @@ int main(int argc, char** argv) {
 
   std::vector<ScenarioResult> results;
   for (auto& spec : specs) {
-    if (spec.name == "half-load") {
-      const ScenarioResult* peak = find(results, "throughput");
+    if (spec.name == "half-load" || spec.name == "bullmq-half") {
+      const std::string full = spec.name == "half-load" ? "throughput" : "bullmq";
+      const ScenarioResult* peak = find(results, full);
       if (peak == nullptr || peak->per_second <= 0) {
-        std::fprintf(stderr, "fabu-bench: half-load needs a throughput run before it (--scenarios ...,throughput,half-load)\n");
+        std::fprintf(stderr, "fabu-bench: %s needs a %s run before it in --scenarios\n", spec.name.c_str(), full.c_str());
         return 2;
       }
       spec.pace_per_second = peak->per_second / 2;

@@ -316,7 +316,7 @@ ScenarioResult run_bullmq(const ScenarioSpec& spec) {
   Subprocess node({"node", spec.bullmq_dir + "/bench.mjs", "--redis-port", std::to_string(platform.redis_port),
                    "--sink-port", std::to_string(platform.sink_port), "--releases", std::to_string(spec.releases),
                    "--accounts", std::to_string(spec.accounts), "--per-release", std::to_string(spec.accounts_per_release),
-                   "--concurrency", std::to_string(spec.max_in_flight)},
+                   "--concurrency", std::to_string(spec.max_in_flight), "--pace", std::to_string(spec.pace_per_second)},
                   out_path);
   const int code = node.wait(std::chrono::seconds(spec.timeout_seconds));
   const CpuMark after = cpu_mark(-1, platform);

@@ -26,7 +26,7 @@ struct ScenarioSpec {
   bool portal = false;           // every release also targets a portal column (members wait for it)
   Sink sink = Sink::minimal;     // a latency_ms > 0 always runs the sandbox (the sink never waits)
   int latency_ms = 0;            // fabu-sandbox --latency-ms
-  double pace_per_second = 0;    // submit at this many deliveries/s (fabud only); 0 = all at once
+  double pace_per_second = 0;    // submit (BullMQ: add jobs) at this many deliveries/s; 0 = all at once
   int sandbox_threads = 2;
   // fabud's [daemon] knobs (the BullMQ worker's concurrency is max_in_flight).
   int max_in_flight = 512;

@@ -17,6 +17,7 @@ const releases = option('releases', 10000);
 const accounts = option('accounts', 500);
 const perRelease = option('per-release', 10);
 const concurrency = option('concurrency', 512);
+const pace = option('pace', 0);  // jobs per second the producer adds, one release at a time; 0 = at once
 const total = releases * perRelease;
 
 const connection = { host: '127.0.0.1', port: redisPort };
@@ -25,9 +26,15 @@ async function produce() {
   const queue = new Queue('deliveries', { connection });
   await queue.waitUntilReady();
   const account = (i) => `m${String(i % accounts).padStart(4, '0')}`;
-  for (let r = 0; r < releases; r += 100) {
+  const step = pace > 0 ? 1 : 100;
+  const started = Date.now();
+  for (let r = 0; r < releases; r += step) {
+    if (pace > 0) {
+      const wait = started + (r * perRelease * 1000) / pace - Date.now();
+      if (wait > 0) await new Promise((resolve) => { setTimeout(resolve, wait); });
+    }
     const jobs = [];
-    for (let k = r; k < Math.min(releases, r + 100); k++) {
+    for (let k = r; k < Math.min(releases, r + step); k++) {
       for (let a = 0; a < perRelease; a++) {
         const id = account(k * perRelease + a);
         jobs.push({
