@@ -118,11 +118,16 @@ void print_comparison(const std::vector<ScenarioResult>& results) {
     std::printf("fabud vs BullMQ on the same job: %.2fx the deliveries/s, %.2fx less CPU per delivery (worker + redis)\n",
                 fabu->per_second / bullmq->per_second, fabu_cpu > 0 ? bullmq_cpu / fabu_cpu : 0.0);
   }
-  if (sink == nullptr || sink->per_second <= 0) return;
   for (const ScenarioResult* r : {fabu, bullmq}) {
-    if (r == nullptr) continue;
-    std::printf("%s vs the sink's ceiling (%.0f requests/s, %.1f us each): %.0f%% of its rate\n", r->name.c_str(),
-                sink->per_second, sink->sink_cpu_us, 100.0 * r->per_second / sink->per_second);
+    if (r == nullptr || r->delivered == 0) continue;
+    const double all = r->worker_cpu_us + r->redis_cpu_us + r->sink_cpu_us;
+    std::printf("%s: the platform took %.0f%% of the CPU per delivery (worker + redis + platform = %.1f us)", r->name.c_str(),
+                all > 0 ? 100.0 * r->sink_cpu_us / all : 0.0, all);
+    if (sink != nullptr && sink->per_second > 0) {
+      std::printf("; %.0f%% of the sink's ceiling (%.0f requests/s under wrk, %.1f us each)", 100.0 * r->per_second / sink->per_second,
+                  sink->per_second, sink->sink_cpu_us);
+    }
+    std::printf("\n");
   }
 }
 
