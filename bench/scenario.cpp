@@ -328,7 +328,7 @@ ScenarioResult run_bullmq(const ScenarioSpec& spec) {
   const auto report = nlohmann::json::parse(last_line, nullptr, false);
   if (code != 0 || !report.is_object()) {
     platform.dir.keep();
-    result.note = "the BullMQ run failed (exit " + std::to_string(code) + "; did you run npm install in " + spec.bullmq_dir +
+    result.note = "the BullMQ run failed (exit " + std::to_string(code) + "; did you run npm ci in " + spec.bullmq_dir +
                   "?): see " + out_path;
     judge(spec, result);
     return result;
