@@ -27,7 +27,8 @@ persistence), the platform the weibo channel posts to and fabud with a generated
 channel with N member accounts, no rate limits; the portal only where said. The platform is --sink:
 `minimal` (fabu-sink: a fixed Weibo-shaped reply, one thread, a few us per request; the default) or
 `sandbox` (fabu-sandbox, the tests' stand-in: checks tokens, keeps timelines; 60-110 us per request).
-fanout always uses the sandbox (it needs its --latency-ms). Releases are queued on the intake
+fanout always uses the sandbox (it needs its --latency-ms). With --tls the sink serves HTTPS and every
+other scenario posts over it (fabud trusts the sink's certificate through [http] ca_file). Releases are queued on the intake
 stream (XADD, as press-office systems do) and the clock runs from the first submit to the last delivery
 recorded in Redis. CPU is user + system time of each process (/proc/<pid>/stat) over the same window.
 
@@ -154,6 +155,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--sink", sink, "what the weibo channel posts to: minimal (fabu-sink) or sandbox (fabu-sandbox)")
       ->capture_default_str()->check(CLI::IsMember({"minimal", "sandbox"}));
+  app.add_flag("--tls", shared.tls,
+               "the sink serves HTTPS (a self-signed certificate for 127.0.0.1) and fabud, BullMQ and wrk post over it");
   app.add_option("--sink-seconds", sink_seconds, "sink: how long wrk runs")->capture_default_str()->check(CLI::Range(1, 600));
   app.add_option("--sink-connections", sink_connections, "sink: wrk's kept-alive connections")
       ->capture_default_str()->check(CLI::Range(1, 10000));

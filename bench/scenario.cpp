@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_processes.h"
+#include "bench/sink_ceiling.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu::bench {
@@ -78,13 +80,20 @@ std::string account_toml(const std::string& id, const std::string& group) {
   return s.str();
 }
 
-std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int redis_port, int sink_port) {
+// `api_base` is the platform's Weibo API root; `ca_file` the certificate to trust for it ("" = none).
+std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int redis_port, const std::string& api_base,
+                         const std::string& ca_file) {
   std::ostringstream s;
   s << "[redis]\nhost = \"127.0.0.1\"\nport = " << redis_port << "\nprefix = \"" << kPrefix << "\"\n\n";
   s << "[daemon]\ninstance = \"bench\"\nmax_in_flight = " << spec.max_in_flight << "\nclaim_batch = " << spec.claim_batch
     << "\nhttp_threads = " << spec.http_threads << "\nlease_seconds = 60\nlog_file = \"" << dir
     << "/fabud.log\"\nlog_level = \"" << spec.log_level << "\"\n\n";
-  if (!spec.http_transport.empty()) s << "[http]\ntransport = \"" << spec.http_transport << "\"\n\n";
+  if (!spec.http_transport.empty() || !ca_file.empty()) {
+    s << "[http]\n";
+    if (!spec.http_transport.empty()) s << "transport = \"" << spec.http_transport << "\"\n";
+    if (!ca_file.empty()) s << "ca_file = \"" << ca_file << "\"\n";
+    s << "\n";
+  }
   // The benchmark measures delivery, not approval: its releases are unsigned (fabud warns at start).
   s << "[approval]\nrequire_signature = false\n\n";
   s << "[retry]\nmax_attempts = 3\nbase_ms = 500\ncap_ms = 2000\nrequest_timeout_ms = 15000\n\n";
@@ -93,7 +102,7 @@ std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int r
       << "\"\nsite_name = \"临沂市人民政府\"\norg_code = \"01527918X\"\n[[channels.portal.columns]]\nid = \"tzgg\"\nname = "
          "\"通知公告\"\n\n";
   }
-  s << "[channels.microblog]\ntype = \"weibo\"\napi_base = \"http://127.0.0.1:" << sink_port << "/2/\"\nsafe_domain = \""
+  s << "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" << api_base << "\"\nsafe_domain = \""
     << kSafeDomain << "\"\nlead = \"lead\"\nhall = \"临沂政务微博发布厅\"\n\n";
   s << account_toml("lead", "lead");
   for (int i = 0; i < spec.accounts; ++i) s << account_toml(account_id(i), "county");
@@ -148,8 +157,11 @@ void print_commandstats(const std::string& scenario, int port) {
 struct Platform {
   ScratchDir dir;
   int redis_port = free_port();
-  int sink_port = free_port();
+  int sink_port = free_port();      // plain HTTP: the sandbox, or the sink's posts and its stats
+  int sink_tls_port = free_port();  // the sink's HTTPS, with spec.tls
   bool sandbox_runs = false;
+  std::string api_base;             // what the weibo channel (and BullMQ) posts to
+  std::string ca_file;              // the sink's certificate with spec.tls, else 
   Subprocess redis;
   Subprocess sink;
 
@@ -164,10 +176,15 @@ struct Platform {
                          std::to_string(spec.latency_ms), "--threads", std::to_string(spec.sandbox_threads)},
                         dir.path() + "/sandbox.log");
     } else {
-      sink = Subprocess({FABU_SINK_BIN, "--port", std::to_string(sink_port)}, dir.path() + "/sink.log");
+      const auto certificate = spec.tls ? std::optional(make_loopback_certificate(dir.path())) : std::nullopt;
+      if (certificate) ca_file = certificate->cert;
+      sink = Subprocess(sink_command(sink_port, sink_tls_port, certificate ? &*certificate : nullptr), dir.path() + "/sink.log");
     }
+    if (spec.tls && spec.sink == Sink::sandbox) throw std::runtime_error("--tls needs --sink minimal (the sandbox speaks HTTP)");
+    const bool https = !ca_file.empty();
+    api_base = std::string(https ? "https" : "http") + "://127.0.0.1:" + std::to_string(https ? sink_tls_port : sink_port) + "/2/";
     if (!wait_for_port(redis_port)) throw std::runtime_error("redis-server did not start (is it installed?)");
-    if (!wait_for_port(sink_port)) throw std::runtime_error("the platform did not start: see " + dir.path());
+    if (!wait_for_port(https ? sink_tls_port : sink_port)) throw std::runtime_error("the platform did not start: see " + dir.path());
   }
 
   std::int64_t posts() const { return platform_posts(sink_port, sandbox_runs); }
@@ -223,7 +240,7 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
   Platform platform(spec);
   const std::string config_path = platform.dir.path() + "/fabu.toml";
   {
-    std::ofstream(config_path) << fabud_config(spec, platform.dir.path(), platform.redis_port, platform.sink_port);
+    std::ofstream(config_path) << fabud_config(spec, platform.dir.path(), platform.redis_port, platform.api_base, platform.ca_file);
   }
   RedisConfig redis;
   redis.port = platform.redis_port;
@@ -314,7 +331,7 @@ ScenarioResult run_bullmq(const ScenarioSpec& spec) {
   const std::string out_path = platform.dir.path() + "/bullmq.out";
   const CpuMark before = cpu_mark(-1, platform);
   Subprocess node({"node", spec.bullmq_dir + "/bench.mjs", "--redis-port", std::to_string(platform.redis_port),
-                   "--sink-port", std::to_string(platform.sink_port), "--releases", std::to_string(spec.releases),
+                   "--api-base", platform.api_base, "--ca-file", platform.ca_file, "--releases", std::to_string(spec.releases),
                    "--accounts", std::to_string(spec.accounts), "--per-release", std::to_string(spec.accounts_per_release),
                    "--concurrency", std::to_string(spec.max_in_flight), "--pace", std::to_string(spec.pace_per_second)},
                   out_path);

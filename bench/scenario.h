@@ -26,6 +26,7 @@ struct ScenarioSpec {
   bool portal = false;           // every release also targets a portal column (members wait for it)
   Sink sink = Sink::minimal;     // a latency_ms > 0 always runs the sandbox (the sink never waits)
   int latency_ms = 0;            // fabu-sandbox --latency-ms
+  bool tls = false;               // the sink serves HTTPS (a self-signed certificate fabud trusts) and is posted to over it
   double pace_per_second = 0;    // submit (BullMQ: add jobs) at this many deliveries/s; 0 = all at once
   int sandbox_threads = 2;
   // fabud's [daemon] knobs (the BullMQ worker's concurrency is max_in_flight).

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -41,6 +42,14 @@ double to_ms(const std::string& value) {
 
 }  // namespace
 
+std::vector<std::string> sink_command(int port, int tls_port, const LoopbackCertificate* certificate) {
+  std::vector<std::string> argv = {FABU_SINK_BIN, "--port", std::to_string(port)};
+  if (certificate != nullptr) {
+    argv.insert(argv.end(), {"--tls-port", std::to_string(tls_port), "--tls-cert", certificate->cert, "--tls-key", certificate->key});
+  }
+  return argv;
+}
+
 ScenarioResult measure_sink_ceiling(const ScenarioSpec& spec, int seconds, int connections) {
   ScenarioResult result;
   result.name = spec.name;
@@ -52,13 +61,16 @@ ScenarioResult measure_sink_ceiling(const ScenarioSpec& spec, int seconds, int c
   std::ofstream(script) << "wrk.method = \"POST\"\nwrk.body = \"" << share_form()
                         << "\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n";
   const int port = free_port();
-  Subprocess sink({FABU_SINK_BIN, "--port", std::to_string(port)}, dir.path() + "/sink.log");
-  if (!wait_for_port(port)) throw std::runtime_error("fabu-sink did not start: see " + dir.path());
+  const int tls_port = free_port();
+  const auto certificate = spec.tls ? std::optional(make_loopback_certificate(dir.path())) : std::nullopt;
+  Subprocess sink(sink_command(port, tls_port, certificate ? &*certificate : nullptr), dir.path() + "/sink.log");
+  const int target_port = spec.tls ? tls_port : port;
+  if (!wait_for_port(target_port)) throw std::runtime_error("fabu-sink did not start: see " + dir.path());
 
   const std::string out_path = dir.path() + "/wrk.out";
   const std::int64_t before = cpu_time_us(sink.pid());
   Subprocess wrk({"wrk", "-t1", "-c" + std::to_string(connections), "-d" + std::to_string(seconds) + "s", "--latency", "-s",
-                  script, "http://127.0.0.1:" + std::to_string(port) + "/2/statuses/share.json"},
+                  script, std::string(spec.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(target_port) + "/2/statuses/share.json"},
                  out_path);
   const int code = wrk.wait(std::chrono::seconds(seconds + 30));
   const std::int64_t after = cpu_time_us(sink.pid());

@@ -4,15 +4,22 @@
 // fabud's CPU does not include the press office's system that queues releases.
 // Run by `fabu-bench --scenarios bullmq` (after `npm ci` in this folder).
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { Queue, Worker } from 'bullmq';
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 }
+function text(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : fallback;
+}
 const redisPort = option('redis-port', 6379);
-const sinkPort = option('sink-port', 8791);
+const apiBase = new URL(text('api-base', 'http://127.0.0.1:8791/2/'));  // as fabud's api_base
+const caFile = text('ca-file', '');  // the certificate to trust for an https:// api-base
 const releases = option('releases', 10000);
 const accounts = option('accounts', 500);
 const perRelease = option('per-release', 10);
@@ -56,14 +63,15 @@ if (process.argv.includes('--produce')) {
   process.exit(0);
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const client = apiBase.protocol === 'https:' ? https : http;
+const agent = new client.Agent({ keepAlive: true, maxSockets: concurrency, ...(caFile ? { ca: readFileSync(caFile) } : {}) });
 
 // The same request fabud's Weibo adapter makes for a member post: form-encoded token and text.
 function share(token, status) {
   const body = new URLSearchParams({ access_token: token, status }).toString();
   return new Promise((resolve, reject) => {
-    const request = http.request({
-      host: '127.0.0.1', port: sinkPort, path: '/2/statuses/share.json', method: 'POST', agent,
+    const request = client.request({
+      host: apiBase.hostname, port: apiBase.port, path: `${apiBase.pathname}statuses/share.json`, method: 'POST', agent,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
     }, (response) => {
       const chunks = [];

@@ -8,7 +8,11 @@
 //
 // One thread, one epoll loop, level-triggered, non-blocking sockets, keep-alive and pipelining; a
 // request with `Connection: close` is answered, then its connection closed. Requests must carry
-// Content-Length when they have a body (fabud, Node's http module and wrk all do).
+// Content-Length when they have a body (fabud, Node's http module and wrk all do). With --tls-cert and
+// --tls-key it also serves HTTPS on --tls-port (OpenSSL, TLS 1.2+, the handshake done inside the first
+// reads); --port stays plain HTTP (fabu-bench reads the post count there).
+//
+// usage: fabu-sink --port PORT [--tls-port PORT --tls-cert CERT.pem --tls-key KEY.pem]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,12 +21,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,7 +39,12 @@ namespace {
 
 volatile sig_atomic_t g_stop = 0;  // set by SIGTERM/SIGINT; the loop polls it between waits
 
+struct SslFree {
+  void operator()(SSL* ssl) const { SSL_free(ssl); }
+};
+
 struct Connection {
+  std::unique_ptr<SSL, SslFree> tls;  // null over plain HTTP
   std::string in;   // bytes received, not yet answered
   std::string out;  // answers not yet written
   bool close_after_out = false;  // the client asked for Connection: close
@@ -130,34 +143,82 @@ int listen_on(int port) {
   return fd;
 }
 
+constexpr long kWouldBlock = -1;
+constexpr long kFailed = -2;
+
+// Reads what is there into `buffer`: bytes read, 0 when the peer closed, kWouldBlock or kFailed.
+long receive(int fd, Connection& c, char* buffer, std::size_t size) {
+  if (!c.tls) {
+    const ssize_t got = ::recv(fd, buffer, size, 0);
+    if (got >= 0) return got;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? kWouldBlock : kFailed;
+  }
+  const int got = SSL_read(c.tls.get(), buffer, static_cast<int>(size));
+  if (got > 0) return got;
+  const int why = SSL_get_error(c.tls.get(), got);
+  ERR_clear_error();
+  // The handshake's own writes are small and fit the socket's buffer, so WANT_WRITE is waited out too.
+  if (why == SSL_ERROR_WANT_READ || why == SSL_ERROR_WANT_WRITE) return kWouldBlock;
+  return why == SSL_ERROR_ZERO_RETURN ? 0 : kFailed;
+}
+
 // Writes what it can; false when the peer is gone.
 bool flush(int fd, Connection& c) {
   while (!c.out.empty()) {
-    const ssize_t n = ::send(fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
-    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
+    long n = 0;
+    if (c.tls) {
+      n = SSL_write(c.tls.get(), c.out.data(), static_cast<int>(c.out.size()));
+      if (n <= 0) {
+        const int why = SSL_get_error(c.tls.get(), static_cast<int>(n));
+        ERR_clear_error();
+        return why == SSL_ERROR_WANT_WRITE || why == SSL_ERROR_WANT_READ;
+      }
+    } else {
+      n = ::send(fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
+      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
+    }
     c.out.erase(0, static_cast<std::size_t>(n));
   }
   return true;
 }
 
+// The server's TLS context from a PEM certificate (chain) and key; exits when they do not load.
+SSL_CTX* tls_context(const char* cert, const char* key) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 || SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+    std::fprintf(stderr, "fabu-sink: cannot load %s / %s\n", cert, key);
+    std::exit(2);
+  }
+  return ctx;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3 || std::string_view(argv[1]) != "--port") {
-    std::fprintf(stderr, "usage: fabu-sink --port PORT\n");
+  std::unordered_map<std::string_view, const char*> options;
+  for (int i = 1; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
+  const bool tls = options.contains("--tls-port") && options.contains("--tls-cert") && options.contains("--tls-key");
+  if (argc % 2 == 0 || !options.contains("--port") || options.size() != (tls ? 4U : 1U)) {
+    std::fprintf(stderr, "usage: fabu-sink --port PORT [--tls-port PORT --tls-cert CERT.pem --tls-key KEY.pem]\n");
     return 2;
   }
+  SSL_CTX* const tls_ctx = tls ? tls_context(options["--tls-cert"], options["--tls-key"]) : nullptr;
   struct sigaction action{};
   action.sa_handler = [](int) { g_stop = 1; };
   ::sigaction(SIGTERM, &action, nullptr);
   ::sigaction(SIGINT, &action, nullptr);
 
-  const int listener = listen_on(std::atoi(argv[2]));
+  const int listener = listen_on(std::atoi(options["--port"]));
+  const int tls_listener = tls ? listen_on(std::atoi(options["--tls-port"])) : -1;
   const int poll = ::epoll_create1(0);
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.fd = listener;
-  ::epoll_ctl(poll, EPOLL_CTL_ADD, listener, &event);
+  for (const int fd : {listener, tls_listener}) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = fd;
+    if (fd >= 0) ::epoll_ctl(poll, EPOLL_CTL_ADD, fd, &event);
+  }
 
   Sink sink;
   std::unordered_map<int, Connection> connections;
@@ -172,27 +233,35 @@ int main(int argc, char** argv) {
     const int n = ::epoll_wait(poll, ready, 256, 500);
     for (int i = 0; i < n; ++i) {
       const int fd = ready[i].data.fd;
-      if (fd == listener) {
-        for (int client; (client = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) {
+      if (fd == listener || fd == tls_listener) {
+        for (int client; (client = ::accept4(fd, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) {
           const int one = 1;
           ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
           epoll_event add{};
           add.events = EPOLLIN;
           add.data.fd = client;
           ::epoll_ctl(poll, EPOLL_CTL_ADD, client, &add);
-          connections[client];
+          Connection& c = connections[client];
+          if (fd == tls_listener) {
+            c.tls.reset(SSL_new(tls_ctx));
+            SSL_set_fd(c.tls.get(), client);
+            SSL_set_accept_state(c.tls.get());
+          }
         }
         continue;
       }
       Connection& c = connections[fd];
       bool alive = true;
       if ((ready[i].events & EPOLLIN) != 0) {
-        const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
-        if (got > 0) {
-          c.in.append(buffer, static_cast<std::size_t>(got));
-          alive = sink.serve(c);
-        } else {
-          alive = got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+        // TLS may hold decrypted bytes the socket no longer signals: read until it would block.
+        for (long got; alive && (got = receive(fd, c, buffer, sizeof buffer)) != kWouldBlock;) {
+          if (got > 0) {
+            c.in.append(buffer, static_cast<std::size_t>(got));
+            alive = sink.serve(c);
+          } else {
+            alive = false;
+          }
+          if (!c.tls) break;  // plain sockets: level-triggered epoll calls again
         }
       } else if ((ready[i].events & (EPOLLHUP | EPOLLERR)) != 0) {
         alive = false;
@@ -210,7 +279,10 @@ int main(int argc, char** argv) {
     }
   }
   for (auto& [fd, c] : connections) ::close(fd);
+  connections.clear();
+  if (tls_ctx != nullptr) SSL_CTX_free(tls_ctx);
   ::close(listener);
+  if (tls_listener >= 0) ::close(tls_listener);
   ::close(poll);
   return 0;
 }
