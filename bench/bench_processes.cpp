@@ -181,6 +181,16 @@ std::string http_get(int port, const std::string& path) {
   return joined;
 }
 
+LoopbackCertificate make_loopback_certificate(const std::string& dir) {
+  LoopbackCertificate made{dir + "/sink-cert.pem", dir + "/sink-key.pem"};
+  Subprocess openssl({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+                      "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2", "-keyout", made.key, "-out",
+                      made.cert},
+                     dir + "/openssl.log");
+  if (openssl.wait(std::chrono::seconds(30)) != 0) throw std::runtime_error("openssl req failed: see " + dir + "/openssl.log");
+  return made;
+}
+
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -64,4 +64,12 @@ std::string http_get(int port, const std::string& path);
 
 std::int64_t unix_ms();
 
+// A self-signed certificate for 127.0.0.1 (an IP subjectAltName) and its key, written into `dir` by
+// the openssl command: the sink serves it, fabud trusts it as [http] ca_file. Throws when openssl fails.
+struct LoopbackCertificate {
+  std::string cert;  // PEM file
+  std::string key;   // PEM file
+};
+LoopbackCertificate make_loopback_certificate(const std::string& dir);
+
 }  // namespace fabu::bench

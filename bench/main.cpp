@@ -1,6 +1,7 @@
 // fabu-bench: measures fabud's delivery speed and CPU cost against the owner's targets, end to end
-// (real redis-server, real sandbox platform, real fabud), and prints one table. Wiring only: each
-// scenario lives in scenario.cpp.
+// (real redis-server, a real HTTP platform, real fabud), and prints one table. Wiring only: each
+// scenario lives in scenario.cpp, the sink's ceiling in sink_ceiling.cpp.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <sstream>
@@ -10,39 +11,56 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/scenario.h"
+#include "bench/sink_ceiling.h"
 
 namespace {
 
 using fabu::bench::Engine;
 using fabu::bench::ScenarioResult;
 using fabu::bench::ScenarioSpec;
+using fabu::bench::Sink;
 
 constexpr const char* kDescription = R"(fabu-bench: how fast fabud delivers, and what it costs in CPU.
 
 Every scenario starts its own redis-server (appendonly yes, appendfsync everysec: production's
-persistence), the sandbox platform (fabu-sandbox) and fabud with a generated config: the weibo channel
-with N member accounts, no rate limits; the portal only where said. Releases are queued on the intake
+persistence), the platform the weibo channel posts to and fabud with a generated config: the weibo
+channel with N member accounts, no rate limits; the portal only where said. The platform is --sink:
+`minimal` (fabu-sink: a fixed Weibo-shaped reply, one thread, a few us per request; the default) or
+`sandbox` (fabu-sandbox, the tests' stand-in: checks tokens, keeps timelines; 60-110 us per request).
+fanout always uses the sandbox (it needs its --latency-ms). With --tls the sink serves HTTPS and every
+other scenario posts over it (fabud trusts the sink's certificate through [http] ca_file). Releases are queued on the intake
 stream (XADD, as press-office systems do) and the clock runs from the first submit to the last delivery
 recorded in Redis. CPU is user + system time of each process (/proc/<pid>/stat) over the same window.
 
 Scenarios (--scenarios, comma-separated):
+  sink        the platform's ceiling: wrk (Debian package wrk) posts the same form to a fresh fabu-sink
+              for --sink-seconds over --sink-connections kept-alive connections. Requests/s and the
+              sink's CPU per request. Target: <= 15 us per request.
   fanout      one release to --fanout-accounts member accounts, the sandbox answering each call after
               --fanout-latency-ms. Target: the last delivery within 3 s of the submit (serial delivery
               would take accounts x latency).
   throughput  --releases releases x --per-release accounts each (microblog only), spread over
               --accounts accounts so no account's lane (one send at a time) is the bottleneck; the
-              sandbox answers at once. Targets: >= 13,500 deliveries/s (3x a BullMQ worker's ~4,500/s
-              here) and <= 75 us CPU per delivery for fabud and redis-server together.
+              platform answers at once. Targets: >= 13,500 deliveries/s (the owner's figure for 3x
+              BullMQ; bullmq measures BullMQ in the same run) and <= 75 us CPU per delivery for fabud
+              and redis-server together.
+  half-load   throughput's job at half of the deliveries/s throughput measured in this run (run it
+              after throughput), releases submitted at that pace for about 10 s: p50/p99 latency
+              at half of peak load. No target.
   portal      like throughput with --portal-releases releases that also target a portal column: every
               microblog post waits for its portal article, written by the portal's single writer.
               No target; it shows what the portal writer costs.
   bullmq      the baseline: the throughput job done by a BullMQ worker (bench/bullmq/bench.mjs, after
-              `npm install` there) with concurrency --max-in-flight, POSTing statuses/share.json to the
-              sandbox for every job. No target; fabu's throughput target is 3x its rate.
+              `npm ci` there) with concurrency --max-in-flight, POSTing statuses/share.json to the
+              same platform for every job; a producer process of its own adds the jobs (its CPU is
+              not counted). No target; fabu's throughput target is 3x its rate.
+  bullmq-half the same for BullMQ: bullmq's job at half of the rate bullmq measured in this run (run it
+              after bullmq), its producer adding one release's jobs at a time at that pace.
 
 Columns: deliveries, wall s (first submit -> last delivery), deliveries/s, p50/p99 ms (per delivery:
 its release's submit -> its delivery recorded), CPU us per delivery of fabud (node for bullmq), of
-redis-server and of both together; the sandbox's CPU is shown apart and counted in no target.
+redis-server and of both together; the platform's CPU (sink us/d) is shown apart and counted in no
+target; redis B/d: growth of Redis's used_memory over the run per delivery (every record kept).
 Exit status: 0 when every scenario with a target passes, 1 otherwise, 2 on a setup failure.
 )";
 
@@ -54,12 +72,12 @@ std::string fixed(double value, int decimals) {
 
 void print_table(const std::vector<ScenarioResult>& results) {
   const std::vector<std::string> head = {"scenario", "deliveries", "wall s", "deliv/s", "p50 ms", "p99 ms", "worker us/d",
-                                         "redis us/d", "total us/d", "sandbox us/d", "target", "result"};
+                                         "redis us/d", "total us/d", "sink us/d", "redis B/d", "target", "result"};
   std::vector<std::vector<std::string>> rows = {head};
   for (const auto& r : results) {
     rows.push_back({r.name, std::to_string(r.delivered) + "/" + std::to_string(r.deliveries), fixed(r.wall_seconds, 2),
                     fixed(r.per_second, 0), fixed(r.p50_ms, 0), fixed(r.p99_ms, 0), fixed(r.worker_cpu_us, 1),
-                    fixed(r.redis_cpu_us, 1), fixed(r.worker_cpu_us + r.redis_cpu_us, 1), fixed(r.sandbox_cpu_us, 1),
+                    fixed(r.redis_cpu_us, 1), fixed(r.worker_cpu_us + r.redis_cpu_us, 1), fixed(r.sink_cpu_us, 1), fixed(r.redis_bytes_per_delivery, 0),
                     r.target, r.has_target ? (r.passed ? "PASS" : "FAIL") : (r.delivered == r.deliveries ? "ok" : "FAIL")});
   }
   std::vector<std::size_t> width(head.size(), 0);
@@ -71,7 +89,7 @@ void print_table(const std::vector<ScenarioResult>& results) {
     for (std::size_t c = 0; c < rows[i].size(); ++c) {
       const std::string& cell = rows[i][c];
       const std::string pad(width[c] - cell.size(), ' ');
-      line += " " + (c == 0 || c == 10 ? cell + pad : pad + cell) + " |";
+      line += " " + (c == 0 || c == 11 ? cell + pad : pad + cell) + " |";
     }
     std::printf("%s\n", line.c_str());
     if (i == 0) {
@@ -85,18 +103,34 @@ void print_table(const std::vector<ScenarioResult>& results) {
   }
 }
 
-void print_comparison(const std::vector<ScenarioResult>& results) {
-  const ScenarioResult* fabu = nullptr;
-  const ScenarioResult* bullmq = nullptr;
+const ScenarioResult* find(const std::vector<ScenarioResult>& results, const std::string& name) {
   for (const auto& r : results) {
-    if (r.name == "throughput") fabu = &r;
-    if (r.name == "bullmq") bullmq = &r;
+    if (r.name == name) return &r;
   }
-  if (fabu == nullptr || bullmq == nullptr || bullmq->per_second <= 0) return;
-  const double fabu_cpu = fabu->worker_cpu_us + fabu->redis_cpu_us;
-  const double bullmq_cpu = bullmq->worker_cpu_us + bullmq->redis_cpu_us;
-  std::printf("fabud vs BullMQ on the same job: %.1fx the deliveries/s, %.1fx less CPU per delivery\n",
-              fabu->per_second / bullmq->per_second, fabu_cpu > 0 ? bullmq_cpu / fabu_cpu : 0.0);
+  return nullptr;
+}
+
+void print_comparison(const std::vector<ScenarioResult>& results) {
+  const ScenarioResult* fabu = find(results, "throughput");
+  const ScenarioResult* bullmq = find(results, "bullmq");
+  const ScenarioResult* sink = find(results, "sink");
+  if (fabu != nullptr && bullmq != nullptr && bullmq->per_second > 0) {
+    const double fabu_cpu = fabu->worker_cpu_us + fabu->redis_cpu_us;
+    const double bullmq_cpu = bullmq->worker_cpu_us + bullmq->redis_cpu_us;
+    std::printf("fabud vs BullMQ on the same job: %.2fx the deliveries/s, %.2fx less CPU per delivery (worker + redis)\n",
+                fabu->per_second / bullmq->per_second, fabu_cpu > 0 ? bullmq_cpu / fabu_cpu : 0.0);
+  }
+  for (const ScenarioResult* r : {fabu, bullmq}) {
+    if (r == nullptr || r->delivered == 0) continue;
+    const double all = r->worker_cpu_us + r->redis_cpu_us + r->sink_cpu_us;
+    std::printf("%s: the platform took %.0f%% of the CPU per delivery (worker + redis + platform = %.1f us)", r->name.c_str(),
+                all > 0 ? 100.0 * r->sink_cpu_us / all : 0.0, all);
+    if (sink != nullptr && sink->per_second > 0) {
+      std::printf("; %.0f%% of the sink's ceiling (%.0f requests/s under wrk, %.1f us each)", 100.0 * r->per_second / sink->per_second,
+                  sink->per_second, sink->sink_cpu_us);
+    }
+    std::printf("\n");
+  }
 }
 
 }  // namespace
@@ -104,17 +138,28 @@ void print_comparison(const std::vector<ScenarioResult>& results) {
 int main(int argc, char** argv) {
   CLI::App app(kDescription, "fabu-bench");
   app.get_formatter()->column_width(34);
-  std::string scenarios = "fanout,throughput";
+  std::string scenarios = "sink,fanout,throughput,half-load,bullmq,bullmq-half";
+  std::string sink = "minimal";
+  int sink_seconds = 5;
+  int sink_connections = 64;
   ScenarioSpec shared;
   int fanout_accounts = 500;
   int fanout_latency_ms = 200;
-  int releases = 2000;
+  int releases = 10000;
   int per_release = 10;
   int accounts = 500;
   int portal_releases = 200;
   shared.bullmq_dir = FABU_SOURCE_DIR "/bench/bullmq";
   shared.fabud_bin = FABU_FABUD_BIN;
-  app.add_option("--scenarios", scenarios, "which to run: fanout, throughput, portal, bullmq")->capture_default_str();
+  app.add_option("--scenarios", scenarios, "which to run: sink, fanout, throughput, half-load, portal, bullmq, bullmq-half")
+      ->capture_default_str();
+  app.add_option("--sink", sink, "what the weibo channel posts to: minimal (fabu-sink) or sandbox (fabu-sandbox)")
+      ->capture_default_str()->check(CLI::IsMember({"minimal", "sandbox"}));
+  app.add_flag("--tls", shared.tls,
+               "the sink serves HTTPS (a self-signed certificate for 127.0.0.1) and fabud, BullMQ and wrk post over it");
+  app.add_option("--sink-seconds", sink_seconds, "sink: how long wrk runs")->capture_default_str()->check(CLI::Range(1, 600));
+  app.add_option("--sink-connections", sink_connections, "sink: wrk's kept-alive connections")
+      ->capture_default_str()->check(CLI::Range(1, 10000));
   app.add_option("--fanout-accounts", fanout_accounts, "fanout: member accounts the release goes to")
       ->capture_default_str()->check(CLI::Range(1, 5000));
   app.add_option("--fanout-latency-ms", fanout_latency_ms, "fanout: the sandbox's delay per call")
@@ -142,22 +187,25 @@ int main(int argc, char** argv) {
   app.add_flag("--keep-files", shared.keep_files, "keep each scenario's config, logs and AOF, and print where");
   CLI11_PARSE(app, argc, argv);
 
+  shared.sink = sink == "sandbox" ? Sink::sandbox : Sink::minimal;
   std::vector<ScenarioSpec> specs;
   std::istringstream names(scenarios);
   for (std::string name; std::getline(names, name, ',');) {
     ScenarioSpec spec = shared;
     spec.name = name;
-    if (name == "fanout") {
+    if (name == "sink") {
+      // measured apart: no fabud, see below
+    } else if (name == "fanout") {
       spec.releases = 1;
       spec.accounts = spec.accounts_per_release = fanout_accounts;
       spec.latency_ms = fanout_latency_ms;
       spec.max_wall_seconds = 3;
-    } else if (name == "throughput" || name == "portal" || name == "bullmq") {
+    } else if (name == "throughput" || name == "half-load" || name == "portal" || name == "bullmq" || name == "bullmq-half") {
       spec.releases = name == "portal" ? portal_releases : releases;
       spec.accounts = accounts;
       spec.accounts_per_release = std::min(per_release, accounts);
       spec.portal = name == "portal";
-      spec.engine = name == "bullmq" ? Engine::bullmq : Engine::fabud;
+      spec.engine = name.starts_with("bullmq") ? Engine::bullmq : Engine::fabud;
       if (name == "throughput") {
         spec.min_per_second = 13500;
         spec.max_cpu_us = 75;
@@ -170,11 +218,27 @@ int main(int argc, char** argv) {
   }
 
   std::vector<ScenarioResult> results;
-  for (const auto& spec : specs) {
-    std::fprintf(stderr, "fabu-bench: running %s (%d releases x %d accounts)...\n", spec.name.c_str(), spec.releases,
-                 spec.accounts_per_release);
+  for (auto& spec : specs) {
+    if (spec.name == "half-load" || spec.name == "bullmq-half") {
+      const std::string full = spec.name == "half-load" ? "throughput" : "bullmq";
+      const ScenarioResult* peak = find(results, full);
+      if (peak == nullptr || peak->per_second <= 0) {
+        std::fprintf(stderr, "fabu-bench: %s needs a %s run before it in --scenarios\n", spec.name.c_str(), full.c_str());
+        return 2;
+      }
+      spec.pace_per_second = peak->per_second / 2;
+      // About ten seconds of load at that pace, at most --releases.
+      spec.releases = std::clamp(static_cast<int>(spec.pace_per_second * 10 / spec.accounts_per_release), 1, spec.releases);
+    }
+    if (spec.name == "sink") {
+      std::fprintf(stderr, "fabu-bench: running sink (wrk, %d s, %d connections)...\n", sink_seconds, sink_connections);
+    } else {
+      std::fprintf(stderr, "fabu-bench: running %s (%d releases x %d accounts%s)...\n", spec.name.c_str(), spec.releases,
+                   spec.accounts_per_release, spec.pace_per_second > 0 ? ", paced" : "");
+    }
     try {
-      results.push_back(fabu::bench::run_scenario(spec));
+      results.push_back(spec.name == "sink" ? fabu::bench::measure_sink_ceiling(spec, sink_seconds, sink_connections)
+                                            : fabu::bench::run_scenario(spec));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "fabu-bench: %s: %s\n", spec.name.c_str(), e.what());
       return 2;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_processes.h"
+#include "bench/sink_ceiling.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu::bench {
@@ -78,13 +80,20 @@ std::string account_toml(const std::string& id, const std::string& group) {
   return s.str();
 }
 
-std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int redis_port, int sandbox_port) {
+// `api_base` is the platform's Weibo API root; `ca_file` the certificate to trust for it ("" = none).
+std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int redis_port, const std::string& api_base,
+                         const std::string& ca_file) {
   std::ostringstream s;
   s << "[redis]\nhost = \"127.0.0.1\"\nport = " << redis_port << "\nprefix = \"" << kPrefix << "\"\n\n";
   s << "[daemon]\ninstance = \"bench\"\nmax_in_flight = " << spec.max_in_flight << "\nclaim_batch = " << spec.claim_batch
     << "\nhttp_threads = " << spec.http_threads << "\nlease_seconds = 60\nlog_file = \"" << dir
     << "/fabud.log\"\nlog_level = \"" << spec.log_level << "\"\n\n";
-  if (!spec.http_transport.empty()) s << "[http]\ntransport = \"" << spec.http_transport << "\"\n\n";
+  if (!spec.http_transport.empty() || !ca_file.empty()) {
+    s << "[http]\n";
+    if (!spec.http_transport.empty()) s << "transport = \"" << spec.http_transport << "\"\n";
+    if (!ca_file.empty()) s << "ca_file = \"" << ca_file << "\"\n";
+    s << "\n";
+  }
   // The benchmark measures delivery, not approval: its releases are unsigned (fabud warns at start).
   s << "[approval]\nrequire_signature = false\n\n";
   s << "[retry]\nmax_attempts = 3\nbase_ms = 500\ncap_ms = 2000\nrequest_timeout_ms = 15000\n\n";
@@ -93,7 +102,7 @@ std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int r
       << "\"\nsite_name = \"临沂市人民政府\"\norg_code = \"01527918X\"\n[[channels.portal.columns]]\nid = \"tzgg\"\nname = "
          "\"通知公告\"\n\n";
   }
-  s << "[channels.microblog]\ntype = \"weibo\"\napi_base = \"http://127.0.0.1:" << sandbox_port << "/2/\"\nsafe_domain = \""
+  s << "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" << api_base << "\"\nsafe_domain = \""
     << kSafeDomain << "\"\nlead = \"lead\"\nhall = \"临沂政务微博发布厅\"\n\n";
   s << account_toml("lead", "lead");
   for (int i = 0; i < spec.accounts; ++i) s << account_toml(account_id(i), "county");
@@ -107,8 +116,9 @@ double percentile(std::vector<double>& values, double p) {
   return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
-std::int64_t sandbox_posts(int port) {
-  const auto stats = nlohmann::json::parse(http_get(port, "/_sandbox/stats"), nullptr, false);
+// Posts the platform has answered so far (both serve {"posts":N}); -1 when it cannot be read.
+std::int64_t platform_posts(int port, bool sandbox) {
+  const auto stats = nlohmann::json::parse(http_get(port, sandbox ? "/_sandbox/stats" : "/_sink/stats"), nullptr, false);
   if (!stats.is_object() || !stats.contains("posts") || !stats["posts"].is_number_integer()) return -1;
   return stats["posts"].get<std::int64_t>();
 }
@@ -116,6 +126,18 @@ std::int64_t sandbox_posts(int port) {
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Redis's used_memory in bytes (INFO memory), -1 when unreadable.
+std::int64_t redis_used_memory(int port) {
+  const std::string command = "redis-cli -p " + std::to_string(port) + " INFO memory";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  if (!pipe) return -1;
+  char line[512];
+  while (std::fgets(line, sizeof line, pipe.get()) != nullptr) {
+    if (std::string_view(line).starts_with("used_memory:")) return std::atoll(line + 12);
+  }
+  return -1;
 }
 
 // Where redis-server spent its time, per command (scripts count as EVALSHA plus their inner calls).
@@ -130,40 +152,59 @@ void print_commandstats(const std::string& scenario, int port) {
   }
 }
 
-// The servers every scenario shares: redis-server with production persistence and the sandbox.
+// The servers every scenario shares: redis-server with production persistence and the platform the
+// weibo channel posts to (fabu-sink or fabu-sandbox).
 struct Platform {
   ScratchDir dir;
   int redis_port = free_port();
-  int sandbox_port = free_port();
+  int sink_port = free_port();      // plain HTTP: the sandbox, or the sink's posts and its stats
+  int sink_tls_port = free_port();  // the sink's HTTPS, with spec.tls
+  bool sandbox_runs = false;
+  std::string api_base;             // what the weibo channel (and BullMQ) posts to
+  std::string ca_file;              // the sink's certificate with spec.tls, else 
   Subprocess redis;
-  Subprocess sandbox;
+  Subprocess sink;
 
   explicit Platform(const ScenarioSpec& spec) {
     if (spec.keep_files) dir.keep();
     redis = Subprocess({"redis-server", "--port", std::to_string(redis_port), "--bind", "127.0.0.1", "--dir", dir.path(),
                         "--save", "", "--appendonly", spec.aof ? "yes" : "no", "--appendfsync", "everysec", "--daemonize", "no"},
                        dir.path() + "/redis.log");
-    sandbox = Subprocess({FABU_SANDBOX_BIN, "--port", std::to_string(sandbox_port), "--safe-domain", kSafeDomain,
-                          "--latency-ms", std::to_string(spec.latency_ms), "--threads", std::to_string(spec.sandbox_threads)},
-                         dir.path() + "/sandbox.log");
+    sandbox_runs = spec.sink == Sink::sandbox || spec.latency_ms > 0;
+    if (sandbox_runs) {
+      sink = Subprocess({FABU_SANDBOX_BIN, "--port", std::to_string(sink_port), "--safe-domain", kSafeDomain, "--latency-ms",
+                         std::to_string(spec.latency_ms), "--threads", std::to_string(spec.sandbox_threads)},
+                        dir.path() + "/sandbox.log");
+    } else {
+      const auto certificate = spec.tls ? std::optional(make_loopback_certificate(dir.path())) : std::nullopt;
+      if (certificate) ca_file = certificate->cert;
+      sink = Subprocess(sink_command(sink_port, sink_tls_port, certificate ? &*certificate : nullptr), dir.path() + "/sink.log");
+    }
+    if (spec.tls && spec.sink == Sink::sandbox) throw std::runtime_error("--tls needs --sink minimal (the sandbox speaks HTTP)");
+    const bool https = !ca_file.empty();
+    api_base = std::string(https ? "https" : "http") + "://127.0.0.1:" + std::to_string(https ? sink_tls_port : sink_port) + "/2/";
     if (!wait_for_port(redis_port)) throw std::runtime_error("redis-server did not start (is it installed?)");
-    if (!wait_for_port(sandbox_port)) throw std::runtime_error("fabu-sandbox did not start: see " + dir.path());
+    if (!wait_for_port(https ? sink_tls_port : sink_port)) throw std::runtime_error("the platform did not start: see " + dir.path());
   }
+
+  std::int64_t posts() const { return platform_posts(sink_port, sandbox_runs); }
 };
 
 struct CpuMark {
-  std::int64_t worker = 0, redis = 0, sandbox = 0;
+  std::int64_t worker = 0, redis = 0, sink = 0, redis_memory = 0;
 };
 
 CpuMark cpu_mark(int worker_pid, const Platform& platform) {
-  return {cpu_time_us(worker_pid), cpu_time_us(platform.redis.pid()), cpu_time_us(platform.sandbox.pid())};
+  return {cpu_time_us(worker_pid), cpu_time_us(platform.redis.pid()), cpu_time_us(platform.sink.pid()),
+          redis_used_memory(platform.redis_port)};
 }
 
 void fill_cpu(ScenarioResult& r, const CpuMark& before, const CpuMark& after) {
   const double n = static_cast<double>(std::max<std::int64_t>(r.delivered, 1));
   r.worker_cpu_us = static_cast<double>(after.worker - before.worker) / n;
   r.redis_cpu_us = static_cast<double>(after.redis - before.redis) / n;
-  r.sandbox_cpu_us = static_cast<double>(after.sandbox - before.sandbox) / n;
+  r.sink_cpu_us = static_cast<double>(after.sink - before.sink) / n;
+  r.redis_bytes_per_delivery = static_cast<double>(after.redis_memory - before.redis_memory) / n;
 }
 
 void judge(const ScenarioSpec& spec, ScenarioResult& r) {
@@ -199,7 +240,7 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
   Platform platform(spec);
   const std::string config_path = platform.dir.path() + "/fabu.toml";
   {
-    std::ofstream(config_path) << fabud_config(spec, platform.dir.path(), platform.redis_port, platform.sandbox_port);
+    std::ofstream(config_path) << fabud_config(spec, platform.dir.path(), platform.redis_port, platform.api_base, platform.ca_file);
   }
   RedisConfig redis;
   redis.port = platform.redis_port;
@@ -228,13 +269,19 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
 
   const CpuMark before = cpu_mark(fabud.pid(), platform);
   std::vector<std::int64_t> submitted_ms;
-  for (const auto& payload : payloads) {
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    const auto& payload = payloads[i];
+    if (spec.pace_per_second > 0) {
+      const double due_s = static_cast<double>(i) * spec.accounts_per_release / spec.pace_per_second;
+      std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<std::int64_t>(due_s * 1e6)));
+    }
     submitted_ms.push_back(unix_ms());
     if (auto id = ledger->enqueue(payload); !id) throw std::runtime_error("enqueue failed: " + id.error().message);
   }
-  // Wait on the sandbox's counter (cheap, and not fabud's Redis), then for the last results to be recorded.
+  // Wait on the platform's counter (cheap, and not fabud's Redis), then for the last results to be recorded.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(spec.timeout_seconds);
-  while (sandbox_posts(platform.sandbox_port) < expected_posts && std::chrono::steady_clock::now() < deadline) {
+  while (platform.posts() < expected_posts && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(spec.latency_ms > 0 ? 20ms : 100ms);
   }
   for (;;) {
@@ -273,24 +320,23 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
   return result;
 }
 
-// The baseline: bench/bullmq/bench.mjs adds the same jobs to a BullMQ queue and runs a Worker that
-// POSTs statuses/share.json for each, then prints one JSON line with its own measurements.
+// The baseline: bench/bullmq/bench.mjs runs a Worker that POSTs statuses/share.json for each job, with
+// a producer process of its own adding the same jobs, then prints one JSON line with its measurements
+// (the worker's CPU only: the producer stands in for the press office's system, as fabu-bench's XADDs do).
 ScenarioResult run_bullmq(const ScenarioSpec& spec) {
   Platform platform(spec);
   ScenarioResult result;
   result.name = spec.name;
   result.deliveries = static_cast<std::int64_t>(spec.releases) * spec.accounts_per_release;
   const std::string out_path = platform.dir.path() + "/bullmq.out";
-  const std::int64_t redis_before = cpu_time_us(platform.redis.pid());
-  const std::int64_t sandbox_before = cpu_time_us(platform.sandbox.pid());
+  const CpuMark before = cpu_mark(-1, platform);
   Subprocess node({"node", spec.bullmq_dir + "/bench.mjs", "--redis-port", std::to_string(platform.redis_port),
-                   "--sandbox-port", std::to_string(platform.sandbox_port), "--releases", std::to_string(spec.releases),
+                   "--api-base", platform.api_base, "--ca-file", platform.ca_file, "--releases", std::to_string(spec.releases),
                    "--accounts", std::to_string(spec.accounts), "--per-release", std::to_string(spec.accounts_per_release),
-                   "--concurrency", std::to_string(spec.max_in_flight)},
+                   "--concurrency", std::to_string(spec.max_in_flight), "--pace", std::to_string(spec.pace_per_second)},
                   out_path);
   const int code = node.wait(std::chrono::seconds(spec.timeout_seconds));
-  const std::int64_t redis_after = cpu_time_us(platform.redis.pid());
-  const std::int64_t sandbox_after = cpu_time_us(platform.sandbox.pid());
+  const CpuMark after = cpu_mark(-1, platform);
   std::string last_line;
   std::istringstream lines(read_text(out_path));
   for (std::string line; std::getline(lines, line);) {
@@ -299,7 +345,7 @@ ScenarioResult run_bullmq(const ScenarioSpec& spec) {
   const auto report = nlohmann::json::parse(last_line, nullptr, false);
   if (code != 0 || !report.is_object()) {
     platform.dir.keep();
-    result.note = "the BullMQ run failed (exit " + std::to_string(code) + "; did you run npm install in " + spec.bullmq_dir +
+    result.note = "the BullMQ run failed (exit " + std::to_string(code) + "; did you run npm ci in " + spec.bullmq_dir +
                   "?): see " + out_path;
     judge(spec, result);
     return result;
@@ -309,10 +355,8 @@ ScenarioResult run_bullmq(const ScenarioSpec& spec) {
   result.per_second = result.wall_seconds > 0 ? static_cast<double>(result.delivered) / result.wall_seconds : 0;
   result.p50_ms = report.value("p50_ms", 0.0);
   result.p99_ms = report.value("p99_ms", 0.0);
-  const double n = static_cast<double>(std::max<std::int64_t>(result.delivered, 1));
-  result.worker_cpu_us = report.value("cpu_us", 0.0) / n;
-  result.redis_cpu_us = static_cast<double>(redis_after - redis_before) / n;
-  result.sandbox_cpu_us = static_cast<double>(sandbox_after - sandbox_before) / n;
+  fill_cpu(result, before, after);
+  result.worker_cpu_us = report.value("cpu_us", 0.0) / static_cast<double>(std::max<std::int64_t>(result.delivered, 1));
   judge(spec, result);
   return result;
 }

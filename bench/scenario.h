@@ -1,6 +1,7 @@
 // One benchmark scenario: a fresh redis-server (AOF on, fsync every second, as production runs it),
-// the sandbox platform, and either a real fabud or the BullMQ baseline worker, driven through a batch
-// of releases while the CPU time of every process is read before and after.
+// the platform (fabu-sink, the minimal stand-in, or fabu-sandbox, the tests' full one), and either a
+// real fabud or the BullMQ baseline worker, driven through a batch of releases while the CPU time of
+// every process and Redis's memory are read before and after.
 //
 // Thread rules: run_scenario() runs on the caller's thread and owns every process it starts; they are
 // all stopped before it returns, also when it throws.
@@ -12,6 +13,9 @@
 namespace fabu::bench {
 
 enum class Engine { fabud, bullmq };
+// What the weibo channel posts to: `minimal` = fabu-sink (a fixed reply, a few us per request),
+// `sandbox` = fabu-sandbox (checks tokens, keeps timelines, can add latency; ~60-80 us per request).
+enum class Sink { minimal, sandbox };
 
 struct ScenarioSpec {
   std::string name;              // the table's first column
@@ -20,7 +24,10 @@ struct ScenarioSpec {
   int accounts = 500;            // member accounts in the config (the lead comes on top)
   int accounts_per_release = 500;
   bool portal = false;           // every release also targets a portal column (members wait for it)
+  Sink sink = Sink::minimal;     // a latency_ms > 0 always runs the sandbox (the sink never waits)
   int latency_ms = 0;            // fabu-sandbox --latency-ms
+  bool tls = false;               // the sink serves HTTPS (a self-signed certificate fabud trusts) and is posted to over it
+  double pace_per_second = 0;    // submit (BullMQ: add jobs) at this many deliveries/s; 0 = all at once
   int sandbox_threads = 2;
   // fabud's [daemon] knobs (the BullMQ worker's concurrency is max_in_flight).
   int max_in_flight = 512;
@@ -50,7 +57,8 @@ struct ScenarioResult {
   double p99_ms = 0;
   double worker_cpu_us = 0;      // fabud or node, per delivery
   double redis_cpu_us = 0;
-  double sandbox_cpu_us = 0;     // shown apart, not part of any target
+  double sink_cpu_us = 0;        // the platform's CPU (sink or sandbox), shown apart, in no target
+  double redis_bytes_per_delivery = 0;  // growth of Redis's used_memory over the run / delivered
   std::string target;            // what the scenario must meet, "-" when nothing
   bool has_target = false;
   bool passed = false;
