@@ -334,6 +334,23 @@ TEST(ConfigTest, SentinelsAndMasterNameGoTogether) {
   EXPECT_THAT(errors[0].message, HasSubstr("'10.0.0.1' is not host:port"));
 }
 
+TEST(ConfigTest, ClusterNodesAreCheckedAndExcludeSentinelsAndOtherDatabases) {
+  auto good = parse_config("[redis]\ncluster_nodes = [\"10.0.0.1:7000\", \"node-b:7001\"]\nprefix = \"linyi\"\n", "t.toml");
+  ASSERT_TRUE(good.has_value()) << joined(good.error());
+  ASSERT_EQ((*good)->redis.cluster_nodes.size(), 2u);
+  EXPECT_EQ((*good)->redis.cluster_nodes[1], (SentinelAddress{"node-b", 7001}));
+
+  auto errors = errors_of("[redis]\ncluster_nodes = [\"10.0.0.1\", \"h:0\"]\n");
+  ASSERT_EQ(errors.size(), 2u) << joined(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("redis.cluster_nodes: '10.0.0.1' is not host:port"));
+  errors = errors_of("[redis]\ncluster_nodes = [\"10.0.0.1:7000\"]\nsentinels = [\"10.0.0.1:26379\"]\nmaster_name = \"m\"\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("exclude each other"));
+  errors = errors_of("[redis]\ncluster_nodes = [\"10.0.0.1:7000\"]\ndb = 2\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_THAT(errors[0].message, HasSubstr("Redis Cluster has only db 0"));
+}
+
 TEST(ConfigTest, TokenKeyMustBe32BytesOfBase64) {
   ScratchDir dir;
   dir.write("good.key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
