@@ -36,14 +36,10 @@ std::string default_instance_name() {
   return std::string(host.data()) + "-" + std::to_string(getpid());
 }
 
-void read_redis(const toml::table& table, const std::string& file, ConfigErrors& errors, RedisConfig& out) {
-  TableReader r(table, file, "redis", errors);
-  r.reject_unknown({"host", "port", "username", "password", "password_env", "password_file", "db", "prefix",
-                    "connect_timeout_ms", "command_timeout_ms", "token_key", "token_key_env", "token_key_file", "sentinels", "master_name"});
-  out.host = r.string("host", out.host);
-  if (out.host.empty()) r.error_at(table.get("host"), "redis.host: must not be empty");
-  out.port = static_cast<int>(r.integer("port", out.port, 1, 65535));
-  for (const auto& address : r.strings("sentinels")) {
+// A list of "host:port" strings; each bad entry is reported.
+std::vector<SentinelAddress> read_addresses(TableReader& r, const toml::table& table, const std::string& key) {
+  std::vector<SentinelAddress> out;
+  for (const auto& address : r.strings(key)) {
     const auto colon = address.rfind(':');
     int port = 0;
     if (colon != std::string::npos && colon > 0) {
@@ -53,15 +49,31 @@ void read_redis(const toml::table& table, const std::string& file, ConfigErrors&
       }
     }
     if (port < 1 || port > 65535) {
-      r.error_at(table.get("sentinels"), "redis.sentinels: '" + address + "' is not host:port");
+      r.error_at(table.get(key), "redis." + key + ": '" + address + "' is not host:port");
       continue;
     }
-    out.sentinels.push_back({address.substr(0, colon), port});
+    out.push_back({address.substr(0, colon), port});
   }
+  return out;
+}
+
+void read_redis(const toml::table& table, const std::string& file, ConfigErrors& errors, RedisConfig& out) {
+  TableReader r(table, file, "redis", errors);
+  r.reject_unknown({"host", "port", "username", "password", "password_env", "password_file", "db", "prefix",
+                    "connect_timeout_ms", "command_timeout_ms", "token_key", "token_key_env", "token_key_file", "sentinels", "master_name",
+                    "cluster_nodes"});
+  out.host = r.string("host", out.host);
+  if (out.host.empty()) r.error_at(table.get("host"), "redis.host: must not be empty");
+  out.port = static_cast<int>(r.integer("port", out.port, 1, 65535));
+  out.sentinels = read_addresses(r, table, "sentinels");
   out.master_name = r.string("master_name");
   if ((table.get("sentinels") == nullptr) != out.master_name.empty()) {
     r.error_at(table.get(table.get("sentinels") == nullptr ? "master_name" : "sentinels"),
                "redis.sentinels and redis.master_name go together: set both (Sentinel) or neither");
+  }
+  out.cluster_nodes = read_addresses(r, table, "cluster_nodes");
+  if (!out.cluster_nodes.empty() && table.get("sentinels") != nullptr) {
+    r.error_at(table.get("cluster_nodes"), "redis.cluster_nodes and redis.sentinels exclude each other: pick one");
   }
   out.username = r.string("username");
   out.password = r.secret("password", false);
@@ -80,6 +92,7 @@ void read_redis(const toml::table& table, const std::string& file, ConfigErrors&
     }
   }
   out.db = static_cast<int>(r.integer("db", out.db, 0, 1023));
+  if (out.db != 0 && !out.cluster_nodes.empty()) r.error_at(table.get("db"), "redis.db: Redis Cluster has only db 0");
   const std::string prefix = r.string("prefix", out.prefix);
   if (matches(prefix, "[a-z0-9_-]+")) {
     out.prefix = prefix;

@@ -44,6 +44,10 @@ struct RedisConfig {
   // master, and asks again after any connection failure or READONLY reply (a failover).
   std::vector<SentinelAddress> sentinels;
   std::string master_name;
+  // Redis Cluster: when set, host and port are not used; every connection asks these seed nodes (in
+  // order, first answer wins) with CLUSTER SLOTS for the primary that owns the slot of `{prefix}`,
+  // and follows MOVED and ASK replies. Excludes sentinels; db must be 0.
+  std::vector<SentinelAddress> cluster_nodes;
   std::string username;  // Redis 6+ ACL user; empty = the default user
   std::string password;  // resolved from password / password_env / password_file
   // Seals the access tokens operators set at run time before they are written to Redis

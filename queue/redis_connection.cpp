@@ -7,6 +7,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "queue/redis_cluster.h"
+
 namespace fabu {
 namespace {
 
@@ -109,21 +111,80 @@ Error RedisConnection::error_reply(const redisReply& reply, std::string_view dur
   return error;
 }
 
+std::vector<RedisArgs> RedisConnection::auth_commands() const {
+  if (!config_.username.empty()) return {{"AUTH", config_.username, config_.password}};
+  if (!config_.password.empty()) return {{"AUTH", config_.password}};
+  return {};
+}
+
+Result<std::unique_ptr<redisContext, RedisContextDeleter>> RedisConnection::open_side_connection(
+    const std::string& host, int port, std::chrono::milliseconds timeout) {
+  const std::string where = "redis " + host + ":" + std::to_string(port) + ": ";
+  std::unique_ptr<redisContext, RedisContextDeleter> context(
+      redisConnectWithTimeout(host.c_str(), port, to_timeval(config_.connect_timeout)));
+  if (!context) return fail(Error::transient(where + "cannot allocate a connection"));
+  if (context->err) return fail(Error::transient(where + context->errstr));
+  redisSetTimeout(context.get(), to_timeval(timeout));
+  for (const auto& args : auth_commands()) {
+    ArgvView argv(args);
+    RedisReplyPtr reply(static_cast<redisReply*>(
+        redisCommandArgv(context.get(), argv.argc(), argv.pointers.data(), argv.lengths.data())));
+    if (!reply) return fail(Error::transient(where + context->errstr + " during AUTH"));
+    if (reply->type == REDIS_REPLY_ERROR) {
+      Error error = redis_error_reply(*reply, "AUTH");
+      if (error.kind == ErrorKind::permanent) error.kind = ErrorKind::config;
+      error.message = where + error.message;
+      return fail(std::move(error));
+    }
+  }
+  return context;
+}
+
+Result<void> RedisConnection::find_slot_owner() {
+  const int slot = office_slot(config_.prefix);
+  std::string tried;
+  std::string last_error;
+  for (const auto& seed : config_.cluster_nodes) {
+    tried += (tried.empty() ? "" : ", ") + seed.host + ":" + std::to_string(seed.port);
+    auto context = open_side_connection(seed.host, seed.port, config_.command_timeout);
+    if (!context) {
+      last_error = context.error().message;
+      continue;
+    }
+    RedisReplyPtr reply(static_cast<redisReply*>(redisCommand(context->get(), "CLUSTER SLOTS")));
+    if (reply_is_error(reply.get())) last_error = reply_string(reply.get());
+    auto owner = slot_owner(parse_cluster_slots(reply.get()), slot);
+    if (!owner) continue;
+    host_ = owner->host.empty() ? seed.host : owner->host;
+    port_ = owner->port;
+    return {};
+  }
+  return fail(Error::transient("redis cluster nodes " + tried + ": none named the primary of slot " +
+                               std::to_string(slot) + " (prefix '" + config_.prefix + "')" +
+                               (last_error.empty() ? "" : "; last error: " + last_error)));
+}
+
+void RedisConnection::move_to(const std::string& host, int port) {
+  drop();
+  host_ = host;
+  port_ = port;
+  moved_ = true;
+}
+
 Result<void> RedisConnection::connect() {
   if (!config_.sentinels.empty()) {
     if (auto found = find_master(); !found) return found;
   }
+  if (!config_.cluster_nodes.empty() && !moved_) {
+    if (auto found = find_slot_owner(); !found) return found;
+  }
+  moved_ = false;  // a MOVED target that fails sends the next connect back to the seeds
   context_.reset(redisConnectWithTimeout(host_.c_str(), port_, to_timeval(config_.connect_timeout)));
   if (!context_) return fail(Error::transient("redis " + endpoint() + ": cannot allocate a connection"));
   if (context_->err) return fail(io_error("connect"));
   if (auto ok = set_socket_timeout(config_.command_timeout); !ok) return ok;
 
-  std::vector<RedisArgs> setup;
-  if (!config_.username.empty()) {
-    setup.push_back({"AUTH", config_.username, config_.password});
-  } else if (!config_.password.empty()) {
-    setup.push_back({"AUTH", config_.password});
-  }
+  std::vector<RedisArgs> setup = auth_commands();
   if (config_.db != 0) setup.push_back({"SELECT", std::to_string(config_.db)});
   if (!config_.sentinels.empty()) setup.push_back({"ROLE"});
   for (const auto& args : setup) {
@@ -164,6 +225,53 @@ Result<RedisReplyPtr> RedisConnection::read_reply(std::string_view during) {
 
 Result<RedisReplyPtr> RedisConnection::command(const RedisArgs& args, std::chrono::milliseconds extra_wait) {
   if (args.empty()) return fail(Error::invalid("empty redis command"));
+  auto reply = round_trip(args, extra_wait);
+  if (!reply) return reply;
+  if ((*reply)->type == REDIS_REPLY_ERROR && !config_.cluster_nodes.empty()) {
+    // Once only: a second redirect means the cluster is resharding; the caller retries later.
+    if (auto redirect = parse_cluster_redirect(reply_string(reply->get()))) {
+      if (redirect->kind == ClusterRedirect::Kind::moved) {
+        move_to(redirect->host, redirect->port);
+        reply = round_trip(args, extra_wait);
+      } else {
+        auto asked = ask(redirect->host, redirect->port, {args}, extra_wait);
+        if (!asked) return fail(asked.error());
+        reply = std::move(asked->front());
+      }
+      if (!reply) return reply;
+    }
+  }
+  if ((*reply)->type == REDIS_REPLY_ERROR) return fail(error_reply(**reply, args[0]));
+  return reply;
+}
+
+Result<std::vector<RedisReplyPtr>> RedisConnection::ask(const std::string& host, int port,
+                                                        const std::vector<RedisArgs>& commands,
+                                                        std::chrono::milliseconds extra_wait) {
+  auto context = open_side_connection(host, port, config_.command_timeout + extra_wait);
+  if (!context) return fail(context.error());
+  // ASKING admits only the command right after it, so each command gets its own.
+  for (const auto& args : commands) {
+    for (const RedisArgs& each : {RedisArgs{"ASKING"}, args}) {
+      ArgvView argv(each);
+      redisAppendCommandArgv(context->get(), argv.argc(), argv.pointers.data(), argv.lengths.data());
+    }
+  }
+  std::vector<RedisReplyPtr> replies;
+  for (std::size_t i = 0; i < 2 * commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context->get(), &raw) != REDIS_OK || raw == nullptr) {
+      if (raw) freeReplyObject(raw);
+      return fail(Error::transient("redis " + host + ":" + std::to_string(port) + ": " + (*context)->errstr +
+                                   " (following an ASK redirect)"));
+    }
+    RedisReplyPtr reply(static_cast<redisReply*>(raw));
+    if (i % 2 == 1) replies.push_back(std::move(reply));  // the ASKING replies are plain OK
+  }
+  return replies;
+}
+
+Result<RedisReplyPtr> RedisConnection::round_trip(const RedisArgs& args, std::chrono::milliseconds extra_wait) {
   if (auto ok = ensure_connected(); !ok) return fail(ok.error());
   const bool lengthened = extra_wait.count() > 0;
   if (lengthened) {
@@ -178,11 +286,28 @@ Result<RedisReplyPtr> RedisConnection::command(const RedisArgs& args, std::chron
   if (lengthened) {
     if (auto ok = set_socket_timeout(config_.command_timeout); !ok) return fail(ok.error());
   }
-  if ((*reply)->type == REDIS_REPLY_ERROR) return fail(error_reply(**reply, args[0]));
   return reply;
 }
 
 Result<std::vector<RedisReplyPtr>> RedisConnection::pipeline(const std::vector<RedisArgs>& commands) {
+  auto replies = pipeline_once(commands);
+  if (!replies || replies->empty() || config_.cluster_nodes.empty()) return replies;
+  // Follow only when nothing ran here: every reply a redirect of one kind to one node.
+  std::optional<ClusterRedirect> first;
+  for (const auto& reply : *replies) {
+    auto redirect = reply_is_error(reply.get()) ? parse_cluster_redirect(reply_string(reply.get())) : std::nullopt;
+    if (!redirect) return replies;
+    if (first && (redirect->kind != first->kind || redirect->host != first->host || redirect->port != first->port)) {
+      return replies;
+    }
+    first = redirect;
+  }
+  if (first->kind == ClusterRedirect::Kind::ask) return ask(first->host, first->port, commands, {});
+  move_to(first->host, first->port);
+  return pipeline_once(commands);
+}
+
+Result<std::vector<RedisReplyPtr>> RedisConnection::pipeline_once(const std::vector<RedisArgs>& commands) {
   std::vector<RedisReplyPtr> replies;
   if (commands.empty()) return replies;
   if (auto ok = ensure_connected(); !ok) return fail(ok.error());
@@ -232,7 +357,8 @@ Result<RedisReplyPtr> RedisConnection::eval(const RedisScript& script, const Red
 Error redis_error_reply(const redisReply& reply, std::string_view during) {
   std::string text(reply.str ? std::string_view(reply.str, reply.len) : std::string_view("unknown error"));
   // These codes mean "the server is busy or failing over": retrying later succeeds.
-  bool transient = starts_with_any(text, {"LOADING", "BUSY ", "TRYAGAIN", "MASTERDOWN", "READONLY", "CLUSTERDOWN"});
+  bool transient = starts_with_any(text, {"LOADING", "BUSY ", "TRYAGAIN", "MASTERDOWN", "READONLY", "CLUSTERDOWN",
+                                       "MOVED ", "ASK "});
   Error error{transient ? ErrorKind::transient : ErrorKind::permanent, text + " (" + std::string(during) + ")", {}, 0};
   return error;
 }

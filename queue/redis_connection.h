@@ -5,6 +5,12 @@
 // connects again with the stored config before it sends anything, so a Redis restart costs the caller
 // transient errors while Redis is down and nothing else.
 //
+// With Redis Cluster (config cluster_nodes) the connection goes to the primary owning the office's slot
+// (redis_cluster.h): it asks the seed nodes with CLUSTER SLOTS on every (re)connect, follows a MOVED
+// reply by reconnecting to the named node and sending the command again, once, and an ASK reply by
+// sending ASKING and the command to the named node, once, without moving. MOVED and ASK mean the node
+// did not run the command, so following them never runs a script twice.
+//
 // Thread rules: NOT thread-safe (a hiredis context must not be shared). One connection per thread.
 #pragma once
 
@@ -51,13 +57,15 @@ class RedisConnection {
   Result<void> ensure_connected();
 
   // One command. A Redis error reply becomes an Error whose message starts with Redis's own code
-  // ("NOGROUP ...", "BUSYGROUP ..."): transient for LOADING/BUSY/TRYAGAIN/MASTERDOWN/READONLY, else
-  // permanent. `extra_wait` lengthens the socket timeout for blocking commands (BLPOP, XREADGROUP BLOCK).
+  // ("NOGROUP ...", "BUSYGROUP ..."): transient for LOADING/BUSY/TRYAGAIN/MASTERDOWN/READONLY/CLUSTERDOWN
+  // and for a MOVED/ASK still there after following one, else permanent. `extra_wait` lengthens the socket timeout for blocking commands (BLPOP, XREADGROUP BLOCK).
   Result<RedisReplyPtr> command(const RedisArgs& args,
                                 std::chrono::milliseconds extra_wait = std::chrono::milliseconds(0));
 
   // Several commands in one round trip. Fails as a whole on I/O errors; per-command error replies are
-  // returned as replies (type REDIS_REPLY_ERROR) for the caller to judge.
+  // returned as replies (type REDIS_REPLY_ERROR) for the caller to judge. With Cluster, when every
+  // reply is the same MOVED or ASK (the office's slot moved or is moving: nothing ran here) the whole
+  // pipeline goes once to the named node.
   Result<std::vector<RedisReplyPtr>> pipeline(const std::vector<RedisArgs>& commands);
 
   // EVALSHA, falling back to EVAL when the server lost its script cache (restart, SCRIPT FLUSH).
@@ -65,12 +73,28 @@ class RedisConnection {
 
   const RedisConfig& config() const { return config_; }
   std::string endpoint() const;  // "127.0.0.1:6379" for messages: the master in use with Sentinel
+                                 // or the primary of the office's slot with Cluster
 
 
  private:
   Result<void> connect();
   // With Sentinel: asks the sentinels for the master's address and keeps it in host_/port_.
   Result<void> find_master();
+  // With Cluster: asks the seed nodes (CLUSTER SLOTS) which primary owns the office's slot and keeps
+  // it in host_/port_.
+  Result<void> find_slot_owner();
+  // A context to host:port with the socket timeouts set and AUTH sent (for seeds and ASK targets).
+  Result<std::unique_ptr<redisContext, RedisContextDeleter>> open_side_connection(const std::string& host, int port,
+                                                                                  std::chrono::milliseconds timeout);
+  std::vector<RedisArgs> auth_commands() const;
+  // Sends one command on the main connection and reads its reply, error replies included.
+  Result<RedisReplyPtr> round_trip(const RedisArgs& args, std::chrono::milliseconds extra_wait);
+  // ASKING before each command, on a side connection to `host:port`; the commands' own replies.
+  Result<std::vector<RedisReplyPtr>> ask(const std::string& host, int port, const std::vector<RedisArgs>& commands,
+                                         std::chrono::milliseconds extra_wait);
+  // Points the next connect at host:port without asking the seeds (after a MOVED).
+  void move_to(const std::string& host, int port);
+  Result<std::vector<RedisReplyPtr>> pipeline_once(const std::vector<RedisArgs>& commands);
   // redis_error_reply, and a READONLY reply (a failover demoted our server) drops the connection so
   // the next call asks the sentinels again.
   Error error_reply(const redisReply& reply, std::string_view during);
@@ -82,6 +106,7 @@ class RedisConnection {
   RedisConfig config_;
   std::string host_;  // where the connection goes: config_.host, or the master the sentinels named
   int port_ = 0;
+  bool moved_ = false;  // Cluster: host_/port_ came from a MOVED; the next connect uses them as they are
   std::unique_ptr<redisContext, RedisContextDeleter> context_;
   std::map<std::string, std::string> script_shas_;  // script name -> SHA-1 the server reported
 };

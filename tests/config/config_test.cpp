@@ -334,6 +334,25 @@ TEST(ConfigTest, SentinelsAndMasterNameGoTogether) {
   EXPECT_THAT(errors[0].message, HasSubstr("'10.0.0.1' is not host:port"));
 }
 
+TEST(ConfigTest, ClusterNodesAreCheckedAndExcludeSentinelsAndOtherDatabases) {
+  auto good = parse_config("[redis]\ncluster_nodes = [\"10.0.0.1:7000\", \"node-b:7001\"]\nprefix = \"linyi\"\n", "t.toml");
+  ASSERT_TRUE(good.has_value()) << joined(good.error());
+  ASSERT_EQ((*good)->redis.cluster_nodes.size(), 2u);
+  EXPECT_EQ((*good)->redis.cluster_nodes[1], (SentinelAddress{"node-b", 7001}));
+
+  // Each bad config and the first error it must give.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"cluster_nodes = [\"10.0.0.1\", \"h:0\"]\n", "redis.cluster_nodes: '10.0.0.1' is not host:port"},
+      {"cluster_nodes = [\"10.0.0.1:7000\"]\nsentinels = [\"10.0.0.1:26379\"]\nmaster_name = \"m\"\n", "exclude each other"},
+      {"cluster_nodes = [\"10.0.0.1:7000\"]\ndb = 2\n", "Redis Cluster has only db 0"}};
+  for (const auto& [toml, said] : cases) {
+    auto errors = errors_of("[redis]\n" + toml);
+    ASSERT_FALSE(errors.empty()) << toml;
+    EXPECT_THAT(errors[0].message, HasSubstr(said)) << joined(errors);
+  }
+  EXPECT_EQ(errors_of("[redis]\n" + cases[0].first).size(), 2u);
+}
+
 TEST(ConfigTest, TokenKeyMustBe32BytesOfBase64) {
   ScratchDir dir;
   dir.write("good.key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");

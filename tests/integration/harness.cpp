@@ -34,7 +34,7 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
   std::vector<std::string> args = {"--safe-domain", "www.linyi.gov.cn"};
   args.insert(args.end(), options_.sandbox_args.begin(), options_.sandbox_args.end());
   sandbox_ = std::make_unique<SandboxServer>(args);
-  prefix_ = unique_prefix();
+  prefix_ = options_.prefix.empty() ? unique_prefix() : options_.prefix;
   redis_port_ = options_.redis_port != 0 ? options_.redis_port : shared_redis_port();
   portal_dir_ = dir_.path() + "/portal";
 
@@ -49,6 +49,7 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
   RedisConfig redis;
   redis.port = redis_port_;
   redis.prefix = prefix_;
+  for (int port : options_.redis_cluster_ports) redis.cluster_nodes.push_back({"127.0.0.1", port});
   auto ledger = DeliveryLedger::connect(redis);
   if (!ledger) throw std::runtime_error("cannot connect to test redis: " + ledger.error().message);
   ledger_ = std::move(*ledger);
@@ -60,6 +61,11 @@ Harness::~Harness() = default;
 std::string Harness::render_config(const std::string& instance) const {
   std::string toml;
   toml += "[redis]\nhost = \"127.0.0.1\"\nport = " + std::to_string(redis_port_) + "\nprefix = \"" + prefix_ + "\"\n";
+  if (!options_.redis_cluster_ports.empty()) {
+    toml += "cluster_nodes = [";
+    for (int port : options_.redis_cluster_ports) toml += "\"127.0.0.1:" + std::to_string(port) + "\", ";
+    toml += "]\n";
+  }
   toml += "connect_timeout_ms = 500\ncommand_timeout_ms = 2000\ntoken_key_file = \"token.key\"\n" +
           options_.redis_extra_toml + "\n";
   toml += "[daemon]\nmax_in_flight = " + std::to_string(options_.max_in_flight) +

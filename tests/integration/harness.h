@@ -42,6 +42,10 @@ struct HarnessOptions {
   int request_timeout_ms = 2000;
   int max_in_flight = 256;
   int redis_port = 0;  // 0 = the shared test redis
+  // Redis Cluster: the seed nodes' ports (loopback); the config and the harness's own ledger use
+  // redis.cluster_nodes instead of redis_port.
+  std::vector<int> redis_cluster_ports;
+  std::string prefix;  // the office's redis.prefix; empty = a unique one
   std::string safe_domain = "www.linyi.gov.cn";
   int drain_deadline_seconds = 5;
   int api_port = 0;  // non-zero: fabud serves its HTTP API on 127.0.0.1:<api_port>

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace fabu::testing {
 
@@ -34,6 +36,96 @@ void RedisServer::stop() {
 }
 
 void RedisServer::kill() { process_.kill_and_wait(); }
+
+struct RedisCluster::Node {
+  TempDir dir;
+  int port = 0;
+  ChildProcess process;
+};
+
+std::string RedisCluster::cli(int port, const std::string& args) {
+  std::string out;
+  run_shell("redis-cli -p " + std::to_string(port) + " " + args, out);
+  return out;
+}
+
+RedisCluster::RedisCluster(int primaries) {
+  std::string addresses;
+  for (int i = 0; i < primaries; ++i) {
+    auto node = std::make_unique<Node>();
+    node->port = free_port();
+    node->process = ChildProcess(
+        {"redis-server", "--port", std::to_string(node->port), "--bind", "127.0.0.1", "--dir", node->dir.path(),
+         "--save", "", "--appendonly", "no", "--daemonize", "no", "--cluster-enabled", "yes",
+         "--cluster-config-file", node->dir.path() + "/nodes.conf", "--cluster-port", std::to_string(free_port()),
+         "--cluster-node-timeout", "5000", "--logfile", node->dir.path() + "/redis.log"});
+    if (!wait_for_port(node->port)) throw std::runtime_error("cluster node did not start on " + std::to_string(node->port));
+    addresses += " 127.0.0.1:" + std::to_string(node->port);
+    ports_.push_back(node->port);
+    nodes_.push_back(std::move(node));
+  }
+  std::string out;
+  if (run_shell("redis-cli --cluster create" + addresses + " --cluster-replicas 0 --cluster-yes", out) != 0) {
+    throw std::runtime_error("redis-cli --cluster create failed: " + out);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int port : ports_) {
+    while (cli(port, "CLUSTER INFO").find("cluster_state:ok") == std::string::npos ||
+           cli(port, "CLUSTER NODES").find("handshake") != std::string::npos) {
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("cluster did not reach cluster_state:ok");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+RedisCluster::~RedisCluster() = default;
+
+std::string RedisCluster::node_id(int port) const {
+  std::string id = cli(port, "CLUSTER MYID");
+  while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.pop_back();
+  return id;
+}
+
+int RedisCluster::owner_of(int slot, int port) const {
+  // CLUSTER NODES: "<id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slot ranges...>"
+  std::istringstream lines(cli(port, "CLUSTER NODES"));
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string field; fields >> field;) f.push_back(field);
+    if (f.size() < 9 || f[2].find("master") == std::string::npos) continue;
+    for (std::size_t i = 8; i < f.size(); ++i) {
+      if (f[i].starts_with("[")) continue;  // "[slot->-id]": a migration in progress
+      const auto dash = f[i].find('-');
+      const int first = std::stoi(f[i].substr(0, dash));
+      const int last = dash == std::string::npos ? first : std::stoi(f[i].substr(dash + 1));
+      if (first <= slot && slot <= last) return std::stoi(f[1].substr(f[1].find(':') + 1));
+    }
+  }
+  return 0;
+}
+
+void RedisCluster::move_slot(int slot, int to_port, const std::function<void()>& between) {
+  const int from_port = owner_of(slot);
+  const std::string from_id = node_id(from_port), to_id = node_id(to_port), s = std::to_string(slot);
+  cli(to_port, "CLUSTER SETSLOT " + s + " IMPORTING " + from_id);
+  cli(from_port, "CLUSTER SETSLOT " + s + " MIGRATING " + to_id);
+  std::string keys;
+  std::istringstream listed(cli(from_port, "CLUSTER GETKEYSINSLOT " + s + " 100000"));
+  for (std::string key; std::getline(listed, key);) {
+    if (!key.empty()) keys += " '" + key + "'";
+  }
+  // One MIGRATE for all keys: the old owner is busy until they are all on the new one.
+  if (!keys.empty()) {
+    const std::string said = cli(from_port, "MIGRATE 127.0.0.1 " + std::to_string(to_port) + " '' 0 10000 KEYS" + keys);
+    if (said.find("OK") == std::string::npos) throw std::runtime_error("MIGRATE failed: " + said);
+  }
+  if (between) between();
+  for (int port : {to_port, from_port}) cli(port, "CLUSTER SETSLOT " + s + " NODE " + to_id);
+  for (int port : ports_) {
+    if (port != to_port && port != from_port) cli(port, "CLUSTER SETSLOT " + s + " NODE " + to_id);
+  }
+}
 
 SandboxServer::SandboxServer(std::vector<std::string> extra_args) : port_(free_port()) {
   std::vector<std::string> argv = {FABU_SANDBOX_BIN, "--port", std::to_string(port_)};

@@ -1,6 +1,8 @@
 // Test support: a real redis-server and the fabu sandbox platform, each on a free loopback port.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,31 @@ class RedisServer {
   bool appendonly_;
   bool fsync_always_ = false;
   ChildProcess process_;
+};
+
+// A Redis Cluster of `primaries` primaries and no replicas on loopback, each node in a temp dir of its
+// own on a free port (its cluster bus on another, `cluster-port`), joined with `redis-cli --cluster
+// create` and serving every slot (cluster_state:ok) when the constructor returns. Stopped by the destructor.
+class RedisCluster {
+ public:
+  explicit RedisCluster(int primaries = 3);
+  ~RedisCluster();
+  const std::vector<int>& ports() const { return ports_; }
+  // The port of the primary that serves `slot` now, as `port` sees it in CLUSTER NODES (0: none).
+  int owner_of(int slot, int port) const;
+  int owner_of(int slot) const { return owner_of(slot, ports_.front()); }
+  std::string node_id(int port) const;  // CLUSTER MYID
+  // Moves `slot` from its owner to the node on `to_port` the way resharding does (SETSLOT IMPORTING /
+  // MIGRATING, MIGRATE of all its keys in one go, SETSLOT NODE on every node). `between` runs after the
+  // keys moved and before the slot changes hands: the window in which the old owner answers ASK.
+  void move_slot(int slot, int to_port, const std::function<void()>& between = {});
+  // `redis-cli -p port <args>` and its output.
+  static std::string cli(int port, const std::string& args);
+
+ private:
+  struct Node;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<int> ports_;
 };
 
 // The sandbox platform (fabu-sandbox) on a free port. `extra_args` go to its command line.
