@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.h"
+#include "daemon/log_sink.h"
 
 namespace fabu {
 namespace {
@@ -53,9 +54,11 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   std::unique_ptr<Daemon> daemon(new Daemon(config, *channels, registry, http));
   daemon->env_ = env;
 
-  auto sink = spdlog::default_logger()->clone("delivery");
-  sink->set_pattern("%v");
-  daemon->log_ = std::make_unique<DeliveryLog>(sink);
+  // The clone shares the default logger's sinks, whose JSON formatter merges this logger's objects.
+  auto sink = spdlog::default_logger()->clone(std::string(kEventLoggerName));
+  std::unique_ptr<LedgerLog> stream;
+  if (config->daemon.log_stream_max > 0) stream = std::make_unique<LedgerLog>(config->redis, config->daemon.log_stream_max);
+  daemon->log_ = std::make_unique<DeliveryLog>(sink, std::move(stream));
 
   const RedisConfig& redis = config->redis;
   auto control = connect_waiting(redis, stop_requested);

@@ -302,6 +302,7 @@ void Dispatcher::log_verdicts(const std::vector<Unrecorded>& results, const std:
     log_.record(u.delivery, u.completion, u.latency_ms);
     if (u.completion.outcome == CompletionOutcome::delivered) delivered_.fetch_add(1);
   }
+  log_.flush();  // the batch's events to the Redis log stream, in one round trip
 }
 
 bool Dispatcher::admitted_by_breaker(const ClaimedDelivery& delivery) {

@@ -66,7 +66,7 @@ std::string Harness::render_config(const std::string& instance) const {
           "\nclaim_batch = 64\nlease_seconds = " + std::to_string(options_.lease_seconds) +
           "\nintake_reclaim_idle_seconds = " + std::to_string(options_.intake_reclaim_idle_seconds) +
           "\ndrain_deadline_seconds = " + std::to_string(options_.drain_deadline_seconds) +
-          "\nhttp_threads = " + std::to_string(options_.http_threads) + "\n";
+          "\nhttp_threads = " + std::to_string(options_.http_threads) + "\n" + options_.daemon_extra_toml;
   if (!instance.empty()) toml += "instance = \"" + instance + "\"\n";
   toml += "\n";
   if (options_.api_port != 0) {

@@ -51,6 +51,8 @@ struct HarnessOptions {
   int http_threads = 2;
   // Extra TOML lines for the [channels.microblog] table, e.g. "rate_limit_wait_seconds = 1\n".
   std::string microblog_extra_toml;
+  // Extra TOML lines for the [daemon] table, e.g. "log_file = \"fabud-file.log\"\n".
+  std::string daemon_extra_toml;
   // Extra TOML lines for the [redis] table, e.g. a username and password.
   std::string redis_extra_toml;
   // Extra TOML lines for the [retry] table, e.g. "breaker_cooloff_seconds = 1\n".
