@@ -25,6 +25,7 @@ std::string account_toml(const AccountSpec& a, const std::string& token) {
   s += "token = \"" + token + "\"\nmode = \"" + a.mode + "\"\n";
   s += "posts_per_hour = " + std::to_string(a.posts_per_hour) + "\n";
   s += "min_gap_seconds = " + std::to_string(a.min_gap_seconds) + "\n";
+  if (!a.token_expires.empty()) s += "token_expires = " + a.token_expires + "\n";
   return s;
 }
 

@@ -23,6 +23,7 @@ struct AccountSpec {
   std::string mode = "post";
   int posts_per_hour = 0;
   int min_gap_seconds = 0;
+  std::string token_expires;  // "YYYY-MM-DD", or empty for none
 };
 
 // One [[api.tokens]] entry; the config gets the SHA-256 of `token`.
