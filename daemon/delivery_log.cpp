@@ -43,7 +43,7 @@ DeliveryLog::DeliveryLog(std::shared_ptr<spdlog::logger> sink, std::unique_ptr<L
 
 DeliveryLog::~DeliveryLog() { flush(); }
 
-void DeliveryLog::write(spdlog::level::level_enum level, const nlohmann::json& line, bool send_now) {
+void DeliveryLog::write(spdlog::level::level_enum level, const nlohmann::json& line) {
   if (sink_) sink_->log(level, "{}", dump(line));
   {
     std::lock_guard<std::mutex> lock(stream_mutex_);
@@ -54,7 +54,6 @@ void DeliveryLog::write(spdlog::level::level_enum level, const nlohmann::json& l
     event["level"] = std::string(level_name.data(), level_name.size());
     pending_.push_back(dump(event));
   }
-  if (send_now) flush();
 }
 
 void DeliveryLog::flush() {
@@ -75,7 +74,7 @@ void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& comp
   const nlohmann::json line = delivery_line(delivery, completion, latency_ms);
   counts_[static_cast<std::size_t>(completion.outcome)].fetch_add(1, std::memory_order_relaxed);
   const auto level = completion.outcome == CompletionOutcome::delivered ? spdlog::level::info : spdlog::level::warn;
-  write(level, line, false);
+  write(level, line);
 }
 
 void DeliveryLog::stale(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
@@ -83,7 +82,7 @@ void DeliveryLog::stale(const ClaimedDelivery& delivery, const Completion& compl
   line["outcome"] = "stale";
   line["reported"] = to_string(completion.outcome);
   stale_.fetch_add(1, std::memory_order_relaxed);
-  write(spdlog::level::warn, line, false);
+  write(spdlog::level::warn, line);
 }
 
 void DeliveryLog::intake(std::string_view event, const std::string& release_id, const std::string& detail) {
@@ -94,7 +93,7 @@ void DeliveryLog::intake(std::string_view event, const std::string& release_id, 
   nlohmann::json line = {{"event", event}, {"release", release_id}};
   if (!detail.empty()) line["detail"] = detail;
   const auto level = event == "admitted" || event == "duplicate" ? spdlog::level::info : spdlog::level::warn;
-  write(level, line, true);
+  write(level, line);
 }
 
 std::int64_t DeliveryLog::intake_count(std::string_view event) const {

@@ -9,8 +9,8 @@
 // them out of error messages and nothing else here sees one.
 //
 // With a LedgerLog, every event also goes to the Redis stream `log` (with time and level in the
-// object): delivery events are kept until flush() sends them in one pipelined round trip (the
-// dispatcher flushes once per batch of completions); intake events are sent at once.
+// object): events are kept until flush() sends them in one pipelined round trip (the dispatcher
+// flushes once per batch of completions, the intake worker once per batch of entries).
 // Thread-safe: spdlog is; the pending events and the stream's connection are guarded by one mutex.
 #pragma once
 
@@ -42,7 +42,7 @@ class DeliveryLog {
   // A release the intake refused, held or admitted, as one JSON line too. `detail` names screen
   // matches only in their masked form.
   void intake(std::string_view event, const std::string& release_id, const std::string& detail);
-  // Sends the delivery events recorded since the last flush to the Redis stream (one round trip; none
+  // Sends the events recorded since the last flush to the Redis stream (one round trip; none
   // when there are none or there is no stream). A failure is logged as a warning and those events are
   // dropped from the stream only.
   void flush();
@@ -53,7 +53,7 @@ class DeliveryLog {
   std::int64_t intake_count(std::string_view event) const;
 
  private:
-  void write(spdlog::level::level_enum level, const nlohmann::json& line, bool send_now);
+  void write(spdlog::level::level_enum level, const nlohmann::json& line);
 
   std::shared_ptr<spdlog::logger> sink_;
   std::mutex stream_mutex_;
