@@ -5,22 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/delivery_log.h"
-#include "tests/support/process.h"
-#include "tests/support/servers.h"
+#include "tests/support/test_redis_config.h"
 
 namespace fabu::testing {
 namespace {
 
-RedisConfig redis_for_test() {
-  RedisConfig config;
-  config.host = "127.0.0.1";
-  config.port = shared_redis_port();
-  config.prefix = unique_prefix();
-  return config;
-}
-
 TEST(DeliveryLogStream, EventsGoToTheStreamOnFlushInOrder) {
-  const RedisConfig config = redis_for_test();
+  const RedisConfig config = shared_redis_config();
   DeliveryLog log(nullptr, std::make_unique<LedgerLog>(config, 1000));
   ClaimedDelivery delivery;
   delivery.release_id = "r-1";

@@ -7,19 +7,10 @@
 #include <vector>
 
 #include "queue/ledger_log.h"
-#include "tests/support/process.h"
-#include "tests/support/servers.h"
+#include "tests/support/test_redis_config.h"
 
 namespace fabu::testing {
 namespace {
-
-RedisConfig config_for_test() {
-  RedisConfig config;
-  config.host = "127.0.0.1";
-  config.port = shared_redis_port();
-  config.prefix = unique_prefix();
-  return config;
-}
 
 std::string line(int n) { return R"({"event":"delivery","n":)" + std::to_string(n) + "}"; }
 
@@ -30,7 +21,7 @@ TEST(LedgerLog, KeyIsTheHashTaggedLogName) {
 }
 
 TEST(LedgerLog, AppendsInOrderAndReadsFromAnId) {
-  const RedisConfig config = config_for_test();
+  const RedisConfig config = shared_redis_config();
   LedgerLog log(config, 1000);
   ASSERT_TRUE(log.append({line(1), line(2), line(3)}));
   auto all = log.range("-", 10);
@@ -49,7 +40,7 @@ TEST(LedgerLog, AppendsInOrderAndReadsFromAnId) {
 }
 
 TEST(LedgerLog, StaysNearItsCap) {
-  const RedisConfig config = config_for_test();
+  const RedisConfig config = shared_redis_config();
   LedgerLog log(config, 10);
   std::vector<std::string> batch;
   for (int i = 0; i < 100; ++i) batch.push_back(line(i));
@@ -63,7 +54,7 @@ TEST(LedgerLog, StaysNearItsCap) {
 }
 
 TEST(LedgerLog, ReadAfterWaitsForANewEntry) {
-  const RedisConfig config = config_for_test();
+  const RedisConfig config = shared_redis_config();
   LedgerLog reader(config, 1000);
   std::thread writer([config] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
