@@ -281,7 +281,9 @@ TEST(AdminApiE2E, ServesHttpsWithTheConfiguredCertificate) {
   Harness h(options);
   auto fabud = h.start_fabud();
   ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
-  EXPECT_THAT(h.log_of(), HasSubstr("with TLS"));
+  // The line is written just after the port opens.
+  EXPECT_TRUE(Harness::eventually([&] { return h.log_of().find("with TLS") != std::string::npos; }, std::chrono::seconds(5)))
+      << h.log_of();
 
   // curl checks the certificate against the one fabud was given.
   const std::string out = tls.path() + "/curl.out";
