@@ -11,6 +11,7 @@
 #include "cli/approval.h"
 #include "cli/commands.h"
 #include "cli/lifecycle.h"
+#include "cli/logs.h"
 #include "core/bounded_text.h"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
       "                                              take it back everywhere it went\n"
       "  fabuctl correct 2026-press-017 fixed.toml   publish revision 2 as a correction\n"
       "  fabuctl schedule list | cancel ID | reschedule ID 2026-12-10T09:00:00+08:00\n"
+      "  fabuctl logs --follow --channel microblog   every delivery event as it happens\n"
       "  fabuctl lanes                               accounts and their queues\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
       "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
@@ -41,7 +43,7 @@ int main(int argc, char** argv) {
   const char* env_config = std::getenv("FABU_CONFIG");
   ctx.config_path = env_config != nullptr ? env_config : "fabu.toml";
   app.add_option("-c,--config", ctx.config_path, "fabu.toml to use (default: $FABU_CONFIG or ./fabu.toml)");
-  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status, held)");
+  app.add_flag("--json", ctx.json, "Machine-readable output where supported (status, held, logs)");
 
   std::vector<std::string> files;
   bool dry_run = false;
@@ -81,6 +83,32 @@ int main(int argc, char** argv) {
   wait->add_option("-t,--timeout", wait_timeout, "Give up after this many seconds (exit 1)")->capture_default_str();
   wait->footer("Exit code 0 when everything was delivered, 3 when something is dead, waits for\n"
                "re-authorisation or is held by the privacy screen (see `fabuctl status`), 1 on timeout.");
+
+  fabu::cli::LogsOptions logs_options;
+  auto* logs = app.add_subcommand("logs", "The delivery log kept in Redis: every delivery and intake event, filtered");
+  logs->add_flag("-f,--follow", logs_options.follow, "After the events so far, print new ones as they come (Ctrl-C ends)");
+  logs->add_flag("--json", ctx.json, "Each event as its JSON object (the fields of fabud's log lines)");
+  logs->add_option("--release", logs_options.release, "Only this release's events");
+  logs->add_option("--channel", logs_options.channel, "Only deliveries on this channel (microblog, portal)");
+  logs->add_option("--account", logs_options.account, "Only deliveries to this destination (a microblog account id)");
+  logs->add_option("--state", logs_options.state,
+                   "Only this outcome (delivered, retrying, rate_limited, needs_auth, dead, stale) or intake\n"
+                   "event (admitted, duplicate, held, rejected, conflict, corrected)");
+  logs->add_option("--since", logs_options.since,
+                   "Only events from then on: an age (90s, 30m, 2h, 7d) or a time with its offset\n"
+                   "(2026-12-10T08:00:00+08:00)");
+  logs->footer(
+      "One line per event: time, outcome or intake event, release, channel/account, attempt, post id,\n"
+      "url, and the error if any. With --json each line is the event's JSON object, with\n"
+      "the same fields as fabud's log file (README.md, \"The log\"). Every fabud sharing the Redis writes\n"
+      "to the same stream, which keeps about daemon.log_stream_max events (0 = none kept).\n\n"
+      "Examples:\n"
+      "  fabuctl logs --release 2026-press-017          what happened to one release, oldest first\n"
+      "  fabuctl logs --since 2h --state dead           deliveries given up on in the last two hours\n"
+      "  fabuctl logs --follow --channel microblog      watch microblog deliveries live\n"
+      "  fabuctl logs --account county_a --since 2026-12-10T08:00:00+08:00\n"
+      "  fabuctl logs --json --state rejected | jq .detail\n\n"
+      "Exit codes: 0 done, 1 Redis failed, 2 bad --since or config.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
 
@@ -186,6 +214,7 @@ int main(int argc, char** argv) {
     }
     if (dlq_drop->parsed()) return fabu::cli::dlq_drop(ctx, ids);
     if (lanes->parsed()) return fabu::cli::lanes(ctx);
+    if (logs->parsed()) return fabu::cli::logs(ctx, logs_options);
     if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
     if (accounts->parsed()) return fabu::cli::accounts(ctx);
     if (wait->parsed()) return fabu::cli::wait(ctx, wait_ids, wait_timeout);

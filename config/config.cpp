@@ -109,7 +109,7 @@ void read_daemon(const toml::table& table, const std::string& file, ConfigErrors
   TableReader r(table, file, "daemon", errors);
   r.reject_unknown({"instance", "max_in_flight", "claim_batch", "http_threads", "lease_seconds",
                     "intake_reclaim_idle_seconds", "drain_deadline_seconds", "api_listen", "log_file",
-                    "log_level", "token_warn_days", "intake_max_claims", "retention_days"});
+                    "log_level", "token_warn_days", "intake_max_claims", "retention_days", "log_stream_max"});
   out.instance = r.string("instance", out.instance);
   if (table.get("instance") != nullptr && !matches(out.instance, "[A-Za-z0-9._:@-]+")) {
     r.error_at(table.get("instance"), "daemon.instance: '" + out.instance +
@@ -131,6 +131,7 @@ void read_daemon(const toml::table& table, const std::string& file, ConfigErrors
                "daemon.api_listen: '" + out.api_listen + "' must look like http://127.0.0.1:8780");
   }
   out.log_file = r.file_path("log_file", out.log_file);
+  out.log_stream_max = r.integer("log_stream_max", out.log_stream_max, 0, 100000000);
   const std::string level = r.string("log_level", out.log_level);
   constexpr std::array<std::string_view, 5> kLevels{"trace", "debug", "info", "warn", "error"};
   if (std::find(kLevels.begin(), kLevels.end(), level) != kLevels.end()) {

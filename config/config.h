@@ -72,6 +72,7 @@ struct DaemonConfig {
   std::string api_listen;             // older spelling of [api] listen, e.g. "http://127.0.0.1:8780"
   std::string log_file;               // empty = stderr
   std::string log_level = "info";
+  std::int64_t log_stream_max = 100000;  // events kept in the Redis stream `log` (approximately); 0 = off
   int token_warn_days = 7;            // warn about tokens expiring within this many days
   int retention_days = 400;           // settled releases are removed from Redis this long after they settled
 };

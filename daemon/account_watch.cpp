@@ -1,6 +1,8 @@
 #include "daemon/account_watch.h"
 
 #include <ctime>
+#include <set>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -63,8 +65,13 @@ std::vector<TokenOverride> apply_token_overrides(const ChannelSet& channels, con
 }
 
 AccountWatch::AccountWatch(std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels, int warn_days,
-                           std::chrono::milliseconds poll, WorkerHealth* workers)
-    : ledger_(std::move(ledger)), channels_(channels), warn_days_(warn_days), poll_(poll), workers_(workers) {
+                           std::chrono::milliseconds poll, WorkerHealth* workers, ExpiredTokens* expired)
+    : ledger_(std::move(ledger)),
+      channels_(channels),
+      warn_days_(warn_days),
+      poll_(poll),
+      workers_(workers),
+      expired_(expired) {
   thread_ = std::thread([this] {
     std::string why;
     try {
@@ -77,7 +84,14 @@ AccountWatch::AccountWatch(std::unique_ptr<DeliveryLedger> ledger, const Snapsho
     }
     spdlog::critical("the token watch stopped by an unexpected error: {}", why);
     if (workers_ != nullptr) workers_->report_fatal("token watch", why);
+    {
+      std::lock_guard lock(mu_);
+      first_pass_done_ = true;
+    }
+    cv_.notify_all();
   });
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return first_pass_done_; });
 }
 
 AccountWatch::~AccountWatch() {
@@ -92,12 +106,19 @@ AccountWatch::~AccountWatch() {
 void AccountWatch::run() {
   // Tokens first: the warnings then speak of the tokens in force.
   sync_tokens();
+  publish_expired();
+  {
+    std::lock_guard lock(mu_);
+    first_pass_done_ = true;
+  }
+  cv_.notify_all();
   warn_expiring_tokens();
   auto next_warning = std::chrono::steady_clock::now() + kWarningInterval;
   std::unique_lock lock(mu_);
   while (!cv_.wait_for(lock, poll_, [&] { return stopping_; })) {
     lock.unlock();
     sync_tokens();
+    publish_expired();
     if (std::chrono::steady_clock::now() >= next_warning) {
       warn_expiring_tokens();
       next_warning += kWarningInterval;
@@ -124,6 +145,11 @@ void AccountWatch::sync_tokens() {
                  lane);
   }
   auto applied = apply_token_overrides(*channels, overrides->overrides);
+  {
+    std::lock_guard lock(mu_);
+    applied_ = applied;
+  }
+  publish_expired();  // before unparking: a replaced expired token must not park its lane again
   bool all_unparked = true;
   for (const auto& o : applied) {
     const std::string fingerprint = token_fingerprint(o.token);
@@ -138,22 +164,18 @@ void AccountWatch::sync_tokens() {
       all_unparked = false;
     }
   }
-  {
-    std::lock_guard lock(mu_);
-    applied_ = std::move(applied);
-  }
   if (!all_unparked) return;
   seen_version_ = overrides->version;
   seen_channels_ = channels;
 }
 
-void AccountWatch::warn_expiring_tokens() const {
+std::vector<std::pair<std::string, std::pair<AccountInfo, Date>>> AccountWatch::token_expiries() const {
   std::vector<TokenOverride> applied;
   {
     std::lock_guard lock(mu_);
     applied = applied_;
   }
-  const Date today = today_local();
+  std::vector<std::pair<std::string, std::pair<AccountInfo, Date>>> out;
   const auto channels = channels_.get();
   for (const auto& channel : channels->names()) {
     const Adapter* adapter = channels->find(channel);
@@ -164,9 +186,27 @@ void AccountWatch::warn_expiring_tokens() const {
         // A replaced token's expiry is the one given with it, if any; the config's was the old token's.
         if (o.lane == account.lane && o.replaces == account.token_fingerprint) expires = release_detail::parse_iso_date(o.expires);
       }
-      if (!expires) continue;
-      if (auto warning = token_expiry_warning(channel, account, *expires, today, warn_days_)) spdlog::warn("{}", *warning);
+      if (expires) out.push_back({channel, {account, *expires}});
     }
+  }
+  return out;
+}
+
+void AccountWatch::publish_expired() const {
+  if (expired_ == nullptr) return;
+  const Date today = today_local();
+  std::set<std::string> lanes;
+  for (const auto& [channel, account_and_date] : token_expiries()) {
+    if (days_between(today, account_and_date.second) < 0) lanes.insert(account_and_date.first.lane);
+  }
+  expired_->replace(std::move(lanes));
+}
+
+void AccountWatch::warn_expiring_tokens() const {
+  const Date today = today_local();
+  for (const auto& [channel, account_and_date] : token_expiries()) {
+    const auto& [account, expires] = account_and_date;
+    if (auto warning = token_expiry_warning(channel, account, expires, today, warn_days_)) spdlog::warn("{}", *warning);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.h"
+#include "daemon/log_sink.h"
 
 namespace fabu {
 namespace {
@@ -53,9 +54,11 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   std::unique_ptr<Daemon> daemon(new Daemon(config, *channels, registry, http));
   daemon->env_ = env;
 
-  auto sink = spdlog::default_logger()->clone("delivery");
-  sink->set_pattern("%v");
-  daemon->log_ = std::make_unique<DeliveryLog>(sink);
+  // The clone shares the default logger's sinks, whose JSON formatter merges this logger's objects.
+  auto sink = spdlog::default_logger()->clone(std::string(kEventLoggerName));
+  std::unique_ptr<LedgerLog> stream;
+  if (config->daemon.log_stream_max > 0) stream = std::make_unique<LedgerLog>(config->redis, config->daemon.log_stream_max);
+  daemon->log_ = std::make_unique<DeliveryLog>(sink, std::move(stream));
 
   const RedisConfig& redis = config->redis;
   auto control = connect_waiting(redis, stop_requested);
@@ -95,12 +98,15 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   options.breaker_failures = config->retry.breaker_failures;
   options.breaker_cooloff = config->retry.breaker_cooloff;
   options.workers = &daemon->workers_;
+  options.expired_tokens = &daemon->expired_tokens_;
   daemon->dispatcher_ = std::make_unique<Dispatcher>(options, std::move(dispatch_ledger), std::move(wake_ledger),
                                                      daemon->channels_, daemon->health_, *daemon->log_);
+  // Before the first claim: its first pass has published the lanes whose token expired.
+  daemon->accounts_ = std::make_unique<AccountWatch>(std::move(control), daemon->channels_, d.token_warn_days,
+                                                    std::chrono::seconds(1), &daemon->workers_,
+                                                    &daemon->expired_tokens_);
   daemon->intake_->start();
   daemon->dispatcher_->start();
-  daemon->accounts_ = std::make_unique<AccountWatch>(std::move(control), daemon->channels_, d.token_warn_days,
-                                                    std::chrono::seconds(1), &daemon->workers_);
   auto retention_ledger = connect_waiting(redis, stop_requested);
   if (!retention_ledger) return std::unexpected(ConfigErrors{});
   daemon->retention_ = std::make_unique<RetentionSweeper>(std::move(retention_ledger), d.retention_days,
@@ -154,6 +160,7 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
   config_ = std::move(config);
   spdlog::info("reloaded {}: {} channel(s)", config_->source_path, (*channels)->names().size());
   // The reload may carry new tokens: give every parked account one more try with the new channels.
+  if (accounts_) accounts_->publish_expired();  // the new tokens' expiry dates, before unparking
   if (control) {
     if (auto lanes = (*control)->lanes()) {
       for (const auto& lane : *lanes) {

@@ -3,25 +3,15 @@
 #include <chrono>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/log_sink.h"
 
 namespace fabu {
 namespace {
 
-std::string now_iso() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
-
 nlohmann::json delivery_line(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
   nlohmann::json line = {
-      {"ts", now_iso()},
       {"event", "delivery"},
       {"release", delivery.release_id},
       {"channel", delivery.channel},
@@ -48,11 +38,43 @@ std::string dump(const nlohmann::json& line) {
 
 }  // namespace
 
+DeliveryLog::DeliveryLog(std::shared_ptr<spdlog::logger> sink, std::unique_ptr<LedgerLog> stream)
+    : sink_(std::move(sink)), stream_(std::move(stream)) {}
+
+DeliveryLog::~DeliveryLog() { flush(); }
+
+void DeliveryLog::write(spdlog::level::level_enum level, const nlohmann::json& line) {
+  if (sink_) sink_->log(level, "{}", dump(line));
+  {
+    std::lock_guard<std::mutex> lock(stream_mutex_);
+    if (!stream_) return;
+    nlohmann::json event = line;
+    event["time"] = iso_time_with_offset(std::chrono::system_clock::now());
+    const auto level_name = spdlog::level::to_string_view(level);
+    event["level"] = std::string(level_name.data(), level_name.size());
+    pending_.push_back(dump(event));
+  }
+}
+
+void DeliveryLog::flush() {
+  std::vector<std::string> lines;
+  std::lock_guard<std::mutex> lock(stream_mutex_);
+  if (!stream_ || pending_.empty()) return;
+  lines.swap(pending_);
+  auto sent = stream_->append(lines);
+  if (!sent && !stream_failing_) {
+    spdlog::warn("could not write {} event(s) to the redis log stream (the log file has them): {}", lines.size(),
+                 sent.error().message);
+  }
+  if (sent && stream_failing_) spdlog::info("the redis log stream is written again");
+  stream_failing_ = !sent;
+}
+
 void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
   const nlohmann::json line = delivery_line(delivery, completion, latency_ms);
   counts_[static_cast<std::size_t>(completion.outcome)].fetch_add(1, std::memory_order_relaxed);
   const auto level = completion.outcome == CompletionOutcome::delivered ? spdlog::level::info : spdlog::level::warn;
-  if (sink_) sink_->log(level, "{}", dump(line));
+  write(level, line);
 }
 
 void DeliveryLog::stale(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
@@ -60,7 +82,7 @@ void DeliveryLog::stale(const ClaimedDelivery& delivery, const Completion& compl
   line["outcome"] = "stale";
   line["reported"] = to_string(completion.outcome);
   stale_.fetch_add(1, std::memory_order_relaxed);
-  if (sink_) sink_->log(spdlog::level::warn, "{}", dump(line));
+  write(spdlog::level::warn, line);
 }
 
 void DeliveryLog::intake(std::string_view event, const std::string& release_id, const std::string& detail) {
@@ -68,10 +90,10 @@ void DeliveryLog::intake(std::string_view event, const std::string& release_id, 
   if (event == "rejected" || event == "conflict") rejected_.fetch_add(1, std::memory_order_relaxed);
   if (event == "duplicate") duplicates_.fetch_add(1, std::memory_order_relaxed);
   if (event == "held") held_.fetch_add(1, std::memory_order_relaxed);
-  nlohmann::json line = {{"ts", now_iso()}, {"event", event}, {"release", release_id}};
+  nlohmann::json line = {{"event", event}, {"release", release_id}};
   if (!detail.empty()) line["detail"] = detail;
   const auto level = event == "admitted" || event == "duplicate" ? spdlog::level::info : spdlog::level::warn;
-  if (sink_) sink_->log(level, "{}", dump(line));
+  write(level, line);
 }
 
 std::int64_t DeliveryLog::intake_count(std::string_view event) const {

@@ -1,27 +1,40 @@
 // Delivery log: one JSON line per delivery state change, for ops to grep, ship and alert on.
 //
-// Fields: ts, event ("delivery"), release, channel, destination, outcome, attempt, latency_ms, and where
-// known post_id, url, note, error, error_kind, next_at. A line is written once the ledger has applied
+// Fields: event ("delivery"), release, channel, destination, outcome, attempt, latency_ms, and where
+// known in_doubt, post_id, url, note, error, error_kind, next_at_ms; the log sink adds time and level
+// (daemon/log_sink.h). Intake events: event (admitted, duplicate, held, rejected, conflict, corrected,
+// stale), release, detail. A line is written once the ledger has applied
 // the result; a result the ledger refused (fencing: the attempt was no longer current) is logged with
 // outcome "stale" and the outcome it reported in `reported`. Access tokens never appear: adapters keep
-// them out of error messages and nothing else here sees one. Thread-safe (spdlog).
+// them out of error messages and nothing else here sees one.
+//
+// With a LedgerLog, every event also goes to the Redis stream `log` (with time and level in the
+// object): events are kept until flush() sends them in one pipelined round trip (the dispatcher
+// flushes once per batch of completions, the intake worker once per batch of entries).
+// Thread-safe: spdlog is; the pending events and the stream's connection are guarded by one mutex.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
+#include <nlohmann/json_fwd.hpp>
 #include <spdlog/logger.h>
 
 #include "queue/delivery_ledger.h"
+#include "queue/ledger_log.h"
 
 namespace fabu {
 
 class DeliveryLog {
  public:
-  explicit DeliveryLog(std::shared_ptr<spdlog::logger> sink) : sink_(std::move(sink)) {}
+  // `stream` may be null: no Redis copy.
+  explicit DeliveryLog(std::shared_ptr<spdlog::logger> sink, std::unique_ptr<LedgerLog> stream = nullptr);
+  ~DeliveryLog();
   // A result the ledger applied.
   void record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms);
   // A result the ledger refused as stale: another attempt (or none) holds the delivery now.
@@ -29,6 +42,10 @@ class DeliveryLog {
   // A release the intake refused, held or admitted, as one JSON line too. `detail` names screen
   // matches only in their masked form.
   void intake(std::string_view event, const std::string& release_id, const std::string& detail);
+  // Sends the events recorded since the last flush to the Redis stream (one round trip; none
+  // when there are none or there is no stream). A failure is logged as a warning and those events are
+  // dropped from the stream only.
+  void flush();
 
   // Deliveries recorded by this process since it started, by outcome (for /metrics).
   std::int64_t count(CompletionOutcome outcome) const { return counts_[static_cast<std::size_t>(outcome)].load(); }
@@ -36,7 +53,13 @@ class DeliveryLog {
   std::int64_t intake_count(std::string_view event) const;
 
  private:
+  void write(spdlog::level::level_enum level, const nlohmann::json& line);
+
   std::shared_ptr<spdlog::logger> sink_;
+  std::mutex stream_mutex_;
+  std::unique_ptr<LedgerLog> stream_;  // guarded by stream_mutex_
+  std::vector<std::string> pending_;   // guarded by stream_mutex_
+  bool stream_failing_ = false;        // guarded by stream_mutex_: warn once per outage
   std::array<std::atomic<std::int64_t>, 5> counts_{};
   std::atomic<std::int64_t> stale_{0};
   std::atomic<std::int64_t> admitted_{0}, rejected_{0}, duplicates_{0}, held_{0};

@@ -222,6 +222,14 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
       error = "channel '" + delivery.channel + "' is no longer configured";
     }
     in_flight_.fetch_add(1);
+    if (error.empty() && options_.expired_tokens != nullptr && options_.expired_tokens->contains(delivery.lane)) {
+      // Not sent: the platform would refuse it, and a late refusal costs a request per delivery.
+      std::lock_guard lock(inbox_->mu);
+      inbox_->finished.push_back({std::move(delivery), fail(Error::auth("the account's token expired (token_expires "
+                                                                           "has passed); nothing was sent")),
+                                  started, started});
+      continue;
+    }
     if (!error.empty()) {
       // A stored release that cannot be read again is not going to heal by retrying.
       Error e = Error::config(error);
@@ -302,6 +310,7 @@ void Dispatcher::log_verdicts(const std::vector<Unrecorded>& results, const std:
     log_.record(u.delivery, u.completion, u.latency_ms);
     if (u.completion.outcome == CompletionOutcome::delivered) delivered_.fetch_add(1);
   }
+  log_.flush();  // the batch's events to the Redis log stream, in one round trip
 }
 
 bool Dispatcher::admitted_by_breaker(const ClaimedDelivery& delivery) {

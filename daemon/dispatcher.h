@@ -28,6 +28,7 @@
 #include "daemon/channel_set.h"
 #include "daemon/circuit_breaker.h"
 #include "daemon/delivery_log.h"
+#include "daemon/expired_tokens.h"
 #include "daemon/redis_health.h"
 #include "daemon/snapshot.h"
 #include "daemon/worker_health.h"
@@ -46,6 +47,8 @@ struct DispatcherOptions {
   int breaker_failures = 5;
   std::chrono::milliseconds breaker_cooloff{60000};
   WorkerHealth* workers = nullptr;  // told when a dispatcher thread dies (daemon/worker_health.h)
+  // Lanes whose token is past its expiry: their deliveries fail as auth errors unsent (may be null).
+  const ExpiredTokens* expired_tokens = nullptr;
 };
 
 class Dispatcher {

@@ -213,6 +213,7 @@ void IntakeWorker::run() {
       if (stopping_.load()) break;  // unhandled entries stay pending and are reclaimed later
       handle(entry);
     }
+    log_.flush();  // the batch's intake events to the Redis log stream, in one round trip
   }
 }
 

@@ -9,8 +9,6 @@
 
 #include <CLI/CLI.hpp>
 #include <pplx/threadpool.h>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "adapters/adapter.h"
@@ -19,6 +17,7 @@
 #include "core/version.h"
 #include "daemon/account_watch.h"
 #include "daemon/daemon.h"
+#include "daemon/log_sink.h"
 #include "daemon/preflight.h"
 #include "daemon/service_notifier.h"
 
@@ -26,19 +25,6 @@ namespace {
 
 void print_errors(const fabu::ConfigErrors& errors) {
   for (const auto& e : errors) std::cerr << e.to_string() << "\n";
-}
-
-void setup_logging(const fabu::DaemonConfig& d) {
-  std::shared_ptr<spdlog::logger> logger;
-  if (d.log_file.empty()) {
-    logger = std::make_shared<spdlog::logger>("fabud", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  } else {
-    logger = std::make_shared<spdlog::logger>("fabud", std::make_shared<spdlog::sinks::basic_file_sink_mt>(d.log_file));
-  }
-  logger->set_level(spdlog::level::from_str(d.log_level));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
 }
 
 }  // namespace
@@ -50,7 +36,7 @@ int main(int argc, char** argv) {
       "It reads the intake stream named in docs/PROTOCOL.md, validates each release, plans one delivery per\n"
       "(channel, account) and sends them concurrently. Every delivery state change is logged as one JSON\n"
       "line. Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the config (a bad config is refused\n"
-      "and the running one kept).\n\nExamples:\n  fabud --config config/fabu.example.toml\n"
+      "and the running one kept) and reopens the log file; SIGUSR1 only reopens the log file (for logrotate).\n\nExamples:\n  fabud --config config/fabu.example.toml\n"
       "  fabud --config /etc/fabu/fabu.toml --check     # check the config, Redis, folders and tokens\n"
       "  fabud --config /etc/fabu/fabu.toml --check --offline   # the same without connecting to Redis\n\n"
       "Exit codes: 0 stopped cleanly, or --check passed; 1 --check found a problem (each is printed);\n"
@@ -74,13 +60,18 @@ int main(int argc, char** argv) {
     print_errors(config.error());
     return 2;
   }
-  setup_logging((*config)->daemon);
+  auto log_output = fabu::make_log_output((*config)->daemon.log_file, (*config)->daemon.log_level);
+  if (!log_output) {
+    std::cerr << "fabud: " << log_output.error() << "\n";
+    return 2;
+  }
+  spdlog::set_default_logger(log_output->logger);
   for (const auto& warning : (*config)->warnings) spdlog::warn("config: {}", warning);
 
   // Signals are taken synchronously by this thread only (sigwait), never by a handler.
   sigset_t signals;
   sigemptyset(&signals);
-  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -154,6 +145,7 @@ int main(int argc, char** argv) {
   fabu::ServiceNotifier systemd;
   systemd.ready("delivering");
   if (stop_requested.load()) {
+    spdlog::info("stop signal while starting: shutting down");
     systemd.stopping();
     daemon->stop();
     return 0;
@@ -173,6 +165,14 @@ int main(int argc, char** argv) {
     siginfo_t info;
     const int sig = sigtimedwait(&signals, &info, &tick);
     if (sig < 0) continue;  // the tick (or EINTR): look at the workers again
+    // logrotate renamed the file: the next line goes to a fresh one at the configured path.
+    if ((sig == SIGUSR1 || sig == SIGHUP) && log_output->file && !log_output->file->reopen()) {
+      spdlog::error("could not reopen the log file {}; still writing to the old one", (*config)->daemon.log_file);
+    }
+    if (sig == SIGUSR1) {
+      spdlog::info("SIGUSR1: log file reopened");
+      continue;
+    }
     if (sig == SIGHUP) {
       spdlog::info("SIGHUP: reloading {}", config_path);
       systemd.reloading();

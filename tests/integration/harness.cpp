@@ -25,6 +25,7 @@ std::string account_toml(const AccountSpec& a, const std::string& token) {
   s += "token = \"" + token + "\"\nmode = \"" + a.mode + "\"\n";
   s += "posts_per_hour = " + std::to_string(a.posts_per_hour) + "\n";
   s += "min_gap_seconds = " + std::to_string(a.min_gap_seconds) + "\n";
+  if (!a.token_expires.empty()) s += "token_expires = " + a.token_expires + "\n";
   return s;
 }
 
@@ -72,7 +73,7 @@ std::string Harness::render_config(const std::string& instance) const {
           "\nclaim_batch = 64\nlease_seconds = " + std::to_string(options_.lease_seconds) +
           "\nintake_reclaim_idle_seconds = " + std::to_string(options_.intake_reclaim_idle_seconds) +
           "\ndrain_deadline_seconds = " + std::to_string(options_.drain_deadline_seconds) +
-          "\nhttp_threads = " + std::to_string(options_.http_threads) + "\n";
+          "\nhttp_threads = " + std::to_string(options_.http_threads) + "\n" + options_.daemon_extra_toml;
   if (!instance.empty()) toml += "instance = \"" + instance + "\"\n";
   toml += "\n";
   if (options_.api_port != 0) {

@@ -23,6 +23,7 @@ struct AccountSpec {
   std::string mode = "post";
   int posts_per_hour = 0;
   int min_gap_seconds = 0;
+  std::string token_expires;  // "YYYY-MM-DD", or empty for none
 };
 
 // One [[api.tokens]] entry; the config gets the SHA-256 of `token`.
@@ -55,6 +56,8 @@ struct HarnessOptions {
   int http_threads = 2;
   // Extra TOML lines for the [channels.microblog] table, e.g. "rate_limit_wait_seconds = 1\n".
   std::string microblog_extra_toml;
+  // Extra TOML lines for the [daemon] table, e.g. "log_file = \"fabud-file.log\"\n".
+  std::string daemon_extra_toml;
   // Extra TOML lines for the [redis] table, e.g. a username and password.
   std::string redis_extra_toml;
   // Extra TOML lines for the [retry] table, e.g. "breaker_cooloff_seconds = 1\n".

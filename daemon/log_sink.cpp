@@ -1,0 +1,101 @@
+#include "daemon/log_sink.h"
+
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+
+namespace fabu {
+namespace {
+
+void append(spdlog::memory_buf_t& dest, std::string_view text) { dest.append(text.data(), text.data() + text.size()); }
+
+std::string json_string(std::string_view text) {
+  return nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string iso_time_with_offset(std::chrono::system_clock::time_point when) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  const long offset_min = tm.tm_gmtoff / 60;
+  const char sign = offset_min < 0 ? '-' : '+';
+  const long abs_min = offset_min < 0 ? -offset_min : offset_min;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000), sign, abs_min / 60,
+                abs_min % 60);
+  return buf;
+}
+
+void JsonLineFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
+  const std::string_view payload(msg.payload.data(), msg.payload.size());
+  append(dest, "{\"time\":\"");
+  append(dest, iso_time_with_offset(msg.time));
+  append(dest, "\",\"level\":\"");
+  const auto level = spdlog::level::to_string_view(msg.level);
+  append(dest, std::string_view(level.data(), level.size()));
+  append(dest, "\"");
+  const std::string_view logger(msg.logger_name.data(), msg.logger_name.size());
+  const bool is_object = logger == kEventLoggerName && payload.size() >= 2 && payload.front() == '{' &&
+                         payload.back() == '}';
+  if (is_object) {
+    // The event's own fields follow; "{}" adds none.
+    if (payload.size() > 2) {
+      append(dest, ",");
+      append(dest, payload.substr(1));
+    } else {
+      append(dest, "}");
+    }
+  } else {
+    append(dest, ",\"msg\":");
+    append(dest, json_string(payload));
+    append(dest, "}");
+  }
+  append(dest, "\n");
+}
+
+ReopenableFileSink::ReopenableFileSink(const std::string& path) { file_.open(path, false); }
+
+bool ReopenableFileSink::reopen() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    file_.reopen(false);
+    return true;
+  } catch (const spdlog::spdlog_ex&) {
+    return false;
+  }
+}
+
+void ReopenableFileSink::sink_it_(const spdlog::details::log_msg& msg) {
+  spdlog::memory_buf_t formatted;
+  formatter_->format(msg, formatted);
+  file_.write(formatted);
+}
+
+void ReopenableFileSink::flush_() { file_.flush(); }
+
+std::expected<LogOutput, std::string> make_log_output(const std::string& path, const std::string& level) {
+  LogOutput out;
+  spdlog::sink_ptr sink;
+  if (path.empty()) {
+    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  } else {
+    try {
+      out.file = std::make_shared<ReopenableFileSink>(path);
+    } catch (const spdlog::spdlog_ex& e) {
+      return std::unexpected("cannot open the log file " + path + ": " + e.what());
+    }
+    sink = out.file;
+  }
+  sink->set_formatter(std::make_unique<JsonLineFormatter>());
+  out.logger = std::make_shared<spdlog::logger>("fabud", sink);
+  out.logger->set_level(spdlog::level::from_str(level));
+  out.logger->flush_on(spdlog::level::info);
+  return out;
+}
+
+}  // namespace fabu
