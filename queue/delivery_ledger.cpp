@@ -9,7 +9,6 @@
 #include "queue/redis_delivery_ledger.h"
 
 namespace fabu {
-namespace {
 
 std::int64_t to_int64(std::string_view text) {
   std::int64_t value = 0;
@@ -17,7 +16,9 @@ std::int64_t to_int64(std::string_view text) {
   return value;
 }
 
-}  // namespace
+Error script_shape_error(std::string_view script) {
+  return Error::transient("script " + std::string(script) + " returned an unexpected reply");
+}
 
 Result<std::unique_ptr<DeliveryLedger>> DeliveryLedger::connect(const RedisConfig& config) {
   // The prefix becomes a hash tag; braces inside it would make Redis Cluster hash something else.

@@ -12,12 +12,6 @@
 namespace fabu {
 namespace {
 
-std::int64_t parse_int(const std::string& text) {
-  std::int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
 std::string override_json(const TokenOverride& t, const std::string& sealed_token) {
   return nlohmann::json{{"channel", t.channel},   {"destination", t.destination}, {"sealed_token", sealed_token},
                         {"replaces", t.replaces}, {"expires", t.expires},         {"set_at_ms", t.set_at_ms}}
@@ -69,7 +63,7 @@ Result<int> RedisDeliveryLedger::set_token(const TokenOverride& token) {
 Result<std::int64_t> RedisDeliveryLedger::tokens_version() {
   auto reply = redis_.command({"GET", key("tokens_version")});
   if (!reply) return fail(reply.error());
-  return parse_int(reply_string(reply->get()));
+  return to_int64(reply_string(reply->get()));
 }
 
 Result<TokenOverrides> RedisDeliveryLedger::token_overrides() {
@@ -82,7 +76,7 @@ Result<TokenOverrides> RedisDeliveryLedger::token_overrides() {
     return fail(Error::transient("reading the token overrides failed: unexpected reply"));
   }
   TokenOverrides out;
-  out.version = parse_int(reply_string(reply_at(exec, 0)));
+  out.version = to_int64(reply_string(reply_at(exec, 0)));
   const redisReply* hash = reply_at(exec, 1);
   for (std::size_t i = 0; i + 1 < reply_size(hash); i += 2) {
     TokenOverride t;

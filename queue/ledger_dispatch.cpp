@@ -15,12 +15,6 @@ namespace {
 // with a full pipeline); the rest are reaped by the following claims.
 constexpr int kReapLimit = 256;
 
-std::int64_t parse_int(const std::string& text) {
-  std::int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
 // Sorted-set scores come back as decimal text; ours are whole milliseconds but parse them as doubles.
 std::optional<std::int64_t> first_score(const redisReply* with_scores) {
   if (reply_size(with_scores) < 2) return std::nullopt;
@@ -31,9 +25,6 @@ std::optional<std::int64_t> first_score(const redisReply* with_scores) {
   return static_cast<std::int64_t>(score);
 }
 
-Error script_shape_error(std::string_view script) {
-  return Error::transient("script " + std::string(script) + " returned an unexpected reply");
-}
 
 }  // namespace
 
@@ -119,15 +110,15 @@ Result<std::vector<ClaimedDelivery>> RedisDeliveryLedger::claim(const std::strin
     d.channel = field(2);
     d.destination = field(3);
     d.lane = field(4);
-    d.attempt = static_cast<int>(parse_int(field(5)));
+    d.attempt = static_cast<int>(to_int64(field(5)));
     d.in_doubt = field(6) == "1";
-    d.admission.serial = parse_int(field(7));
-    d.admission.admitted_at_ms = parse_int(field(8));
+    d.admission.serial = to_int64(field(7));
+    d.admission.admitted_at_ms = to_int64(field(8));
     d.upstream.post_id = field(9);
     d.upstream.url = field(10);
     d.upstream.note = field(11);
     d.operation = operation_from(field(12)).value_or(Operation::publish);
-    d.revision = std::max(1, static_cast<int>(parse_int(field(13))));
+    d.revision = std::max(1, static_cast<int>(to_int64(field(13))));
     d.reason = field(14);
     d.previous.post_id = field(15);
     d.previous.url = field(16);

@@ -9,15 +9,6 @@
 namespace fabu {
 namespace {
 
-std::int64_t parse_int(const std::string& text) {
-  std::int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
-Error shape_error(std::string_view script) {
-  return Error::transient("script " + std::string(script) + " returned an unexpected reply");
-}
 
 ScheduleChange schedule_change_from(const redisReply* reply) {
   const std::string outcome = reply_string(reply_at(reply, 0));
@@ -25,7 +16,7 @@ ScheduleChange schedule_change_from(const redisReply* reply) {
   ScheduleChange change;
   if (outcome == "cancelled" || outcome == "rescheduled") {
     change.outcome = ScheduleOutcome::changed;
-    change.deliveries = static_cast<int>(parse_int(detail));
+    change.deliveries = static_cast<int>(to_int64(detail));
   } else {
     change.outcome = outcome == "unknown" ? ScheduleOutcome::unknown
                      : outcome == "closed" ? ScheduleOutcome::closed
@@ -41,7 +32,7 @@ Result<std::optional<std::string>> RedisDeliveryLedger::revision_json(const std:
   auto reply = redis_.command({"HMGET", key("rel:" + release_id), "json." + std::to_string(revision), "json", "rev"});
   if (!reply) return fail(reply.error());
   const redisReply* fields = reply->get();
-  if (reply_size(fields) != 3) return fail(shape_error("HMGET"));
+  if (reply_size(fields) != 3) return fail(script_shape_error("HMGET"));
   if (!reply_is_nil(reply_at(fields, 0))) return std::optional<std::string>(reply_string(reply_at(fields, 0)));
   // Before its first correction a release keeps one revision, under `json`.
   if (reply_is_nil(reply_at(fields, 1))) return std::optional<std::string>();
@@ -55,18 +46,18 @@ Result<std::optional<ReleaseRecord>> RedisDeliveryLedger::release_record(const s
                                "retracted_ms", "cancelled_ms", "retract_reason", "digest"});
   if (!reply) return fail(reply.error());
   const redisReply* f = reply->get();
-  if (reply_size(f) != 9) return fail(shape_error("HMGET"));
+  if (reply_size(f) != 9) return fail(script_shape_error("HMGET"));
   if (reply_is_nil(reply_at(f, 8))) return std::optional<ReleaseRecord>();
   ReleaseRecord record;
   record.release_id = release_id;
-  record.revision = static_cast<int>(parse_int(reply_string(reply_at(f, 0), "1")));
+  record.revision = static_cast<int>(to_int64(reply_string(reply_at(f, 0), "1")));
   record.state = reply_string(reply_at(f, 1), "live");
   if (record.state.empty()) record.state = "live";
-  record.serial = parse_int(reply_string(reply_at(f, 2)));
-  record.admitted_ms = parse_int(reply_string(reply_at(f, 3)));
-  record.due_ms = parse_int(reply_string(reply_at(f, 4)));
+  record.serial = to_int64(reply_string(reply_at(f, 2)));
+  record.admitted_ms = to_int64(reply_string(reply_at(f, 3)));
+  record.due_ms = to_int64(reply_string(reply_at(f, 4)));
   if (record.due_ms == 0) record.due_ms = record.admitted_ms;
-  record.closed_ms = parse_int(reply_string(reply_at(f, record.state == "cancelled" ? 6 : 5)));
+  record.closed_ms = to_int64(reply_string(reply_at(f, record.state == "cancelled" ? 6 : 5)));
   record.retract_reason = reply_string(reply_at(f, 7));
   return std::optional<ReleaseRecord>(std::move(record));
 }
@@ -77,7 +68,7 @@ Result<RetractResult> RedisDeliveryLedger::retract(const std::string& release_id
   auto reply = run(lua::retract, {release_id, reason, std::to_string(now_ms)});
   if (!reply) return fail(reply.error());
   const redisReply* r = reply->get();
-  if (reply_size(r) != 4) return fail(shape_error("retract"));
+  if (reply_size(r) != 4) return fail(script_shape_error("retract"));
   const std::string outcome = reply_string(reply_at(r, 0));
   RetractResult result;
   result.outcome = outcome == "retracting" ? RetractOutcome::retracting
@@ -92,7 +83,7 @@ Result<RetractResult> RedisDeliveryLedger::retract(const std::string& release_id
 Result<ScheduleChange> RedisDeliveryLedger::cancel_schedule(const std::string& release_id, std::int64_t now_ms) {
   auto reply = run(lua::change_schedule, {release_id, "cancel", "0", std::to_string(now_ms)});
   if (!reply) return fail(reply.error());
-  if (reply_size(reply->get()) != 2) return fail(shape_error("change_schedule"));
+  if (reply_size(reply->get()) != 2) return fail(script_shape_error("change_schedule"));
   return schedule_change_from(reply->get());
 }
 
@@ -100,7 +91,7 @@ Result<ScheduleChange> RedisDeliveryLedger::reschedule(const std::string& releas
                                                        std::int64_t now_ms) {
   auto reply = run(lua::change_schedule, {release_id, "reschedule", std::to_string(due_ms), std::to_string(now_ms)});
   if (!reply) return fail(reply.error());
-  if (reply_size(reply->get()) != 2) return fail(shape_error("change_schedule"));
+  if (reply_size(reply->get()) != 2) return fail(script_shape_error("change_schedule"));
   return schedule_change_from(reply->get());
 }
 

@@ -10,12 +10,6 @@
 namespace fabu {
 namespace {
 
-std::int64_t parse_int(const std::string& text) {
-  std::int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
 std::vector<std::string> strings_of(const redisReply* array) {
   std::vector<std::string> out;
   out.reserve(reply_size(array));
@@ -113,15 +107,15 @@ Result<std::vector<LaneStatus>> RedisDeliveryLedger::lanes() {
     for (std::size_t f = 0; f + 1 < reply_size(hash); f += 2) {
       std::string field = reply_string(reply_at(hash, f));
       std::string value = reply_string(reply_at(hash, f + 1));
-      if (field == "max_in_flight") lane.limits.max_in_flight = static_cast<int>(parse_int(value));
-      if (field == "per_hour") lane.limits.per_hour = static_cast<int>(parse_int(value));
-      if (field == "min_gap_ms") lane.limits.min_gap = std::chrono::milliseconds(parse_int(value));
-      if (field == "inflight") lane.in_flight = static_cast<int>(parse_int(value));
+      if (field == "max_in_flight") lane.limits.max_in_flight = static_cast<int>(to_int64(value));
+      if (field == "per_hour") lane.limits.per_hour = static_cast<int>(to_int64(value));
+      if (field == "min_gap_ms") lane.limits.min_gap = std::chrono::milliseconds(to_int64(value));
+      if (field == "inflight") lane.in_flight = static_cast<int>(to_int64(value));
       if (field == "parked") lane.parked_reason = value;
-      if (field == "last_sent_ms") lane.last_sent_ms = parse_int(value);
-      if (field == "slow_until_ms") lane.slow_until_ms = parse_int(value);
-      if (field == "fails") lane.consecutive_failures = static_cast<int>(parse_int(value));
-      if (field == "breaker_until_ms") lane.breaker_until_ms = parse_int(value);
+      if (field == "last_sent_ms") lane.last_sent_ms = to_int64(value);
+      if (field == "slow_until_ms") lane.slow_until_ms = to_int64(value);
+      if (field == "fails") lane.consecutive_failures = static_cast<int>(to_int64(value));
+      if (field == "breaker_until_ms") lane.breaker_until_ms = to_int64(value);
     }
     lane.queued = static_cast<int>(reply_integer((*replies)[2 * i + 1].get()));
     out.push_back(std::move(lane));

@@ -90,4 +90,9 @@ class RedisDeliveryLedger final : public DeliveryLedger {
 // Decodes HGETALL of a delivery hash; `id` is the delivery id.
 DeliveryStatus delivery_status_from(const std::string& id, const redisReply* hash);
 
+// A decimal field as Redis stores it; 0 when it is empty or not a number.
+std::int64_t to_int64(std::string_view text);
+// The error for a script or command whose reply has not the shape the ledger expects.
+Error script_shape_error(std::string_view script);
+
 }  // namespace fabu

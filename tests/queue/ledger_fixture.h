@@ -24,6 +24,13 @@ class LedgerTest : public ::testing::Test {
     return DeliverySpec{std::move(channel), std::move(destination), std::move(lane), std::move(waits_on)};
   }
 
+  // The portal article, the lead's post waiting on it, and a member's repost waiting on the lead.
+  static AdmitRequest chain(const std::string& id) {
+    return request(id, {spec("portal", "article", "portal/site"),
+                        spec("microblog", "lead", "microblog/lead", id + "|portal|article"),
+                        spec("microblog", "lanshan", "microblog/lanshan", id + "|microblog|lead")});
+  }
+
   static AdmitRequest request(const std::string& release_id, std::vector<DeliverySpec> deliveries,
                               std::string digest = "digest-1") {
     AdmitRequest r;

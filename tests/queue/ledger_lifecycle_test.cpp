@@ -6,14 +6,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The portal article, the lead's post waiting on it, and a member's repost waiting on the lead.
-AdmitRequest chain(const std::string& id) {
-  return LedgerTest::request(
-      id, {LedgerTest::spec("portal", "article", "portal/site"),
-           LedgerTest::spec("microblog", "lead", "microblog/lead", id + "|portal|article"),
-           LedgerTest::spec("microblog", "lanshan", "microblog/lanshan", id + "|microblog|lead")});
-}
-
 TEST_F(LedgerTest, WaitingDeliveriesGoOnceTheirUpstreamIsDelivered) {
   admit(chain("r1"));
   EXPECT_EQ(status("r1|microblog|lead").state, DeliveryState::waiting);

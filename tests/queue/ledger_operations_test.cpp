@@ -7,14 +7,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The portal article, the lead's post waiting on it, and a member's repost waiting on the lead.
-AdmitRequest chain(const std::string& id) {
-  return LedgerTest::request(
-      id, {LedgerTest::spec("portal", "article", "portal/site"),
-           LedgerTest::spec("microblog", "lead", "microblog/lead", id + "|portal|article"),
-           LedgerTest::spec("microblog", "lanshan", "microblog/lanshan", id + "|microblog|lead")});
-}
-
 class OperationsTest : public LedgerTest {
  protected:
   // Claims and delivers everything due, in dependency order, until nothing is left.
