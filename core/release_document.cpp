@@ -134,12 +134,10 @@ class DocumentBuilder {
   bool number_integer(number_integer_t value) { return put(scalar(DocNode::Kind::integer, std::to_string(value))); }
   bool number_unsigned(number_unsigned_t value) { return put(scalar(DocNode::Kind::integer, std::to_string(value))); }
   bool number_float(number_float_t value, const string_t& token) {
-    // nlohmann reads an integer that does not fit 64 bits as a double: refuse it instead.
-    if (token.find_first_of(".eE") == std::string::npos) {
-      return fail(current_path(), "integer " + bounded(token, quoted_value_bytes) +
-                                      " is out of range (at most 64 bits)");
-    }
-    DocNode node = scalar(DocNode::Kind::floating, {});
+    // An integer too wide for 64 bits stays a number, as JSON and RFC 8785 read it: canonical JSON
+    // writes 1e20 as 100000000000000000000, and that must read back. A field that needs a whole
+    // number refuses it with the field's own range.
+    DocNode node = scalar(DocNode::Kind::floating, token);
     node.number = value;
     return put(std::move(node));
   }

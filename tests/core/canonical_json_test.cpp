@@ -80,6 +80,16 @@ TEST(CanonicalJson, IntegersAreNumbersAndWhitespaceAndOrderDoNotMatter) {
   EXPECT_EQ(canonical(R"({"a":{"z":1,"y":{"x":true}}})"), R"({"a":{"y":{"x":true},"z":1}})");
 }
 
+TEST(CanonicalJson, NumbersBeyond64BitIntegersReadBackAsTheSameNumber) {
+  // JCS writes 1e20 with all its digits; that canonical form is itself input and must give the same.
+  for (std::string_view json : {R"({"n":1e20})", R"({"n":-2.5e20})", R"({"n":123456789012345678901234})"}) {
+    const std::string once = canonical(json);
+    EXPECT_EQ(canonical(once), once) << json;
+  }
+  EXPECT_EQ(canonical(R"({"n":1e20})"), R"({"n":100000000000000000000})");
+  EXPECT_EQ(canonical(R"({"n":123456789012345678901234})"), R"({"n":1.2345678901234569e+23})");
+}
+
 TEST(CanonicalJson, EscapesOnlyWhatJcsEscapes) {
   // Control characters as \u00xx in lowercase, the named escapes, and nothing else (no \/ or \u2028).
   EXPECT_EQ(canonical("{\"s\":\"\\u0001\\b\\f\\t/\\u2028\\u007f\"}"),
