@@ -106,7 +106,8 @@ end
 -- by the deadline (end of the deadline day, set at admission), and it leaves `deadlines`.
 local function first_out(release, now)
   local rk = k('rel:' .. release)
-  if redis.call('HSETNX', rk, 'first_out_ms', int(now)) == 0 then return end
+  if redis.call('HGET', rk, 'first_out_ms') then return end  -- HGET, not HSETNX: the documented ACL
+  redis.call('HSET', rk, 'first_out_ms', int(now))
   local deadline = num(redis.call('HGET', rk, 'deadline_ms'))
   if deadline > 0 then redis.call('HSET', rk, 'in_time', now < deadline and '1' or '0') end
   redis.call('ZREM', k('deadlines'), release)
