@@ -24,20 +24,8 @@ std::optional<WorkingCalendar> load_calendar_or_report(const Config& config) {
 
 void warn_deadline(std::ostream& out, const std::string& release_id, const Date& formed_at,
                    const WorkingCalendar& calendar, std::int64_t now_seconds) {
-  const auto check = check_deadline(calendar, formed_at, china_date(now_seconds));
-  if (!check) {
-    out << "warning: " << release_id << ": its deadline (20 working days from " << formed_at.iso()
-        << ") cannot be counted: " << check.error().message() << "\n";
-    return;
-  }
-  if (check->state == DeadlineState::late) {
-    out << "warning: " << release_id << " is late: formed " << formed_at.iso() << ", its deadline was "
-        << check->deadline.iso() << " (" << -check->working_days_left << " working day(s) ago)\n";
-  } else if (check->state == DeadlineState::due_soon) {
-    out << "warning: " << release_id << " is due " << check->deadline.iso() << ", "
-        << (check->working_days_left == 0 ? std::string("today")
-                                          : "in " + std::to_string(check->working_days_left) + " working day(s)")
-        << " (formed " << formed_at.iso() << ")\n";
+  if (auto warning = deadline_warning(calendar, release_id, formed_at, china_date(now_seconds))) {
+    out << "warning: " << *warning << "\n";
   }
 }
 

@@ -30,6 +30,26 @@ std::expected<DeadlineCheck, MissingYear> check_deadline(const WorkingCalendar& 
   return check;
 }
 
+std::optional<std::string> deadline_warning(const WorkingCalendar& calendar, const std::string& release_id,
+                                            const Date& formed_at, const Date& today) {
+  const auto check = check_deadline(calendar, formed_at, today);
+  if (!check) {
+    return release_id + ": its deadline (20 working days from " + formed_at.iso() +
+           ") cannot be counted: " + check.error().message();
+  }
+  if (check->state == DeadlineState::late) {
+    return release_id + " is late: formed " + formed_at.iso() + ", its deadline was " + check->deadline.iso() + " (" +
+           std::to_string(-check->working_days_left) + " working day(s) ago)";
+  }
+  if (check->state == DeadlineState::due_soon) {
+    return release_id + " is due " + check->deadline.iso() + ", " +
+           (check->working_days_left == 0 ? std::string("today")
+                                          : "in " + std::to_string(check->working_days_left) + " working day(s)") +
+           " (formed " + formed_at.iso() + ")";
+  }
+  return std::nullopt;
+}
+
 Date china_date(std::int64_t unix_seconds) {
   constexpr std::int64_t kChinaOffset = 8 * 3600;
   const std::int64_t local = unix_seconds + kChinaOffset;

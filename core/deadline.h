@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +34,11 @@ struct DeadlineCheck {
 std::expected<DeadlineCheck, MissingYear> check_deadline(const WorkingCalendar& calendar, const Date& formed_at,
                                                          const Date& today,
                                                          int due_soon_within = kDueSoonWorkingDays);
+
+// What submit says about a release formed on `formed_at` on `today`: "<id> is late: ...", "<id> is
+// due ...", or that its deadline cannot be counted (a year missing); nullopt when it has time.
+std::optional<std::string> deadline_warning(const WorkingCalendar& calendar, const std::string& release_id,
+                                            const Date& formed_at, const Date& today);
 
 // The calendar date in China (UTC+8 all year, no daylight saving) at `unix_seconds`.
 Date china_date(std::int64_t unix_seconds);

@@ -101,10 +101,11 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!intake_ledger || !dispatch_ledger || !wake_ledger) return std::unexpected(ConfigErrors{});
 
   const DaemonConfig& d = config->daemon;
+  const auto calendar = load_calendar(config->calendar);
   daemon->intake_ = std::make_unique<IntakeWorker>(d.instance, d.intake_reclaim_idle, d.intake_max_claims,
                                                    std::move(intake_ledger), daemon->channels_, daemon->approval_,
                                                    daemon->health_, daemon->workers_, *daemon->log_,
-                                                   load_calendar(config->calendar));
+                                                   calendar);
   DispatcherOptions options;
   options.owner = d.instance;
   options.max_in_flight = d.max_in_flight;
@@ -132,7 +133,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
     auto api = AdminApi::start(config->api, d.instance, std::move(api_ledger), daemon->channels_,
-                               daemon->approval_, *daemon->log_);
+                               daemon->approval_, *daemon->log_, calendar);
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);
   }

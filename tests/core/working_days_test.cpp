@@ -91,6 +91,22 @@ TEST(DeadlineTest, LateDueSoonAndOnTime) {
   }
 }
 
+TEST(DeadlineTest, TheWarningSaysLateDueOrUnknownAndNothingWhenThereIsTime) {
+  const auto calendar = made_up_calendar();
+  const Date formed{2030, 1, 11};  // deadline Saturday 2030-02-09
+  EXPECT_EQ(deadline_warning(calendar, "r1", formed, Date{2030, 2, 6}), std::nullopt);
+  EXPECT_EQ(deadline_warning(calendar, "r1", formed, Date{2030, 2, 7}),
+            "r1 is due 2030-02-09, in 2 working day(s) (formed 2030-01-11)");
+  EXPECT_EQ(deadline_warning(calendar, "r1", formed, Date{2030, 2, 9}), "r1 is due 2030-02-09, today (formed 2030-01-11)");
+  EXPECT_EQ(deadline_warning(calendar, "r1", formed, Date{2030, 2, 12}),
+            "r1 is late: formed 2030-01-11, its deadline was 2030-02-09 (2 working day(s) ago)");
+  const auto unknown = deadline_warning(calendar, "r2", Date{2030, 12, 20}, Date{2030, 12, 21});
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_NE(unknown->find("r2: its deadline (20 working days from 2030-12-20) cannot be counted: no holiday notice for 2031"),
+            std::string::npos)
+      << *unknown;
+}
+
 TEST(DeadlineTest, ChinaDateIsUtcPlusEight) {
   EXPECT_EQ(china_date(0), (Date{1970, 1, 1}));
   EXPECT_EQ(china_date(16 * 3600), (Date{1970, 1, 2}));            // 00:00 in Beijing

@@ -40,8 +40,25 @@ TEST(CalendarE2eTest, SubmitWarnsAndDueListsWhatIsLateOrNear) {
   TempDir holidays;
   HarnessOptions options;
   options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays, {-1, 0, 1}) + "\"\n";
+  options.api_port = free_port();
+  options.api_tokens = {{"cms", R"(["submit"])", "caltok-submit-0123456789"}};
   Harness h(options);
   auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(options.api_port)) << h.log_of();
+
+  // The API's submit reply carries the same warning; a release with time left gets none.
+  auto late = http_request(options.api_port, "POST", "/v1/releases",
+                           scheduled_release("cal-api-late", days_from_today(-40)), "application/json",
+                           "caltok-submit-0123456789");
+  ASSERT_EQ(late.status, 202) << late.body;
+  EXPECT_NE(nlohmann::json::parse(late.body).value("deadline_warning", "").find("cal-api-late is late"),
+            std::string::npos)
+      << late.body;
+  auto fresh_api = http_request(options.api_port, "POST", "/v1/releases",
+                                scheduled_release("cal-api-fresh", today()), "application/json",
+                                "caltok-submit-0123456789");
+  ASSERT_EQ(fresh_api.status, 202) << fresh_api.body;
+  EXPECT_FALSE(nlohmann::json::parse(fresh_api.body).contains("deadline_warning")) << fresh_api.body;
 
   TempDir files;
   write_file(files.path() + "/late.json", scheduled_release("cal-late", days_from_today(-70)));
@@ -55,7 +72,8 @@ TEST(CalendarE2eTest, SubmitWarnsAndDueListsWhatIsLateOrNear) {
   ASSERT_TRUE(Harness::eventually([&] {
     auto a = h.ledger().release_record("cal-late");
     auto b = h.ledger().release_record("cal-fresh");
-    return a && a->has_value() && b && b->has_value();
+    auto c = h.ledger().release_record("cal-api-late");
+    return a && a->has_value() && b && b->has_value() && c && c->has_value();
   }));
   auto fresh = h.ledger().release_record("cal-fresh");
   ASSERT_TRUE(fresh && fresh->has_value());
@@ -63,10 +81,13 @@ TEST(CalendarE2eTest, SubmitWarnsAndDueListsWhatIsLateOrNear) {
 
   ASSERT_EQ(run_shell(fabuctl(h, "due --json") + " 2>/dev/null", said), 0) << said;
   auto due = nlohmann::json::parse(said);
-  ASSERT_EQ(due.size(), 1u) << said;
+  ASSERT_EQ(due.size(), 2u) << said;  // earliest deadline first
   EXPECT_EQ(due[0]["id"], "cal-late");
-  EXPECT_EQ(due[0]["state"], "late");
-  EXPECT_LT(due[0]["working_days_left"].get<int>(), 0);
+  EXPECT_EQ(due[1]["id"], "cal-api-late");
+  for (const auto& entry : due) {
+    EXPECT_EQ(entry["state"], "late");
+    EXPECT_LT(entry["working_days_left"].get<int>(), 0);
+  }
 
   ASSERT_EQ(run_shell(fabuctl(h, "due --within 25"), said), 0) << said;
   EXPECT_NE(said.find("cal-late"), std::string::npos) << said;
