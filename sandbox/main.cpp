@@ -36,7 +36,8 @@ Faults (write endpoints share/repost/destroy; draws from --seed):
   --latency-ms N and --slow-token TOKEN:MS delay every reply without holding a thread.
 
 Admin (JSON) under http://HOST:PORT/_sandbox/ : GET posts[?token=T], GET stats, GET|POST faults,
-POST tokens {"expire":[..],"restore":[..]}, POST reset, GET health.
+POST tokens {"expire":[..],"restore":[..]}, POST clock {"advance_seconds":N} (followers and
+counts grow with the sandbox's clock; this moves it forward), POST reset, GET health.
 
 Point fabu at it in fabu.toml:
   [channels.microblog]

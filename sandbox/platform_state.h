@@ -1,6 +1,8 @@
 // PlatformState: the in-memory model of the Weibo platform the sandbox stands in for: users (one
 // per access token), statuses (shares and reposts), the content checks statuses/share applies,
-// and invented reach numbers. It knows nothing of HTTP: each endpoint is a method that takes the
+// and invented reach numbers that grow with time, deterministically: followers by the minute since the
+// user first appeared, a status's counts towards a ceiling of its own along a curve that flattens
+// after a day or two (as real engagement does). It knows nothing of HTTP: each endpoint is a method that takes the
 // request's parameters and returns the JSON body of a success or a PlatformError, so the model is
 // testable on its own and the server stays a thin adapter.
 //
@@ -89,6 +91,9 @@ class PlatformState {
   // of one token.
   nlohmann::json admin_posts(std::string_view only_token = {}) const;
   std::size_t post_count() const;
+  // Admin: moves the sandbox's clock forward (never back) by `by`, so a test or demo can see a day's
+  // growth of followers and counts at once; returns the total shift. reset() keeps it.
+  std::chrono::seconds advance_clock(std::chrono::seconds by);
   // Admin: forgets users, statuses and expired tokens. Status ids keep growing, so an id handed
   // out before the reset never names a new status.
   void reset();
@@ -123,6 +128,8 @@ class PlatformState {
   nlohmann::json user_json(const User& user, SystemClock::time_point now) const;
   nlohmann::json status_json(const Post& post, SystemClock::time_point now) const;
   const User* user_by_uid(std::uint64_t uid) const;
+  // The platform's time: the system clock plus the admin's shift. REQUIRES: mutex_ held.
+  SystemClock::time_point now() const { return SystemClock::now() + clock_shift_; }
 
   const std::string safe_domain_;
   mutable std::mutex mutex_;
@@ -131,6 +138,7 @@ class PlatformState {
   std::unordered_set<std::string> expired_tokens_;
   std::vector<Post> posts_;  // posts_[i].id == first_id_ + i
   std::int64_t first_id_;
+  std::chrono::seconds clock_shift_{0};
 };
 
 }  // namespace fabu::sandbox

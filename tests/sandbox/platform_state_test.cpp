@@ -208,6 +208,31 @@ TEST_F(PlatformStateTest, UsersAndCounts) {
   EXPECT_EQ(error_code_of(state_.status_counts({{"access_token", "x"}, {"ids", too_many}})), codes::param_error);
 }
 
+TEST_F(PlatformStateTest, FollowersAndCountsGrowWithTheClockAndFlattenAfterAWeek) {
+  const auto post = share("u", "增长" + kLink);
+  ASSERT_TRUE(post);
+  const auto uid = std::to_string(uid_for_token("u"));
+  const Params users{{"access_token", "x"}, {"uids", uid}};
+  const Params statuses{{"access_token", "x"}, {"ids", std::to_string(id_of(post))}};
+  auto followers = [&] { return state_.user_counts(users)->at(0).at("followers_count").get<long long>(); };
+  auto likes = [&] { return state_.status_counts(statuses)->at(0).at("attitudes").get<long long>(); };
+  const auto followers_at_start = followers();
+  EXPECT_EQ(likes(), 0);
+  EXPECT_EQ(state_.advance_clock(std::chrono::hours(1)), std::chrono::hours(1));
+  const auto likes_after_hour = likes();
+  EXPECT_GT(likes_after_hour, 0);
+  EXPECT_GT(followers(), followers_at_start);
+  state_.advance_clock(std::chrono::hours(23));
+  const auto likes_after_day = likes();
+  EXPECT_GT(likes_after_day, 5 * likes_after_hour);
+  state_.advance_clock(std::chrono::hours(24 * 6));
+  const auto likes_after_week = likes();
+  EXPECT_GE(likes_after_week, likes_after_day);
+  state_.advance_clock(std::chrono::hours(24 * 7));
+  EXPECT_LE(likes() - likes_after_week, 1);  // flat: the week took nearly everything
+  EXPECT_EQ(state_.advance_clock(std::chrono::seconds(-5)), std::chrono::hours(24 * 14));  // never back
+}
+
 TEST_F(PlatformStateTest, ResetForgetsEverythingButNeverReusesIds) {
   const auto before = share("u", "重置前" + kLink);
   ASSERT_TRUE(before);
