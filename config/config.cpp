@@ -254,7 +254,8 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   config->warnings = exposed_secret_files(document, source_name);
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
-  top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval"});
+  top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval",
+                     "reach"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
@@ -265,6 +266,7 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   read_api(top.table("api"), document, source_name, errors, config->daemon.api_listen, config->api);
   if (const auto* t = top.table("approval")) read_approval(*t, source_name, errors, config->approval);
   if (const auto* t = top.table("screen")) read_screen(*t, source_name, errors, config->screen);
+  if (const auto* t = top.table("reach")) read_reach(*t, source_name, errors, config->reach);
   if (top.table("channels") != nullptr) {
     read_channels(*document.get_as<toml::table>("channels"), source_name, errors, config->channels);
   }
