@@ -64,7 +64,9 @@ StatusReach invented_status_reach(std::int64_t id, long long age_minutes, std::i
 }  // namespace
 
 nlohmann::json PlatformState::user_json(const User& user, SystemClock::time_point now) const {
-  const auto reach = invented_user_reach(user.uid, minutes_between(user.created, now), user.live_statuses);
+  // From the sandbox's start, like the accounts no token holds: an account's numbers do not jump when
+  // its token is first used.
+  const auto reach = invented_user_reach(user.uid, minutes_between(started_, now), user.live_statuses);
   return {{"id", user.uid},
           {"idstr", std::to_string(user.uid)},
           {"screen_name", user.screen_name},
@@ -162,8 +164,15 @@ PlatformResult PlatformState::user_counts(const Params& params) {
   if (!uids) return std::unexpected(platform_error(codes::param_error, "uids: 1 to 100 comma-separated numbers"));
   const auto now = this->now();
   nlohmann::json counts = nlohmann::json::array();
+  constexpr std::int64_t kFirstUid = 5'000'000'000, kLastUid = 5'999'999'999;
   for (const auto uid : *uids) {
     const auto* user = uid > 0 ? user_by_uid(static_cast<std::uint64_t>(uid)) : nullptr;
+    if (user == nullptr && uid >= kFirstUid && uid <= kLastUid) {
+      const auto reach = invented_user_reach(static_cast<std::uint64_t>(uid), minutes_between(started_, now), 0);
+      counts.push_back({{"id", uid}, {"followers_count", reach.followers}, {"friends_count", reach.friends},
+                        {"statuses_count", 0}});
+      continue;
+    }
     if (user == nullptr) continue;
     auto shown = user_json(*user, now);
     counts.push_back({{"id", user->uid},

@@ -63,7 +63,6 @@ std::expected<PlatformState::User*, PlatformError> PlatformState::authenticate(c
   user.uid = uid;
   user.token = *token;
   user.screen_name = "user" + std::to_string(uid);
-  user.created = now();
   token_by_uid_.emplace(uid, *token);
   return &users_.emplace(*token, std::move(user)).first->second;
 }
