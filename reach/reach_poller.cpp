@@ -97,6 +97,12 @@ Result<void> ReachPoller::read_posts(std::int64_t now_ms, bool& budget_spent) {
         std::vector<std::string> ids;
         for (const auto& due : batch) ids.push_back(due.post.post_id);
         auto counts = source_.post_counts(who.first, who.second, ids);
+        if (!counts && counts.error().kind == ErrorKind::config) {
+          // The account or channel is no longer configured (a reload): nothing to read it with.
+          spdlog::warn("reach: {} post(s) of {}/{} are no longer followed: {}", batch.size(), who.first, who.second,
+                       counts.error().message);
+          counts = std::vector<PostCounts>{};
+        }
         if (!counts) {
           count(&ReachMetrics::errors);
           spdlog::warn("reach: reading {} post(s) of {}/{} failed: {}; tried again in {} min", batch.size(),

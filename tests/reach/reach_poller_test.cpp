@@ -36,6 +36,7 @@ class FakeSource final : public ReachSource {
       --fail_next;
       return fail(Error::transient("platform down"));
     }
+    if (removed.contains(account)) return fail(Error::config("account '" + account + "' is not configured"));
     std::vector<PostCounts> out;
     for (const auto& id : post_ids) {
       if (gone.contains(id)) continue;
@@ -49,6 +50,7 @@ class FakeSource final : public ReachSource {
   std::vector<std::size_t> follower_calls;
   std::vector<std::pair<std::string, std::size_t>> post_calls;
   std::set<std::string> gone;
+  std::set<std::string> removed;  // accounts no longer configured
   int fail_next = 0;
 };
 
@@ -148,6 +150,19 @@ TEST_F(ReachPollerTest, AFailedReadIsTriedAgainLaterAndAGonePostIsDropped) {
   EXPECT_TRUE(book_->recorded.contains("lead-0"));
   EXPECT_EQ(poller_->metrics().posts_gone, 1);
   EXPECT_EQ(book_->due.size(), 1u);  // lead-0's +6h only
+}
+
+TEST_F(ReachPollerTest, PostsOfAnAccountNoLongerConfiguredAreDroppedNotRetried) {
+  make(1000);
+  deliver("lead", 1, T0);
+  deliver("removed", 1, T0);
+  source_.removed.insert("removed");
+  run_until(T0 + 2 * kHour);
+  EXPECT_EQ(poller_->metrics().posts_gone, 1);
+  EXPECT_EQ(poller_->metrics().errors, 0);
+  EXPECT_FALSE(book_->recorded.contains("removed-0"));
+  ASSERT_EQ(book_->due.size(), 1u);  // lead-0's +6h only
+  EXPECT_EQ(book_->due.begin()->first.find("|lead|"), std::string("rel-0|microblog").size());
 }
 
 TEST_F(ReachPollerTest, AReadingAfterAnOutageFillsTheCheckpointItBelongsTo) {
