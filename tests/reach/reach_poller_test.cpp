@@ -2,6 +2,9 @@
 // ids per account, followers every interval, and the hourly call budget.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "reach/reach_poller.h"
 #include "tests/reach/memory_reach_book.h"
 
@@ -174,6 +177,35 @@ TEST_F(ReachPollerTest, AReadingAfterAnOutageFillsTheCheckpointItBelongsTo) {
   EXPECT_TRUE(post.contains("24h"));
   EXPECT_FALSE(post.contains("1h"));
   EXPECT_EQ(book_->due.begin()->second, checkpoint_due_ms(T0, 3));  // next: +72h
+}
+
+}  // namespace
+}  // namespace fabu
+
+namespace fabu {
+namespace {
+
+TEST(ReachWorkerTest, RunsARoundAtStartNotOnEachDeliveryAndStopsPromptly) {
+  FakeSource source;
+  std::int64_t frozen = T0;
+  source.now = &frozen;
+  ReachOptions options;
+  options.instance = "test";
+  options.calls_per_hour = 10;
+  auto poller = std::make_unique<ReachPoller>(options, std::make_unique<testing::MemoryReachBook>(), source);
+  std::atomic<int> rounds{0};
+  auto worker = std::make_unique<ReachWorker>(
+      std::move(poller), [&] { ++rounds; return T0; }, std::chrono::hours(1));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (rounds.load() == 0 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  EXPECT_EQ(rounds.load(), 1);
+  worker->delivered({"rel-1", "microblog", "lead", "1", T0});
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(rounds.load(), 1);  // the post was entered without a round
+  EXPECT_EQ(worker->metrics().errors, 0);
+  const auto stop_started = std::chrono::steady_clock::now();
+  worker.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(1));
 }
 
 }  // namespace
