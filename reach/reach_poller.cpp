@@ -1,5 +1,6 @@
 #include "reach/reach_poller.h"
 
+#include <algorithm>
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -8,6 +9,8 @@ namespace fabu {
 namespace {
 
 constexpr std::int64_t kHourMs = 3'600'000;
+// Accounts whose tokens a followers read tries before it gives up until the next turn.
+constexpr std::size_t kFollowerCallers = 3;
 
 }  // namespace
 
@@ -145,29 +148,42 @@ Result<void> ReachPoller::read_followers(std::int64_t now_ms, bool& budget_spent
   std::size_t skipped = 0;
   for (const auto& channel : order) {
     for (const auto& batch : chunk_ids(by_channel[channel])) {
-      if (!budget_spent) {
-        auto taken = take_call(now_ms);
-        if (!taken) return fail(taken.error());
-        budget_spent = !*taken;
-      }
-      if (budget_spent) {
-        skipped += batch.size();
-        continue;
-      }
-      auto counts = source_.account_counts(channel, batch);
-      if (!counts) {
-        count(&ReachMetrics::errors);
-        spdlog::warn("reach: reading the followers of {} account(s) of {} failed: {}", batch.size(), channel,
-                     counts.error().message);
-        continue;
-      }
-      if (auto recorded = book_->record_followers(channel, *counts, now_ms); !recorded) return recorded;
-      count(&ReachMetrics::followers_read, static_cast<std::int64_t>(counts->size()));
+      if (auto read = read_follower_batch(channel, batch, now_ms, budget_spent, skipped); !read) return read;
     }
   }
   if (skipped > 0) {
     spdlog::warn("reach: the hour's budget of {} calls is spent; the followers of {} account(s) are read at the "
                  "next turn", options_.calls_per_hour, skipped);
+  }
+  return {};
+}
+
+Result<void> ReachPoller::read_follower_batch(const std::string& channel, std::vector<std::string> batch,
+                                              std::int64_t now_ms, bool& budget_spent, std::size_t& skipped) {
+  // users/counts is an app-level read made with the batch's first account's token: when that token
+  // fails (expired, revoked), the next account of the batch makes the call.
+  const std::size_t callers = std::min(batch.size(), kFollowerCallers);
+  for (std::size_t caller = 0; caller < callers; ++caller) {
+    if (!budget_spent) {
+      auto taken = take_call(now_ms);
+      if (!taken) return fail(taken.error());
+      budget_spent = !*taken;
+    }
+    if (budget_spent) {
+      skipped += batch.size();
+      return {};
+    }
+    auto counts = source_.account_counts(channel, batch);
+    if (counts) {
+      if (auto recorded = book_->record_followers(channel, *counts, now_ms); !recorded) return recorded;
+      count(&ReachMetrics::followers_read, static_cast<std::int64_t>(counts->size()));
+      return {};
+    }
+    count(&ReachMetrics::errors);
+    spdlog::warn("reach: reading the followers of {} account(s) of {} as {} failed: {}", batch.size(), channel,
+                 batch.front(), counts.error().message);
+    if (counts.error().kind != ErrorKind::auth) return {};
+    std::rotate(batch.begin(), batch.begin() + 1, batch.end());
   }
   return {};
 }

@@ -82,6 +82,8 @@ class ReachPoller {
  private:
   Result<void> read_posts(std::int64_t now_ms, bool& budget_spent);
   Result<void> read_followers(std::int64_t now_ms, bool& budget_spent);
+  Result<void> read_follower_batch(const std::string& channel, std::vector<std::string> batch, std::int64_t now_ms,
+                                   bool& budget_spent, std::size_t& skipped);
   // Takes a call from the budget; false when it is spent.
   Result<bool> take_call(std::int64_t now_ms);
   void count(std::int64_t ReachMetrics::* field, std::int64_t by = 1);

@@ -25,6 +25,7 @@ class FakeSource final : public ReachSource {
                                                     const std::vector<std::string>& accounts) override {
     follower_calls.push_back(accounts.size());
     EXPECT_LE(accounts.size(), kReachIdsPerCall);
+    if (expired.contains(accounts.front())) return fail(Error::auth("token of " + accounts.front() + " expired"));
     std::vector<AccountCounts> out;
     for (const auto& account : accounts) out.push_back({account, 1000 + (*now - T0) / kHour, 1, 1});
     (void)channel;
@@ -54,6 +55,7 @@ class FakeSource final : public ReachSource {
   std::vector<std::pair<std::string, std::size_t>> post_calls;
   std::set<std::string> gone;
   std::set<std::string> removed;  // accounts no longer configured
+  std::set<std::string> expired;  // accounts whose token the platform refuses
   int fail_next = 0;
 };
 
@@ -121,6 +123,23 @@ TEST_F(ReachPollerTest, FollowersAreReadEveryIntervalAHundredAccountsACall) {
   ASSERT_EQ(samples.size(), 4u);
   EXPECT_EQ(samples.rbegin()->first, T0 + 18 * kHour);
   EXPECT_EQ(samples.rbegin()->second, 1018);
+}
+
+TEST_F(ReachPollerTest, WhenTheCallingAccountsTokenFailsTheNextAccountReadsTheFollowers) {
+  make(1000);
+  source_.account_list = {{"microblog", "lead"}, {"microblog", "lanshan"}, {"microblog", "feixian"}};
+  source_.expired = {"lead"};
+  ASSERT_TRUE(poller_->poll(now_));
+  EXPECT_EQ(source_.follower_calls.size(), 2u);  // as lead (refused), then as lanshan
+  EXPECT_EQ(book_->followers.size(), 3u);
+  EXPECT_EQ(poller_->metrics().errors, 1);
+  EXPECT_EQ(book_->calls[T0], 2);  // each try is a call
+
+  source_.expired = {"lead", "lanshan", "feixian"};
+  now_ += 6 * kHour;
+  ASSERT_TRUE(poller_->poll(now_));
+  EXPECT_EQ(source_.follower_calls.size(), 5u);  // three tries, then the next turn
+  EXPECT_EQ(poller_->metrics().errors, 4);
 }
 
 TEST_F(ReachPollerTest, TheHourlyBudgetHoldsAndWhatItLeavesOutWaitsForTheNextHour) {
