@@ -41,7 +41,6 @@ void warn_if_unsigned_accepted(const ApprovalPolicy& approval) {
 void Daemon::start_reach(Daemon& daemon, const Config& config) {
   if (config.reach.calls_per_hour <= 0) return;
   ReachOptions options;
-  options.instance = config.daemon.instance;
   options.followers_every = config.reach.followers_every;
   options.calls_per_hour = config.reach.calls_per_hour;
   daemon.reach_source_ = std::make_unique<ChannelReachSource>(daemon.channels_, config.retry.request_timeout);

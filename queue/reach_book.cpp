@@ -161,8 +161,7 @@ class RedisReachBook final : public ReachBook {
     return check_replies(redis_.pipeline({zadd}), "deferring reach reads");
   }
 
-  Result<bool> take_followers_turn(const std::string& instance, std::int64_t now_ms, milliseconds every) override {
-    (void)instance;
+  Result<bool> take_followers_turn(std::int64_t now_ms, milliseconds every) override {
     auto reply = redis_.eval(kFollowersTurn, {key("reach:followers_turn")},
                              {std::to_string(now_ms), std::to_string(every.count())});
     if (!reply) return fail(reply.error());

@@ -8,8 +8,8 @@
 //   rel:<id>:reach          hash  per account of the release: `<channel>|<account>|post`, `…|delivered_ms`,
 //                                 `…|followers` (at delivery), `…|<checkpoint>` (JSON counts)
 //   reach:f:<channel>|<account>  zset  followers samples "<ms>:<followers>" scored by ms
-//   reach:calls:<hour ms>   string calls made in that clock hour (expires after two hours)
-//   reach:followers_turn    string instance reading followers now (expires after followers_every)
+//   reach:calls:<hour ms>   string calls made in that clock hour, all instances (expires after two hours)
+//   reach:followers_turn    string unix ms from which the next followers reading may start
 // Every time is an argument (unix ms): nothing here reads the clock, so tests can simulate a week.
 // Records expire `retention_days` after the release's last checkpoint, and with the release's records
 // when the retention sweep removes those first.
@@ -94,8 +94,7 @@ class ReachBook {
   virtual Result<void> defer(const std::vector<DuePost>& posts, std::int64_t at_ms) = 0;
 
   // True for one instance per `every`: that one reads every account's followers.
-  virtual Result<bool> take_followers_turn(const std::string& instance, std::int64_t now_ms,
-                                           std::chrono::milliseconds every) = 0;
+  virtual Result<bool> take_followers_turn(std::int64_t now_ms, std::chrono::milliseconds every) = 0;
   virtual Result<void> record_followers(const std::string& channel, const std::vector<AccountCounts>& counts,
                                         std::int64_t now_ms) = 0;
 

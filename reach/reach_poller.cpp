@@ -136,7 +136,7 @@ Result<void> ReachPoller::read_posts(std::int64_t now_ms, bool& budget_spent) {
 }
 
 Result<void> ReachPoller::read_followers(std::int64_t now_ms, bool& budget_spent) {
-  auto turn = book_->take_followers_turn(options_.instance, now_ms, options_.followers_every);
+  auto turn = book_->take_followers_turn(now_ms, options_.followers_every);
   if (!turn) return fail(turn.error());
   if (!*turn) return {};
   std::map<std::string, std::vector<std::string>> by_channel;

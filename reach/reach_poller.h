@@ -48,7 +48,6 @@ class ReachSource {
 };
 
 struct ReachOptions {
-  std::string instance;
   std::chrono::milliseconds followers_every{std::chrono::hours(6)};
   int calls_per_hour = 1000;  // REQUIRES: > 0 (0 means: do not create a poller)
   std::size_t claim_limit = 500;                      // due posts taken from Redis at once

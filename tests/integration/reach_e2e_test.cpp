@@ -103,7 +103,6 @@ TEST_F(ReachE2E, ADeliveredReleaseIsReadAtItsCheckpointsThroughASimulatedDayWith
   Snapshot<ChannelSet> snapshot(*channels);
   ChannelReachSource source(snapshot, std::chrono::milliseconds(2000));
   ReachOptions options;
-  options.instance = "test";
   options.calls_per_hour = kCallsPerHour;
   options.followers_every = std::chrono::hours(6);
   ReachPoller poller(options, make_redis_reach_book((*config)->redis, 400), source);

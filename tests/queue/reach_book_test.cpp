@@ -73,10 +73,10 @@ TEST_F(ReachBookTest, TheHourlyBudgetIsSharedByEveryConnection) {
 TEST_F(ReachBookTest, OneFollowersTurnPerInterval) {
   auto other = make_redis_reach_book(config_, 400);
   const auto every = std::chrono::hours(6);
-  EXPECT_TRUE(*book_->take_followers_turn("a", T0, every));
-  EXPECT_FALSE(*other->take_followers_turn("b", T0 + 1, every));
-  EXPECT_FALSE(*book_->take_followers_turn("a", T0 + 6 * kHour - 1, every));
-  EXPECT_TRUE(*other->take_followers_turn("b", T0 + 6 * kHour, every));
+  EXPECT_TRUE(*book_->take_followers_turn(T0, every));
+  EXPECT_FALSE(*other->take_followers_turn(T0 + 1, every));
+  EXPECT_FALSE(*book_->take_followers_turn(T0 + 6 * kHour - 1, every));
+  EXPECT_TRUE(*other->take_followers_turn(T0 + 6 * kHour, every));
 }
 
 TEST_F(ReachBookTest, DeferredPostsComeBackAtTheirNewTime) {

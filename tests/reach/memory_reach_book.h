@@ -44,7 +44,7 @@ class MemoryReachBook final : public ReachBook {
     for (const auto& post : posts) due[post.member] = at_ms;
     return {};
   }
-  Result<bool> take_followers_turn(const std::string&, std::int64_t now_ms, std::chrono::milliseconds every) override {
+  Result<bool> take_followers_turn(std::int64_t now_ms, std::chrono::milliseconds every) override {
     if (now_ms < next_followers_ms) return false;
     next_followers_ms = now_ms + every.count();
     return true;

@@ -66,7 +66,6 @@ class ReachPollerTest : public ::testing::Test {
     auto book = std::make_unique<MemoryReachBook>();
     book_ = book.get();
     ReachOptions options;
-    options.instance = "test";
     options.calls_per_hour = calls_per_hour;
     options.followers_every = followers_every;
     poller_ = std::make_unique<ReachPoller>(options, std::move(book), source_);
@@ -209,7 +208,6 @@ TEST(ReachWorkerTest, RunsARoundAtStartNotOnEachDeliveryAndStopsPromptly) {
   std::int64_t frozen = T0;
   source.now = &frozen;
   ReachOptions options;
-  options.instance = "test";
   options.calls_per_hour = 10;
   auto poller = std::make_unique<ReachPoller>(options, std::make_unique<testing::MemoryReachBook>(), source);
   std::atomic<int> rounds{0};
