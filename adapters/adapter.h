@@ -24,6 +24,7 @@
 #include "core/error.h"
 #include "core/delivery.h"
 #include "core/delivery_id.h"
+#include "core/reach.h"
 #include "core/release.h"
 
 namespace fabu {
@@ -90,6 +91,8 @@ struct CheckFinding {
 
 using DeliveryCallback = std::function<void(Result<DeliveryReceipt>)>;
 using RetractCallback = std::function<void(Result<void>)>;
+using AccountCountsCallback = std::function<void(Result<std::vector<AccountCounts>>)>;
+using PostCountsCallback = std::function<void(Result<std::vector<PostCounts>>)>;
 
 class Adapter {
  public:
@@ -144,6 +147,23 @@ class Adapter {
     (void)channel;
     return {};
   }
+  // Reach (core/reach.h): read-only, each call one platform request. False for channels without
+  // accounts or counts (the portal); their fetch_* fail as config errors.
+  virtual bool reads_reach() const { return false; }
+  // The counts of up to kReachIdsPerCall of this channel's accounts (ids as in deliveries); accounts
+  // the platform does not answer for are left out. Reports once, from any thread; must not block.
+  virtual void fetch_account_counts(const std::vector<std::string>& accounts, std::chrono::milliseconds timeout,
+                                    AccountCountsCallback done) {
+    (void)accounts; (void)timeout;
+    done(fail(Error::config("channel type " + std::string(type()) + " has no account counts")));
+  }
+  // The counts of up to kReachIdsPerCall posts `account` made; posts gone are left out. As above.
+  virtual void fetch_post_counts(const std::string& account, const std::vector<std::string>& post_ids,
+                                 std::chrono::milliseconds timeout, PostCountsCallback done) {
+    (void)account; (void)post_ids; (void)timeout;
+    done(fail(Error::config("channel type " + std::string(type()) + " has no post counts")));
+  }
+
   // Replaces the token of account `destination` at run time (re-authorisation without a restart).
   // Thread-safe; deliveries started afterwards use it. False when the channel has no such account.
   virtual bool set_token(const std::string& destination, const std::string& token) {

@@ -14,6 +14,7 @@
 #include "cli/roster.h"
 #include "cli/lifecycle.h"
 #include "cli/logs.h"
+#include "cli/reach.h"
 #include "core/bounded_text.h"
 
 int main(int argc, char** argv) {
@@ -113,6 +114,13 @@ int main(int argc, char** argv) {
       "  fabuctl logs --account county_a --since 2026-12-10T08:00:00+08:00\n"
       "  fabuctl logs --json --state rejected | jq .detail\n\n"
       "Exit codes: 0 done, 1 Redis failed, 2 bad --since or config.");
+
+  auto* reach = app.add_subcommand("reach", "A release's reach per account: followers, reposts/comments/likes at +1h..+7d");
+  reach->add_option("id", release_id, "Release id")->required();
+  reach->add_flag("--json", ctx.json, "One JSON object: accounts with their checkpoints, and the hour's call budget");
+  reach->footer("fabud reads each post's counts 1 h, 6 h, 24 h, 72 h and 7 d after delivery and every account's\n"
+                "followers every [reach] followers_every, within [reach] calls_per_hour for all instances.\n"
+                "Exit codes: 0 shown, 1 nothing recorded for the release or Redis failed, 2 bad config.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
 
@@ -234,6 +242,7 @@ int main(int argc, char** argv) {
     if (lanes->parsed()) return fabu::cli::lanes(ctx);
     if (due->parsed()) return fabu::cli::due(ctx, due_within);
     if (roster->parsed()) return fabu::cli::roster(ctx);
+    if (reach->parsed()) return fabu::cli::reach(ctx, release_id);
     if (logs->parsed()) return fabu::cli::logs(ctx, logs_options);
     if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
     if (accounts->parsed()) return fabu::cli::accounts(ctx);

@@ -78,6 +78,12 @@ struct DaemonConfig {
   int retention_days = 400;           // settled releases are removed from Redis this long after they settled
 };
 
+// [reach]: reading followers and post counts back from the platforms (reach/reach_poller.h).
+struct ReachConfig {
+  std::chrono::seconds followers_every{std::chrono::hours(6)};  // followers of every account, this often
+  int calls_per_hour = 1000;  // reach calls per clock hour for the whole app, all instances; 0 = reach off
+};
+
 struct RetryConfig {
   int max_attempts = 8;
   std::chrono::milliseconds base{2000};
@@ -153,6 +159,7 @@ struct Config {
   std::vector<Spokesperson> spokespersons;  // [[spokespersons]], in file order, ids unique
   CalendarConfig calendar;                  // [calendar]
   const Spokesperson* spokesperson(std::string_view id) const;  // nullptr when not in the roster
+  ReachConfig reach;                    // [reach]
   const ChannelConfig* channel(std::string_view name) const;
 };
 
@@ -167,6 +174,9 @@ std::expected<toml::table, ConfigErrors> parse_toml_document(std::string_view te
 
 // Reads the [approval] table into `out` (config/approval_config.cpp).
 void read_approval(const toml::table& table, const std::string& file, ConfigErrors& errors, ApprovalPolicy& out);
+
+// Reads the [reach] table into `out` (config/reach_config.cpp).
+void read_reach(const toml::table& table, const std::string& file, ConfigErrors& errors, ReachConfig& out);
 
 // Helpers for AdapterFactory implementations validating their own tables with the same messages.
 // Each records a ConfigError (with the node's source position) and returns the default on a problem.

@@ -53,6 +53,34 @@ std::shared_ptr<const WorkingCalendar> load_calendar(const CalendarConfig& confi
 
 }  // namespace
 
+// Reach polling (reach/reach_poller.h), when [reach] calls_per_hour > 0: a worker with its own Redis
+// connection, told of each post a delivery put out.
+void Daemon::start_reach(Daemon& daemon, const Config& config) {
+  if (config.reach.calls_per_hour <= 0) return;
+  ReachOptions options;
+  options.followers_every = config.reach.followers_every;
+  options.calls_per_hour = config.reach.calls_per_hour;
+  daemon.reach_source_ = std::make_unique<ChannelReachSource>(daemon.channels_, config.retry.request_timeout);
+  auto poller = std::make_unique<ReachPoller>(
+      options, make_redis_reach_book(config.redis, config.daemon.retention_days), *daemon.reach_source_);
+  daemon.reach_ = std::make_unique<ReachWorker>(std::move(poller), unix_now_ms, std::chrono::seconds(30));
+}
+
+std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> Daemon::reach_hook(
+    ReachWorker& reach, const Snapshot<ChannelSet>& channels) {
+  return [&reach, &channels](const ClaimedDelivery& delivery, const DeliveryReceipt& receipt) {
+    if (delivery.operation != Operation::publish || receipt.post_id.empty()) return;
+    const Adapter* adapter = channels.get()->find(delivery.channel);
+    if (adapter == nullptr || !adapter->reads_reach()) return;
+    reach.delivered({delivery.release_id, delivery.channel, delivery.destination, receipt.post_id, unix_now_ms()});
+  };
+}
+
+std::optional<ReachMetrics> Daemon::reach_metrics() const {
+  if (!reach_) return std::nullopt;
+  return reach_->metrics();
+}
+
 Daemon::Daemon(std::shared_ptr<const Config> config, std::shared_ptr<const ChannelSet> channels,
                const AdapterRegistry& registry, HttpTransportFactory& http)
     : config_(std::move(config)),
@@ -106,7 +134,9 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
                                                    std::move(intake_ledger), daemon->channels_, daemon->approval_,
                                                    daemon->health_, daemon->workers_, *daemon->log_,
                                                    calendar);
+  start_reach(*daemon, *config);
   DispatcherOptions options;
+  if (daemon->reach_) options.on_delivered = reach_hook(*daemon->reach_, daemon->channels_);
   options.owner = d.instance;
   options.max_in_flight = d.max_in_flight;
   options.claim_batch = d.claim_batch;
@@ -209,6 +239,7 @@ int Daemon::stop() {
   }
   intake_.reset();
   dispatcher_.reset();
+  reach_.reset();  // after the dispatcher, which tells it of the last deliveries
   if (left > 0) {
     spdlog::warn("{} deliveries were still in flight at the deadline; they were handed back in doubt and are "
                  "looked for on the platform before any resend", left);

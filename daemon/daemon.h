@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "daemon/account_watch.h"
 #include "daemon/retention.h"
+#include "daemon/reach_source.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/admin_api.h"
@@ -51,9 +52,15 @@ class Daemon {
   // exit_code_worker_died (main's loop does) and readiness should fail (the HTTP health check).
   const WorkerHealth& workers() const { return workers_; }
 
+  // The reach poller's counters and the app's reach budget use (nullopt when reach is off).
+  std::optional<ReachMetrics> reach_metrics() const;
+
  private:
   Daemon(std::shared_ptr<const Config> config, std::shared_ptr<const ChannelSet> channels,
          const AdapterRegistry& registry, HttpTransportFactory& http);
+  static void start_reach(Daemon& daemon, const Config& config);
+  static std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> reach_hook(
+      ReachWorker& reach, const Snapshot<ChannelSet>& channels);
 
   std::shared_ptr<const Config> config_;
   const AdapterRegistry& registry_;
@@ -69,6 +76,8 @@ class Daemon {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<AccountWatch> accounts_;
   std::unique_ptr<RetentionSweeper> retention_;
+  std::unique_ptr<ChannelReachSource> reach_source_;
+  std::unique_ptr<ReachWorker> reach_;  // null when [reach] calls_per_hour = 0; outlives the dispatcher
   std::unique_ptr<AdminApi> api_;
   bool stopped_ = false;
 };

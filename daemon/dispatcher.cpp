@@ -308,7 +308,9 @@ void Dispatcher::log_verdicts(const std::vector<Unrecorded>& results, const std:
       continue;
     }
     log_.record(u.delivery, u.completion, u.latency_ms);
-    if (u.completion.outcome == CompletionOutcome::delivered) delivered_.fetch_add(1);
+    if (u.completion.outcome != CompletionOutcome::delivered) continue;
+    delivered_.fetch_add(1);
+    if (options_.on_delivered) options_.on_delivered(u.delivery, u.completion.receipt);
   }
   log_.flush();  // the batch's events to the Redis log stream, in one round trip
 }

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -49,6 +50,9 @@ struct DispatcherOptions {
   WorkerHealth* workers = nullptr;  // told when a dispatcher thread dies (daemon/worker_health.h)
   // Lanes whose token is past its expiry: their deliveries fail as auth errors unsent (may be null).
   const ExpiredTokens* expired_tokens = nullptr;
+  // Told of every delivery the ledger recorded as delivered, on the dispatcher thread, after the
+  // record (may be empty). Must not block: the reach poller only notes the post.
+  std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> on_delivered;
 };
 
 class Dispatcher {

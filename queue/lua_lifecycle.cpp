@@ -115,7 +115,7 @@ for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutof
       redis.call('DEL', k('d:' .. id), k('waiters:' .. id))
       redis.call('ZREM', k('dead'), id)
     end
-    redis.call('DEL', rk, rk .. ':d')
+    redis.call('DEL', rk, rk .. ':d', rk .. ':reach')
     redis.call('ZREM', k('scheduled'), rid)
     redis.call('ZREM', k('deadlines'), rid)
     removed = removed + 1

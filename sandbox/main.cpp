@@ -21,7 +21,8 @@ It answers like Weibo, from memory, on http://HOST:PORT/2/ :
   POST statuses/destroy.json  access_token, id (own statuses only)
   GET  statuses/user_timeline.json  access_token, count (<= 100), page, since_id, max_id
   GET  users/show.json        access_token, uid or screen_name
-  GET  users/counts.json      access_token, uids (<= 100)
+  GET  users/counts.json      access_token, uids (<= 100; every uid 5000000000-5999999999 is an
+                              account, a token's own user or one with invented numbers)
   GET  statuses/count.json    access_token, ids (<= 100)
 Any non-empty access_token is a user (uid = 5000000000 + hash of the token); errors have Weibo's
 shape {"error", "error_code", "request"}: 21301 no token, 21327 expired token, 10008 bad parameter,
@@ -36,7 +37,8 @@ Faults (write endpoints share/repost/destroy; draws from --seed):
   --latency-ms N and --slow-token TOKEN:MS delay every reply without holding a thread.
 
 Admin (JSON) under http://HOST:PORT/_sandbox/ : GET posts[?token=T], GET stats, GET|POST faults,
-POST tokens {"expire":[..],"restore":[..]}, POST reset, GET health.
+POST tokens {"expire":[..],"restore":[..]}, POST clock {"advance_seconds":N} (followers and
+counts grow with the sandbox's clock; this moves it forward), POST reset, GET health.
 
 Point fabu at it in fabu.toml:
   [channels.microblog]

@@ -63,7 +63,6 @@ std::expected<PlatformState::User*, PlatformError> PlatformState::authenticate(c
   user.uid = uid;
   user.token = *token;
   user.screen_name = "user" + std::to_string(uid);
-  user.created = SystemClock::now();
   token_by_uid_.emplace(uid, *token);
   return &users_.emplace(*token, std::move(user)).first->second;
 }
@@ -90,7 +89,7 @@ PlatformState::Post& PlatformState::add_post(User& user, std::string text, std::
   post.uid = user.uid;
   post.text = std::move(text);
   post.retweeted_id = retweeted_id;
-  post.created = SystemClock::now();
+  post.created = now();
   post.has_pic = has_pic;
   user.timeline.push_back(post.id);
   ++user.live_statuses;
@@ -114,7 +113,7 @@ PlatformResult PlatformState::share(const Params& params, bool has_pic) {
 
   auto& post = add_post(**user, *status, 0, has_pic);
   (*user)->live_texts.emplace(post.text, post.id);
-  return status_json(post, SystemClock::now());
+  return status_json(post, now());
 }
 
 namespace {
@@ -148,7 +147,7 @@ PlatformResult PlatformState::repost(const Params& params) {
   auto& post = add_post(**user, std::move(text), root_id, false);
   (*user)->reposted.insert(root_id);
   if (auto* root = find_post(root_id)) ++root->reposts;
-  return status_json(post, SystemClock::now());
+  return status_json(post, now());
 }
 
 PlatformResult PlatformState::destroy(const Params& params) {
@@ -169,7 +168,7 @@ PlatformResult PlatformState::destroy(const Params& params) {
     (*user)->reposted.erase(post->retweeted_id);
     if (auto* root = find_post(post->retweeted_id); root != nullptr && root->reposts > 0) --root->reposts;
   }
-  return status_json(*post, SystemClock::now());
+  return status_json(*post, now());
 }
 
 }  // namespace fabu::sandbox

@@ -1,6 +1,8 @@
 // PlatformState: the in-memory model of the Weibo platform the sandbox stands in for: users (one
 // per access token), statuses (shares and reposts), the content checks statuses/share applies,
-// and invented reach numbers. It knows nothing of HTTP: each endpoint is a method that takes the
+// and invented reach numbers that grow with time, deterministically: followers by the minute since the
+// sandbox started, a status's counts towards a ceiling of its own along a curve that flattens
+// after a day or two (as real engagement does). It knows nothing of HTTP: each endpoint is a method that takes the
 // request's parameters and returns the JSON body of a success or a PlatformError, so the model is
 // testable on its own and the server stays a thin adapter.
 //
@@ -77,7 +79,10 @@ class PlatformState {
   PlatformResult user_timeline(const Params& params);
   // GET users/show.json: uid or screen_name (the token's own user when both are absent).
   PlatformResult show_user(const Params& params);
-  // GET users/counts.json: uids, comma separated, at most 100; unknown uids are left out.
+  // GET users/counts.json: uids, comma separated, at most 100. A uid of a token's user answers with
+  // that user's numbers; any other uid from 5000000000 to 5999999999 is an account of the platform
+  // that no token of the sandbox holds (a configured account before it posts, say), with numbers
+  // invented from the uid that grow from the sandbox's start; other uids are left out.
   PlatformResult user_counts(const Params& params);
   // GET statuses/count.json: ids, comma separated, at most 100; unknown or deleted ids left out.
   PlatformResult status_counts(const Params& params);
@@ -89,6 +94,9 @@ class PlatformState {
   // of one token.
   nlohmann::json admin_posts(std::string_view only_token = {}) const;
   std::size_t post_count() const;
+  // Admin: moves the sandbox's clock forward (never back) by `by`, so a test or demo can see a day's
+  // growth of followers and counts at once; returns the total shift. reset() keeps it.
+  std::chrono::seconds advance_clock(std::chrono::seconds by);
   // Admin: forgets users, statuses and expired tokens. Status ids keep growing, so an id handed
   // out before the reset never names a new status.
   void reset();
@@ -98,7 +106,6 @@ class PlatformState {
     std::uint64_t uid = 0;
     std::string token;
     std::string screen_name;
-    SystemClock::time_point created;
     std::vector<std::int64_t> timeline;  // own status ids, oldest first
     std::size_t live_statuses = 0;
     std::unordered_map<std::string, std::int64_t> live_texts;  // share text -> id (repeat check)
@@ -123,14 +130,18 @@ class PlatformState {
   nlohmann::json user_json(const User& user, SystemClock::time_point now) const;
   nlohmann::json status_json(const Post& post, SystemClock::time_point now) const;
   const User* user_by_uid(std::uint64_t uid) const;
+  // The platform's time: the system clock plus the admin's shift. REQUIRES: mutex_ held.
+  SystemClock::time_point now() const { return SystemClock::now() + clock_shift_; }
 
   const std::string safe_domain_;
+  const SystemClock::time_point started_ = SystemClock::now();
   mutable std::mutex mutex_;
   std::unordered_map<std::string, User> users_;  // by access token
   std::unordered_map<std::uint64_t, std::string> token_by_uid_;
   std::unordered_set<std::string> expired_tokens_;
   std::vector<Post> posts_;  // posts_[i].id == first_id_ + i
   std::int64_t first_id_;
+  std::chrono::seconds clock_shift_{0};
 };
 
 }  // namespace fabu::sandbox

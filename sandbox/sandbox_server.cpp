@@ -254,6 +254,14 @@ void SandboxHttpServer::handle_admin(const http_request& request, const std::str
     for (const auto& token : changes.value("expire", nlohmann::json::array())) state_.expire_token(token);
     for (const auto& token : changes.value("restore", nlohmann::json::array())) state_.restore_token(token);
     send(request, 200, R"({"ok":true})", {});
+  } else if (endpoint == "clock" && is_post) {
+    const auto change = nlohmann::json::parse(body, nullptr, false);
+    const auto by = change.is_object() ? change.find("advance_seconds") : change.end();
+    if (!change.is_object() || by == change.end() || !by->is_number_integer() || by->get<std::int64_t>() < 0) {
+      return bad_request("clock: expected {\"advance_seconds\": N} with N >= 0");
+    }
+    const auto shift = state_.advance_clock(std::chrono::seconds(by->get<std::int64_t>()));
+    send(request, 200, nlohmann::json{{"shift_seconds", shift.count()}}.dump(), {});
   } else if (endpoint == "reset" && is_post) {
     state_.reset();
     stats_.clear();

@@ -7,6 +7,7 @@
 #include "adapters/weibo/weibo_channel.h"
 #include "adapters/weibo/weibo_delivery.h"
 #include "adapters/weibo/weibo_format.h"
+#include "adapters/weibo/weibo_reach.h"
 #include "adapters/weibo/weibo_removal.h"
 
 namespace fabu {
@@ -89,6 +90,37 @@ class WeiboAdapter final : public Adapter {
     return out;
   }
 
+  bool reads_reach() const override { return true; }
+
+  // users/counts is an app-level read: any of the accounts' tokens will do, the first one asked for.
+  void fetch_account_counts(const std::vector<std::string>& accounts, std::chrono::milliseconds timeout,
+                            AccountCountsCallback done) override {
+    weibo::AccountsByUid by_uid;
+    const Account* caller = nullptr;
+    for (const auto& id : accounts) {
+      const Account* account = hall_.find(id);
+      if (account == nullptr) continue;
+      if (caller == nullptr) caller = account;
+      by_uid[account->uid] = account->id;
+    }
+    if (caller == nullptr || accounts.size() > kReachIdsPerCall) {
+      return done(fail(Error::invalid("users/counts: 1 to 100 configured accounts of the channel")));
+    }
+    weibo::fetch_user_counts(reach_call(*caller, timeout), std::move(by_uid), std::move(done));
+  }
+
+  void fetch_post_counts(const std::string& account_id, const std::vector<std::string>& post_ids,
+                         std::chrono::milliseconds timeout, PostCountsCallback done) override {
+    const Account* account = hall_.find(account_id);
+    if (account == nullptr) {
+      return done(fail(Error::config("account '" + account_id + "' is not configured (removed by a reload?)")));
+    }
+    if (post_ids.empty() || post_ids.size() > kReachIdsPerCall) {
+      return done(fail(Error::invalid("statuses/count: 1 to 100 post ids")));
+    }
+    weibo::fetch_status_counts(reach_call(*account, timeout), post_ids, std::move(done));
+  }
+
   // Replaces an account's token at run time (re-authorisation without a restart). Thread-safe.
   bool set_token(const std::string& account, const std::string& token) override {
     if (hall_.find(account) == nullptr) return false;
@@ -99,7 +131,12 @@ class WeiboAdapter final : public Adapter {
 
  private:
   weibo::AccountCall call_for(const Account& account, const DeliveryJob& job) const {
-    return {transport_, account.id, token_of(account), job.timeout, hall_.rate_limit_wait};
+    return reach_call(account, job.timeout);
+  }
+
+  // Who calls as `account`, with its current token (deliveries and reach reads alike).
+  weibo::AccountCall reach_call(const Account& account, std::chrono::milliseconds timeout) const {
+    return {transport_, account.id, token_of(account), timeout, hall_.rate_limit_wait};
   }
 
   // What every post of `job` shares: who sends it, the idempotency key, whether to reconcile first.

@@ -237,6 +237,24 @@ ca_file = "ca.pem"
   EXPECT_THAT(errors[1].message, HasSubstr("daemon.http_threads (its older name) is set too"));
 }
 
+TEST(ConfigTest, ReachTableWithDurationsAndTheBudget) {
+  auto defaults = parse_config("", "t.toml");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ((*defaults)->reach.followers_every, std::chrono::hours(6));
+  EXPECT_EQ((*defaults)->reach.calls_per_hour, 1000);
+
+  auto set = parse_config("[reach]\nfollowers_every = \"90m\"\ncalls_per_hour = 0\n", "t.toml");
+  ASSERT_TRUE(set.has_value()) << joined(set.error());
+  EXPECT_EQ((*set)->reach.followers_every, std::chrono::minutes(90));
+  EXPECT_EQ((*set)->reach.calls_per_hour, 0);
+
+  auto errors = errors_of("[reach]\nfollowers_every = \"30s\"\ncalls_per_hour = -1\nevery = 1\n");
+  ASSERT_EQ(errors.size(), 3u) << joined(errors);
+  EXPECT_THAT(joined(errors), HasSubstr("reach.followers_every: '30s' must be a duration of at least a minute"));
+  EXPECT_THAT(joined(errors), HasSubstr("reach.calls_per_hour"));
+  EXPECT_THAT(joined(errors), HasSubstr("every"));
+}
+
 TEST(ConfigTest, MissingChannelTypeIsReportedAtTheChannelTable) {
   auto errors = errors_of("[redis]\nport = 6379\n\n[channels.portal]\noutput_dir = \"out\"\n");
   ASSERT_EQ(errors.size(), 1u) << joined(errors);

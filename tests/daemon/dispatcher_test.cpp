@@ -156,6 +156,26 @@ TEST_F(DispatcherTest, AResultTheLedgerRefusesAsStaleIsNotLoggedAsDelivered) {
   EXPECT_EQ(log_.log().stale_count(), 1);
 }
 
+TEST_F(DispatcherTest, OnlyDeliveriesTheLedgerRecordedAreToldToOnDelivered) {
+  std::mutex mu;
+  std::vector<std::pair<std::string, std::string>> told;  // delivery id, post id
+  options_.on_delivered = [&](const ClaimedDelivery& delivery, const DeliveryReceipt& receipt) {
+    std::lock_guard lock(mu);
+    told.emplace_back(delivery.id, receipt.post_id);
+  };
+  options_.lease = std::chrono::milliseconds(50);
+  board_.script->hold("lead");
+  admit("r9", R"(["lead"])");
+  start();
+  ASSERT_TRUE(settles_in("r9|board|lead", DeliveryState::delivered));
+  ASSERT_TRUE(board_.script->answer_held(DeliveryReceipt{"post-late", "", ""}));  // refused as stale
+  ASSERT_TRUE(eventually([&] { return log_.deliveries("stale").size() == 1; }));
+  std::lock_guard lock(mu);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].first, "r9|board|lead");
+  EXPECT_EQ(told[0].second, "post-lead-2");
+}
+
 TEST_F(DispatcherTest, ResultsAreKeptWhileRedisRefusesThemAndLoggedOnceRecorded) {
   ledger_.fail_calls("apply_completions", -1);
   admit("r7", R"(["lead"])");

@@ -21,7 +21,11 @@ namespace {
 std::string account_toml(const AccountSpec& a, const std::string& token) {
   std::string s = "[[channels.microblog.accounts]]\n";
   s += "id = \"" + a.id + "\"\nname = \"" + a.id + "发布\"\nunit = \"" + a.id + "单位\"\ngroup = \"" + a.group + "\"\n";
-  s += "uid = \"6" + std::to_string(std::hash<std::string>{}(a.id) % 1000000000) + "\"\n";
+  // The uid the sandbox gives the token's user (fabu-sandbox: 5000000000 + FNV-1a 64 mod 1e9), so
+  // users/counts answers for it.
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const unsigned char c : token) hash = (hash ^ c) * 1099511628211ull;
+  s += "uid = \"" + std::to_string(5'000'000'000ull + hash % 1'000'000'000ull) + "\"\n";
   s += "token = \"" + token + "\"\nmode = \"" + a.mode + "\"\n";
   s += "posts_per_hour = " + std::to_string(a.posts_per_hour) + "\n";
   s += "min_gap_seconds = " + std::to_string(a.min_gap_seconds) + "\n";
@@ -96,6 +100,7 @@ std::string Harness::render_config(const std::string& instance) const {
   toml += "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" + sandbox_->base_url() +
           "\"\nsafe_domain = \"www.linyi.gov.cn\"\nlead = \"lead_acct\"\nhall = \"临沂政务微博发布厅\"\n" +
           options_.microblog_extra_toml + "\n";
+  toml += options_.reach_toml + "\n";
   toml += options_.approval_toml.empty() ? test_approval_toml() : options_.approval_toml;
   toml += "\n";
   toml += account_toml({"lead_acct", "lead", "post", 0, 0}, "tok-" + prefix_ + "-lead_acct");

@@ -62,6 +62,8 @@ struct HarnessOptions {
   std::string redis_extra_toml;
   // Extra TOML lines for the [retry] table, e.g. "breaker_cooloff_seconds = 1\n".
   std::string retry_extra_toml;
+  // The whole [reach] section, e.g. "[reach]\ncalls_per_hour = 0\n"; empty = the defaults.
+  std::string reach_toml;
   // The whole [approval] section; empty = test_approval_toml() (the test reviewer, role 内容审核).
   std::string approval_toml;
   // Top-level tables appended at the end, e.g. "[calendar]\nholidays_dir = ...\n" or [[spokespersons]].

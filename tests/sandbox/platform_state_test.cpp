@@ -193,10 +193,13 @@ TEST_F(PlatformStateTest, UsersAndCounts) {
   EXPECT_TRUE(state_.show_user({{"access_token", "x"}, {"screen_name", "user" + uid}}));
   EXPECT_EQ(error_code_of(state_.show_user({{"access_token", "x"}, {"uid", "5999999999"}})), codes::user_not_found);
 
-  const auto counts = state_.user_counts({{"access_token", "x"}, {"uids", uid + ",5999999999"}});
+  const auto counts = state_.user_counts({{"access_token", "x"}, {"uids", uid + ",5999999999,4999999999"}});
   ASSERT_TRUE(counts);
-  ASSERT_EQ(counts->size(), 1u);
+  ASSERT_EQ(counts->size(), 2u);  // 4999999999 is no account of the platform
   EXPECT_EQ((*counts)[0].at("statuses_count"), 1);
+  // An account no token of the sandbox holds (a configured account before it posts) has numbers too.
+  EXPECT_EQ((*counts)[1].at("id"), 5999999999LL);
+  EXPECT_GT((*counts)[1].at("followers_count").get<long long>(), 0);
 
   const auto reach = state_.status_counts({{"access_token", "x"}, {"ids", std::to_string(id_of(post)) + ",42"}});
   ASSERT_TRUE(reach);
@@ -206,6 +209,35 @@ TEST_F(PlatformStateTest, UsersAndCounts) {
   std::string too_many = "1";
   for (int i = 0; i < 100; ++i) too_many += ",1";
   EXPECT_EQ(error_code_of(state_.status_counts({{"access_token", "x"}, {"ids", too_many}})), codes::param_error);
+}
+
+TEST_F(PlatformStateTest, FollowersAndCountsGrowWithTheClockAndFlattenAfterAWeek) {
+  const auto post = share("u", "增长" + kLink);
+  ASSERT_TRUE(post);
+  const auto uid = std::to_string(uid_for_token("u"));
+  const Params users{{"access_token", "x"}, {"uids", uid}};
+  const Params statuses{{"access_token", "x"}, {"ids", std::to_string(id_of(post))}};
+  auto followers = [&] { return state_.user_counts(users)->at(0).at("followers_count").get<long long>(); };
+  auto likes = [&] { return state_.status_counts(statuses)->at(0).at("attitudes").get<long long>(); };
+  const Params others{{"access_token", "x"}, {"uids", "5000000001"}};
+  auto other_followers = [&] { return state_.user_counts(others)->at(0).at("followers_count").get<long long>(); };
+  const auto followers_at_start = followers();
+  const auto other_at_start = other_followers();
+  EXPECT_EQ(likes(), 0);
+  EXPECT_EQ(state_.advance_clock(std::chrono::hours(1)), std::chrono::hours(1));
+  const auto likes_after_hour = likes();
+  EXPECT_GT(likes_after_hour, 0);
+  EXPECT_GT(followers(), followers_at_start);
+  EXPECT_GT(other_followers(), other_at_start);
+  state_.advance_clock(std::chrono::hours(23));
+  const auto likes_after_day = likes();
+  EXPECT_GT(likes_after_day, 5 * likes_after_hour);
+  state_.advance_clock(std::chrono::hours(24 * 6));
+  const auto likes_after_week = likes();
+  EXPECT_GE(likes_after_week, likes_after_day);
+  state_.advance_clock(std::chrono::hours(24 * 7));
+  EXPECT_LE(likes() - likes_after_week, 1);  // flat: the week took nearly everything
+  EXPECT_EQ(state_.advance_clock(std::chrono::seconds(-5)), std::chrono::hours(24 * 14));  // never back
 }
 
 TEST_F(PlatformStateTest, ResetForgetsEverythingButNeverReusesIds) {

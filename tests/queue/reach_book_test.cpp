@@ -1,0 +1,93 @@
+// The Redis ReachBook against a real redis-server: entering a post once, leases on due posts, the
+// next checkpoint, the hourly budget shared by two connections, the followers turn, and the read-back.
+#include <gtest/gtest.h>
+
+#include "queue/reach_book.h"
+#include "tests/support/test_redis_config.h"
+
+namespace fabu::testing {
+namespace {
+
+constexpr std::int64_t T0 = 1'800'000'000'000 - 1'800'000'000'000 % 3'600'000;
+constexpr std::int64_t kHour = 3'600'000;
+
+class ReachBookTest : public ::testing::Test {
+ protected:
+  RedisConfig config_ = shared_redis_config();
+  std::unique_ptr<ReachBook> book_ = make_redis_reach_book(config_, 400);
+  DeliveredPost post_{"rel-1", "microblog", "lead", "4100000000000001", T0};
+};
+
+TEST_F(ReachBookTest, APostIsEnteredOnceAndReadAtEachCheckpointUnderALease) {
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 1200, 5, 9}}, T0 - kHour));
+  ASSERT_TRUE(book_->add_post(post_));
+  ASSERT_TRUE(book_->add_post(post_));  // a replay changes nothing
+  auto early = book_->claim_due(T0 + kHour - 1, 100, std::chrono::minutes(10));
+  ASSERT_TRUE(early);
+  EXPECT_TRUE(early->empty());
+  auto due = book_->claim_due(T0 + kHour, 100, std::chrono::minutes(10));
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].post.post_id, post_.post_id);
+  EXPECT_EQ((*due)[0].checkpoint, 0u);
+  // Leased: another instance claiming now gets nothing; after the lease it would get it again.
+  EXPECT_TRUE(book_->claim_due(T0 + kHour, 100, std::chrono::minutes(10))->empty());
+  ASSERT_TRUE(book_->record_posts({{(*due)[0], PostCounts{post_.post_id, 3, 1, 40}}}, T0 + kHour + 5));
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 1250, 5, 10}}, T0 + 2 * kHour));
+
+  auto reach = book_->release_reach("rel-1");
+  ASSERT_TRUE(reach);
+  ASSERT_EQ(reach->size(), 1u);
+  const AccountReach& lead = (*reach)[0];
+  EXPECT_EQ(lead.channel, "microblog");
+  EXPECT_EQ(lead.post_id, post_.post_id);
+  EXPECT_EQ(lead.delivered_ms, T0);
+  EXPECT_EQ(lead.followers_at_delivery, 1200);
+  EXPECT_EQ(lead.followers_now, 1250);
+  ASSERT_EQ(lead.checkpoints.size(), 1u);
+  EXPECT_EQ(lead.checkpoints.at("1h").at_ms, T0 + kHour + 5);
+  EXPECT_EQ(lead.checkpoints.at("1h").counts.likes, 40);
+  // Next: +6h, not before.
+  EXPECT_TRUE(book_->claim_due(T0 + 6 * kHour - 1, 100, std::chrono::minutes(10))->empty());
+  auto next = book_->claim_due(T0 + 6 * kHour, 100, std::chrono::minutes(10));
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].checkpoint, 1u);
+  // Gone from the platform: dropped.
+  ASSERT_TRUE(book_->record_posts({{(*next)[0], std::nullopt}}, T0 + 6 * kHour));
+  EXPECT_TRUE(book_->claim_due(T0 + 30 * 24 * kHour, 100, std::chrono::minutes(10))->empty());
+}
+
+TEST_F(ReachBookTest, TheHourlyBudgetIsSharedByEveryConnection) {
+  auto other = make_redis_reach_book(config_, 400);
+  int taken = 0;
+  for (int i = 0; i < 5; ++i) {
+    taken += *book_->take_call(T0 + i, 3) ? 1 : 0;
+    taken += *other->take_call(T0 + i, 3) ? 1 : 0;
+  }
+  EXPECT_EQ(taken, 3);
+  EXPECT_EQ(book_->budget_use(T0 + 100, 3)->used, 3);
+  EXPECT_TRUE(*other->take_call(T0 + kHour, 3));  // a new clock hour
+  EXPECT_EQ(other->budget_use(T0 + kHour, 3)->used, 1);
+}
+
+TEST_F(ReachBookTest, OneFollowersTurnPerInterval) {
+  auto other = make_redis_reach_book(config_, 400);
+  const auto every = std::chrono::hours(6);
+  EXPECT_TRUE(*book_->take_followers_turn(T0, every));
+  EXPECT_FALSE(*other->take_followers_turn(T0 + 1, every));
+  EXPECT_FALSE(*book_->take_followers_turn(T0 + 6 * kHour - 1, every));
+  EXPECT_TRUE(*other->take_followers_turn(T0 + 6 * kHour, every));
+}
+
+TEST_F(ReachBookTest, DeferredPostsComeBackAtTheirNewTime) {
+  ASSERT_TRUE(book_->add_post(post_));
+  auto due = book_->claim_due(T0 + kHour, 100, std::chrono::minutes(10));
+  ASSERT_EQ(due->size(), 1u);
+  ASSERT_TRUE(book_->defer(*due, T0 + 2 * kHour));
+  EXPECT_TRUE(book_->claim_due(T0 + 2 * kHour - 1, 100, std::chrono::minutes(10))->empty());
+  EXPECT_EQ(book_->claim_due(T0 + 2 * kHour, 100, std::chrono::minutes(10))->size(), 1u);
+  EXPECT_TRUE(book_->release_reach("no-such-release")->empty());
+}
+
+}  // namespace
+}  // namespace fabu::testing
