@@ -17,6 +17,7 @@
 
 #include "config/api_config.h"
 #include "config/secret_files.h"
+#include "config/inspection_config.h"
 #include "config/screen_config.h"
 #include "core/toml_guard.h"
 
@@ -254,7 +255,8 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   config->warnings = exposed_secret_files(document, source_name);
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
-  top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval"});
+  top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval",
+                     "inspection"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
@@ -265,6 +267,8 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   read_api(top.table("api"), document, source_name, errors, config->daemon.api_listen, config->api);
   if (const auto* t = top.table("approval")) read_approval(*t, source_name, errors, config->approval);
   if (const auto* t = top.table("screen")) read_screen(*t, source_name, errors, config->screen);
+  if (const auto* t = top.table("inspection")) read_inspection(*t, source_name, errors, config->inspection);
+  config->inspection.token_warn_days = config->daemon.token_warn_days;
   if (top.table("channels") != nullptr) {
     read_channels(*document.get_as<toml::table>("channels"), source_name, errors, config->channels);
   }

@@ -16,6 +16,7 @@
 
 #include "core/sealed_secret.h"
 #include "core/approval.h"
+#include "core/inspection.h"
 #include "core/screen.h"
 
 namespace fabu {
@@ -144,6 +145,7 @@ struct Config {
   // Not errors, but worth a line at every start and reload (e.g. a secret file others can read).
   std::vector<std::string> warnings;
   ApprovalPolicy approval;              // [approval]
+  InspectionRules inspection;           // [inspection]; token_warn_days is daemon.token_warn_days
   const ChannelConfig* channel(std::string_view name) const;
 };
 

@@ -35,6 +35,7 @@ struct IntakeDecision {
   std::optional<HeldRecord> held;       // set instead when the screen holds it (core/screen.h)
   std::string screen_note;              // for an admitted release: warnings or the override that admitted it
   FieldErrors errors;                   // set when it is not valid or not approved
+  RejectReason reject_reason = RejectReason::invalid;  // with errors: their class, for the metrics
   std::string release_id;               // best effort, also for invalid payloads; at most 64 bytes
 };
 // "mobile in summary at byte 12: 138****5678": how logs, the CLI and the API name a screen match.
