@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http_transport.h"
+#include "cli/deadlines.h"
 #include "cli/held.h"
 #include "cli/table.h"
 #include "core/bounded_text.h"
@@ -89,6 +90,8 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
       return 1;
     }
   }
+  // Submit still works without a calendar; it only cannot say how close the deadlines are.
+  const auto calendar = load_calendar_or_report(*config);
   int invalid = 0, failed = 0;
   for (const auto& file : files) {
     std::string text, why;
@@ -124,6 +127,9 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
       continue;
     }
     const auto& req = *decision.request;
+    if (calendar && req.revision == 1) {
+      warn_deadline(std::cerr, req.release_id, decision.formed_at, *calendar, unix_now_ms() / 1000);
+    }
     if (dry_run) {
       std::cout << file << ": valid, release " << req.release_id << ", " << req.deliveries.size() << " deliveries\n";
       continue;

@@ -11,6 +11,8 @@
 #include "cli/api_token.h"
 #include "cli/approval.h"
 #include "cli/commands.h"
+#include "cli/deadlines.h"
+#include "cli/roster.h"
 #include "cli/lifecycle.h"
 #include "cli/logs.h"
 #include "core/bounded_text.h"
@@ -32,6 +34,8 @@ int main(int argc, char** argv) {
       "  fabuctl schedule list | cancel ID | reschedule ID 2026-12-10T09:00:00+08:00\n"
       "  fabuctl logs --follow --channel microblog   every delivery event as it happens\n"
       "  fabuctl lanes                               accounts and their queues\n"
+      "  fabuctl due --within 5                      releases late or due within 5 working days\n"
+      "  fabuctl roster                              spokespersons by level, with counts\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
       "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns\n"
       "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
@@ -113,6 +117,20 @@ int main(int argc, char** argv) {
       "Exit codes: 0 done, 1 Redis failed, 2 bad --since or config.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
+
+  int due_within = 2;
+  auto* due = app.add_subcommand("due", "Releases not gone out yet that are late or near their 20-working-day deadline");
+  due->add_option("--within", due_within, "Working days ahead to look (0 = due today)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 250));
+  due->add_flag("--json", ctx.json, "An array of {id, deadline, deadline_ms, working_days_left, state}");
+  due->footer("《政府信息公开条例》 Art. 26: a release goes out within 20 working days of its formed_at, counted on\n"
+              "the working-day calendar ([calendar] holidays_dir). fabud gives each release its deadline at\n"
+              "admission; it leaves this list when its first delivery succeeds, or when it is retracted or\n"
+              "cancelled. A release admitted while its deadline's year had no holiday file has no deadline.");
+
+  auto* roster = app.add_subcommand("roster", "List the spokespersons of [[spokespersons]] by level, with counts");
+  roster->add_flag("--json", ctx.json, "{total, levels: [{level, count, spokespersons}]}");
 
   std::string reason;
   auto* retract = app.add_subcommand("retract", "Take a release back everywhere it went (posts deleted, portal withdrawal notice)");
@@ -221,6 +239,8 @@ int main(int argc, char** argv) {
     }
     if (dlq_drop->parsed()) return fabu::cli::dlq_drop(ctx, ids);
     if (lanes->parsed()) return fabu::cli::lanes(ctx);
+    if (due->parsed()) return fabu::cli::due(ctx, due_within);
+    if (roster->parsed()) return fabu::cli::roster(ctx);
     if (logs->parsed()) return fabu::cli::logs(ctx, logs_options);
     if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
     if (accounts->parsed()) return fabu::cli::accounts(ctx);

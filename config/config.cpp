@@ -16,6 +16,7 @@
 #include "config/config.h"
 
 #include "config/api_config.h"
+#include "config/roster_config.h"
 #include "config/secret_files.h"
 #include "config/inspection_config.h"
 #include "config/screen_config.h"
@@ -230,16 +231,21 @@ const ChannelConfig* Config::channel(std::string_view name) const {
   return nullptr;
 }
 
-std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::string_view text,
-                                                                       const std::string& source_name) {
+const Spokesperson* Config::spokesperson(std::string_view id) const {
+  for (const auto& s : spokespersons) {
+    if (s.id == id) return &s;
+  }
+  return nullptr;
+}
+
+std::expected<toml::table, ConfigErrors> parse_toml_document(std::string_view text, const std::string& source_name) {
   // Debian's toml++ 3.3.0 reaches undefined behaviour on some documents: refuse those first.
   if (auto hazard = find_toml_hazard(text)) {
     return std::unexpected(ConfigErrors{ConfigError{source_name, static_cast<int>(hazard->line),
                                                     static_cast<int>(hazard->column), hazard->reason}});
   }
-  toml::table document;
   try {
-    document = toml::parse(text, source_name);
+    return toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     return std::unexpected(ConfigErrors{ConfigError{source_name, static_cast<int>(where.line),
@@ -247,6 +253,13 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   } catch (const std::exception& e) {
     return std::unexpected(ConfigErrors{ConfigError{source_name, 0, 0, std::string("cannot be read: ") + e.what()}});
   }
+}
+
+std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::string_view text,
+                                                                       const std::string& source_name) {
+  auto parsed = parse_toml_document(text, source_name);
+  if (!parsed) return std::unexpected(std::move(parsed.error()));
+  toml::table& document = *parsed;
 
   auto config = std::make_shared<Config>();
   config->source_path = source_name;
@@ -256,7 +269,7 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
   top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval",
-                     "inspection"});
+                    "spokespersons", "calendar", "inspection"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
@@ -269,6 +282,8 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   if (const auto* t = top.table("screen")) read_screen(*t, source_name, errors, config->screen);
   if (const auto* t = top.table("inspection")) read_inspection(*t, source_name, errors, config->inspection);
   config->inspection.token_warn_days = config->daemon.token_warn_days;
+  if (const auto* a = top.array("spokespersons")) read_spokespersons(*a, source_name, errors, config->spokespersons);
+  if (const auto* t = top.table("calendar")) read_calendar(*t, source_name, errors, config->calendar);
   if (top.table("channels") != nullptr) {
     read_channels(*document.get_as<toml::table>("channels"), source_name, errors, config->channels);
   }

@@ -17,6 +17,7 @@
 #include "core/sealed_secret.h"
 #include "core/approval.h"
 #include "core/inspection.h"
+#include "core/roster.h"
 #include "core/screen.h"
 
 namespace fabu {
@@ -133,6 +134,11 @@ struct ChannelConfig {
                       // (toml++ drops source positions when a table is copied: read it in place)
 };
 
+// `[calendar]`: where the working-day calendar's year files are (config/holiday_files.h).
+struct CalendarConfig {
+  std::string holidays_dir = "/usr/share/fabu/holidays";  // relative = next to the config file
+};
+
 struct Config {
   std::string source_path;  // file the snapshot was read from
   RedisConfig redis;
@@ -146,6 +152,9 @@ struct Config {
   std::vector<std::string> warnings;
   ApprovalPolicy approval;              // [approval]
   InspectionRules inspection;           // [inspection]; token_warn_days is daemon.token_warn_days
+  std::vector<Spokesperson> spokespersons;  // [[spokespersons]], in file order, ids unique
+  CalendarConfig calendar;                  // [calendar]
+  const Spokesperson* spokesperson(std::string_view id) const;  // nullptr when not in the roster
   const ChannelConfig* channel(std::string_view name) const;
 };
 
@@ -153,6 +162,10 @@ struct Config {
 std::expected<std::shared_ptr<const Config>, ConfigErrors> load_config(const std::string& path);
 std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::string_view text,
                                                                        const std::string& source_name);
+
+// Parses a TOML document, refusing first what Debian's toml++ cannot parse safely (core/toml_guard.h);
+// a syntax error is one ConfigError at its position. For every TOML file fabu reads.
+std::expected<toml::table, ConfigErrors> parse_toml_document(std::string_view text, const std::string& source_name);
 
 // Reads the [approval] table into `out` (config/approval_config.cpp).
 void read_approval(const toml::table& table, const std::string& file, ConfigErrors& errors, ApprovalPolicy& out);

@@ -36,10 +36,11 @@ void AdminApi::set_tokens(const ApiConfig& config) { routes_->set_tokens(bearer_
 Result<std::unique_ptr<AdminApi>> AdminApi::start(const ApiConfig& config, std::string instance,
                                                   std::unique_ptr<DeliveryLedger> ledger,
                                                   const Snapshot<ChannelSet>& channels,
-                                                  const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log) {
+                                                  const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log,
+                                                  std::shared_ptr<const WorkingCalendar> calendar) {
   std::unique_ptr<AdminApi> api(new AdminApi());
   api->routes_ = std::make_unique<ApiRoutes>(std::move(instance), std::move(ledger), channels, approval,
-                                             log, bearer_tokens(config));
+                                             log, bearer_tokens(config), std::move(calendar));
   ApiRoutes* routes = api->routes_.get();
   auto server = start_beast_http_server(http_server_options(config),
                                         [routes](const HttpServerRequest& request) { return routes->handle(request); });

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "daemon/account_watch.h"
+#include "core/deadline.h"
 #include "daemon/api_replies.h"
 #include "daemon/readiness.h"
 #include "daemon/scrape_metrics.h"
@@ -63,9 +64,9 @@ json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(
 
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
                      const Snapshot<ChannelSet>& channels, const Snapshot<ApprovalPolicy>& approval,
-                     const DeliveryLog& log, BearerTokens tokens)
+                     const DeliveryLog& log, BearerTokens tokens, std::shared_ptr<const WorkingCalendar> calendar)
     : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), approval_(approval), log_(log),
-      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))) {}
+      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(std::move(calendar)) {}
 
 void ApiRoutes::set_tokens(BearerTokens tokens) { tokens_.set(std::make_shared<const BearerTokens>(std::move(tokens))); }
 
@@ -146,9 +147,16 @@ HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request) {
                                {"screen_digest", decision.held->screen_digest},
                                {"matches", matches_json(decision.held->matches)}, {"intake_entry", *entry}});
   }
-  return json_response(202, {{"id", decision.release_id},
-                             {"deliveries", decision.request->deliveries.size()},
-                             {"intake_entry", *entry}});
+  json reply = {{"id", decision.release_id},
+                {"deliveries", decision.request->deliveries.size()},
+                {"intake_entry", *entry}};
+  if (calendar_ && decision.request->revision == 1) {
+    const auto today = china_date(unix_now_ms() / 1000);
+    if (auto warning = deadline_warning(*calendar_, decision.release_id, decision.formed_at, today)) {
+      reply["deadline_warning"] = *warning;
+    }
+  }
+  return json_response(202, reply);
 }
 
 HttpServerResponse ApiRoutes::release(const std::string& id) {

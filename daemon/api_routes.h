@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "core/working_days.h"
 #include "core/approval.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
@@ -45,8 +46,10 @@ namespace fabu {
 
 class ApiRoutes {
  public:
+  // `calendar` (may be null) lets a submit reply warn about a late or nearly late release.
   ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
-            const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log, BearerTokens tokens);
+            const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log, BearerTokens tokens,
+            std::shared_ptr<const WorkingCalendar> calendar = nullptr);
 
   // Never throws.
   HttpServerResponse handle(const HttpServerRequest& request);
@@ -74,6 +77,7 @@ class ApiRoutes {
   const Snapshot<ApprovalPolicy>& approval_;
   const DeliveryLog& log_;
   Snapshot<BearerTokens> tokens_;
+  std::shared_ptr<const WorkingCalendar> calendar_;
 };
 
 }  // namespace fabu

@@ -4,7 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/holiday_files.h"
 #include "core/clock.h"
+#include "core/deadline.h"
 #include "daemon/log_sink.h"
 
 namespace fabu {
@@ -32,6 +34,21 @@ void warn_if_unsigned_accepted(const ApprovalPolicy& approval) {
   if (approval.require_signature) return;
   spdlog::warn("approval.require_signature = false: releases WITHOUT an approval signature are published. "
                "This setting is for demonstrations only; set it to true and list reviewer keys in [[approval.keys]]");
+}
+
+// The working-day calendar for Art. 26 deadlines. Missing years are warned about, never guessed: a
+// release whose deadline falls into one is admitted without a deadline.
+std::shared_ptr<const WorkingCalendar> load_calendar(const CalendarConfig& config) {
+  auto calendar = load_working_calendar(config.holidays_dir);
+  if (!calendar) {
+    for (const auto& e : calendar.error()) spdlog::warn("calendar: {}", e.to_string());
+    calendar = WorkingCalendar{};
+  }
+  for (const int year : missing_calendar_years(*calendar, china_date(unix_now_ms() / 1000))) {
+    spdlog::warn("calendar: {} (in {}); deadlines that reach into {} stay unknown", MissingYear{year}.message(),
+                 config.holidays_dir, year);
+  }
+  return std::make_shared<const WorkingCalendar>(std::move(*calendar));
 }
 
 }  // namespace
@@ -84,10 +101,11 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!intake_ledger || !dispatch_ledger || !wake_ledger) return std::unexpected(ConfigErrors{});
 
   const DaemonConfig& d = config->daemon;
+  const auto calendar = load_calendar(config->calendar);
   daemon->intake_ = std::make_unique<IntakeWorker>(d.instance, d.intake_reclaim_idle, d.intake_max_claims,
                                                    std::move(intake_ledger), daemon->channels_, daemon->approval_,
-                                                   daemon->health_,
-                                                   daemon->workers_, *daemon->log_);
+                                                   daemon->health_, daemon->workers_, *daemon->log_,
+                                                   calendar);
   DispatcherOptions options;
   options.owner = d.instance;
   options.max_in_flight = d.max_in_flight;
@@ -115,7 +133,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
     auto api = AdminApi::start(config->api, d.instance, std::move(api_ledger), daemon->channels_,
-                               daemon->approval_, *daemon->log_);
+                               daemon->approval_, *daemon->log_, calendar);
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);
   }

@@ -8,6 +8,7 @@
 
 #include "core/bounded_text.h"
 #include "core/clock.h"
+#include "core/deadline.h"
 #include "daemon/planner.h"
 
 namespace fabu {
@@ -100,6 +101,7 @@ IntakeDecision examine_unguarded(const std::string& payload, const std::string& 
   plan->digest = content_digest(release);
   plan->release_json = to_json(release);
   decision.request = std::move(*plan);
+  decision.formed_at = release.formed_at;
   decision.approval = std::move(*verified);
   decision.canonical_document = std::move(submitted->canonical_document);
   return decision;
@@ -133,7 +135,8 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
 
 IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
                            std::unique_ptr<IntakeLedger> ledger, const Snapshot<ChannelSet>& channels,
-                           const Snapshot<ApprovalPolicy>& approval, RedisHealth& health, WorkerHealth& workers, DeliveryLog& log)
+                           const Snapshot<ApprovalPolicy>& approval, RedisHealth& health, WorkerHealth& workers, DeliveryLog& log,
+                           std::shared_ptr<const WorkingCalendar> calendar)
     : consumer_(std::move(consumer)),
       reclaim_idle_(reclaim_idle),
       max_claims_(max_claims),
@@ -142,7 +145,8 @@ IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds recla
       approval_(approval),
       health_(health),
       workers_(workers),
-      log_(log) {}
+      log_(log),
+      calendar_(std::move(calendar)) {}
 
 IntakeWorker::~IntakeWorker() {
   stop();
@@ -279,6 +283,12 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
       return;
     }
     decision.request->intake_entry_id = entry.entry_id;
+    // A year missing from the calendar leaves the deadline unknown (0), as fabud warned at start.
+    if (calendar_) {
+      if (auto deadline = disclosure_deadline(*calendar_, decision.formed_at)) {
+        decision.request->deadline_ms = china_day_end_ms(*deadline);
+      }
+    }
     auto admitted = ledger_->admit(*decision.request);
     if (!admitted && admitted.error().kind != ErrorKind::transient) {
       // Retrying cannot help (the script refused this release): it is rejected with the reason instead.

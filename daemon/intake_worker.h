@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "core/approval.h"
+#include "core/working_days.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/redis_health.h"
@@ -37,6 +38,7 @@ struct IntakeDecision {
   FieldErrors errors;                   // set when it is not valid or not approved
   RejectReason reject_reason = RejectReason::invalid;  // with errors: their class, for the metrics
   std::string release_id;               // best effort, also for invalid payloads; at most 64 bytes
+  Date formed_at;                       // with request: the release's 生成日期 (its Art. 26 clock starts)
 };
 // "mobile in summary at byte 12: 138****5678": how logs, the CLI and the API name a screen match.
 std::string describe_match(const ScreenMatch& match);
@@ -58,7 +60,8 @@ class IntakeWorker {
   IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
                std::unique_ptr<IntakeLedger> ledger, const Snapshot<ChannelSet>& channels,
                const Snapshot<ApprovalPolicy>& approval, RedisHealth& health,
-               WorkerHealth& workers, DeliveryLog& log);
+               WorkerHealth& workers, DeliveryLog& log,
+               std::shared_ptr<const WorkingCalendar> calendar = nullptr);
   ~IntakeWorker();  // stops and joins
 
   void start();
@@ -79,6 +82,7 @@ class IntakeWorker {
   RedisHealth& health_;
   WorkerHealth& workers_;
   DeliveryLog& log_;
+  std::shared_ptr<const WorkingCalendar> calendar_;  // gives admitted releases their deadline; null = none
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -89,6 +89,9 @@ struct AdmitRequest {
   // The release's public URL (the portal article, or `link`), worked out once at planning and kept
   // from the first admission on: a correction that moves the release's column keeps the old link.
   std::string link;
+  // Art. 26 deadline (core/deadline.h): the end of its last day (unix ms); 0 = unknown (the calendar
+  // lacks a year). Kept from the first admission; the release stays in `deadlines` until it goes out.
+  std::int64_t deadline_ms = 0;
 };
 
 enum class AdmitOutcome {
@@ -252,6 +255,15 @@ struct ReleaseRecord {
   std::int64_t due_ms = 0;        // when its deliveries may start (publish_at, or as rescheduled)
   std::int64_t closed_ms = 0;     // when it was retracted or cancelled
   std::string retract_reason;
+  std::int64_t deadline_ms = 0;   // Art. 26 deadline, end of its last day; 0 = unknown
+  std::int64_t first_out_ms = 0;  // first delivery that succeeded; 0 = nothing went out yet
+  std::optional<bool> in_time;    // first_out_ms <= deadline_ms; unset while either is unknown
+};
+
+// A release that has not gone out yet, with its Art. 26 deadline.
+struct ReleaseDeadline {
+  std::string release_id;
+  std::int64_t deadline_ms = 0;
 };
 
 enum class RetractOutcome { retracting, already_retracted, unknown_release };
@@ -390,6 +402,13 @@ class LedgerQueries {
   virtual Result<std::optional<ReleaseRecord>> release_record(const std::string& release_id) {
     (void)release_id;
     return fail(Error::config("this ledger keeps no release records"));
+  }
+  // Releases with a known deadline of at most `until_ms` of which nothing went out yet (not retracted,
+  // not cancelled), earliest deadline first.
+  virtual Result<std::vector<ReleaseDeadline>> deadlines(std::int64_t until_ms, int limit) {
+    (void)until_ms;
+    (void)limit;
+    return std::vector<ReleaseDeadline>{};
   }
   // Releases due after `now_ms`, soonest first.
   virtual Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) {

@@ -63,6 +63,7 @@ Result<AdmitResult> RedisDeliveryLedger::admit(const AdmitRequest& request) {
   for (const auto& spec : request.corrections) {
     args.insert(args.end(), {spec.channel, spec.destination, spec.lane, spec.after, spec.needs_link ? "1" : "0"});
   }
+  args.push_back(std::to_string(request.deadline_ms));  // always last (the script reads ARGV[#ARGV])
   auto reply = run(lua::admit, std::move(args));
   if (!reply) return fail(reply.error());
   if (reply_size(reply->get()) != 3) return fail(script_shape_error("admit"));

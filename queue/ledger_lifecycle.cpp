@@ -43,10 +43,11 @@ Result<std::optional<std::string>> RedisDeliveryLedger::revision_json(const std:
 
 Result<std::optional<ReleaseRecord>> RedisDeliveryLedger::release_record(const std::string& release_id) {
   auto reply = redis_.command({"HMGET", key("rel:" + release_id), "rev", "state", "serial", "admitted_ms", "due_ms",
-                               "retracted_ms", "cancelled_ms", "retract_reason", "digest"});
+                               "retracted_ms", "cancelled_ms", "retract_reason", "digest", "deadline_ms",
+                               "first_out_ms", "in_time"});
   if (!reply) return fail(reply.error());
   const redisReply* f = reply->get();
-  if (reply_size(f) != 9) return fail(script_shape_error("HMGET"));
+  if (reply_size(f) != 12) return fail(script_shape_error("HMGET"));
   if (reply_is_nil(reply_at(f, 8))) return std::optional<ReleaseRecord>();
   ReleaseRecord record;
   record.release_id = release_id;
@@ -59,6 +60,9 @@ Result<std::optional<ReleaseRecord>> RedisDeliveryLedger::release_record(const s
   if (record.due_ms == 0) record.due_ms = record.admitted_ms;
   record.closed_ms = to_int64(reply_string(reply_at(f, record.state == "cancelled" ? 6 : 5)));
   record.retract_reason = reply_string(reply_at(f, 7));
+  record.deadline_ms = to_int64(reply_string(reply_at(f, 9)));
+  record.first_out_ms = to_int64(reply_string(reply_at(f, 10)));
+  if (const std::string in_time = reply_string(reply_at(f, 11)); !in_time.empty()) record.in_time = in_time == "1";
   return std::optional<ReleaseRecord>(std::move(record));
 }
 
@@ -95,17 +99,34 @@ Result<ScheduleChange> RedisDeliveryLedger::reschedule(const std::string& releas
   return schedule_change_from(reply->get());
 }
 
-Result<std::vector<ScheduledRelease>> RedisDeliveryLedger::scheduled(std::int64_t now_ms, int limit) {
-  auto reply = redis_.command({"ZRANGEBYSCORE", key("scheduled"), "(" + std::to_string(now_ms), "+inf", "WITHSCORES",
-                               "LIMIT", "0", std::to_string(std::max(limit, 1))});
+Result<std::vector<std::pair<std::string, std::int64_t>>> RedisDeliveryLedger::scored_range(
+    const std::string& name, const std::string& min, const std::string& max, int limit) {
+  auto reply = redis_.command({"ZRANGEBYSCORE", key(name), min, max, "WITHSCORES", "LIMIT", "0",
+                               std::to_string(std::max(limit, 1))});
   if (!reply) return fail(reply.error());
-  std::vector<ScheduledRelease> out;
+  std::vector<std::pair<std::string, std::int64_t>> out;
   for (std::size_t i = 0; i + 1 < reply_size(reply->get()); i += 2) {
     const std::string score = reply_string(reply_at(reply->get(), i + 1));
-    double due = 0;
-    std::from_chars(score.data(), score.data() + score.size(), due);
-    out.push_back({reply_string(reply_at(reply->get(), i)), static_cast<std::int64_t>(due)});
+    double value = 0;
+    std::from_chars(score.data(), score.data() + score.size(), value);
+    out.emplace_back(reply_string(reply_at(reply->get(), i)), static_cast<std::int64_t>(value));
   }
+  return out;
+}
+
+Result<std::vector<ScheduledRelease>> RedisDeliveryLedger::scheduled(std::int64_t now_ms, int limit) {
+  auto range = scored_range("scheduled", "(" + std::to_string(now_ms), "+inf", limit);
+  if (!range) return fail(range.error());
+  std::vector<ScheduledRelease> out;
+  for (auto& [id, due] : *range) out.push_back({std::move(id), due});
+  return out;
+}
+
+Result<std::vector<ReleaseDeadline>> RedisDeliveryLedger::deadlines(std::int64_t until_ms, int limit) {
+  auto range = scored_range("deadlines", "-inf", std::to_string(until_ms), limit);
+  if (!range) return fail(range.error());
+  std::vector<ReleaseDeadline> out;
+  for (auto& [id, deadline] : *range) out.push_back({std::move(id), deadline});
   return out;
 }
 

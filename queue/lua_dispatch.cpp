@@ -253,6 +253,7 @@ for i = 0, n - 1 do
                  'error', '', 'error_kind', '', 'in_doubt', '0', 'owner', '', 'lease_until', '0',
                  'next_at', '0', 'updated_ms', int(now))
       finish(d[4])
+      if d[5] ~= OP.retract then first_out(d[4], now) end
       release_waiters(id)
       lane_delivered(lane)
       if d[5] ~= OP.retract then record_activity(d[4], str(d[8]), str(d[9])) end

@@ -17,6 +17,7 @@ if redis.call('EXISTS', rk) == 0 then return {'unknown', 0, 0, 0} end
 if redis.call('HGET', rk, 'state') == 'retracted' then return {'already', 0, 0, 0} end
 redis.call('HSET', rk, 'state', 'retracted', 'retracted_ms', int(now), 'retract_reason', reason)
 redis.call('ZREM', k('scheduled'), rid)
+redis.call('ZREM', k('deadlines'), rid)
 local cancelled, queued, waiting = 0, 0, 0
 local ids, lanes = {}, {}
 for _, id in ipairs(redis.call('SMEMBERS', rk .. ':d')) do
@@ -73,6 +74,7 @@ if action == 'cancel' then
   end
   redis.call('HSET', rk, 'state', 'cancelled', 'cancelled_ms', int(now))
   redis.call('ZREM', k('scheduled'), rid)
+  redis.call('ZREM', k('deadlines'), rid)
   settle_check(rid, now)
   return {'cancelled', int(#rows)}
 end
@@ -115,6 +117,7 @@ for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutof
     end
     redis.call('DEL', rk, rk .. ':d')
     redis.call('ZREM', k('scheduled'), rid)
+    redis.call('ZREM', k('deadlines'), rid)
     removed = removed + 1
   end
 end

@@ -102,6 +102,17 @@ local function settle_check(release, now)
   if r[1] and num(r[2]) >= num(r[1]) then redis.call('ZADD', k('settled'), int(now), release) end
 end
 
+-- The release's first successful delivery stops its Art. 26 clock: when it went out, whether that was
+-- by the deadline (end of the deadline day, set at admission), and it leaves `deadlines`.
+local function first_out(release, now)
+  local rk = k('rel:' .. release)
+  if redis.call('HGET', rk, 'first_out_ms') then return end  -- HGET, not HSETNX: the documented ACL
+  redis.call('HSET', rk, 'first_out_ms', int(now))
+  local deadline = num(redis.call('HGET', rk, 'deadline_ms'))
+  if deadline > 0 then redis.call('HSET', rk, 'in_time', now < deadline and '1' or '0') end
+  redis.call('ZREM', k('deadlines'), release)
+end
+
 -- The id of a delivery other than the first publish (core/delivery_id.h gives the format).
 local function op_id(release, channel, dest, op, rev)
   return release .. '|' .. channel .. '|' .. dest .. '|' .. op .. '.' .. rev

@@ -14,6 +14,7 @@ local now = num(ARGV[7])
 local rev, link_target = tonumber(ARGV[8]), ARGV[9]
 local n, m = tonumber(ARGV[10]), tonumber(ARGV[11])
 local doc_number, interprets, link = ARGV[12], ARGV[13], ARGV[14]
+local deadline = num(ARGV[#ARGV])  -- Art. 26 deadline (ms), after the deliveries and corrections; 0 = unknown
 if now <= 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -57,6 +58,11 @@ local serial = redis.call('INCR', k('serial'))
 redis.call('HSET', rk, 'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
            'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due), 'link', link)
 if due > now then redis.call('ZADD', k('scheduled'), int(due), rid) end
+-- Until its first delivery goes out (the complete script), the release waits in `deadlines`.
+if deadline > 0 then
+  redis.call('HSET', rk, 'deadline_ms', int(deadline))
+  redis.call('ZADD', k('deadlines'), int(deadline), rid)
+end
 -- Each delivery's hash is written whole in one HSET; the release's delivery set and the set of lanes
 -- take all of the release's members in one SADD each after the loop (nothing in the loop reads them).
 local ids, lanes = {}, {}

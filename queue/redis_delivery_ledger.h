@@ -56,6 +56,7 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<ScheduleChange> cancel_schedule(const std::string& release_id, std::int64_t now_ms) override;
   Result<ScheduleChange> reschedule(const std::string& release_id, std::int64_t due_ms, std::int64_t now_ms) override;
   Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) override;
+  Result<std::vector<ReleaseDeadline>> deadlines(std::int64_t until_ms, int limit) override;
   Result<int> expire_settled(std::int64_t cutoff_ms, int limit) override;
   Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) override;
   Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id) override;
@@ -83,6 +84,9 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   // Runs a script with a key of the ledger's slot as KEYS[1] and the key base as ARGV[1].
   Result<RedisReplyPtr> run(const RedisScript& script, RedisArgs args);
   Result<std::vector<DeliveryStatus>> statuses(const std::vector<std::string>& ids);
+  // ZRANGEBYSCORE <name> min max WITHSCORES LIMIT 0 limit, as (member, score) pairs.
+  Result<std::vector<std::pair<std::string, std::int64_t>>> scored_range(const std::string& name, const std::string& min,
+                                                                         const std::string& max, int limit);
 
   RedisConnection redis_;
   std::string base_;

@@ -100,6 +100,7 @@ std::string Harness::render_config(const std::string& instance) const {
   toml += "\n";
   toml += account_toml({"lead_acct", "lead", "post", 0, 0}, "tok-" + prefix_ + "-lead_acct");
   for (const auto& m : options_.members) toml += account_toml(m, "tok-" + prefix_ + "-" + m.id);
+  if (!options_.extra_toml.empty()) toml += "\n" + options_.extra_toml;
   return toml;
 }
 

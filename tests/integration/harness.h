@@ -64,6 +64,8 @@ struct HarnessOptions {
   std::string retry_extra_toml;
   // The whole [approval] section; empty = test_approval_toml() (the test reviewer, role 内容审核).
   std::string approval_toml;
+  // Top-level tables appended at the end, e.g. "[calendar]\nholidays_dir = ...\n" or [[spokespersons]].
+  std::string extra_toml;
 };
 
 // The reviewer key pair of the tests, generated once per test process. Every harness config lists

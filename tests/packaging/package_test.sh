@@ -18,7 +18,7 @@ contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for path in ./usr/sbin/fabud ./usr/bin/fabuctl ./etc/fabu/fabu.toml ./lib/systemd/system/fabud.service \
             ./etc/logrotate.d/fabu ./usr/share/man/man8/fabud.8.gz ./usr/share/man/man1/fabuctl.1.gz \
             ./usr/share/doc/fabu/copyright ./usr/share/doc/fabu/changelog.gz ./usr/share/doc/fabu/README.md \
-            ./usr/share/doc/fabu/redis-acl.conf; do
+            ./usr/share/doc/fabu/redis-acl.conf ./usr/share/doc/fabu/CALENDAR.md ./usr/share/fabu/holidays/2026.toml; do
   grep -qxF "$path" <<<"$contents" || fail "the package lacks $path"
 done
 
