@@ -18,14 +18,6 @@
 #include "queue/delivery_ledger.h"
 
 namespace fabu::cli {
-namespace {
-
-// Config, channels (for the accounts) and a Redis connection: what both verbs need.
-struct Setup {
-  std::shared_ptr<const Config> config;
-  std::shared_ptr<const ChannelSet> channels;
-  std::unique_ptr<DeliveryLedger> ledger;
-};
 
 int open_setup(const Context& ctx, Setup& setup) {
   auto config = load_config(ctx.config_path);
@@ -55,6 +47,8 @@ int open_setup(const Context& ctx, Setup& setup) {
   setup.ledger = std::move(*ledger);
   return 0;
 }
+
+namespace {
 
 std::string lane_state(const LaneStatus& lane, std::int64_t now) {
   if (!lane.parked_reason.empty()) return "needs_auth";

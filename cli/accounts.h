@@ -2,11 +2,24 @@
 // Exit codes as in commands.h: 0 ok, 1 the operation failed (Redis), 2 bad input or config.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "cli/commands.h"
+#include "daemon/channel_set.h"
+#include "queue/delivery_ledger.h"
 
 namespace fabu::cli {
+
+// Config, channels (for the accounts) and a Redis connection: what the account verbs and `inspect` need.
+struct Setup {
+  std::shared_ptr<const Config> config;
+  std::shared_ptr<const ChannelSet> channels;
+  std::unique_ptr<DeliveryLedger> ledger;
+};
+// Loads the config, builds its channels and connects; reports on stderr and returns the exit code
+// (2 config, 1 Redis) on failure, else 0.
+int open_setup(const Context& ctx, Setup& setup);
 
 // One row per account: state (ok, needs_auth, slowed, breaker-open), token expiry, queue, last send.
 int accounts(const Context& ctx);

@@ -7,6 +7,7 @@
 
 #include "core/version.h"
 #include "cli/accounts.h"
+#include "cli/inspect.h"
 #include "cli/api_token.h"
 #include "cli/approval.h"
 #include "cli/commands.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
       "  fabuctl due --within 5                      releases late or due within 5 working days\n"
       "  fabuctl roster                              spokespersons by level, with counts\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
+      "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns\n"
       "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
       "  fabuctl keygen --out wang                   a reviewer's key pair (wang.key, wang.pub)\n"
       "  fabuctl approve --key wang.key --key-id wang --role 内容审核 notice.toml\n"
@@ -180,6 +182,11 @@ int main(int argc, char** argv) {
                     "(printf '%s\\n' \"$TOKEN\" | fabuctl accounts set-token lanshan_fabu). Every fabud picks it up\n"
                     "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
 
+  auto* inspect = app.add_subcommand("inspect", "Inspection readiness: idle accounts, expiring tokens, stale columns");
+  inspect->add_flag("--json", ctx.json, "One JSON object with the verdict and every finding");
+  inspect->footer("Exit 0 when nothing fails (warnings allowed), 1 when a check fails or Redis cannot be reached,\n"
+                  "2 when the config has problems. Limits: [inspection] in fabu.toml.");
+
   std::string token_name, token_roles;
   auto* api_token = app.add_subcommand("api-token", "Make a bearer token for fabud's HTTP API and its config entry");
   api_token->add_option("--name", token_name, "Who holds the token (shown in logs), e.g. cms")->required();
@@ -246,6 +253,7 @@ int main(int argc, char** argv) {
     if (logs->parsed()) return fabu::cli::logs(ctx, logs_options);
     if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
     if (accounts->parsed()) return fabu::cli::accounts(ctx);
+    if (inspect->parsed()) return fabu::cli::inspect(ctx);
     if (wait->parsed()) return fabu::cli::wait(ctx, wait_ids, wait_timeout);
     if (retract->parsed()) return fabu::cli::retract(ctx, release_id, reason);
     if (correct->parsed()) return fabu::cli::correct(ctx, release_id, correction_file);

@@ -18,6 +18,7 @@
 #include "config/api_config.h"
 #include "config/roster_config.h"
 #include "config/secret_files.h"
+#include "config/inspection_config.h"
 #include "config/screen_config.h"
 #include "core/toml_guard.h"
 
@@ -268,7 +269,7 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
   top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval",
-                    "spokespersons", "calendar", "reach"});
+                    "spokespersons", "calendar", "inspection", "reach"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
@@ -279,6 +280,8 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   read_api(top.table("api"), document, source_name, errors, config->daemon.api_listen, config->api);
   if (const auto* t = top.table("approval")) read_approval(*t, source_name, errors, config->approval);
   if (const auto* t = top.table("screen")) read_screen(*t, source_name, errors, config->screen);
+  if (const auto* t = top.table("inspection")) read_inspection(*t, source_name, errors, config->inspection);
+  config->inspection.token_warn_days = config->daemon.token_warn_days;
   if (const auto* a = top.array("spokespersons")) read_spokespersons(*a, source_name, errors, config->spokespersons);
   if (const auto* t = top.table("calendar")) read_calendar(*t, source_name, errors, config->calendar);
   if (const auto* t = top.table("reach")) read_reach(*t, source_name, errors, config->reach);

@@ -16,6 +16,7 @@
 
 #include "core/sealed_secret.h"
 #include "core/approval.h"
+#include "core/inspection.h"
 #include "core/roster.h"
 #include "core/screen.h"
 
@@ -156,6 +157,7 @@ struct Config {
   // Not errors, but worth a line at every start and reload (e.g. a secret file others can read).
   std::vector<std::string> warnings;
   ApprovalPolicy approval;              // [approval]
+  InspectionRules inspection;           // [inspection]; token_warn_days is daemon.token_warn_days
   std::vector<Spokesperson> spokespersons;  // [[spokespersons]], in file order, ids unique
   CalendarConfig calendar;                  // [calendar]
   const Spokesperson* spokesperson(std::string_view id) const;  // nullptr when not in the roster

@@ -175,10 +175,14 @@ std::vector<std::pair<std::string, std::pair<AccountInfo, Date>>> AccountWatch::
     std::lock_guard lock(mu_);
     applied = applied_;
   }
+  return fabu::token_expiries(*channels_.get(), applied);
+}
+
+std::vector<std::pair<std::string, std::pair<AccountInfo, Date>>> token_expiries(
+    const ChannelSet& channels, const std::vector<TokenOverride>& applied) {
   std::vector<std::pair<std::string, std::pair<AccountInfo, Date>>> out;
-  const auto channels = channels_.get();
-  for (const auto& channel : channels->names()) {
-    const Adapter* adapter = channels->find(channel);
+  for (const auto& channel : channels.names()) {
+    const Adapter* adapter = channels.find(channel);
     if (adapter == nullptr) continue;
     for (const auto& account : adapter->accounts(channel)) {
       std::optional<Date> expires = account.token_expires;

@@ -83,6 +83,11 @@ std::vector<TokenOverride> apply_token_overrides(const ChannelSet& channels, con
 std::optional<std::string> token_expiry_warning(const std::string& channel, const AccountInfo& account,
                                                 const Date& expires, const Date& today, int warn_days);
 
+// The expiry date in force for each account of `channels` that has one: a replacement in `overrides`
+// made for the configured token brings its own date (the config's was the old token's).
+std::vector<std::pair<std::string, std::pair<AccountInfo, Date>>> token_expiries(
+    const ChannelSet& channels, const std::vector<TokenOverride>& overrides);
+
 // Whole days from `from` to `to` (negative when `to` is earlier).
 int days_between(const Date& from, const Date& to);
 Date today_local();

@@ -8,8 +8,11 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.h"
+#include "daemon/account_watch.h"
 #include "core/deadline.h"
 #include "daemon/api_replies.h"
+#include "daemon/readiness.h"
+#include "daemon/scrape_metrics.h"
 #include "daemon/intake_worker.h"
 
 namespace fabu {
@@ -228,44 +231,14 @@ HttpServerResponse ApiRoutes::health() {
 
 HttpServerResponse ApiRoutes::metrics() {
   std::string out;
-  out += "# HELP fabu_deliveries_total Delivery results recorded by this instance, by outcome.\n";
-  out += "# TYPE fabu_deliveries_total counter\n";
-  for (auto outcome : {CompletionOutcome::delivered, CompletionOutcome::retry, CompletionOutcome::rate_limited,
-                       CompletionOutcome::needs_auth, CompletionOutcome::dead}) {
-    out += "fabu_deliveries_total{outcome=\"" + std::string(to_string(outcome)) + "\"} " +
-           std::to_string(log_.count(outcome)) + "\n";
-  }
-  out += "# HELP fabu_releases_total Releases taken from the intake by this instance, by result.\n";
-  out += "# TYPE fabu_releases_total counter\n";
-  for (const char* event : {"admitted", "rejected", "duplicate", "held"}) {
-    out += "fabu_releases_total{result=\"" + std::string(event) + "\"} " + std::to_string(log_.intake_count(event)) + "\n";
-  }
-  Result<std::int64_t> depth;
-  Result<std::vector<LaneStatus>> lanes;
+  log_.metrics().render(out);
   {
     std::lock_guard lock(ledger_mu_);
-    depth = ledger_->intake_depth();
-    lanes = ledger_->lanes();
-  }
-  out += "# HELP fabu_redis_up Whether this instance can reach Redis.\n# TYPE fabu_redis_up gauge\n";
-  out += std::string("fabu_redis_up ") + (depth ? "1" : "0") + "\n";
-  if (depth) {
-    out += "# HELP fabu_intake_depth Releases queued and not yet admitted.\n# TYPE fabu_intake_depth gauge\n";
-    out += "fabu_intake_depth " + std::to_string(*depth) + "\n";
-  }
-  if (lanes) {
-    int parked = 0, queued = 0, in_flight = 0;
-    for (const auto& l : *lanes) {
-      parked += l.parked_reason.empty() ? 0 : 1;
-      queued += l.queued;
-      in_flight += l.in_flight;
-    }
-    out += "# HELP fabu_accounts_needs_auth Lanes (accounts) parked until their token is replaced.\n";
-    out += "# TYPE fabu_accounts_needs_auth gauge\nfabu_accounts_needs_auth " + std::to_string(parked) + "\n";
-    out += "# HELP fabu_deliveries_queued Deliveries queued in lanes.\n# TYPE fabu_deliveries_queued gauge\n";
-    out += "fabu_deliveries_queued " + std::to_string(queued) + "\n";
-    out += "# HELP fabu_deliveries_in_flight Deliveries being sent by all instances.\n";
-    out += "# TYPE fabu_deliveries_in_flight gauge\nfabu_deliveries_in_flight " + std::to_string(in_flight) + "\n";
+    const auto channels = channels_.get();
+    const std::int64_t now = unix_now_ms();
+    const Date today = today_local();
+    render_queue_metrics(out, *ledger_, *channels, now, today);
+    if (auto findings = inspection_findings(*ledger_, *channels, now, today)) render_inspection_metrics(out, *findings);
   }
   HttpServerResponse r;
   r.body = std::move(out);

@@ -2,11 +2,28 @@
 
 namespace fabu {
 
+namespace {
+
+// The portal's columns are `[[channels.<name>.columns]]` with an `id` (validated by its adapter).
+void add_inspected_columns(const ChannelConfig& channel, const InspectionRules& rules,
+                           std::vector<std::pair<std::string, std::string>>& out) {
+  const toml::array* columns = channel.table["columns"].as_array();
+  if (columns == nullptr) return;
+  for (const auto& node : *columns) {
+    const toml::table* column = node.as_table();
+    const auto id = column == nullptr ? std::nullopt : (*column)["id"].value<std::string>();
+    if (id && rules.column_days.contains(*id)) out.emplace_back(channel.name, *id);
+  }
+}
+
+}  // namespace
+
 std::expected<std::shared_ptr<const ChannelSet>, ConfigErrors> ChannelSet::create(const Config& config,
                                                                                  const AdapterRegistry& registry,
                                                                                  AdapterEnv& env) {
   auto set = std::make_shared<ChannelSet>();
   set->screen_ = config.screen;
+  set->inspection_ = config.inspection;
   ConfigErrors errors;
   for (const auto& channel : config.channels) {
     const AdapterFactory* factory = registry.find(channel.type);
@@ -28,6 +45,7 @@ std::expected<std::shared_ptr<const ChannelSet>, ConfigErrors> ChannelSet::creat
       errors.insert(errors.end(), adapter.error().begin(), adapter.error().end());
       continue;
     }
+    if (channel.type == "portal") add_inspected_columns(channel, config.inspection, set->inspected_columns_);
     set->adapters_.emplace(channel.name, std::shared_ptr<Adapter>(std::move(*adapter)));
     set->names_.push_back(channel.name);
   }

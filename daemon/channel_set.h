@@ -1,5 +1,5 @@
-// ChannelSet: the configured channels of one Config snapshot, each with its adapter, and the
-// snapshot's privacy screen policy (what the intake applies before admitting).
+// ChannelSet: the configured channels of one Config snapshot, each with its adapter, the snapshot's
+// privacy screen policy (what the intake applies before admitting) and its inspection rules.
 //
 // Built once per config snapshot (at start and on every reload) and then read-only: plan/link lookups
 // are thread-safe. Adapters are held by shared_ptr so deliveries still in flight keep the adapter of
@@ -36,11 +36,17 @@ class ChannelSet {
 
   // `[screen]` of the config this set was built from.
   const ScreenPolicy& screen() const { return screen_; }
+  // `[inspection]` of the config, and the portal columns it checks: (channel, column id) for every
+  // column of a `type = "portal"` channel that inspection.column_days lists.
+  const InspectionRules& inspection() const { return inspection_; }
+  const std::vector<std::pair<std::string, std::string>>& inspected_columns() const { return inspected_columns_; }
 
  private:
   std::map<std::string, std::shared_ptr<Adapter>> adapters_;
   std::vector<std::string> names_;
   ScreenPolicy screen_;
+  InspectionRules inspection_;
+  std::vector<std::pair<std::string, std::string>> inspected_columns_;
 };
 
 }  // namespace fabu

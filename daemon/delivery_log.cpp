@@ -70,9 +70,28 @@ void DeliveryLog::flush() {
   stream_failing_ = !sent;
 }
 
-void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
-  const nlohmann::json line = delivery_line(delivery, completion, latency_ms);
+namespace {
+
+DeliveryOutcome metrics_outcome(CompletionOutcome outcome) {
+  switch (outcome) {
+    case CompletionOutcome::delivered: return DeliveryOutcome::delivered;
+    case CompletionOutcome::retry: return DeliveryOutcome::retrying;
+    case CompletionOutcome::rate_limited: return DeliveryOutcome::rate_limited;
+    case CompletionOutcome::needs_auth: return DeliveryOutcome::needs_auth;
+    case CompletionOutcome::dead: return DeliveryOutcome::dead;
+  }
+  return DeliveryOutcome::dead;
+}
+
+}  // namespace
+
+void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms,
+                         bool breaker_hold) {
+  nlohmann::json line = delivery_line(delivery, completion, latency_ms);
+  if (breaker_hold) line["breaker_hold"] = true;
   counts_[static_cast<std::size_t>(completion.outcome)].fetch_add(1, std::memory_order_relaxed);
+  metrics_.delivery(delivery.channel, breaker_hold ? DeliveryOutcome::breaker_hold : metrics_outcome(completion.outcome),
+                    breaker_hold ? std::nullopt : std::optional<double>(static_cast<double>(latency_ms) / 1000.0));
   const auto level = completion.outcome == CompletionOutcome::delivered ? spdlog::level::info : spdlog::level::warn;
   write(level, line);
 }
@@ -82,6 +101,7 @@ void DeliveryLog::stale(const ClaimedDelivery& delivery, const Completion& compl
   line["outcome"] = "stale";
   line["reported"] = to_string(completion.outcome);
   stale_.fetch_add(1, std::memory_order_relaxed);
+  metrics_.delivery(delivery.channel, DeliveryOutcome::stale, static_cast<double>(latency_ms) / 1000.0);
   write(spdlog::level::warn, line);
 }
 
@@ -90,10 +110,21 @@ void DeliveryLog::intake(std::string_view event, const std::string& release_id, 
   if (event == "rejected" || event == "conflict") rejected_.fetch_add(1, std::memory_order_relaxed);
   if (event == "duplicate") duplicates_.fetch_add(1, std::memory_order_relaxed);
   if (event == "held") held_.fetch_add(1, std::memory_order_relaxed);
+  if (event == "admitted" || event == "duplicate" || event == "held") metrics_.intake(event);
+  if (event == "conflict") metrics_.rejected(RejectReason::conflict);
+  if (event == "stale") metrics_.rejected(RejectReason::stale);
   nlohmann::json line = {{"event", event}, {"release", release_id}};
   if (!detail.empty()) line["detail"] = detail;
   const auto level = event == "admitted" || event == "duplicate" ? spdlog::level::info : spdlog::level::warn;
   write(level, line);
+}
+
+void DeliveryLog::rejected(RejectReason reason, const std::string& release_id, const std::string& detail) {
+  rejected_.fetch_add(1, std::memory_order_relaxed);
+  metrics_.rejected(reason);
+  nlohmann::json line = {{"event", "rejected"}, {"release", release_id}, {"reason", to_string(reason)}};
+  if (!detail.empty()) line["detail"] = detail;
+  write(spdlog::level::warn, line);
 }
 
 std::int64_t DeliveryLog::intake_count(std::string_view event) const {

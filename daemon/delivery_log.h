@@ -11,6 +11,7 @@
 // With a LedgerLog, every event also goes to the Redis stream `log` (with time and level in the
 // object): events are kept until flush() sends them in one pipelined round trip (the dispatcher
 // flushes once per batch of completions, the intake worker once per batch of entries).
+// Every result and intake decision is also counted in metrics() (daemon/daemon_metrics.h).
 // Thread-safe: spdlog is; the pending events and the stream's connection are guarded by one mutex.
 #pragma once
 
@@ -25,6 +26,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <spdlog/logger.h>
 
+#include "daemon/daemon_metrics.h"
 #include "queue/delivery_ledger.h"
 #include "queue/ledger_log.h"
 
@@ -35,13 +37,16 @@ class DeliveryLog {
   // `stream` may be null: no Redis copy.
   explicit DeliveryLog(std::shared_ptr<spdlog::logger> sink, std::unique_ptr<LedgerLog> stream = nullptr);
   ~DeliveryLog();
-  // A result the ledger applied.
-  void record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms);
+  // A result the ledger applied. `breaker_hold`: not sent, held by the channel's circuit breaker.
+  void record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms,
+              bool breaker_hold = false);
   // A result the ledger refused as stale: another attempt (or none) holds the delivery now.
   void stale(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms);
   // A release the intake refused, held or admitted, as one JSON line too. `detail` names screen
   // matches only in their masked form.
   void intake(std::string_view event, const std::string& release_id, const std::string& detail);
+  // A release the intake refused before admission ("rejected", with its reason class in the line).
+  void rejected(RejectReason reason, const std::string& release_id, const std::string& detail);
   // Sends the events recorded since the last flush to the Redis stream (one round trip; none
   // when there are none or there is no stream). A failure is logged as a warning and those events are
   // dropped from the stream only.
@@ -51,6 +56,7 @@ class DeliveryLog {
   std::int64_t count(CompletionOutcome outcome) const { return counts_[static_cast<std::size_t>(outcome)].load(); }
   std::int64_t stale_count() const { return stale_.load(); }
   std::int64_t intake_count(std::string_view event) const;
+  const DaemonMetrics& metrics() const { return metrics_; }
 
  private:
   void write(spdlog::level::level_enum level, const nlohmann::json& line);
@@ -63,6 +69,7 @@ class DeliveryLog {
   std::array<std::atomic<std::int64_t>, 5> counts_{};
   std::atomic<std::int64_t> stale_{0};
   std::atomic<std::int64_t> admitted_{0}, rejected_{0}, duplicates_{0}, held_{0};
+  DaemonMetrics metrics_;
 };
 
 }  // namespace fabu

@@ -307,7 +307,7 @@ void Dispatcher::log_verdicts(const std::vector<Unrecorded>& results, const std:
       log_.stale(u.delivery, u.completion, u.latency_ms);
       continue;
     }
-    log_.record(u.delivery, u.completion, u.latency_ms);
+    log_.record(u.delivery, u.completion, u.latency_ms, u.breaker_hold);
     if (u.completion.outcome != CompletionOutcome::delivered) continue;
     delivered_.fetch_add(1);
     if (options_.on_delivered) options_.on_delivered(u.delivery, u.completion.receipt);
@@ -320,7 +320,7 @@ bool Dispatcher::admitted_by_breaker(const ClaimedDelivery& delivery) {
   const std::int64_t now = unix_now_ms();
   const auto admission = it->second.admit(now);
   if (admission.allowed) return true;
-  unrecorded_.push_back({delivery, breaker_hold(delivery, admission.retry_at_ms, now), 0});
+  unrecorded_.push_back({delivery, breaker_hold(delivery, admission.retry_at_ms, now), 0, true});
   return false;
 }
 

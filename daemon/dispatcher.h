@@ -85,6 +85,7 @@ class Dispatcher {
     ClaimedDelivery delivery;
     Completion completion;
     std::int64_t latency_ms = 0;
+    bool breaker_hold = false;  // not sent: the channel's circuit breaker held it
   };
   // Shared with adapter callbacks, which may outlive the dispatcher by a little.
   struct Inbox {

@@ -49,8 +49,9 @@ std::string describe_screen(const ScreenResult& screen, const ScreenDecision& ve
   return out;
 }
 
-IntakeDecision refused(FieldError error, std::string release_id = {}) {
+IntakeDecision refused(RejectReason reason, FieldError error, std::string release_id = {}) {
   IntakeDecision decision;
+  decision.reject_reason = reason;
   decision.errors.push_back(std::move(error));
   decision.release_id = std::move(release_id);
   return decision;
@@ -59,7 +60,7 @@ IntakeDecision refused(FieldError error, std::string release_id = {}) {
 IntakeDecision examine_unguarded(const std::string& payload, const std::string& format, const ChannelSet& channels,
                                  const ApprovalPolicy& approval) {
   if (format != "json" && format != "toml") {
-    return refused({"format", "unknown payload format '" + bounded(format, quoted_value_bytes) + "' (json or toml)"});
+    return refused(RejectReason::format, {"format", "unknown payload format '" + bounded(format, quoted_value_bytes) + "' (json or toml)"});
   }
   auto submitted = read_release(payload, format == "toml" ? DocumentFormat::toml : DocumentFormat::json);
   IntakeDecision decision;
@@ -74,11 +75,13 @@ IntakeDecision examine_unguarded(const std::string& payload, const std::string& 
   auto verified = verify_approval(*submitted, approval, unix_now_ms() / 1000);
   if (!verified) {
     decision.errors = std::move(verified.error());
+    decision.reject_reason = RejectReason::approval;
     return decision;
   }
   auto plan = plan_release(release, channels);
   if (!plan) {
     decision.errors = std::move(plan.error());
+    decision.reject_reason = RejectReason::unplannable;
     return decision;
   }
   const ScreenResult screen = screen_release(release, channels.screen());
@@ -112,9 +115,9 @@ IntakeDecision examine_payload(const std::string& payload, const std::string& fo
   try {
     return examine_unguarded(payload, format, channels, approval);
   } catch (const std::exception& e) {
-    return refused({"", "could not be examined: " + bounded(e.what(), 256)}, guess_release_id(payload, format));
+    return refused(RejectReason::unexaminable, {"", "could not be examined: " + bounded(e.what(), 256)}, guess_release_id(payload, format));
   } catch (...) {
-    return refused({"", "could not be examined: an exception of unknown type"});
+    return refused(RejectReason::unexaminable, {"", "could not be examined: an exception of unknown type"});
   }
 }
 
@@ -122,11 +125,11 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
                              const ApprovalPolicy& approval) {
   if (entry.deliveries > max_claims) {
     // Not parsed again: parsing it is what may have crashed every instance that took it.
-    return refused({"", "poison: handed out " + std::to_string(entry.deliveries) +
+    return refused(RejectReason::poison, {"", "poison: handed out " + std::to_string(entry.deliveries) +
                             " times without being admitted or rejected (daemon.intake_max_claims = " +
                             std::to_string(max_claims) + "); it is not read again"});
   }
-  if (!entry.has_release) return refused({"release", "entry has no `release` field"});
+  if (!entry.has_release) return refused(RejectReason::no_release, {"release", "entry has no `release` field"});
   return examine_payload(entry.payload, entry.format.empty() ? "json" : entry.format, channels, approval);
 }
 
@@ -276,7 +279,7 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
         std::this_thread::sleep_for(redis_retry_delay(++failures));
         continue;
       }
-      log_.intake("rejected", release_id, bounded(join(decision.errors), log_detail_bytes));
+      log_.rejected(decision.reject_reason, release_id, bounded(join(decision.errors), log_detail_bytes));
       return;
     }
     decision.request->intake_entry_id = entry.entry_id;
@@ -290,6 +293,7 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
     if (!admitted && admitted.error().kind != ErrorKind::transient) {
       // Retrying cannot help (the script refused this release): it is rejected with the reason instead.
       decision.errors = {{"", "could not be admitted: " + bounded(admitted.error().message, 1024)}};
+      decision.reject_reason = RejectReason::refused;
       decision.request.reset();
       continue;
     }

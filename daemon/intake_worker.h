@@ -36,6 +36,7 @@ struct IntakeDecision {
   std::optional<HeldRecord> held;       // set instead when the screen holds it (core/screen.h)
   std::string screen_note;              // for an admitted release: warnings or the override that admitted it
   FieldErrors errors;                   // set when it is not valid or not approved
+  RejectReason reject_reason = RejectReason::invalid;  // with errors: their class, for the metrics
   std::string release_id;               // best effort, also for invalid payloads; at most 64 bytes
   Date formed_at;                       // with request: the release's 生成日期 (its Art. 26 clock starts)
 };

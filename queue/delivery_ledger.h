@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -287,6 +288,19 @@ struct ScheduleChange {
   int deliveries = 0;
 };
 
+// How much waits where, for the metrics: deliveries by state, read in one atomic step.
+struct QueueDepths {
+  std::int64_t queued = 0;      // in a lane's queue, due now or later (retrying and held apart)
+  std::int64_t retrying = 0;    // waiting for another attempt after a failure or a rate limit
+  std::int64_t needs_auth = 0;  // held at the head of a parked account's lane
+  std::int64_t due = 0;         // of all three, those whose due time has come
+  std::int64_t oldest_due_ms = -1;  // the earliest due time among those; -1 when none is due
+  std::int64_t sending = 0;
+  std::int64_t scheduled_releases = 0;
+  std::int64_t dead_letters = 0;
+  std::int64_t held_releases = 0;
+};
+
 struct ScheduledRelease {
   std::string release_id;
   std::int64_t due_ms = 0;
@@ -406,6 +420,16 @@ class LedgerQueries {
   virtual Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id);
   virtual Result<std::vector<DeliveryStatus>> dead_letters(int limit) = 0;
   virtual Result<std::vector<LaneStatus>> lanes() = 0;
+  // When each destination last had a publish or a correction delivered, and each target its release
+  // named in that channel (docs/PROTOCOL.md, `activity`): "<channel>|<destination>" and
+  // "<channel>#<target>" -> unix ms. The default, for fakes, knows none.
+  virtual Result<std::map<std::string, std::int64_t>> activity() { return std::map<std::string, std::int64_t>{}; }
+  // The queue's depths at `now_ms`. Reads at most `cap` delivery states (the rest count as queued).
+  // The default, for fakes, refuses.
+  virtual Result<QueueDepths> queue_depths(std::int64_t now_ms, int cap = 50000) {
+    (void)now_ms; (void)cap;
+    return fail(Error::config("this ledger keeps no queue depths"));
+  }
   // Whether Redis has append-only persistence on (fabud warns when it is off).
   virtual Result<bool> aof_enabled() = 0;
 };

@@ -84,6 +84,29 @@ Result<void> RedisDeliveryLedger::unpark_lane(const std::string& lane, std::int6
   return {};
 }
 
+Result<QueueDepths> RedisDeliveryLedger::queue_depths(std::int64_t now_ms, int cap) {
+  auto reply = run(lua::queue_depths, {std::to_string(now_ms), std::to_string(std::max(cap, 0))});
+  if (!reply) return fail(reply.error());
+  const redisReply* r = reply->get();
+  if (reply_size(r) != 9) return fail(script_shape_error("queue_depths"));
+  const auto at = [&](std::size_t i) {
+    const redisReply* e = reply_at(r, i);
+    return e->type == REDIS_REPLY_INTEGER ? e->integer : to_int64(reply_string(e));
+  };
+  return QueueDepths{at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8)};
+}
+
+Result<std::map<std::string, std::int64_t>> RedisDeliveryLedger::activity() {
+  auto reply = redis_.command({"HGETALL", key("activity")});
+  if (!reply) return fail(reply.error());
+  std::map<std::string, std::int64_t> out;
+  const redisReply* r = reply->get();
+  for (std::size_t i = 0; i + 1 < reply_size(r); i += 2) {
+    out[reply_string(reply_at(r, i))] = to_int64(reply_string(reply_at(r, i + 1)));
+  }
+  return out;
+}
+
 Result<std::vector<LaneStatus>> RedisDeliveryLedger::lanes() {
   auto members = redis_.command({"SMEMBERS", key("lanes")});
   if (!members) return fail(members.error());

@@ -160,6 +160,21 @@ local function lane_delivered(lane) breaker_reset[lane] = true end
 
 local function finish(release) done_delta[release] = (done_delta[release] or 0) + 1 end
 
+-- Inspection readiness: when each destination, and each target its release named in the channel (the
+-- portal's columns), last had a publish or a correction delivered. A release that does not decode
+-- still stamps its destination.
+local function record_activity(release, channel, dest)
+  local ak = k('activity')
+  redis.call('HSET', ak, channel .. '|' .. dest, int(now))
+  local ok, doc = pcall(cjson.decode, redis.call('HGET', k('rel:' .. release), 'json') or '')
+  if not ok or type(doc) ~= 'table' or type(doc.targets) ~= 'table' then return end
+  local targets = doc.targets[channel]
+  if type(targets) ~= 'table' then return end
+  for _, t in ipairs(targets) do
+    if type(t) == 'string' then redis.call('HSET', ak, channel .. '#' .. t, int(now)) end
+  end
+end
+
 local function release_waiters(id)
   local wkey = k('waiters:' .. id)
   for _, w in ipairs(redis.call('SMEMBERS', wkey)) do
@@ -223,7 +238,7 @@ for i = 0, n - 1 do
   local post_id, url, note, err, kind = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
   local next_at, maybe_sent = num(ARGV[b + 8]), ARGV[b + 9]
   local dk = k('d:' .. id)
-  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'release', 'op', 'prev', 'in_doubt')
+  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'release', 'op', 'prev', 'in_doubt', 'channel', 'dest')
   -- Fencing: only the holder of the current attempt may finish it. A late reply from an attempt whose
   -- lease expired (or a replayed batch) finds another attempt or another state and changes nothing.
   if d[1] ~= STATE.sending or d[2] ~= attempt then
@@ -241,6 +256,7 @@ for i = 0, n - 1 do
       if d[5] ~= OP.retract then first_out(d[4], now) end
       release_waiters(id)
       lane_delivered(lane)
+      if d[5] ~= OP.retract then record_activity(d[4], str(d[8]), str(d[9])) end
       if d[5] == OP.retract and d[6] and d[6] ~= '' and redis.call('HGET', k('d:' .. d[6]), 'state') == STATE.delivered then
         redis.call('HSET', k('d:' .. d[6]), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', int(now))
       end

@@ -56,5 +56,8 @@ extern const RedisScript expire_settled;
 // ARGV: base, lane, override JSON. Stores the lane's token override, bumps `tokens_version`.
 // Returns how many deliveries the lane holds in needs_auth.
 extern const RedisScript set_token;
+// ARGV: base, now_ms, cap. Returns {queued, retrying, needs_auth, due, oldest due ms (-1 = none),
+// sending, scheduled releases, dead letters, held releases} (QueueDepths); lua_queries.cpp.
+extern const RedisScript queue_depths;
 
 }  // namespace fabu::lua

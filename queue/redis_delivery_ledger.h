@@ -64,6 +64,8 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<bool> retry_dead(const std::string& delivery_id, std::int64_t now_ms) override;
   Result<bool> drop_dead(const std::string& delivery_id) override;
   Result<std::vector<LaneStatus>> lanes() override;
+  Result<QueueDepths> queue_depths(std::int64_t now_ms, int cap) override;
+  Result<std::map<std::string, std::int64_t>> activity() override;
   Result<void> unpark_lane(const std::string& lane, std::int64_t now_ms) override;
 
   // ledger_accounts.cpp: run-time tokens and the breaker settings.

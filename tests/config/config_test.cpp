@@ -106,6 +106,9 @@ TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {
   const toml::array* columns = config.channel("portal")->table["columns"].as_array();
   ASSERT_NE(columns, nullptr);
   EXPECT_EQ(columns->size(), 6u);
+  EXPECT_EQ(config.inspection.idle_days, 14);
+  EXPECT_EQ(config.inspection.column_days.at("xwfbh"), 14);
+  EXPECT_EQ(config.inspection.column_days.at("tzgg"), 180);
 }
 
 TEST(ConfigTest, EmptyFileGivesDefaultsAndHostPidInstance) {

@@ -122,6 +122,22 @@ TEST_F(DispatcherTest, ARateLimitWaitsWithoutSpendingAnAttempt) {
   EXPECT_TRUE(eventually([&] { return log_.deliveries("rate_limited").size() == 1; }));
 }
 
+TEST_F(DispatcherTest, ABreakerHoldIsCountedAsItsOwnOutcomeAndNotTimed) {
+  options_.breaker_failures = 1;
+  options_.breaker_cooloff = std::chrono::seconds(60);
+  board_.script->answer("lead", {fail(Error::transient("503 from the platform"))});
+  admit("r9", R"(["lead"])");
+  start();
+  ASSERT_TRUE(eventually([&] { return log_.deliveries("rate_limited").size() == 1; }));
+  EXPECT_EQ(board_.script->jobs().size(), 1u) << "the held attempt was not sent";
+  std::string text;
+  log_.log().metrics().render(text);
+  EXPECT_NE(text.find("fabu_deliveries_total{channel=\"board\",outcome=\"retrying\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("fabu_deliveries_total{channel=\"board\",outcome=\"breaker_hold\"} 1\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("outcome=\"rate_limited\""), std::string::npos) << "a hold is no rate limit: " << text;
+  EXPECT_NE(text.find("fabu_delivery_duration_seconds_count{channel=\"board\"} 1\n"), std::string::npos) << text;
+}
+
 TEST_F(DispatcherTest, ATokenErrorParksTheAccountAndHoldsTheDelivery) {
   board_.script->answer("lead", {fail(Error::auth("21327: expired_token"))});
   admit("r5", R"(["lead"])");

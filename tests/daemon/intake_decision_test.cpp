@@ -63,5 +63,18 @@ TEST(IntakeDecision, UnknownFormatAndHostilePayloadsAreRefusedNotThrown) {
   EXPECT_LE(long_id.release_id.size(), 64u + 40u) << "the guessed id is cut";
 }
 
+TEST(IntakeDecision, EachRefusalHasItsReasonClass) {
+  const auto channels = no_channels();
+  IntakeEntry yaml = entry("id: x");
+  yaml.format = "yaml";
+  EXPECT_EQ(examine_entry(yaml, 5, *channels, ApprovalPolicy{}).reject_reason, RejectReason::format);
+  EXPECT_EQ(examine_entry(entry("{not json"), 5, *channels, ApprovalPolicy{}).reject_reason, RejectReason::invalid);
+  EXPECT_EQ(examine_entry(entry("{}", 6), 5, *channels, ApprovalPolicy{}).reject_reason, RejectReason::poison);
+  IntakeEntry none = entry("");
+  none.has_release = false;
+  EXPECT_EQ(examine_entry(none, 5, *channels, ApprovalPolicy{}).reject_reason, RejectReason::no_release);
+  EXPECT_EQ(to_string(RejectReason::unplannable), "unplannable");
+}
+
 }  // namespace
 }  // namespace fabu

@@ -81,7 +81,10 @@ TEST(AdminApiE2E, SubmitValidatesQueuesAndReports) {
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(nlohmann::json::parse(health.body)["redis"], "up");
   auto metrics = http_request(api_port, "GET", "/metrics", {}, {}, kReadToken);
-  EXPECT_NE(metrics.body.find("fabu_deliveries_total{outcome=\"delivered\"} 3"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("fabu_deliveries_total{channel=\"microblog\",outcome=\"delivered\"} 2"),
+            std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("fabu_deliveries_total{channel=\"portal\",outcome=\"delivered\"} 1"),
+            std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("fabu_redis_up 1"), std::string::npos);
 }
 

@@ -1,0 +1,72 @@
+// Inspection readiness: what the government website and new-media inspections (国办秘函〔2019〕19号)
+// would fail today, from what fabu knows. An account that has not posted for two weeks is a single veto
+// (僵尸号); a news column not updated for two weeks, or a notice or policy column not updated for six
+// months, counts as a stale column; a token about to expire will soon make its account idle.
+// The numbers are defaults in config ([inspection]); provinces add their own rules.
+//
+// Pure: times come in as arguments. Thread rules: none (values only).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fabu {
+
+struct InspectionRules {
+  int idle_days = 14;       // an account idle this long fails
+  int idle_warn_days = 10;  // and warns from this long
+  int token_warn_days = 7;  // a token expiring within this many days warns (daemon.token_warn_days)
+  // Portal column id -> days without an update after which it is stale (fails); only the columns
+  // listed here are checked.
+  std::map<std::string, int> column_days{{"news", 14}, {"notices", 180}, {"policy", 180}};
+  friend bool operator==(const InspectionRules&, const InspectionRules&) = default;
+};
+
+enum class InspectionVerdict { ok, warn, fail };
+std::string_view to_string(InspectionVerdict verdict);
+
+// Which rule a finding is about.
+enum class InspectionCheck { account_idle, token_expiry, column_stale };
+std::string_view to_string(InspectionCheck check);
+
+// One account of the matrix as fabu knows it.
+struct AccountActivity {
+  std::string channel;
+  std::string account;                        // the account id in fabu.toml
+  std::optional<std::int64_t> last_post_ms;   // last publish or correction delivered; nullopt = none recorded
+  std::optional<int> token_days;              // whole days until its token expires; nullopt = not known
+};
+
+// One portal column that the rules list.
+struct ColumnActivity {
+  std::string channel;
+  std::string column;
+  std::optional<std::int64_t> last_update_ms;  // nullopt = no article delivered to it yet
+};
+
+struct InspectionFinding {
+  InspectionCheck check = InspectionCheck::account_idle;
+  std::string channel;
+  std::string target;             // the account or the column
+  std::optional<double> days;     // idle or stale for (days since), or days left (token); nullopt = never
+  int limit_days = 0;             // the rule's limit
+  InspectionVerdict verdict = InspectionVerdict::ok;
+  std::string detail;             // one sentence for people
+  std::optional<std::int64_t> at_ms;  // idle and column findings: the recorded time they are counted from
+};
+
+// One finding per account (idle), per account with a known token expiry, and per listed column, in that
+// order. `now_ms`: unix milliseconds. An account or column with nothing recorded fails: the inspector
+// sees no post either.
+std::vector<InspectionFinding> inspect(const std::vector<AccountActivity>& accounts,
+                                       const std::vector<ColumnActivity>& columns, const InspectionRules& rules,
+                                       std::int64_t now_ms);
+
+// The worst verdict among the findings (ok when there are none).
+InspectionVerdict worst(const std::vector<InspectionFinding>& findings);
+
+}  // namespace fabu

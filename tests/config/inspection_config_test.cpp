@@ -1,0 +1,47 @@
+// `[inspection]`: the defaults, explicit limits, the column table replacing the default one, and the
+// errors a bad value gets.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+
+namespace fabu {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(InspectionConfig, DefaultsAreTwoWeeksWarnFromTenDaysAndTheThreeDefaultColumns) {
+  auto loaded = parse_config("[daemon]\ntoken_warn_days = 5\n", "t.toml");
+  ASSERT_TRUE(loaded);
+  const InspectionRules& rules = (*loaded)->inspection;
+  EXPECT_EQ(rules.idle_days, 14);
+  EXPECT_EQ(rules.idle_warn_days, 10);
+  EXPECT_EQ(rules.token_warn_days, 5);  // the token warnings' window, one setting for both
+  EXPECT_EQ(rules.column_days, (std::map<std::string, int>{{"news", 14}, {"notices", 180}, {"policy", 180}}));
+}
+
+TEST(InspectionConfig, ExplicitValuesAndAColumnTableReplacingTheDefaults) {
+  auto loaded = parse_config("[inspection]\nidle_days = 7\nidle_warn_days = 5\n"
+                             "[inspection.column_days]\nxwfbh = 14\ntzgg = 180\n",
+                             "t.toml");
+  ASSERT_TRUE(loaded);
+  const InspectionRules& rules = (*loaded)->inspection;
+  EXPECT_EQ(rules.idle_days, 7);
+  EXPECT_EQ(rules.idle_warn_days, 5);
+  EXPECT_EQ(rules.column_days, (std::map<std::string, int>{{"tzgg", 180}, {"xwfbh", 14}}));
+}
+
+TEST(InspectionConfig, BadValuesAreReportedWithTheirPlace) {
+  auto loaded = parse_config("[inspection]\nidle_days = 7\nidle_warn_days = 9\nweekly = true\n"
+                             "[inspection.column_days]\nnews = \"two weeks\"\n",
+                             "t.toml");
+  ASSERT_FALSE(loaded);
+  std::string all;
+  for (const auto& e : loaded.error()) all += e.to_string() + "\n";
+  EXPECT_THAT(all, HasSubstr("t.toml:3:18: inspection.idle_warn_days must not be larger than inspection.idle_days"));
+  EXPECT_THAT(all, HasSubstr("inspection.weekly"));
+  EXPECT_THAT(all, HasSubstr("inspection.column_days.news"));
+}
+
+}  // namespace
+}  // namespace fabu
