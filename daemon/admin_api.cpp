@@ -37,10 +37,11 @@ Result<std::unique_ptr<AdminApi>> AdminApi::start(const ApiConfig& config, std::
                                                   std::unique_ptr<DeliveryLedger> ledger,
                                                   const Snapshot<ChannelSet>& channels,
                                                   const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log,
-                                                  std::shared_ptr<const WorkingCalendar> calendar) {
+                                                  std::shared_ptr<const WorkingCalendar> calendar,
+                                                  ApiRoutes::MetricsRenderer more_metrics) {
   std::unique_ptr<AdminApi> api(new AdminApi());
   api->routes_ = std::make_unique<ApiRoutes>(std::move(instance), std::move(ledger), channels, approval,
-                                             log, bearer_tokens(config), std::move(calendar));
+                                             log, bearer_tokens(config), std::move(calendar), std::move(more_metrics));
   ApiRoutes* routes = api->routes_.get();
   auto server = start_beast_http_server(http_server_options(config),
                                         [routes](const HttpServerRequest& request) { return routes->handle(request); });

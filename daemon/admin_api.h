@@ -24,7 +24,8 @@ class AdminApi {
                                                  std::unique_ptr<DeliveryLedger> ledger,
                                                  const Snapshot<ChannelSet>& channels,
                                                  const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log,
-                                                 std::shared_ptr<const WorkingCalendar> calendar = nullptr);
+                                                 std::shared_ptr<const WorkingCalendar> calendar = nullptr,
+                                                 ApiRoutes::MetricsRenderer more_metrics = {});
   ~AdminApi();
 
   // Takes the tokens of a reloaded [api]; every other [api] setting needs a restart.

@@ -64,9 +64,11 @@ json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(
 
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
                      const Snapshot<ChannelSet>& channels, const Snapshot<ApprovalPolicy>& approval,
-                     const DeliveryLog& log, BearerTokens tokens, std::shared_ptr<const WorkingCalendar> calendar)
+                     const DeliveryLog& log, BearerTokens tokens, std::shared_ptr<const WorkingCalendar> calendar,
+                     MetricsRenderer more_metrics)
     : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), approval_(approval), log_(log),
-      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(std::move(calendar)) {}
+      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(std::move(calendar)),
+      more_metrics_(std::move(more_metrics)) {}
 
 void ApiRoutes::set_tokens(BearerTokens tokens) { tokens_.set(std::make_shared<const BearerTokens>(std::move(tokens))); }
 
@@ -240,6 +242,7 @@ HttpServerResponse ApiRoutes::metrics() {
     render_queue_metrics(out, *ledger_, *channels, now, today);
     if (auto findings = inspection_findings(*ledger_, *channels, now, today)) render_inspection_metrics(out, *findings);
   }
+  if (more_metrics_) more_metrics_(out);
   HttpServerResponse r;
   r.body = std::move(out);
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -28,6 +28,7 @@
 // is used under a mutex.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,10 +47,13 @@ namespace fabu {
 
 class ApiRoutes {
  public:
+  // Appends more families to GET /metrics (e.g. reach); called from any request thread.
+  using MetricsRenderer = std::function<void(std::string& out)>;
+
   // `calendar` (may be null) lets a submit reply warn about a late or nearly late release.
   ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
             const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log, BearerTokens tokens,
-            std::shared_ptr<const WorkingCalendar> calendar = nullptr);
+            std::shared_ptr<const WorkingCalendar> calendar = nullptr, MetricsRenderer more_metrics = {});
 
   // Never throws.
   HttpServerResponse handle(const HttpServerRequest& request);
@@ -78,6 +82,7 @@ class ApiRoutes {
   const DeliveryLog& log_;
   Snapshot<BearerTokens> tokens_;
   std::shared_ptr<const WorkingCalendar> calendar_;
+  MetricsRenderer more_metrics_;
 };
 
 }  // namespace fabu

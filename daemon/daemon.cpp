@@ -162,8 +162,15 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!config->api.listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
+    ApiRoutes::MetricsRenderer reach_metrics;
+    if (daemon->reach_) {
+      daemon->reach_scrape_ = std::make_unique<ReachScrape>(
+          *daemon->reach_, *daemon->reach_source_,
+          make_redis_reach_book(config->redis, config->daemon.retention_days), config->reach.calls_per_hour);
+      reach_metrics = [scrape = daemon->reach_scrape_.get()](std::string& out) { scrape->render(out, unix_now_ms()); };
+    }
     auto api = AdminApi::start(config->api, d.instance, std::move(api_ledger), daemon->channels_,
-                               daemon->approval_, *daemon->log_, calendar);
+                               daemon->approval_, *daemon->log_, calendar, std::move(reach_metrics));
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);
   }
@@ -239,6 +246,7 @@ int Daemon::stop() {
   }
   intake_.reset();
   dispatcher_.reset();
+  reach_scrape_.reset();  // the API that read it is gone
   reach_.reset();  // after the dispatcher, which tells it of the last deliveries
   if (left > 0) {
     spdlog::warn("{} deliveries were still in flight at the deadline; they were handed back in doubt and are "

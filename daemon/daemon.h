@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "daemon/account_watch.h"
 #include "daemon/retention.h"
+#include "daemon/reach_metrics.h"
 #include "daemon/reach_source.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
@@ -78,6 +79,7 @@ class Daemon {
   std::unique_ptr<RetentionSweeper> retention_;
   std::unique_ptr<ChannelReachSource> reach_source_;
   std::unique_ptr<ReachWorker> reach_;  // null when [reach] calls_per_hour = 0; outlives the dispatcher
+  std::unique_ptr<ReachScrape> reach_scrape_;  // reach's /metrics families; outlives the API (declared before api_)
   std::unique_ptr<AdminApi> api_;
   bool stopped_ = false;
 };

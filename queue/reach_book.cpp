@@ -195,6 +195,20 @@ class RedisReachBook final : public ReachBook {
     return BudgetUse{hour_window_start_ms(now_ms), to_int(reply_string(reply->get(), "0")).value_or(0), calls_per_hour};
   }
 
+  Result<std::vector<std::optional<std::int64_t>>> latest_followers(
+      const std::vector<std::pair<std::string, std::string>>& accounts) override {
+    std::vector<RedisArgs> newest;
+    for (const auto& [channel, account] : accounts) {
+      newest.push_back({"ZREVRANGE", key(followers_name(channel, account)), "0", "0"});
+    }
+    std::vector<std::optional<std::int64_t>> out;
+    if (newest.empty()) return out;
+    auto samples = redis_.pipeline(newest);
+    if (auto ok = check_replies(samples, "reading followers"); !ok) return fail(ok.error());
+    for (const auto& sample : *samples) out.push_back(sample_followers(reply_at(sample.get(), 0)));
+    return out;
+  }
+
   Result<std::vector<AccountReach>> release_reach(const std::string& release_id) override {
     auto reply = redis_.command({"HGETALL", key("rel:" + release_id + ":reach")});
     if (!reply) return fail(reply.error());

@@ -103,6 +103,10 @@ class ReachBook {
   virtual Result<bool> take_call(std::int64_t now_ms, int calls_per_hour) = 0;
   virtual Result<BudgetUse> budget_use(std::int64_t now_ms, int calls_per_hour) = 0;
 
+  // The newest followers reading of each (channel, account), in the order asked; nullopt where none.
+  virtual Result<std::vector<std::optional<std::int64_t>>> latest_followers(
+      const std::vector<std::pair<std::string, std::string>>& accounts) = 0;
+
   // The release's reach per account, in account order; empty when nothing was recorded.
   virtual Result<std::vector<AccountReach>> release_reach(const std::string& release_id) = 0;
 };

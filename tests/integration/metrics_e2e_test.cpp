@@ -108,6 +108,11 @@ TEST(MetricsE2E, AfterARunWithFaultsTheMetricsPassPromtoolAndMatchTheSandboxsCou
             4) << text;
   EXPECT_EQ(sample(text, "fabu_accounts{channel=\"microblog\",state=\"needs_auth\"}"), 0) << text;
   EXPECT_EQ(sample(text, "fabu_accounts{channel=\"portal\",state=\"active\"}"), 1) << text;
+  // Reach is on by default: its counters, the shared budget and the followers family are exported.
+  EXPECT_EQ(sample(text, "fabu_reach_budget_limit_calls"), 1000) << text;
+  EXPECT_GE(sample(text, "fabu_reach_budget_used_calls"), 0) << text;
+  EXPECT_GE(sample(text, "fabu_reach_calls_total"), 0) << text;
+  EXPECT_THAT(text, HasSubstr("# TYPE fabu_account_followers gauge"));
   // 2099-01-01 ends at the local midnight into 2099-01-02 (4070995200 is that midnight in UTC; local
   // time is UTC-12 to UTC+14).
   const double expires = sample(text, "fabu_token_expiry_timestamp_seconds{channel=\"microblog\",account=\"county_c\"}");

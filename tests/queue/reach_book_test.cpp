@@ -79,6 +79,18 @@ TEST_F(ReachBookTest, OneFollowersTurnPerInterval) {
   EXPECT_TRUE(*other->take_followers_turn(T0 + 6 * kHour, every));
 }
 
+TEST_F(ReachBookTest, LatestFollowersAreTheNewestReadingOfEachAccount) {
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 100}, {"county", 7}}, T0));
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 120}}, T0 + kHour));
+  auto latest = book_->latest_followers({{"microblog", "county"}, {"microblog", "never-read"}, {"microblog", "lead"}});
+  ASSERT_TRUE(latest) << latest.error().message;
+  ASSERT_EQ(latest->size(), 3u);
+  EXPECT_EQ((*latest)[0], 7);
+  EXPECT_EQ((*latest)[1], std::nullopt);
+  EXPECT_EQ((*latest)[2], 120);
+  EXPECT_TRUE(book_->latest_followers({})->empty());
+}
+
 TEST_F(ReachBookTest, DeferredPostsComeBackAtTheirNewTime) {
   ASSERT_TRUE(book_->add_post(post_));
   auto due = book_->claim_due(T0 + kHour, 100, std::chrono::minutes(10));

@@ -49,6 +49,19 @@ class MemoryReachBook final : public ReachBook {
     next_followers_ms = now_ms + every.count();
     return true;
   }
+  Result<std::vector<std::optional<std::int64_t>>> latest_followers(
+      const std::vector<std::pair<std::string, std::string>>& accounts) override {
+    std::vector<std::optional<std::int64_t>> out;
+    for (const auto& [channel, account] : accounts) {
+      const auto series = followers.find(channel + "/" + account);
+      if (series == followers.end() || series->second.empty()) {
+        out.push_back(std::nullopt);
+      } else {
+        out.push_back(series->second.rbegin()->second);
+      }
+    }
+    return out;
+  }
   Result<void> record_followers(const std::string& channel, const std::vector<AccountCounts>& counts,
                                 std::int64_t now_ms) override {
     for (const auto& account : counts) followers[channel + "/" + account.account][now_ms] = account.followers;
