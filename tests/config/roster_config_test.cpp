@@ -1,4 +1,6 @@
 // `[[spokespersons]]` and `[calendar]` of fabu.toml.
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "config/config.h"
@@ -26,7 +28,8 @@ TEST(RosterConfigTest, TheExampleRosterLoads) {
   ASSERT_NE(first, nullptr);
   EXPECT_FALSE(first->title.empty());
   EXPECT_EQ(config.spokesperson("nobody"), nullptr);
-  EXPECT_EQ(config.calendar.holidays_dir, std::string(FABU_SOURCE_DIR) + "/config/holidays");
+  EXPECT_TRUE(std::filesystem::equivalent(config.calendar.holidays_dir, std::string(FABU_SOURCE_DIR) + "/config/holidays"))
+      << config.calendar.holidays_dir;
 }
 
 TEST(RosterConfigTest, EveryWrongFieldIsNamedWithItsReason) {
