@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http_transport.h"
+#include "cli/operator_log.h"
 #include "cli/table.h"
 #include "core/clock.h"
 #include "core/release_document.h"
@@ -185,6 +186,8 @@ int accounts_set_token(const Context& ctx, const std::string& account, const std
     std::cerr << "fabuctl: " << held.error().message << "\n";
     return 1;
   }
+  // The token itself never goes into the log; its expiry does.
+  record_action(ctx, "set_token", {{"channel", channel}, {"account", account}, {"expires", expires}, {"held", *held}});
   std::cout << "token of " << found->lane << " replaced for every fabud (within a few seconds); " << *held
             << (*held == 1 ? " held delivery resumes" : " held deliveries resume") << " then.\n";
   return 0;

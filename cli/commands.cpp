@@ -12,6 +12,7 @@
 #include "adapters/http_transport.h"
 #include "cli/deadlines.h"
 #include "cli/held.h"
+#include "cli/operator_log.h"
 #include "cli/table.h"
 #include "core/bounded_text.h"
 #include "core/clock.h"
@@ -284,20 +285,24 @@ int dlq_retry(const Context& ctx, const std::vector<std::string>& ids, bool all)
     for (const auto& d : *dead) targets.push_back(d.id);
   }
   int missing = 0;
+  nlohmann::json done = nlohmann::json::array();
   for (const auto& id : targets) {
     auto ok = ledger->retry_dead(id, unix_now_ms());
     if (!ok) {
       std::cerr << "fabuctl: " << ok.error().message << "\n";
+      if (!done.empty()) record_action(ctx, "dlq_retry", {{"ids", done}});
       return 1;
     }
     if (*ok) {
       std::cout << "requeued " << id << "\n";
+      done.push_back(id);
     } else {
       std::cerr << id << ": not in the dead-letter record\n";
       ++missing;
     }
   }
   (void)ledger->notify();
+  if (!done.empty()) record_action(ctx, "dlq_retry", {{"ids", done}});
   return missing > 0 ? 1 : 0;
 }
 
@@ -307,18 +312,23 @@ int dlq_drop(const Context& ctx, const std::vector<std::string>& ids) {
   auto ledger = connect_or_report(*config);
   if (!ledger) return 1;
   int missing = 0;
+  nlohmann::json done = nlohmann::json::array();
   for (const auto& id : ids) {
     auto ok = ledger->drop_dead(id);
     if (!ok) {
       std::cerr << "fabuctl: " << ok.error().message << "\n";
+      if (!done.empty()) record_action(ctx, "dlq_drop", {{"ids", done}});
       return 1;
     }
-    if (*ok) std::cout << "dropped " << id << " (its state stays dead)\n";
-    else {
+    if (*ok) {
+      std::cout << "dropped " << id << " (its state stays dead)\n";
+      done.push_back(id);
+    } else {
       std::cerr << id << ": not in the dead-letter record\n";
       ++missing;
     }
   }
+  if (!done.empty()) record_action(ctx, "dlq_drop", {{"ids", done}});
   return missing > 0 ? 1 : 0;
 }
 

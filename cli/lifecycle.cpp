@@ -12,6 +12,7 @@
 #include "core/release.h"
 #include "core/release_document.h"
 #include "core/text.h"
+#include "cli/operator_log.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu::cli {
@@ -84,6 +85,8 @@ int retract(const Context& ctx, const std::string& release_id, const std::string
     case RetractOutcome::retracting:
       break;
   }
+  record_action(ctx, "retract", {{"release", release_id}, {"reason", reason}, {"cancelled", result->cancelled},
+                                 {"retractions", result->retractions}, {"waiting", result->waiting}});
   if (ctx.json) {
     std::cout << nlohmann::json{{"release", release_id}, {"cancelled", result->cancelled},
                                 {"retractions", result->retractions}, {"waiting", result->waiting}}.dump(2) << "\n";
@@ -167,6 +170,9 @@ int schedule_cancel(const Context& ctx, const std::string& release_id) {
     std::cerr << "fabuctl: " << change.error().message << "\n";
     return 1;
   }
+  if (change->outcome == ScheduleOutcome::changed) {
+    record_action(ctx, "schedule_cancel", {{"release", release_id}, {"deliveries", change->deliveries}});
+  }
   return report_change(release_id, *change, "cancelled " + release_id + ": nothing of it will go out");
 }
 
@@ -185,6 +191,10 @@ int schedule_move(const Context& ctx, const std::string& release_id, const std::
   if (!change) {
     std::cerr << "fabuctl: " << change.error().message << "\n";
     return 1;
+  }
+  if (change->outcome == ScheduleOutcome::changed) {
+    record_action(ctx, "reschedule",
+                  {{"release", release_id}, {"due", shanghai(due_ms)}, {"deliveries", change->deliveries}});
   }
   return report_change(release_id, *change, "rescheduled " + release_id + " to " + shanghai(due_ms));
 }

@@ -82,6 +82,11 @@ std::string log_event_line(const nlohmann::json& event) {
     if (const std::string error = text_of(event, "error"); !error.empty()) {
       line += "  " + text_of(event, "error_kind") + ": " + error;
     }
+  } else if (text_of(event, "event") == "operator") {
+    line += "  " + text_of(event, "action") + " by " + text_of(event, "by") + " (" + text_of(event, "via") + ")";
+    for (const char* field : {"channel", "account", "ids", "due", "reason"}) {
+      if (const std::string v = text_of(event, field); !v.empty()) line += "  " + std::string(field) + " " + v;
+    }
   } else if (const std::string detail = text_of(event, "detail"); !detail.empty()) {
     line += "  " + detail;
   }

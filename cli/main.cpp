@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
   logs->add_option("--account", logs_options.account, "Only deliveries to this destination (a microblog account id)");
   logs->add_option("--state", logs_options.state,
                    "Only this outcome (delivered, retrying, rate_limited, needs_auth, dead, stale) or intake\n"
-                   "event (admitted, duplicate, held, rejected, conflict, corrected)");
+                   "event (admitted, duplicate, held, rejected, conflict, corrected), or operator (what a\n"
+                   "person retracted, moved, cancelled, retried, dropped or re-authorised, and who)");
   logs->add_option("--since", logs_options.since,
                    "Only events from then on: an age (90s, 30m, 2h, 7d) or a time with its offset\n"
                    "(2026-12-10T08:00:00+08:00)");
@@ -114,7 +115,8 @@ int main(int argc, char** argv) {
       "  fabuctl logs --since 2h --state dead           deliveries given up on in the last two hours\n"
       "  fabuctl logs --follow --channel microblog      watch microblog deliveries live\n"
       "  fabuctl logs --account county_a --since 2026-12-10T08:00:00+08:00\n"
-      "  fabuctl logs --json --state rejected | jq .detail\n\n"
+      "  fabuctl logs --json --state rejected | jq .detail\n"
+      "  fabuctl logs --state operator --since 7d       who retracted, moved or retried what\n\n"
       "Exit codes: 0 done, 1 Redis failed, 2 bad --since or config.");
 
   auto* reach = app.add_subcommand("reach", "A release's reach per account: followers, reposts/comments/likes at +1h..+7d");

@@ -36,7 +36,7 @@ void AdminApi::set_tokens(const ApiConfig& config) { routes_->set_tokens(bearer_
 Result<std::unique_ptr<AdminApi>> AdminApi::start(const ApiConfig& config, std::string instance,
                                                   std::unique_ptr<DeliveryLedger> ledger,
                                                   const Snapshot<ChannelSet>& channels,
-                                                  const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log,
+                                                  const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log,
                                                   std::shared_ptr<const WorkingCalendar> calendar,
                                                   ApiRoutes::MetricsRenderer more_metrics) {
   std::unique_ptr<AdminApi> api(new AdminApi());

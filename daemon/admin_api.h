@@ -23,7 +23,7 @@ class AdminApi {
   static Result<std::unique_ptr<AdminApi>> start(const ApiConfig& config, std::string instance,
                                                  std::unique_ptr<DeliveryLedger> ledger,
                                                  const Snapshot<ChannelSet>& channels,
-                                                 const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log,
+                                                 const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log,
                                                  std::shared_ptr<const WorkingCalendar> calendar = nullptr,
                                                  ApiRoutes::MetricsRenderer more_metrics = {});
   ~AdminApi();

@@ -44,11 +44,17 @@ HttpServerResponse schedule_reply(const std::string& id, const ScheduleChange& c
 
 std::string shanghai(std::int64_t unix_ms) { return Timestamp{unix_ms / 1000, 8 * 60}.iso(); }
 
+
 }  // namespace
 
-HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const std::vector<std::string>& path) {
+HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const std::vector<std::string>& path,
+                                        const std::string& caller) {
   const std::string& id = path[2];
   const std::string& verb = path[3];
+  const auto record = [&](std::string_view action, json fields) {
+    fields["release"] = id;
+    log_.operator_action(operator_event(action, caller, "api", fields));
+  };
   if (path.size() == 4 && verb == "retract") {
     const auto body = body_object(request);
     const std::string reason = body ? string_member(*body, "reason") : std::string();
@@ -67,6 +73,8 @@ HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const 
     if (result->outcome == RetractOutcome::already_retracted) {
       return json_response(200, {{"id", id}, {"retracted", true}, {"note", "retracted already; nothing changed"}});
     }
+    record("retract", {{"reason", reason}, {"cancelled", result->cancelled}, {"retractions", result->retractions},
+                       {"waiting", result->waiting}});
     return json_response(202, {{"id", id}, {"cancelled", result->cancelled}, {"retractions", result->retractions},
                                 {"waiting", result->waiting}});
   }
@@ -94,6 +102,9 @@ HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const 
       change = ledger_->reschedule(id, at->unix_seconds * 1000, unix_now_ms());
     }
     if (!change) return json_response(503, {{"error", change.error().message}});
+    if (change->outcome == ScheduleOutcome::changed) {
+      record("reschedule", {{"due", shanghai(at->unix_seconds * 1000)}, {"deliveries", change->deliveries}});
+    }
     return schedule_reply(id, *change, {{"due", shanghai(at->unix_seconds * 1000)}});
   }
   if (path.size() == 5 && verb == "schedule" && path[4] == "cancel") {
@@ -103,6 +114,7 @@ HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const 
       change = ledger_->cancel_schedule(id, unix_now_ms());
     }
     if (!change) return json_response(503, {{"error", change.error().message}});
+    if (change->outcome == ScheduleOutcome::changed) record("schedule_cancel", {{"deliveries", change->deliveries}});
     return schedule_reply(id, *change, {{"cancelled", true}});
   }
   return json_response(404, {{"error", "no such endpoint"}});

@@ -64,7 +64,7 @@ json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(
 
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
                      const Snapshot<ChannelSet>& channels, const Snapshot<ApprovalPolicy>& approval,
-                     const DeliveryLog& log, BearerTokens tokens, std::shared_ptr<const WorkingCalendar> calendar,
+                     DeliveryLog& log, BearerTokens tokens, std::shared_ptr<const WorkingCalendar> calendar,
                      MetricsRenderer more_metrics)
     : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), approval_(approval), log_(log),
       tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(std::move(calendar)),
@@ -92,6 +92,7 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   const bool operates = post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases" &&
                         (path[3] == "retract" || path[3] == "schedule" || path[3] == "reschedule");
   const auto tokens = tokens_.get();
+  std::string caller = "(no tokens configured)";  // who an operator event names
   if (!tokens->empty()) {
     const auto check = operates ? tokens->check(request.header("authorization"), {"operate"})
                        : post   ? tokens->check(request.header("authorization"), {"submit"})
@@ -107,10 +108,11 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
                    request.path().substr(0, 64));
       return json_response(403, {{"error", "token '" + check.token_name + "' lacks the role '" + role + "'"}});
     }
+    caller = check.token_name;
   }
 
   if (post && path == std::vector<std::string>{"v1", "releases"}) return submit(request);
-  if (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases") return lifecycle(request, path);
+  if (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases") return lifecycle(request, path, caller);
   if (post) return json_response(405, {{"error", "method not allowed"}});
   if (path == std::vector<std::string>{"v1", "schedules"}) return schedules(request);
   if (path.size() == 3 && path[0] == "v1" && path[1] == "releases") return release(path[2]);

@@ -52,7 +52,7 @@ class ApiRoutes {
 
   // `calendar` (may be null) lets a submit reply warn about a late or nearly late release.
   ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
-            const Snapshot<ApprovalPolicy>& approval, const DeliveryLog& log, BearerTokens tokens,
+            const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log, BearerTokens tokens,
             std::shared_ptr<const WorkingCalendar> calendar = nullptr, MetricsRenderer more_metrics = {});
 
   // Never throws.
@@ -65,7 +65,9 @@ class ApiRoutes {
   HttpServerResponse route(const HttpServerRequest& request);
   HttpServerResponse submit(const HttpServerRequest& request);
   // api_lifecycle.cpp: POST /v1/releases/{id}/..., GET /v1/schedules.
-  HttpServerResponse lifecycle(const HttpServerRequest& request, const std::vector<std::string>& path);
+  // `caller`: the token's name, for the operator events in the log.
+  HttpServerResponse lifecycle(const HttpServerRequest& request, const std::vector<std::string>& path,
+                               const std::string& caller);
   HttpServerResponse schedules(const HttpServerRequest& request);
   HttpServerResponse release(const std::string& id);
   HttpServerResponse rejects(const HttpServerRequest& request);
@@ -79,7 +81,7 @@ class ApiRoutes {
   std::mutex ledger_mu_;  // one hiredis connection: one request at a time uses it
   const Snapshot<ChannelSet>& channels_;
   const Snapshot<ApprovalPolicy>& approval_;
-  const DeliveryLog& log_;
+  DeliveryLog& log_;
   Snapshot<BearerTokens> tokens_;
   std::shared_ptr<const WorkingCalendar> calendar_;
   MetricsRenderer more_metrics_;

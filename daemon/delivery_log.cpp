@@ -38,6 +38,24 @@ std::string dump(const nlohmann::json& line) {
 
 }  // namespace
 
+nlohmann::json operator_event(std::string_view action, std::string_view by, std::string_view via,
+                              const nlohmann::json& fields) {
+  nlohmann::json event = fields.is_object() ? fields : nlohmann::json::object();
+  event["event"] = "operator";
+  event["action"] = action;
+  event["by"] = by;
+  event["via"] = via;
+  return event;
+}
+
+std::string stream_line(const nlohmann::json& event, spdlog::level::level_enum level) {
+  nlohmann::json line = event;
+  line["time"] = iso_time_with_offset(std::chrono::system_clock::now());
+  const auto level_name = spdlog::level::to_string_view(level);
+  line["level"] = std::string(level_name.data(), level_name.size());
+  return dump(line);
+}
+
 DeliveryLog::DeliveryLog(std::shared_ptr<spdlog::logger> sink, std::unique_ptr<LedgerLog> stream)
     : sink_(std::move(sink)), stream_(std::move(stream)) {}
 
@@ -48,12 +66,13 @@ void DeliveryLog::write(spdlog::level::level_enum level, const nlohmann::json& l
   {
     std::lock_guard<std::mutex> lock(stream_mutex_);
     if (!stream_) return;
-    nlohmann::json event = line;
-    event["time"] = iso_time_with_offset(std::chrono::system_clock::now());
-    const auto level_name = spdlog::level::to_string_view(level);
-    event["level"] = std::string(level_name.data(), level_name.size());
-    pending_.push_back(dump(event));
+    pending_.push_back(stream_line(line, level));
   }
+}
+
+void DeliveryLog::operator_action(const nlohmann::json& event) {
+  write(spdlog::level::info, event);
+  flush();
 }
 
 void DeliveryLog::flush() {

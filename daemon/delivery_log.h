@@ -3,7 +3,9 @@
 // Fields: event ("delivery"), release, channel, destination, outcome, attempt, latency_ms, and where
 // known in_doubt, post_id, url, note, error, error_kind, next_at_ms; the log sink adds time and level
 // (daemon/log_sink.h). Intake events: event (admitted, duplicate, held, rejected, conflict, corrected,
-// stale), release, detail. A line is written once the ledger has applied
+// stale), release, detail. Operator events: event "operator", action (retract, schedule_cancel,
+// reschedule, dlq_retry, dlq_drop, set_token), by (the API token's name or the OS user), via (api or
+// fabuctl), and the action's own fields (release, ids, reason, result, ...). A line is written once the ledger has applied
 // the result; a result the ledger refused (fencing: the attempt was no longer current) is logged with
 // outcome "stale" and the outcome it reported in `reported`. Access tokens never appear: adapters keep
 // them out of error messages and nothing else here sees one.
@@ -32,6 +34,12 @@
 
 namespace fabu {
 
+// An operator's action as a log event: {"event":"operator","action","by","via"} and `fields`.
+nlohmann::json operator_event(std::string_view action, std::string_view by, std::string_view via,
+                              const nlohmann::json& fields);
+// An event as the Redis stream keeps it: the object with its `time` (now) and `level` added.
+std::string stream_line(const nlohmann::json& event, spdlog::level::level_enum level);
+
 class DeliveryLog {
  public:
   // `stream` may be null: no Redis copy.
@@ -47,6 +55,8 @@ class DeliveryLog {
   void intake(std::string_view event, const std::string& release_id, const std::string& detail);
   // A release the intake refused before admission ("rejected", with its reason class in the line).
   void rejected(RejectReason reason, const std::string& release_id, const std::string& detail);
+  // What an operator did through the API, as an "operator" event (operator_event()), sent at once.
+  void operator_action(const nlohmann::json& event);
   // Sends the events recorded since the last flush to the Redis stream (one round trip; none
   // when there are none or there is no stream). A failure is logged as a warning and those events are
   // dropped from the stream only.

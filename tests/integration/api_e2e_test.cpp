@@ -10,6 +10,7 @@
 
 #include "http_server/bearer_tokens.h"
 #include "tests/integration/harness.h"
+#include "tests/support/process.h"
 #include "tests/support/raw_client.h"
 
 namespace fabu::testing {
@@ -171,6 +172,15 @@ TEST(AdminApiE2E, LifecycleRoutesNeedTheOperateRole) {
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("api-life"); })) << h.log_of();
   auto status = http_request(api_port, "GET", "/v1/releases/api-life", {}, {}, kReadToken);
   EXPECT_THAT(status.body, HasSubstr("\"retracted\""));
+  // The retraction is in the log stream once (the repeat changed nothing), naming the token that did it.
+  std::string said;
+  ASSERT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() +
+                          " logs --json --release api-life --state operator",
+                      said),
+            0) << said;
+  EXPECT_EQ(count_of(said, "\"action\":\"retract\""), 1) << said;
+  EXPECT_THAT(said, HasSubstr("\"by\":\"ops\""));
+  EXPECT_THAT(said, HasSubstr("\"via\":\"api\""));
 
   // Schedules: moving or cancelling a release that went out is refused; the list is readable.
   EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/api-life/schedule/cancel", "", "application/json",

@@ -103,6 +103,14 @@ TEST(LifecycleE2E, ARetractionTakesBackEveryPostAndTheArticle) {
   ASSERT_EQ(run_shell(fabuctl(h, "status wrong-figure"), said), 0) << said;
   EXPECT_NE(said.find("retracted"), std::string::npos) << said;
   EXPECT_NE(said.find("第二段数据有误"), std::string::npos) << said;
+
+  // The log stream names what the operator did, once: the repeat changed nothing.
+  ASSERT_EQ(run_shell(fabuctl(h, "logs --release wrong-figure --state operator --json"), said), 0) << said;
+  EXPECT_EQ(count_of(said, "\"action\":\"retract\""), 1) << said;
+  EXPECT_NE(said.find("\"via\":\"fabuctl\""), std::string::npos) << said;
+  EXPECT_NE(said.find("\"reason\":\"第二段数据有误\""), std::string::npos) << said;
+  ASSERT_EQ(run_shell(fabuctl(h, "logs --release wrong-figure --state operator"), said), 0) << said;
+  EXPECT_NE(said.find("retract by "), std::string::npos) << said;
 }
 
 TEST(LifecycleE2E, ARetractionCancelsWhatIsStillQueued) {
@@ -195,6 +203,10 @@ TEST(LifecycleE2E, SchedulesMoveAndCancelOnEveryInstance) {
   EXPECT_NE(said.find("retract"), std::string::npos) << said;
   ASSERT_EQ(run_shell(fabuctl(h, "schedule list"), said), 0) << said;
   EXPECT_NE(said.find("nothing scheduled"), std::string::npos) << said;
+  // The cancel and the move that were done are in the log; the refused cancel is not.
+  ASSERT_EQ(run_shell(fabuctl(h, "logs --state operator --json"), said), 0) << said;
+  EXPECT_EQ(count_of(said, "\"action\":\"schedule_cancel\""), 1) << said;
+  EXPECT_EQ(count_of(said, "\"action\":\"reschedule\""), 1) << said;
 }
 
 // The 索引号 on an article page (the text after the label, up to the next tag).

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fabu::testing {
@@ -54,6 +55,13 @@ class TempDir {
 // Runs a shell command line, feeding it `stdin_text`; returns its exit status (128 + signal when
 // killed) and its stdout and stderr together in `output`.
 int run_shell(const std::string& command, std::string& output, const std::string& stdin_text = {});
+
+// How many times `what` occurs in `text` (non-overlapping).
+inline std::size_t count_of(std::string_view text, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); !what.empty() && at != std::string_view::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
