@@ -148,7 +148,7 @@ int approve(const ApproveOptions& options) {
   }
   const bool json = std::filesystem::path(file).extension() == ".json";
   const DocumentFormat format = json ? DocumentFormat::json : DocumentFormat::toml;
-  ApprovalSignature entry{options.key_id, options.role, Timestamp{unix_now_ms() / 1000, 8 * 60}, {},
+  ApprovalSignature entry{options.key_id, options.role, Timestamp::in_shanghai(unix_now_ms() / 1000), {},
                           options.override_screen};
   auto message = message_to_sign(*text, format, entry);
   if (!message) {

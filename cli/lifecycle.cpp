@@ -18,10 +18,9 @@
 namespace fabu::cli {
 namespace {
 
-// China keeps one offset all year: times are shown as Asia/Shanghai, +08:00.
 std::string shanghai(std::int64_t unix_ms) {
   if (unix_ms == 0) return "-";
-  return Timestamp{unix_ms / 1000, 8 * 60}.iso();
+  return Timestamp::in_shanghai(unix_ms / 1000).iso();
 }
 
 std::unique_ptr<DeliveryLedger> open_ledger(const Context& ctx, int& exit_code) {

@@ -11,7 +11,7 @@ namespace {
 
 std::string quoted(std::string_view text) { return "'" + bounded(text, quoted_value_bytes) + "'"; }
 
-std::string iso_of(std::int64_t unix_seconds) { return Timestamp{unix_seconds, 8 * 60}.iso(); }
+std::string iso_of(std::int64_t unix_seconds) { return Timestamp::in_shanghai(unix_seconds).iso(); }
 
 std::string list(const std::vector<std::string>& names) {
   std::string out;

@@ -37,6 +37,8 @@ struct Timestamp {
   std::int64_t unix_seconds = 0;
   int utc_offset_minutes = 0;  // kept so that what is shown to people uses the writer's local time
   std::string iso() const;
+  // The same instant as Asia/Shanghai shows it (UTC+8 all year): how fabu shows times to people.
+  static Timestamp in_shanghai(std::int64_t unix_seconds) { return {unix_seconds, 8 * 60}; }
   friend bool operator==(const Timestamp&, const Timestamp&) = default;
 };
 

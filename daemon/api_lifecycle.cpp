@@ -42,7 +42,7 @@ HttpServerResponse schedule_reply(const std::string& id, const ScheduleChange& c
   return json_response(500, {{"error", "unexpected schedule outcome"}});
 }
 
-std::string shanghai(std::int64_t unix_ms) { return Timestamp{unix_ms / 1000, 8 * 60}.iso(); }
+std::string shanghai(std::int64_t unix_ms) { return Timestamp::in_shanghai(unix_ms / 1000).iso(); }
 
 
 }  // namespace
