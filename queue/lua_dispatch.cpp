@@ -2,6 +2,7 @@
 #include "queue/lua_scripts.h"
 
 #include "queue/lua_prelude.h"
+#include "queue/lua_settled.h"
 
 namespace fabu::lua {
 
@@ -126,7 +127,7 @@ zadd_all(inflight_key, leases)
 return out
 )lua"};
 
-const RedisScript complete{"complete", std::string(kPrelude) + R"lua(
+const RedisScript complete{"complete", std::string(kPrelude) + kSettled + R"lua(
 local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local results, touched, woke = {}, {}, false
 -- Counters and resets that nothing in this call reads back are gathered per lane and per release and
