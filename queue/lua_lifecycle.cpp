@@ -99,7 +99,8 @@ return {'rescheduled', int(#rows)}
 
 // ARGV: base, cutoff ms, limit. Releases in `settled` before the cutoff whose deliveries are all still
 // settled go with every record of theirs; one that came alive again (a retraction, a correction)
-// leaves `settled` until it settles anew.
+// leaves `settled` until it settles anew. Then it packs releases that settled before compaction existed
+// (lua_settled.h), 5 x limit per call, walking `settled` onwards from the mark `settled_packed_to`.
 const RedisScript expire_settled{"expire_settled", std::string(kPrelude) + kSettled + R"lua(
 local cutoff, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
 local settled = {[STATE.delivered] = true, [STATE.dead] = true, [STATE.retracted] = true, [STATE.cancelled] = true}
@@ -122,6 +123,15 @@ for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutof
     redis.call('ZREM', k('deadlines'), rid)
     removed = removed + 1
   end
+end
+local mark = redis.call('GET', k('settled_packed_to')) or '-inf'
+local batch = redis.call('ZRANGEBYSCORE', k('settled'), mark, '+inf', 'WITHSCORES', 'LIMIT', 0, limit * 5)
+for i = 1, #batch, 2 do compact_release(batch[i]) end
+if #batch > 0 then
+  local last = batch[#batch]
+  -- A mark that did not move (one millisecond with more releases than a batch) moves on by one.
+  if last == mark then last = int(tonumber(last) + 1) end
+  redis.call('SET', k('settled_packed_to'), last)
 end
 return removed
 )lua"};

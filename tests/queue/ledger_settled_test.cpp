@@ -206,6 +206,22 @@ TEST_F(SettledTest, AReleaseInTheOldLayoutReadsRetractsAndExpires) {
   EXPECT_TRUE(keys("*old*").empty());
 }
 
+TEST_F(SettledTest, TheSweepPacksReleasesSettledInTheOldLayout) {
+  admit(chain("old"));
+  deliver_all(T0);
+  write_old_layout("old");
+  admit(chain("live"));
+  auto removed = ledger_->expire_settled(T0 - 1, 10);  // nothing is old enough to expire
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 0);
+  EXPECT_TRUE(keys("d:old|*").empty());
+  EXPECT_EQ(keys("rel:old:settled").size(), 1u);
+  EXPECT_EQ(keys("d:live|*").size(), 3u) << "a live release is never packed";
+  auto all = deliveries("old");
+  ASSERT_EQ(all.size(), 3u);
+  for (const auto& d : all) EXPECT_EQ(d.post_id, "post-" + d.id);
+}
+
 TEST_F(SettledTest, RetentionExpiresAPackedReleaseWithEveryKeyOfIt) {
   admit(request("r1", {spec("portal", "article", "portal/site"), spec("microblog", "lead", "microblog/lead")}));
   for (const auto& d : claim(T0)) {
