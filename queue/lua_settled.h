@@ -113,11 +113,13 @@ local function compact_release(rid)
         row[i + 1] = v
       end
       rows[#rows + 1] = row
-      gone[#gone + 1] = id
+      gone[#gone + 1] = k('d:' .. id)
+      -- Only a cancelled delivery can still have waiters: a delivered one's went when it was delivered.
+      if state == STATE.cancelled then gone[#gone + 1] = k('waiters:' .. id) end
     end
   end
   if #gone == 0 then return end
-  for _, id in ipairs(gone) do redis.call('DEL', k('d:' .. id), k('waiters:' .. id)) end
+  for i = 1, #gone, 500 do redis.call('DEL', unpack(gone, i, math.min(i + 499, #gone))) end
   redis.call('SET', packed_key(rid), cmsgpack.pack(rows))
   redis.call('DEL', rk .. ':d')
   sadd_all(rk .. ':d', keep)

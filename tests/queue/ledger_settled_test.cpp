@@ -162,6 +162,7 @@ TEST_F(SettledTest, AnInterpretationPackedWhileWaitingForItsPolicyStaysPacked) {
   admit(interpretation);
   EXPECT_EQ(retract("jd-1", T0 + 1).cancelled, 3);
   ASSERT_TRUE(keys("d:jd-1|*").empty());
+  EXPECT_TRUE(keys("waiters:jd-1|*").empty()) << "the cancelled deliveries' waiters go with them";
 
   AdmitRequest policy = request("zc-1", {spec("portal", "article", "portal/site")});
   policy.link_target = "portal|article";
