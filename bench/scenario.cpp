@@ -140,6 +140,30 @@ std::int64_t redis_used_memory(int port) {
   return -1;
 }
 
+// MEMORY USAGE of the delivery records of releases bench-0 .. bench-(releases - 1): each `d:` hash and
+// `waiters:` set, `rel:<id>:d` and the packed `rel:<id>:settled` (docs/PROTOCOL.md, "Retention");
+// -1 when unreadable.
+std::int64_t delivery_record_bytes(int port, int releases) {
+  const std::string script =
+      "local base, total = ARGV[1], 0 "
+      "local function usage(key) return redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') or 0 end "
+      "for i = 0, tonumber(ARGV[2]) - 1 do "
+      "  local rk = base .. 'rel:bench-' .. i "
+      "  total = total + usage(rk .. ':d') + usage(rk .. ':settled') "
+      "  for _, id in ipairs(redis.call('SMEMBERS', rk .. ':d')) do "
+      "    total = total + usage(base .. 'd:' .. id) + usage(base .. 'waiters:' .. id) "
+      "  end "
+      "end "
+      "return total";
+  const std::string command = "redis-cli -p " + std::to_string(port) + " EVAL \"" + script + "\" 0 '" + kPrefix + ":{" +
+                              kPrefix + "}:' " + std::to_string(releases);
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  if (!pipe) return -1;
+  char line[128];
+  if (std::fgets(line, sizeof line, pipe.get()) == nullptr) return -1;
+  return std::atoll(line);
+}
+
 // Where redis-server spent its time, per command (scripts count as EVALSHA plus their inner calls).
 void print_commandstats(const std::string& scenario, int port) {
   const std::string command = "redis-cli -p " + std::to_string(port) + " INFO commandstats";
@@ -294,6 +318,7 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
   }
   const CpuMark after = cpu_mark(fabud.pid(), platform);
   if (spec.redis_commandstats) print_commandstats(spec.name, platform.redis_port);
+  const std::int64_t record_bytes = delivery_record_bytes(platform.redis_port, spec.releases);
 
   std::vector<double> latencies;
   std::int64_t last_ms = submitted_ms.front();
@@ -315,6 +340,7 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
   result.p50_ms = percentile(latencies, 0.50);
   result.p99_ms = percentile(latencies, 0.99);
   fill_cpu(result, before, after);
+  result.record_bytes_per_delivery = static_cast<double>(record_bytes) / static_cast<double>(std::max<std::int64_t>(result.delivered, 1));
   judge(spec, result);
   if (spec.keep_files) result.note += (result.note.empty() ? "" : "; ") + std::string("files in ") + platform.dir.path();
   return result;

@@ -59,6 +59,7 @@ struct ScenarioResult {
   double redis_cpu_us = 0;
   double sink_cpu_us = 0;        // the platform's CPU (sink or sandbox), shown apart, in no target
   double redis_bytes_per_delivery = 0;  // growth of Redis's used_memory over the run / delivered
+  double record_bytes_per_delivery = 0;  // the delivery records' MEMORY USAGE / delivered (fabud only)
   std::string target;            // what the scenario must meet, "-" when nothing
   bool has_target = false;
   bool passed = false;

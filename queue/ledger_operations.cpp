@@ -19,19 +19,17 @@ std::vector<std::string> strings_of(const redisReply* array) {
 
 }  // namespace
 
-Result<std::vector<DeliveryStatus>> RedisDeliveryLedger::statuses(const std::vector<std::string>& ids) {
-  std::vector<RedisArgs> commands;
-  commands.reserve(ids.size());
-  for (const auto& id : ids) commands.push_back({"HGETALL", key("d:" + id)});
-  auto replies = redis_.pipeline(commands);
-  if (!replies) return fail(replies.error());
+Result<std::vector<DeliveryStatus>> RedisDeliveryLedger::statuses(const std::string& release_id,
+                                                                   const std::vector<std::string>& ids) {
+  RedisArgs args{release_id};
+  args.insert(args.end(), ids.begin(), ids.end());
+  auto reply = run(lua::read_deliveries, std::move(args));
+  if (!reply) return fail(reply.error());
+  const redisReply* pairs = reply->get();
   std::vector<DeliveryStatus> out;
-  out.reserve(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const redisReply* hash = (*replies)[i].get();
-    if (reply_is_error(hash)) return fail(redis_error_reply(*hash, "HGETALL"));
-    if (reply_size(hash) == 0) continue;  // removed meanwhile
-    out.push_back(delivery_status_from(ids[i], hash));
+  out.reserve(reply_size(pairs) / 2);
+  for (std::size_t i = 0; i + 1 < reply_size(pairs); i += 2) {
+    out.push_back(delivery_status_from(reply_string(reply_at(pairs, i)), reply_at(pairs, i + 1)));
   }
   return out;
 }
@@ -44,15 +42,14 @@ Result<std::optional<std::string>> RedisDeliveryLedger::release_json(const std::
 }
 
 Result<std::vector<DeliveryStatus>> RedisDeliveryLedger::deliveries_of(const std::string& release_id) {
-  auto reply = redis_.command({"SMEMBERS", key("rel:" + release_id + ":d")});
-  if (!reply) return fail(reply.error());
-  auto ids = strings_of(reply->get());
-  std::sort(ids.begin(), ids.end());
-  return statuses(ids);
+  auto found = statuses(release_id, {});
+  if (!found) return fail(found.error());
+  std::sort(found->begin(), found->end(), [](const DeliveryStatus& a, const DeliveryStatus& b) { return a.id < b.id; });
+  return found;
 }
 
 Result<std::optional<DeliveryStatus>> RedisDeliveryLedger::delivery(const std::string& delivery_id) {
-  auto found = statuses({delivery_id});
+  auto found = statuses("", {delivery_id});
   if (!found) return fail(found.error());
   if (found->empty()) return std::optional<DeliveryStatus>();
   return std::optional<DeliveryStatus>(std::move(found->front()));
@@ -63,7 +60,7 @@ Result<std::vector<DeliveryStatus>> RedisDeliveryLedger::dead_letters(int limit)
   // Newest first: the failure someone is asking about is usually the latest.
   auto reply = redis_.command({"ZREVRANGE", key("dead"), "0", std::to_string(limit - 1)});
   if (!reply) return fail(reply.error());
-  return statuses(strings_of(reply->get()));
+  return statuses("", strings_of(reply->get()));
 }
 
 Result<bool> RedisDeliveryLedger::retry_dead(const std::string& delivery_id, std::int64_t now_ms) {

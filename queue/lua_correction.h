@@ -1,5 +1,5 @@
 // The correction step of the admit script (lua_scripts.cpp): a newer revision of an admitted release.
-// Private to queue/; needs kPrelude before it.
+// Private to queue/; needs kPrelude and kSettled (lua_settled.h) before it.
 #pragma once
 
 namespace fabu::lua {
@@ -14,6 +14,7 @@ namespace fabu::lua {
 // A member that reposts waits on its lead's new delivery, a post that needs the link on the link's.
 inline constexpr const char* kCorrection = R"lua(
 local function correct_release(rk, rid, old_rev, rev, json, digest, link_target, first, m, due, now)
+  unpack_release(rid)  -- a settled release comes alive again (lua_settled.h)
   if redis.call('HEXISTS', rk, 'json.' .. old_rev) == 0 then
     redis.call('HSET', rk, 'json.' .. old_rev, redis.call('HGET', rk, 'json'))
   end
@@ -89,7 +90,9 @@ local function link_policy(rk, rid, ids, link_target, doc_number, interprets, no
   for _, name in ipairs(names) do
     local wkey = k('policy_waiters:' .. name)
     for _, w in ipairs(redis.call('SMEMBERS', wkey)) do
-      if own_link ~= '' then
+      -- A waiter without a hash was cancelled and packed with its settled release: nothing to hold.
+      if redis.call('EXISTS', k('d:' .. w)) == 0 then
+      elseif own_link ~= '' then
         redis.call('SADD', k('waiters:' .. own_link), w)
         redis.call('HSET', k('d:' .. w), 'note', 'waits for its policy ' .. rid .. ' to be published')
       else
@@ -116,7 +119,7 @@ local function link_policy(rk, rid, ids, link_target, doc_number, interprets, no
     redis.call('HSET', dk, 'note', 'waits for its policy ' .. interprets .. ' to be admitted and published')
   else
     local policy_link = redis.call('HGET', k('rel:' .. policy), 'link_d')
-    if not policy_link or redis.call('HGET', k('d:' .. policy_link), 'state') == STATE.delivered then return end
+    if not policy_link or delivery_get(policy_link, 'state')[1] == STATE.delivered then return end
     redis.call('SADD', k('waiters:' .. policy_link), own_link)
     redis.call('HSET', dk, 'note', 'waits for its policy ' .. policy .. ' to be published')
   end

@@ -2,6 +2,7 @@
 #include "queue/lua_scripts.h"
 
 #include "queue/lua_prelude.h"
+#include "queue/lua_settled.h"
 
 namespace fabu::lua {
 
@@ -126,12 +127,12 @@ zadd_all(inflight_key, leases)
 return out
 )lua"};
 
-const RedisScript complete{"complete", std::string(kPrelude) + R"lua(
+const RedisScript complete{"complete", std::string(kPrelude) + kSettled + R"lua(
 local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local results, touched, woke = {}, {}, false
 -- Counters and resets that nothing in this call reads back are gathered per lane and per release and
 -- written once at the end, so a batch of one lane's completions costs one write each, not one per row.
-local inflight_delta, done_delta, breaker_reset, finished_ids = {}, {}, {}, {}
+local inflight_delta, done_delta, breaker_reset, finished_ids, out_checked = {}, {}, {}, {}, {}
 local breaker = redis.call('HMGET', k('breaker'), 'failures', 'cooloff_ms')
 local breaker_failures, breaker_cooloff = tonumber(breaker[1]) or 5, tonumber(breaker[2]) or 60000
 
@@ -162,22 +163,39 @@ local function finish(release) done_delta[release] = (done_delta[release] or 0) 
 
 -- Inspection readiness: when each destination, and each target its release named in the channel (the
 -- portal's columns), last had a publish or a correction delivered. A release that does not decode
--- still stamps its destination.
+-- still stamps its destination. A release's JSON is decoded once per call, and the stamps (all `now`)
+-- are written in one HSET at the end: nothing in the call reads them.
+local activity, targets_of = {}, {}
 local function record_activity(release, channel, dest)
-  local ak = k('activity')
-  redis.call('HSET', ak, channel .. '|' .. dest, int(now))
-  local ok, doc = pcall(cjson.decode, redis.call('HGET', k('rel:' .. release), 'json') or '')
-  if not ok or type(doc) ~= 'table' or type(doc.targets) ~= 'table' then return end
-  local targets = doc.targets[channel]
-  if type(targets) ~= 'table' then return end
-  for _, t in ipairs(targets) do
-    if type(t) == 'string' then redis.call('HSET', ak, channel .. '#' .. t, int(now)) end
+  activity[channel .. '|' .. dest] = true
+  local targets = targets_of[release]
+  if targets == nil then
+    targets = false
+    local ok, doc = pcall(cjson.decode, redis.call('HGET', k('rel:' .. release), 'json') or '')
+    if ok and type(doc) == 'table' and type(doc.targets) == 'table' then targets = doc.targets end
+    targets_of[release] = targets
+  end
+  if not targets or type(targets[channel]) ~= 'table' then return end
+  for _, t in ipairs(targets[channel]) do
+    if type(t) == 'string' then activity[channel .. '#' .. t] = true end
+  end
+end
+
+local function flush_activity()
+  local fields = {}
+  for field in pairs(activity) do
+    fields[#fields + 1] = field
+    fields[#fields + 1] = int(now)
+  end
+  for i = 1, #fields, 1000 do
+    redis.call('HSET', k('activity'), unpack(fields, i, math.min(i + 999, #fields)))
   end
 end
 
 local function release_waiters(id)
   local wkey = k('waiters:' .. id)
-  for _, w in ipairs(redis.call('SMEMBERS', wkey)) do
+  local waiters = redis.call('SMEMBERS', wkey)
+  for _, w in ipairs(waiters) do
     local wk = k('d:' .. w)
     local wd = redis.call('HMGET', wk, 'state', 'lane')
     -- A delivery may wait for two (a correction: the post it corrects and its lead's new post).
@@ -188,7 +206,7 @@ local function release_waiters(id)
       woke = true
     end
   end
-  redis.call('DEL', wkey)
+  if #waiters > 0 then redis.call('DEL', wkey) end
 end
 
 -- Dependants die with the reason chained; `waiters:<id>` is kept so retry_dead can revive them.
@@ -253,7 +271,10 @@ for i = 0, n - 1 do
                  'error', '', 'error_kind', '', 'in_doubt', '0', 'owner', '', 'lease_until', '0',
                  'next_at', '0', 'updated_ms', int(now))
       finish(d[4])
-      if d[5] ~= OP.retract then first_out(d[4], now) end
+      if d[5] ~= OP.retract and not out_checked[d[4]] then
+        out_checked[d[4]] = true  -- once per release and call: only its first delivery stops the clock
+        first_out(d[4], now)
+      end
       release_waiters(id)
       lane_delivered(lane)
       if d[5] ~= OP.retract then record_activity(d[4], str(d[8]), str(d[9])) end
@@ -300,6 +321,7 @@ for release, delta in pairs(done_delta) do
   settle_check(release, now)
 end
 zrem_all(k('inflight'), finished_ids)
+flush_activity()
 for lane in pairs(touched) do reschedule(lane, now) end
 if woke then wake() end
 return results

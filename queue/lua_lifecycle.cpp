@@ -2,6 +2,7 @@
 #include "queue/lua_scripts.h"
 
 #include "queue/lua_prelude.h"
+#include "queue/lua_settled.h"
 
 namespace fabu::lua {
 
@@ -10,11 +11,12 @@ namespace fabu::lua {
 // - being sent: a retraction waits for it (the complete script queues it, in doubt, or cancels it);
 // - not sent yet: cancelled; if an earlier attempt may have gone out (in doubt), a retraction in doubt
 //   is queued, and the adapter looks on the platform before it acts.
-const RedisScript retract{"retract", std::string(kPrelude) + R"lua(
+const RedisScript retract{"retract", std::string(kPrelude) + kSettled + R"lua(
 local rid, reason, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local rk = k('rel:' .. rid)
 if redis.call('EXISTS', rk) == 0 then return {'unknown', 0, 0, 0} end
 if redis.call('HGET', rk, 'state') == 'retracted' then return {'already', 0, 0, 0} end
+unpack_release(rid)
 redis.call('HSET', rk, 'state', 'retracted', 'retracted_ms', int(now), 'retract_reason', reason)
 redis.call('ZREM', k('scheduled'), rid)
 redis.call('ZREM', k('deadlines'), rid)
@@ -53,16 +55,16 @@ return {'retracting', cancelled, queued, waiting}
 
 // ARGV: base, release id, action ("cancel" | "reschedule"), new due ms, now. A schedule can change only
 // while nothing of the release has been sent: once a delivery started, retract instead.
-const RedisScript change_schedule{"change_schedule", std::string(kPrelude) + R"lua(
+const RedisScript change_schedule{"change_schedule", std::string(kPrelude) + kSettled + R"lua(
 local rid, action, new_due, now = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local rk = k('rel:' .. rid)
 if redis.call('EXISTS', rk) == 0 then return {'unknown', ''} end
 local state = redis.call('HGET', rk, 'state')
 if state == 'retracted' or state == 'cancelled' then return {'closed', state} end
-local ids = redis.call('SMEMBERS', rk .. ':d')
+local ids = delivery_ids(rid)
 local rows = {}
 for _, id in ipairs(ids) do
-  local d = redis.call('HMGET', k('d:' .. id), 'state', 'attempt', 'in_doubt', 'lane')
+  local d = delivery_get(id, 'state', 'attempt', 'in_doubt', 'lane')
   if (d[1] ~= STATE.queued and d[1] ~= STATE.waiting and d[1] ~= STATE.cancelled) or num(d[2]) > 0 or d[3] == '1' then
     return {'started', id}
   end
@@ -97,17 +99,18 @@ return {'rescheduled', int(#rows)}
 
 // ARGV: base, cutoff ms, limit. Releases in `settled` before the cutoff whose deliveries are all still
 // settled go with every record of theirs; one that came alive again (a retraction, a correction)
-// leaves `settled` until it settles anew.
-const RedisScript expire_settled{"expire_settled", std::string(kPrelude) + R"lua(
+// leaves `settled` until it settles anew. Then it packs releases that settled before compaction existed
+// (lua_settled.h), 5 x limit per call, walking `settled` onwards from the mark `settled_packed_to`.
+const RedisScript expire_settled{"expire_settled", std::string(kPrelude) + kSettled + R"lua(
 local cutoff, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
 local settled = {[STATE.delivered] = true, [STATE.dead] = true, [STATE.retracted] = true, [STATE.cancelled] = true}
 local removed = 0
 for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutoff), 'LIMIT', 0, limit)) do
   local rk = k('rel:' .. rid)
-  local ids = redis.call('SMEMBERS', rk .. ':d')
+  local ids = delivery_ids(rid)
   local live = false
   for _, id in ipairs(ids) do
-    if not settled[redis.call('HGET', k('d:' .. id), 'state') or STATE.delivered] then live = true break end
+    if not settled[delivery_get(id, 'state')[1] or STATE.delivered] then live = true break end
   end
   redis.call('ZREM', k('settled'), rid)
   if not live then
@@ -115,11 +118,20 @@ for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutof
       redis.call('DEL', k('d:' .. id), k('waiters:' .. id))
       redis.call('ZREM', k('dead'), id)
     end
-    redis.call('DEL', rk, rk .. ':d', rk .. ':reach')
+    redis.call('DEL', rk, rk .. ':d', rk .. ':reach', packed_key(rid))
     redis.call('ZREM', k('scheduled'), rid)
     redis.call('ZREM', k('deadlines'), rid)
     removed = removed + 1
   end
+end
+local mark = redis.call('GET', k('settled_packed_to')) or '-inf'
+local batch = redis.call('ZRANGEBYSCORE', k('settled'), mark, '+inf', 'WITHSCORES', 'LIMIT', 0, limit * 5)
+for i = 1, #batch, 2 do compact_release(batch[i]) end
+if #batch > 0 then
+  local last = batch[#batch]
+  -- A mark that did not move (one millisecond with more releases than a batch) moves on by one.
+  if last == mark then last = int(tonumber(last) + 1) end
+  redis.call('SET', k('settled_packed_to'), last)
 end
 return removed
 )lua"};

@@ -96,12 +96,6 @@ local function cancel_delivery(id, why, now)
   end
 end
 
--- A release whose every delivery has settled is entered in `settled` (scored by when), for retention.
-local function settle_check(release, now)
-  local r = redis.call('HMGET', k('rel:' .. release), 'total', 'done')
-  if r[1] and num(r[2]) >= num(r[1]) then redis.call('ZADD', k('settled'), int(now), release) end
-end
-
 -- The release's first successful delivery stops its Art. 26 clock: when it went out, whether that was
 -- by the deadline (end of the deadline day, set at admission), and it leaves `deadlines`.
 local function first_out(release, now)

@@ -2,6 +2,7 @@
 #include "queue/lua_scripts.h"
 
 #include "queue/lua_prelude.h"
+#include "queue/lua_settled.h"
 
 namespace fabu::lua {
 
@@ -35,6 +36,29 @@ for _, lane in ipairs(redis.call('SMEMBERS', k('lanes'))) do
 end
 return {queued, retrying, needs_auth, due, int(oldest), redis.call('ZCARD', k('inflight')),
         redis.call('ZCARD', k('scheduled')), redis.call('ZCARD', k('dead')), redis.call('ZCARD', k('held'))}
+)lua"};
+
+// A compacted delivery answers with the fields its hash held (lua_settled.h), so the caller decodes one
+// shape whatever the form.
+const RedisScript read_deliveries{"read_deliveries", std::string(kPrelude) + kSettled + R"lua(
+local ids = {}
+if ARGV[2] ~= '' then ids = delivery_ids(ARGV[2]) end
+for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+local out = {}
+for _, id in ipairs(ids) do
+  local h = redis.call('HGETALL', k('d:' .. id))
+  if #h == 0 then
+    for name, v in pairs(packed_delivery(id) or {}) do
+      h[#h + 1] = name
+      h[#h + 1] = v
+    end
+  end
+  if #h > 0 then
+    out[#out + 1] = id
+    out[#out + 1] = h
+  end
+end
+return out
 )lua"};
 
 }  // namespace fabu::lua

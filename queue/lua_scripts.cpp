@@ -4,10 +4,11 @@
 
 #include "queue/lua_correction.h"
 #include "queue/lua_prelude.h"
+#include "queue/lua_settled.h"
 
 namespace fabu::lua {
 
-const RedisScript admit{"admit", std::string(kPrelude) + kCorrection + kPolicyLinks + R"lua(
+const RedisScript admit{"admit", std::string(kPrelude) + kSettled + kCorrection + kPolicyLinks + R"lua(
 local entry, rid, digest, json = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local not_before = num(ARGV[6])
 local now = num(ARGV[7])
@@ -128,12 +129,14 @@ return n
 )lua"};
 
 // A dependant that died only because this delivery died comes back to wait for it again.
-const RedisScript retry_dead{"retry_dead", std::string(kPrelude) + R"lua(
+const RedisScript retry_dead{"retry_dead", std::string(kPrelude) + kSettled + R"lua(
 local id, now = ARGV[2], tonumber(ARGV[3])
 
 local function revive(did, state)
   local dk = k('d:' .. did)
   local d = redis.call('HMGET', dk, 'lane', 'release', 'error')
+  -- Its release comes alive again: its packed deliveries get their hashes back first (lua_settled.h).
+  unpack_release(str(d[2]))
   redis.call('HSET', dk, 'state', state, 'attempt', '0', 'note', 'retried after: ' .. str(d[3]),
              'error', '', 'error_kind', '', 'owner', '', 'lease_until', '0', 'updated_ms', int(now),
              'next_at', state == 'queued' and int(now) or '0')
@@ -164,7 +167,7 @@ local closed = redis.call('HGET', k('rel:' .. str(d[4])), 'state')
 if (closed == 'retracted' or closed == 'cancelled') and d[5] ~= OP.retract then return 0 end
 local state = 'queued'
 if d[3] and d[3] ~= '' then
-  local upstream = redis.call('HGET', k('d:' .. d[3]), 'state')
+  local upstream = delivery_get(d[3], 'state')[1]
   -- Its upstream must be retried first; requeueing this one alone would send it without the link.
   if upstream == 'dead' then return 0 end
   if upstream ~= 'delivered' then

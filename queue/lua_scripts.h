@@ -59,5 +59,9 @@ extern const RedisScript set_token;
 // ARGV: base, now_ms, cap. Returns {queued, retrying, needs_auth, due, oldest due ms (-1 = none),
 // sending, scheduled releases, dead letters, held releases} (QueueDepths); lua_queries.cpp.
 extern const RedisScript queue_depths;
+// ARGV: base, release id ("" = none), then delivery ids. Reads the release's deliveries (when named)
+// and the ids given, in either form (lua_settled.h). Returns (id, HGETALL-shaped array) pairs, flat;
+// unknown ids are left out. lua_queries.cpp.
+extern const RedisScript read_deliveries;
 
 }  // namespace fabu::lua

@@ -83,7 +83,9 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   std::string key(std::string_view name) const { return base_ + std::string(name); }
   // Runs a script with a key of the ledger's slot as KEYS[1] and the key base as ARGV[1].
   Result<RedisReplyPtr> run(const RedisScript& script, RedisArgs args);
-  Result<std::vector<DeliveryStatus>> statuses(const std::vector<std::string>& ids);
+  // The deliveries of `release_id` (when not empty) and those named in `ids`, in either form (compacted
+  // or not, lua_settled.h), in that order; unknown ids are left out.
+  Result<std::vector<DeliveryStatus>> statuses(const std::string& release_id, const std::vector<std::string>& ids);
   // ZRANGEBYSCORE <name> min max WITHSCORES LIMIT 0 limit, as (member, score) pairs.
   Result<std::vector<std::pair<std::string, std::int64_t>>> scored_range(const std::string& name, const std::string& min,
                                                                          const std::string& max, int limit);

@@ -123,6 +123,32 @@ class LedgerTest : public ::testing::Test {
     ASSERT_TRUE(ok) << ok.error().message;
   }
 
+  // Claims and delivers everything due, in dependency order, until nothing is left.
+  void deliver_all(std::int64_t now) {
+    for (int round = 0; round < 10; ++round) {
+      auto claimed = claim(now, 64);
+      if (claimed.empty()) return;
+      for (const auto& d : claimed) ASSERT_TRUE(finish(d, CompletionOutcome::delivered, now));
+    }
+  }
+
+  RetractResult retract(const std::string& id, std::int64_t now) {
+    auto result = ledger_->retract(id, "数字有误", now);
+    EXPECT_TRUE(result) << result.error().message;
+    return result ? *result : RetractResult{};
+  }
+
+  AdmitRequest correction(const std::string& id, int revision, std::string digest) {
+    AdmitRequest r = request(id, {}, std::move(digest));
+    r.revision = revision;
+    r.now_ms = T0 + 1000;
+    r.link_target = "portal|article";
+    r.corrections = {{.channel = "portal", .destination = "article", .lane = "portal/site"},
+                     {.channel = "microblog", .destination = "lead", .lane = "microblog/lead", .needs_link = true},
+                     {.channel = "microblog", .destination = "lanshan", .lane = "microblog/lanshan", .after = "lead"}};
+    return r;
+  }
+
   static std::vector<std::string> ids_of(const std::vector<ClaimedDelivery>& claimed) {
     std::vector<std::string> ids;
     for (const auto& d : claimed) ids.push_back(d.id);

@@ -1,0 +1,160 @@
+// Settled deliveries in their compact form (docs/PROTOCOL.md, "Retention"). Private to queue/; needs
+// kPrelude before it.
+//
+// When a release settles, the `d:` hash of each of its delivered, retracted and cancelled deliveries
+// is packed into one MessagePack row of `rel:<id>:settled` (one string per release) and deleted, with
+// its `waiters:` set and its member of `rel:<id>:d`. Dead deliveries keep their hash, so the dead
+// letters stay retryable and droppable exactly as before. A release is compacted only when none of its
+// deliveries is live, and every script that makes one live again (retract, a correction, retry_dead)
+// unpacks it first: so a live release never has a compact form, and the hot path (claim, complete)
+// reads `d:` hashes only. Scripts that read deliveries of a release that may be settled read both forms
+// through `delivery_get` and `delivery_ids`. Records written before compaction existed (no
+// `rel:<id>:settled`) are read as they are.
+#pragma once
+
+namespace fabu::lua {
+
+inline constexpr const char* kSettled = R"lua(
+-- A row is {id without '<release>', then these fields}; false = the hash had no such field. References
+-- to a delivery of the same release (prev, waits_on) drop the release id too (they start with '|'),
+-- and a lane named '<channel>/<destination>' is stored as ''.
+local PACKED = {'state', 'attempt', 'in_doubt', 'post_id', 'url', 'note', 'error', 'error_kind', 'updated_ms',
+                'lane', 'op', 'rev', 'prev', 'waits_on', 'dropped'}
+local SETTLES = {[STATE.delivered] = true, [STATE.retracted] = true, [STATE.cancelled] = true}
+local NUMERIC = {attempt = true, updated_ms = true}
+local packed_of = {}  -- release id -> {suffix -> fields} or false, read once per script call
+
+local function release_of(id) return string.match(id, '^[^|]*') end
+
+local function packed_key(rid) return k('rel:' .. rid .. ':settled') end
+
+local function packed_rows(rid)
+  local rows = packed_of[rid]
+  if rows ~= nil then return rows end
+  rows = false
+  local blob = redis.call('GET', packed_key(rid))
+  if blob then
+    rows = {}
+    for _, r in ipairs(cmsgpack.unpack(blob)) do
+      local suffix = r[1]
+      local channel, dest = string.match(suffix, '^|([^|]*)|([^|]*)')
+      -- What a settled hash holds besides the packed fields: no owner, lease, due time or pending count.
+      local f = {release = rid, channel = channel, dest = dest, owner = '', lease_until = '0', next_at = '0',
+                 pending = '0'}
+      for i, name in ipairs(PACKED) do
+        local v = r[i + 1]
+        if v ~= false and v ~= nil then
+          if NUMERIC[name] then v = int(v) end
+          if (name == 'prev' or name == 'waits_on') and string.sub(v, 1, 1) == '|' then v = rid .. v end
+          f[name] = v
+        end
+      end
+      if f.lane == '' then f.lane = channel .. '/' .. dest end
+      rows[suffix] = f
+    end
+  end
+  packed_of[rid] = rows
+  return rows
+end
+
+-- The fields of a compacted delivery as its hash held them; nil when it is not compacted.
+local function packed_delivery(id)
+  local rid = release_of(id)
+  local rows = packed_rows(rid)
+  return rows and rows[string.sub(id, #rid + 1)]
+end
+
+-- HMGET of a delivery in either form.
+local function delivery_get(id, ...)
+  local names = {...}
+  local v = redis.call('HMGET', k('d:' .. id), ...)
+  for i = 1, #names do if v[i] then return v end end
+  local f = packed_delivery(id)
+  if not f then return v end
+  for i, name in ipairs(names) do v[i] = f[name] or false end
+  return v
+end
+
+-- Every delivery id of a release, in either form.
+local function delivery_ids(rid)
+  local ids = redis.call('SMEMBERS', k('rel:' .. rid .. ':d'))
+  local rows = packed_rows(rid)
+  if rows then for suffix in pairs(rows) do ids[#ids + 1] = rid .. suffix end end
+  return ids
+end
+
+-- Packs the release's settled deliveries (dead ones keep their hash). Changes nothing while any
+-- delivery is live, or when a hash is missing (a leftover id: the release is left as it is).
+local function compact_release(rid)
+  local rk = k('rel:' .. rid)
+  local ids = redis.call('SMEMBERS', rk .. ':d')
+  if #ids == 0 then return end
+  local keep, rows, gone = {}, {}, {}
+  local old = redis.call('GET', packed_key(rid))
+  if old then rows = cmsgpack.unpack(old) end
+  for _, id in ipairs(ids) do
+    local d = redis.call('HMGET', k('d:' .. id), unpack(PACKED))
+    local state = d[1]
+    if state == STATE.dead then
+      keep[#keep + 1] = id
+    elseif not SETTLES[state] then
+      return
+    else
+      local suffix = string.sub(id, #rid + 1)
+      local channel, dest = string.match(suffix, '^|([^|]*)|([^|]*)')
+      local row = {suffix}
+      for i, name in ipairs(PACKED) do
+        local v = d[i]
+        if v and NUMERIC[name] then v = tonumber(v) or 0 end
+        if v and (name == 'prev' or name == 'waits_on') and string.sub(v, 1, #rid + 1) == rid .. '|' then
+          v = string.sub(v, #rid + 1)
+        end
+        if name == 'lane' and v == channel .. '/' .. dest then v = '' end
+        row[i + 1] = v
+      end
+      rows[#rows + 1] = row
+      gone[#gone + 1] = k('d:' .. id)
+      -- Only a cancelled delivery can still have waiters: a delivered one's went when it was delivered.
+      if state == STATE.cancelled then gone[#gone + 1] = k('waiters:' .. id) end
+    end
+  end
+  if #gone == 0 then return end
+  for i = 1, #gone, 500 do redis.call('DEL', unpack(gone, i, math.min(i + 499, #gone))) end
+  redis.call('SET', packed_key(rid), cmsgpack.pack(rows))
+  redis.call('DEL', rk .. ':d')
+  sadd_all(rk .. ':d', keep)
+  packed_of[rid] = nil
+end
+
+-- A settled release that comes alive again gets its hashes back, as they were, before anything reads
+-- or writes them.
+local function unpack_release(rid)
+  local rows = packed_rows(rid)
+  if not rows then return end
+  local ids = {}
+  for suffix, f in pairs(rows) do
+    local args = {}
+    for name, v in pairs(f) do
+      args[#args + 1] = name
+      args[#args + 1] = v
+    end
+    redis.call('HSET', k('d:' .. rid .. suffix), unpack(args))
+    ids[#ids + 1] = rid .. suffix
+  end
+  sadd_all(k('rel:' .. rid .. ':d'), ids)
+  redis.call('DEL', packed_key(rid))
+  packed_of[rid] = false
+end
+
+-- A release whose every delivery has settled is entered in `settled` (scored by when), for retention,
+-- and compacted.
+local function settle_check(release, now)
+  local r = redis.call('HMGET', k('rel:' .. release), 'total', 'done')
+  if r[1] and num(r[2]) >= num(r[1]) then
+    redis.call('ZADD', k('settled'), int(now), release)
+    compact_release(release)
+  end
+end
+)lua";
+
+}  // namespace fabu::lua

@@ -1,0 +1,243 @@
+// Compaction of settled deliveries (queue/lua_settled.h): a settled release keeps one packed record,
+// reads the same through the ledger, and comes alive again as before. Real redis-server.
+#include "queue/lua_prelude.h"
+#include "queue/lua_settled.h"
+#include "queue/redis_connection.h"
+#include "tests/queue/ledger_fixture.h"
+
+namespace fabu::testing {
+namespace {
+
+class SettledTest : public LedgerTest {
+ protected:
+  void SetUp() override {
+    LedgerTest::SetUp();
+    redis_ = std::make_unique<RedisConnection>(config_);
+  }
+
+  std::string key(const std::string& name) const { return config_.prefix + ":{" + config_.prefix + "}:" + name; }
+
+  // The names of the keys of the ledger matching `pattern` (after the key base).
+  std::vector<std::string> keys(const std::string& pattern) {
+    auto reply = redis_->command({"KEYS", key(pattern)});
+    EXPECT_TRUE(reply) << reply.error().message;
+    std::vector<std::string> out;
+    if (!reply) return out;
+    for (std::size_t i = 0; i < reply_size(reply->get()); ++i) out.push_back(reply_string(reply_at(reply->get(), i)));
+    return out;
+  }
+
+  std::int64_t memory_usage(const std::string& name) {
+    auto reply = redis_->command({"MEMORY", "USAGE", key(name), "SAMPLES", "0"});
+    EXPECT_TRUE(reply) << reply.error().message;
+    return reply ? reply_integer(reply->get()) : 0;
+  }
+
+  // Turns a compacted release back into the layout fabu wrote before compaction existed.
+  void write_old_layout(const std::string& release_id) {
+    const RedisScript script{"old_layout", std::string(lua::kPrelude) + lua::kSettled + "unpack_release(ARGV[2])"};
+    auto reply = redis_->eval(script, {key("serial")}, {key(""), release_id});
+    ASSERT_TRUE(reply) << reply.error().message;
+  }
+
+  std::vector<DeliveryStatus> deliveries(const std::string& release_id) {
+    auto all = ledger_->deliveries_of(release_id);
+    EXPECT_TRUE(all) << all.error().message;
+    return all ? *all : std::vector<DeliveryStatus>{};
+  }
+
+  std::unique_ptr<RedisConnection> redis_;
+};
+
+TEST_F(SettledTest, ASettledReleaseKeepsOnePackedRecordThatReadsAsBefore) {
+  admit(chain("r1"));
+  deliver_all(T0 + 5);
+  const auto before_settling = keys("d:r1|*");
+  EXPECT_TRUE(before_settling.empty()) << "the last delivery settled the release";
+  EXPECT_TRUE(keys("rel:r1:d").empty());
+  ASSERT_EQ(keys("rel:r1:settled").size(), 1u);
+  EXPECT_LE(memory_usage("rel:r1:settled") / 3, 200) << "bytes per settled delivery, key included";
+
+  auto all = deliveries("r1");
+  ASSERT_EQ(all.size(), 3u);
+  const std::vector<std::string> ids = {"r1|microblog|lanshan", "r1|microblog|lead", "r1|portal|article"};
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& d = all[i];
+    EXPECT_EQ(d.id, ids[i]);
+    EXPECT_EQ(d.release_id, "r1");
+    EXPECT_EQ(d.state, DeliveryState::delivered);
+    EXPECT_EQ(d.attempt, 1);
+    EXPECT_EQ(d.post_id, "post-" + d.id);
+    EXPECT_EQ(d.url, "https://www.linyi.gov.cn/art/" + d.id);
+    EXPECT_EQ(d.updated_at_ms, T0 + 5);
+    EXPECT_EQ(d.operation, Operation::publish);
+    EXPECT_EQ(d.revision, 1);
+    EXPECT_FALSE(d.in_doubt);
+  }
+  EXPECT_EQ(all[0].lane, "microblog/lanshan");
+  EXPECT_EQ(all[0].waits_on, "r1|microblog|lead");
+  EXPECT_EQ(all[2].lane, "portal/site");
+  EXPECT_EQ(all[2].channel, "portal");
+  EXPECT_EQ(all[2].destination, "article");
+  EXPECT_EQ(status("r1|microblog|lead").post_id, "post-r1|microblog|lead");
+}
+
+TEST_F(SettledTest, DeadDeliveriesKeepTheirHashAndARetryBringsTheReleaseBack) {
+  admit(chain("r1"));
+  auto article = claim(T0);
+  ASSERT_TRUE(finish(article[0], CompletionOutcome::delivered, T0 + 1));
+  auto lead = claim(T0 + 1);
+  ASSERT_TRUE(finish(lead[0], CompletionOutcome::dead, T0 + 2, 0, "content rejected"));
+  // Settled: the article is packed, the dead lead and the member that died with it are not.
+  EXPECT_TRUE(keys("d:r1|portal|article").empty());
+  EXPECT_EQ(keys("d:r1|microblog|*").size(), 2u);
+  EXPECT_EQ(status("r1|portal|article").state, DeliveryState::delivered);
+  auto dead = ledger_->dead_letters(10);
+  ASSERT_TRUE(dead);
+  EXPECT_EQ(dead->size(), 2u);
+
+  ASSERT_TRUE(ledger_->retry_dead("r1|microblog|lead", T0 + 100).value_or(false));
+  EXPECT_EQ(keys("d:r1|*").size(), 3u) << "alive again: every hash is back";
+  EXPECT_TRUE(keys("rel:r1:settled").empty());
+  auto again = claim(T0 + 100);
+  ASSERT_EQ(ids_of(again), (std::vector<std::string>{"r1|microblog|lead"}));
+  EXPECT_EQ(again[0].upstream.post_id, "post-r1|portal|article") << "the unpacked article's receipt";
+  ASSERT_TRUE(finish(again[0], CompletionOutcome::delivered, T0 + 101));
+  auto member = claim(T0 + 101);
+  ASSERT_EQ(ids_of(member), (std::vector<std::string>{"r1|microblog|lanshan"}));
+  ASSERT_TRUE(finish(member[0], CompletionOutcome::delivered, T0 + 102));
+  EXPECT_TRUE(keys("d:r1|*").empty()) << "settled again, packed again";
+  EXPECT_EQ(deliveries("r1").size(), 3u);
+}
+
+TEST_F(SettledTest, ADeadLetterOfAPackedReleaseIsDroppedAsBefore) {
+  admit(request("r1", {spec("portal", "article", "portal/site"), spec("microblog", "lead", "microblog/lead")}));
+  for (const auto& d : claim(T0)) {
+    ASSERT_TRUE(finish(d, d.channel == "portal" ? CompletionOutcome::delivered : CompletionOutcome::dead, T0 + 1, 0,
+                       "rejected"));
+  }
+  ASSERT_TRUE(ledger_->drop_dead("r1|microblog|lead").value_or(false));
+  EXPECT_TRUE(status("r1|microblog|lead").dropped);
+  EXPECT_FALSE(ledger_->retry_dead("r1|microblog|lead", T0 + 2).value_or(true));
+  EXPECT_EQ(keys("d:r1|*").size(), 1u);
+}
+
+TEST_F(SettledTest, RetractingASettledReleaseTakesBackWhatItPacked) {
+  admit(chain("r1"));
+  deliver_all(T0);
+  ASSERT_TRUE(keys("d:r1|*").empty());
+  auto result = retract("r1", T0 + 100);
+  EXPECT_EQ(result.retractions, 3);
+  auto claimed = claim(T0 + 100);
+  ASSERT_EQ(claimed.size(), 3u);
+  for (const auto& d : claimed) {
+    EXPECT_EQ(d.operation, Operation::retract);
+    EXPECT_EQ(d.previous.post_id, "post-" + DeliveryId::parse(d.id)->first_publish().str());
+    ASSERT_TRUE(finish(d, CompletionOutcome::delivered, T0 + 200));
+  }
+  auto all = deliveries("r1");
+  ASSERT_EQ(all.size(), 6u);
+  for (const auto& d : all) {
+    EXPECT_EQ(d.state, d.operation == Operation::retract ? DeliveryState::delivered : DeliveryState::retracted) << d.id;
+  }
+  EXPECT_EQ(status("r1|microblog|lead").note, "retracted by r1|microblog|lead|retract.1");
+  EXPECT_TRUE(keys("d:r1|*").empty()) << "settled again, packed again";
+}
+
+TEST_F(SettledTest, CorrectingASettledReleaseFollowsThePackedPosts) {
+  admit(chain("r1"));
+  deliver_all(T0);
+  ASSERT_TRUE(keys("d:r1|*").empty());
+  EXPECT_EQ(admit(correction("r1", 2, "digest-2")).outcome, AdmitOutcome::corrected);
+  auto step1 = claim(T0 + 1000);
+  ASSERT_EQ(ids_of(step1), (std::vector<std::string>{"r1|portal|article|correct.2"}));
+  EXPECT_EQ(step1[0].previous.post_id, "post-r1|portal|article");
+  EXPECT_EQ(status("r1|microblog|lead").state, DeliveryState::delivered);
+}
+
+TEST_F(SettledTest, AnInterpretationPackedWhileWaitingForItsPolicyStaysPacked) {
+  AdmitRequest interpretation = chain("jd-1");
+  interpretation.link_target = "portal|article";
+  interpretation.interprets = "zc-1";
+  admit(interpretation);
+  EXPECT_EQ(retract("jd-1", T0 + 1).cancelled, 3);
+  ASSERT_TRUE(keys("d:jd-1|*").empty());
+  EXPECT_TRUE(keys("waiters:jd-1|*").empty()) << "the cancelled deliveries' waiters go with them";
+
+  AdmitRequest policy = request("zc-1", {spec("portal", "article", "portal/site")});
+  policy.link_target = "portal|article";
+  admit(policy);
+  EXPECT_TRUE(keys("d:jd-1|*").empty()) << "no hash written for a packed waiter";
+  auto all = deliveries("jd-1");
+  ASSERT_EQ(all.size(), 3u);
+  for (const auto& d : all) EXPECT_EQ(d.state, DeliveryState::cancelled) << d.id;
+  EXPECT_EQ(ids_of(claim(T0 + 2)), (std::vector<std::string>{"zc-1|portal|article"}));
+}
+
+TEST_F(SettledTest, ASettledReleaseCannotBeRescheduled) {
+  admit(chain("r1"));
+  deliver_all(T0);
+  auto moved = ledger_->reschedule("r1", T0 + kHour, T0 + 10);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->outcome, ScheduleOutcome::started);
+}
+
+TEST_F(SettledTest, AReleaseInTheOldLayoutReadsRetractsAndExpires) {
+  admit(chain("old"));
+  deliver_all(T0);
+  write_old_layout("old");
+  ASSERT_EQ(keys("d:old|*").size(), 3u);
+  ASSERT_TRUE(keys("rel:old:settled").empty());
+  EXPECT_EQ(status("old|portal|article").post_id, "post-old|portal|article");
+  EXPECT_EQ(deliveries("old").size(), 3u);
+
+  auto result = retract("old", T0 + 100);
+  EXPECT_EQ(result.retractions, 3);
+  deliver_all(T0 + 200);
+  EXPECT_TRUE(keys("d:old|*").empty()) << "packed once it settles again";
+  EXPECT_EQ(deliveries("old").size(), 6u);
+
+  // An old-layout release that never comes alive again is expired as it is.
+  admit(chain("older"));
+  deliver_all(T0 + 300);
+  write_old_layout("older");
+  auto removed = ledger_->expire_settled(T0 + 400, 10);
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 2);
+  EXPECT_TRUE(keys("*old*").empty());
+}
+
+TEST_F(SettledTest, TheSweepPacksReleasesSettledInTheOldLayout) {
+  admit(chain("old"));
+  deliver_all(T0);
+  write_old_layout("old");
+  admit(chain("live"));
+  auto removed = ledger_->expire_settled(T0 - 1, 10);  // nothing is old enough to expire
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 0);
+  EXPECT_TRUE(keys("d:old|*").empty());
+  EXPECT_EQ(keys("rel:old:settled").size(), 1u);
+  EXPECT_EQ(keys("d:live|*").size(), 3u) << "a live release is never packed";
+  auto all = deliveries("old");
+  ASSERT_EQ(all.size(), 3u);
+  for (const auto& d : all) EXPECT_EQ(d.post_id, "post-" + d.id);
+}
+
+TEST_F(SettledTest, RetentionExpiresAPackedReleaseWithEveryKeyOfIt) {
+  admit(request("r1", {spec("portal", "article", "portal/site"), spec("microblog", "lead", "microblog/lead")}));
+  for (const auto& d : claim(T0)) {
+    ASSERT_TRUE(finish(d, d.channel == "portal" ? CompletionOutcome::delivered : CompletionOutcome::dead, T0 + 1, 0,
+                       "rejected"));
+  }
+  ASSERT_EQ(keys("rel:r1:settled").size(), 1u);
+  ASSERT_EQ(keys("d:r1|*").size(), 1u);
+  auto removed = ledger_->expire_settled(T0 + 10, 10);
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 1);
+  EXPECT_TRUE(keys("*r1*").empty());
+  EXPECT_TRUE(deliveries("r1").empty());
+  EXPECT_TRUE(ledger_->dead_letters(10).value_or(std::vector<DeliveryStatus>(1)).empty());
+}
+
+}  // namespace
+}  // namespace fabu::testing
