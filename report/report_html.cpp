@@ -109,14 +109,6 @@ std::string deliveries_section(const ReportCard& c) {
          report_svg::bar_chart(bars, "Success rate per channel", 1.0) + t.done() + "</section>";
 }
 
-std::string names(const std::vector<AccountPosts>& accounts) {
-  std::string out;
-  for (const auto& a : accounts)
-    out += (out.empty() ? "" : ", ") + html_escape(a.name) + " (" + html_escape(a.id) + ")";
-  if (accounts.empty()) return "-";
-  return out + ", " + std::to_string(accounts.front().posts) + " posts";
-}
-
 std::string matrix_section(const ReportCard& c) {
   std::ostringstream out;
   out << "<section><h2>3. 政务微博 The lead account and the matrix hall</h2>";
@@ -141,8 +133,8 @@ std::string matrix_section(const ReportCard& c) {
       << " / " << c.members << "</b> (coverage " << percent(c.coverage) << "), member posts " << c.member_posts
       << ", posts per member " << decimal(c.posts_per_member) << "</p>"
       << report_svg::bar_chart(bars, "Matrix coverage by group", 1.0) << t.done() << "</div>"
-      << "<p>最活跃 most active: " << names(c.most_active) << "<br>最不活跃 least active: " << names(c.least_active)
-      << "</p></section>";
+      << "<p>最活跃 most active: " << account_names(c.most_active, true)
+      << "<br>最不活跃 least active: " << account_names(c.least_active, true) << "</p></section>";
   return out.str();
 }
 

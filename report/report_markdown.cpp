@@ -34,12 +34,6 @@ void release_list(std::ostringstream& out, const std::vector<ReleaseLine>& lines
   out << "\n";
 }
 
-std::string names(const std::vector<AccountPosts>& accounts) {
-  std::string out;
-  for (const auto& a : accounts) out += (out.empty() ? "" : ", ") + a.name + " (" + a.id + ")";
-  return out.empty() ? "-" : out;
-}
-
 void matrix(std::ostringstream& out, const ReportCard& c) {
   out << "## 3. 政务微博 The lead account and the matrix hall\n\n";
   if (c.matrix_channel.empty()) {
@@ -52,10 +46,8 @@ void matrix(std::ostringstream& out, const ReportCard& c) {
       << "- 发布厅 " << c.hall << ": members that posted: " << c.members_posted << " / " << c.members << " (coverage "
       << percent(c.coverage) << "), member posts: " << c.member_posts
       << ", posts per member: " << decimal(c.posts_per_member) << "\n"
-      << "- 最活跃 most active: " << names(c.most_active)
-      << (c.most_active.empty() ? "" : ", " + std::to_string(c.most_active.front().posts) + " posts") << "\n"
-      << "- 最不活跃 least active: " << names(c.least_active)
-      << (c.least_active.empty() ? "" : ", " + std::to_string(c.least_active.front().posts) + " posts") << "\n\n";
+      << "- 最活跃 most active: " << account_names(c.most_active, false) << "\n"
+      << "- 最不活跃 least active: " << account_names(c.least_active, false) << "\n\n";
   out << "| group | members | posted | coverage | posts | posts per member |\n|---|---:|---:|---:|---:|---:|\n";
   for (const auto& g : c.groups) {
     out << "| " << cell(g.group) << " | " << g.members << " | " << g.posted << " | "

@@ -84,13 +84,13 @@ std::string line_chart(const std::vector<Point>& points, const std::string& titl
   std::string path;
   for (const auto& p : points) path += (path.empty() ? "M" : " L") + num(x_of(p)) + " " + num(y_of(p));
   out += "<path d=\"" + path + "\" class=\"line\"/>";
-  // The ends' values, written inwards so that neither runs off the chart.
+  // The ends' values, written inwards so that neither runs off the chart; one reading is one dot.
   const std::pair<const Point*, const char*> ends[] = {{&points.front(), "value start"}, {&points.back(), "value end"}};
-  for (const auto& [p, cls] : ends) {
-    if (p == &points.back() && points.size() == 1) break;
+  for (std::size_t i = 0; i < (points.size() == 1 ? 1u : 2u); ++i) {
+    const auto& [p, cls] = ends[i];
     out += "<circle cx=\"" + num(x_of(*p)) + "\" cy=\"" + num(y_of(*p)) + "\" r=\"3\" class=\"dot\"/>";
-    out += "<text x=\"" + num(x_of(*p)) + "\" y=\"" + num(y_of(*p) - 8) + "\" class=\"" + cls + "\">" +
-           std::to_string(p->value) + "</text>";
+    out += "<text x=\"" + num(x_of(*p)) + "\" y=\"" + num(y_of(*p) - 8) + "\" class=\"" +
+           (points.size() == 1 ? "value" : cls) + "\">" + std::to_string(p->value) + "</text>";
   }
   return out + axis() + "</svg>";
 }

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/text.h"
+
 namespace fabu::report_text {
 
 std::string_view kind_label(ReleaseKind kind) {
@@ -36,6 +38,18 @@ std::string count(const std::optional<std::int64_t>& value, bool sign) {
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
   if (v < 0) return "-" + digits;
   return (sign && v > 0 ? "+" : "") + digits;
+}
+
+std::string account_names(const std::vector<AccountPosts>& accounts, bool html) {
+  constexpr std::size_t kNamed = 5;
+  if (accounts.empty()) return "-";
+  std::string out;
+  for (std::size_t i = 0; i < accounts.size() && i < kNamed; ++i) {
+    const std::string name = accounts[i].name + " (" + accounts[i].id + ")";
+    out += (i == 0 ? "" : ", ") + (html ? html_escape(name) : name);
+  }
+  if (accounts.size() > kNamed) out += " and " + std::to_string(accounts.size() - kNamed) + " more";
+  return out + ", " + std::to_string(accounts.front().posts) + " posts";
 }
 
 std::string_view verdict_label(InspectionVerdict verdict) {

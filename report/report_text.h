@@ -9,6 +9,7 @@
 
 #include "core/inspection.h"
 #include "core/release.h"
+#include "report/report_card.h"
 
 namespace fabu::report_text {
 
@@ -20,6 +21,9 @@ std::string percent(const std::optional<double>& share);
 std::string decimal(const std::optional<double>& value);
 // "+1,200" / "-35"; "-" when unknown. `sign` adds the plus.
 std::string count(const std::optional<std::int64_t>& value, bool sign = false);
+// "兰山发布 (lanshan_fabu), 罗庄发布 (luozhuang_fabu) and 3 more, 12 posts": at most five named (a hall
+// where all tie would name everyone); "-" for none. `html` escapes the names.
+std::string account_names(const std::vector<AccountPosts>& accounts, bool html);
 // 合格 / 有预警 / 不合格 for ok / warn / fail.
 std::string_view verdict_label(InspectionVerdict verdict);
 

@@ -107,6 +107,10 @@ TEST(ReportRenderTest, MarkdownCarriesTheFigures) {
   EXPECT_NE(md.find("posts per member: 7.25"), std::string::npos) << md;
   EXPECT_NE(md.find("most active: 兰山发布 (a), 高新发布 (z), 10 posts"), std::string::npos) << md;
   EXPECT_NE(md.find("Press conferences held: 2"), std::string::npos) << md;
+  ReportCard tied = sample_card();
+  tied.most_active.assign(7, tied.member_activity[2]);
+  const std::string many = render_markdown(tied);
+  EXPECT_NE(many.find("罗庄发布 (b) and 2 more, 9 posts"), std::string::npos) << many;
   EXPECT_NE(md.find("解读 A\\|B"), std::string::npos) << md;  // a '|' does not break the table
   EXPECT_NE(md.find("Published within 20 working days: 90.9% (10 of 11)"), std::string::npos) << md;
   EXPECT_NE(md.find("Retractions: 1, corrections: 1"), std::string::npos) << md;
@@ -129,6 +133,11 @@ TEST(ReportRenderTest, HtmlIsSelfContainedWithChartsAndAPrintStyle) {
   EXPECT_NE(html.find(">101234</text>"), std::string::npos);
   EXPECT_NE(html.find("第二场 &lt;b&gt;发布会&lt;/b&gt;"), std::string::npos);  // titles escaped
   EXPECT_NE(html.find("95.2%"), std::string::npos);
+  ReportCard one = sample_card();
+  one.lead_followers.resize(1);  // a single reading is drawn as a dot with its value
+  const std::string dot = render_html(one);
+  EXPECT_NE(dot.find("class=\"dot\""), std::string::npos);
+  EXPECT_NE(dot.find(">100000</text>"), std::string::npos);
   EXPECT_NE(html.find("+1,234"), std::string::npos);
 }
 
