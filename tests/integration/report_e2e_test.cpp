@@ -49,8 +49,11 @@ TEST(ReportE2eTest, TheCardMatchesWhatWasSeeded) {
   options.members = {{"c1", "county"}, {"c2", "county"}, {"d1", "department"}, {"z1", "zone"}};
   options.reach_toml = "[reach]\ncalls_per_hour = 0\n";  // followers readings come from this test only
   options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays.path(), {-1, 0, 1}) + "\"\n";
+  options.api_port = free_port();
+  options.api_tokens = {{"ops", R"(["read"])", "reporttok-read-0123456789"}};
   Harness h(options);
   auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(options.api_port)) << h.log_of();
 
   const std::vector<Seed> seeds = {
       {"news1", "news", R"({"portal":["tzgg"],"microblog":["lead","group:county"]})", 0, "", "",
@@ -179,6 +182,9 @@ TEST(ReportE2eTest, TheCardMatchesWhatWasSeeded) {
                    f["target"].get<std::string>().find("news1.html -> missing-annex.pdf") != std::string::npos;
   }
   EXPECT_TRUE(broken_link) << said;
+  const auto metrics = http_request(options.api_port, "GET", "/metrics", {}, {}, "reporttok-read-0123456789").body;
+  EXPECT_NE(metrics.find("fabu_inspection_findings{check=\"broken_link\",verdict=\"fail\"} 1\n"), std::string::npos)
+      << metrics;
 
   ASSERT_EQ(run_shell(fabuctl(h, "report " + range), said), 0) << said;
   EXPECT_NE(said.find("members that posted: 3 / 4 (coverage 75.0%)"), std::string::npos) << said;
