@@ -118,7 +118,8 @@ std::string matrix_section(const ReportCard& c) {
   out << "<p>主账号 lead account: <b>" << html_escape(c.lead.name) << "</b> (" << html_escape(c.lead.id)
       << "), posts: <b>" << c.lead.posts << "</b>; 粉丝 followers " << count(c.followers_start) << " → "
       << count(c.followers_end) << ", growth <b>" << count(c.followers_growth, true) << "</b></p>"
-      << report_svg::line_chart(points, "Followers of " + c.lead.name, c.period.from.iso(), c.period.to.iso());
+      << report_svg::line_chart(points, "Followers of " + c.lead.name,
+                                {c.period.from_ms(), c.period.to_ms(), c.period.from.iso(), c.period.to.iso()});
   std::vector<report_svg::Bar> bars;
   HtmlTable t({"group", "members", "posted", "coverage", "posts", "posts per member"},
               {false, true, true, true, true, true});

@@ -57,14 +57,13 @@ std::string bar_chart(const std::vector<Bar>& bars, const std::string& title, do
   return out + axis() + "</svg>";
 }
 
-std::string line_chart(const std::vector<Point>& points, const std::string& title, const std::string& first_label,
-                       const std::string& last_label) {
+std::string line_chart(const std::vector<Point>& points, const std::string& title, const TimeAxis& time) {
   std::string out = open_svg(title);
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   const int base = kHeight - kBottom;
   out += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(base + 16) + "\" class=\"label start\">" +
-         html_escape(first_label) + "</text><text x=\"" + std::to_string(kWidth - kRight) + "\" y=\"" +
-         std::to_string(base + 16) + "\" class=\"label end\">" + html_escape(last_label) + "</text>";
+         html_escape(time.first_label) + "</text><text x=\"" + std::to_string(kWidth - kRight) + "\" y=\"" +
+         std::to_string(base + 16) + "\" class=\"label end\">" + html_escape(time.last_label) + "</text>";
   if (points.empty()) {
     out += "<text x=\"" + num(kWidth / 2.0) + "\" y=\"" + num(kHeight / 2.0) + "\" class=\"label\">no readings</text>";
     return out + axis() + "</svg>";
@@ -72,7 +71,7 @@ std::string line_chart(const std::vector<Point>& points, const std::string& titl
   const auto [lo_it, hi_it] = std::minmax_element(points.begin(), points.end(),
                                                   [](const Point& a, const Point& b) { return a.value < b.value; });
   const double lo = static_cast<double>(lo_it->value), hi = static_cast<double>(hi_it->value);
-  const double t0 = static_cast<double>(points.front().at_ms), t1 = static_cast<double>(points.back().at_ms);
+  const double t0 = static_cast<double>(time.from_ms), t1 = static_cast<double>(time.to_ms);
   const auto x_of = [&](const Point& p) {
     return t1 > t0 ? kLeft + plot_w * (static_cast<double>(p.at_ms) - t0) / (t1 - t0) : kLeft + plot_w / 2;
   };

@@ -24,9 +24,14 @@ struct Point {
   std::int64_t value = 0;
 };
 
-// A line over time with its first and last values written; a single point is drawn as a dot.
-// `first_label` and `last_label` name the ends of the time axis (e.g. the dates).
-std::string line_chart(const std::vector<Point>& points, const std::string& title, const std::string& first_label,
-                       const std::string& last_label);
+// A line over time from `from_ms` to `to_ms` (the x axis; `first_label` and `last_label` name its ends,
+// e.g. the dates), with its first and last values written; a single point is drawn as a dot.
+struct TimeAxis {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+  std::string first_label;
+  std::string last_label;
+};
+std::string line_chart(const std::vector<Point>& points, const std::string& title, const TimeAxis& axis);
 
 }  // namespace fabu::report_svg
