@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
       "  fabuctl due --within 5                      releases late or due within 5 working days\n"
       "  fabuctl roster                              spokespersons by level, with counts\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
-      "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns\n"
-      "  fabuctl report --from 2026-01-01 --format html --output card.html   the year's report card\n"
+      "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns, dead links\n"
+      "  fabuctl report [--from D] [--format html]   the report card (成绩单) of a period\n"
       "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
       "  fabuctl keygen --out wang                   a reviewer's key pair (wang.key, wang.pub)\n"
       "  fabuctl approve --key wang.key --key-id wang --role 内容审核 notice.toml\n"
@@ -186,13 +186,15 @@ int main(int argc, char** argv) {
                     "(printf '%s\\n' \"$TOKEN\" | fabuctl accounts set-token lanshan_fabu). Every fabud picks it up\n"
                     "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
 
-  auto* inspect = app.add_subcommand("inspect", "Inspection readiness: idle accounts, expiring tokens, stale columns, broken portal links");
+  auto* inspect = app.add_subcommand(
+      "inspect", "Inspection readiness: idle accounts, expiring tokens, stale columns, broken portal links");
   inspect->add_flag("--json", ctx.json, "One JSON object with the verdict and every finding");
   inspect->footer("Exit 0 when nothing fails (warnings allowed), 1 when a check fails or Redis cannot be reached,\n"
                   "2 when the config has problems. Limits: [inspection] in fabu.toml.");
 
   fabu::cli::ReportOptions report_options;
-  auto* report = app.add_subcommand("report", "The report card (成绩单) of a period: releases, deliveries, matrix, timeliness");
+  auto* report = app.add_subcommand(
+      "report", "The report card (成绩单) of a period: releases, deliveries, matrix, timeliness");
   report->add_option("--from", report_options.from, "First day, YYYY-MM-DD (default: 1 January of this year)");
   report->add_option("--to", report_options.to, "Last day, YYYY-MM-DD (default: today)");
   report->add_option("--format", report_options.format, "md, html (SVG charts, prints on A4) or json")
