@@ -24,6 +24,7 @@
 #include "core/error.h"
 #include "core/delivery.h"
 #include "core/delivery_id.h"
+#include "core/inspection.h"
 #include "core/reach.h"
 #include "core/release.h"
 
@@ -144,6 +145,12 @@ class Adapter {
   // Checks, without sending anything, what only this channel knows and a delivery would need (e.g. the
   // portal's folder is writable). Accounts' token expiry is checked by the caller from accounts().
   virtual std::vector<CheckFinding> check(const std::string& channel) const {
+    (void)channel;
+    return {};
+  }
+  // The broken internal links this channel's pages had at its last rebuild (the portal); empty for
+  // channels without pages or when no check has run yet.
+  virtual std::vector<BrokenLink> broken_links(const std::string& channel) const {
     (void)channel;
     return {};
   }

@@ -1,6 +1,6 @@
 // fabuctl inspect: inspection readiness (daemon/readiness.h): idle accounts, tokens about to expire,
-// stale portal columns, one row each. Exit codes: 0 nothing fails (warnings allowed), 1 a check fails,
-// 2 bad config; Redis unreachable is 1 too, with the reason on stderr.
+// stale portal columns, broken portal links, one row each. Exit codes: 0 nothing fails (warnings
+// allowed), 1 a check fails, 2 bad config; Redis unreachable is 1 too, with the reason on stderr.
 #pragma once
 
 #include "cli/commands.h"

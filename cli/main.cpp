@@ -8,6 +8,7 @@
 #include "core/version.h"
 #include "cli/accounts.h"
 #include "cli/inspect.h"
+#include "cli/report.h"
 #include "cli/api_token.h"
 #include "cli/approval.h"
 #include "cli/commands.h"
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
       "  fabuctl due --within 5                      releases late or due within 5 working days\n"
       "  fabuctl roster                              spokespersons by level, with counts\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
-      "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns\n"
+      "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns, dead links\n"
+      "  fabuctl report [--from D] [--format html]   the report card (成绩单) of a period\n"
       "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
       "  fabuctl keygen --out wang                   a reviewer's key pair (wang.key, wang.pub)\n"
       "  fabuctl approve --key wang.key --key-id wang --role 内容审核 notice.toml\n"
@@ -184,10 +186,24 @@ int main(int argc, char** argv) {
                     "(printf '%s\\n' \"$TOKEN\" | fabuctl accounts set-token lanshan_fabu). Every fabud picks it up\n"
                     "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
 
-  auto* inspect = app.add_subcommand("inspect", "Inspection readiness: idle accounts, expiring tokens, stale columns");
+  auto* inspect = app.add_subcommand(
+      "inspect", "Inspection readiness: idle accounts, expiring tokens, stale columns, broken portal links");
   inspect->add_flag("--json", ctx.json, "One JSON object with the verdict and every finding");
   inspect->footer("Exit 0 when nothing fails (warnings allowed), 1 when a check fails or Redis cannot be reached,\n"
                   "2 when the config has problems. Limits: [inspection] in fabu.toml.");
+
+  fabu::cli::ReportOptions report_options;
+  auto* report = app.add_subcommand(
+      "report", "The report card (成绩单) of a period: releases, deliveries, matrix, timeliness");
+  report->add_option("--from", report_options.from, "First day, YYYY-MM-DD (default: 1 January of this year)");
+  report->add_option("--to", report_options.to, "Last day, YYYY-MM-DD (default: today)");
+  report->add_option("--format", report_options.format, "md, html (SVG charts, prints on A4) or json")
+      ->capture_default_str();
+  report->add_option("--output", report_options.output, "Write to this file instead of stdout");
+  report->footer("Counts the releases admitted from --from to --to (days in Asia/Shanghai) that Redis still keeps\n"
+                 "(daemon.retention_days), their deliveries, the lead account's followers readings in the period\n"
+                 "and today's inspection findings. JSON fields: docs/PROTOCOL.md, \"The report card\".\n"
+                 "Exit codes: 0 written, 1 Redis failed or the file could not be written, 2 bad options or config.");
 
   std::string token_name, token_roles;
   auto* api_token = app.add_subcommand("api-token", "Make a bearer token for fabud's HTTP API and its config entry");
@@ -256,6 +272,7 @@ int main(int argc, char** argv) {
     if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);
     if (accounts->parsed()) return fabu::cli::accounts(ctx);
     if (inspect->parsed()) return fabu::cli::inspect(ctx);
+    if (report->parsed()) return fabu::cli::report(ctx, report_options);
     if (wait->parsed()) return fabu::cli::wait(ctx, wait_ids, wait_timeout);
     if (retract->parsed()) return fabu::cli::retract(ctx, release_id, reason);
     if (correct->parsed()) return fabu::cli::correct(ctx, release_id, correction_file);

@@ -88,6 +88,7 @@ std::string_view to_string(InspectionCheck check) {
     case InspectionCheck::account_idle: return "account_idle";
     case InspectionCheck::token_expiry: return "token_expiry";
     case InspectionCheck::column_stale: return "column_stale";
+    case InspectionCheck::broken_link: return "broken_link";
   }
   return "unknown";
 }
@@ -103,6 +104,16 @@ std::vector<InspectionFinding> inspect(const std::vector<AccountActivity>& accou
   for (const auto& c : columns) {
     const auto limit = rules.column_days.find(c.column);
     if (limit != rules.column_days.end()) out.push_back(column_finding(c, limit->second, now_ms));
+  }
+  return out;
+}
+
+std::vector<InspectionFinding> broken_link_findings(const std::vector<BrokenLink>& links) {
+  std::vector<InspectionFinding> out;
+  for (const auto& l : links) {
+    out.push_back({InspectionCheck::broken_link, l.channel, l.page + " -> " + l.target, std::nullopt, 0,
+                   InspectionVerdict::fail, "the page links to " + l.target + ", which does not exist",
+                   std::nullopt});
   }
   return out;
 }

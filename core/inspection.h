@@ -30,7 +30,7 @@ enum class InspectionVerdict { ok, warn, fail };
 std::string_view to_string(InspectionVerdict verdict);
 
 // Which rule a finding is about.
-enum class InspectionCheck { account_idle, token_expiry, column_stale };
+enum class InspectionCheck { account_idle, token_expiry, column_stale, broken_link };
 std::string_view to_string(InspectionCheck check);
 
 // One account of the matrix as fabu knows it.
@@ -65,6 +65,17 @@ struct InspectionFinding {
 std::vector<InspectionFinding> inspect(const std::vector<AccountActivity>& accounts,
                                        const std::vector<ColumnActivity>& columns, const InspectionRules& rules,
                                        std::int64_t now_ms);
+
+// An internal link of a portal page whose target does not exist (链接可用性), as the portal's last
+// rebuild found it.
+struct BrokenLink {
+  std::string channel;
+  std::string page;    // relative to the portal's output folder
+  std::string target;  // the link as the page writes it
+};
+
+// One failing finding per broken link: target "<page> -> <link>". Dead links count against a site.
+std::vector<InspectionFinding> broken_link_findings(const std::vector<BrokenLink>& links);
 
 // The worst verdict among the findings (ok when there are none).
 InspectionVerdict worst(const std::vector<InspectionFinding>& findings);

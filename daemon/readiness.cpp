@@ -38,7 +38,15 @@ Result<std::vector<InspectionFinding>> inspection_findings(DeliveryLedger& ledge
   for (const auto& [channel, column] : channels.inspected_columns()) {
     columns.push_back({channel, column, recorded(*activity, channel + "#" + column)});
   }
-  return inspect(accounts, columns, channels.inspection(), now_ms);
+  auto findings = inspect(accounts, columns, channels.inspection(), now_ms);
+  std::vector<BrokenLink> links;
+  for (const auto& channel : channels.names()) {
+    if (const Adapter* adapter = channels.find(channel)) {
+      for (auto& link : adapter->broken_links(channel)) links.push_back(std::move(link));
+    }
+  }
+  for (auto& f : broken_link_findings(links)) findings.push_back(std::move(f));
+  return findings;
 }
 
 void render_inspection_metrics(std::string& out, const std::vector<InspectionFinding>& findings) {
@@ -54,7 +62,8 @@ void render_inspection_metrics(std::string& out, const std::vector<InspectionFin
                                 {"check", "channel", "target"});
   auto& counts = registry.gauge("fabu_inspection_findings", "Inspection findings by check and verdict.",
                                 {"check", "verdict"});
-  for (auto check : {InspectionCheck::account_idle, InspectionCheck::token_expiry, InspectionCheck::column_stale}) {
+  for (auto check : {InspectionCheck::account_idle, InspectionCheck::token_expiry, InspectionCheck::column_stale,
+                     InspectionCheck::broken_link}) {
     for (auto verdict : {InspectionVerdict::ok, InspectionVerdict::warn, InspectionVerdict::fail}) {
       counts.with({to_string(check), to_string(verdict)});
     }

@@ -1,6 +1,7 @@
 // Inspection readiness of the running config (core/inspection.h), from what Redis recorded: each
 // account's last delivered post and each checked portal column's last article (the ledger's
-// `activity`), and each account's token expiry (the configured date, or a replacement's).
+// `activity`), each account's token expiry (the configured date, or a replacement's), and the broken
+// internal links each portal recorded at its last rebuild.
 // `fabuctl inspect` prints the findings; GET /metrics exports them as gauges.
 //
 // Thread rules: the ledger is used by the calling thread only (a DeliveryLedger is not thread-safe).
@@ -17,7 +18,8 @@
 namespace fabu {
 
 // The findings for every account of every channel and every checked column (ChannelSet::
-// inspected_columns), as core's inspect() gives them. Fails only when Redis does not answer.
+// inspected_columns), as core's inspect() gives them, then one per broken link (broken_link_findings).
+// Fails only when Redis does not answer.
 Result<std::vector<InspectionFinding>> inspection_findings(DeliveryLedger& ledger, const ChannelSet& channels,
                                                            std::int64_t now_ms, const Date& today);
 

@@ -415,6 +415,10 @@ class LedgerQueries {
     (void)now_ms; (void)limit;
     return std::vector<ScheduledRelease>{};
   }
+  // Every admitted release id still kept (not yet removed by retention), unordered: the report card's
+  // walk. Reads with SCAN over the `rel:<id>` keys, so it costs a pass over the keyspace: for people's
+  // reports, never for a hot path. The default, for fakes, knows none.
+  virtual Result<std::vector<std::string>> release_ids() { return std::vector<std::string>{}; }
   virtual Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) = 0;
   // One delivery by id; nullopt when unknown. The default searches deliveries_of().
   virtual Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id);

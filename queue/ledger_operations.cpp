@@ -104,6 +104,26 @@ Result<std::map<std::string, std::int64_t>> RedisDeliveryLedger::activity() {
   return out;
 }
 
+Result<std::vector<std::string>> RedisDeliveryLedger::release_ids() {
+  // `rel:<id>` and its companions `rel:<id>:d`, `rel:<id>:reach`: a release id holds no ':'.
+  const std::string head = key("rel:");
+  std::vector<std::string> out;
+  std::string cursor = "0";
+  do {
+    auto reply = redis_.command({"SCAN", cursor, "MATCH", head + "*", "COUNT", "1000"});
+    if (!reply) return fail(reply.error());
+    if (reply_size(reply->get()) != 2) return fail(script_shape_error("SCAN"));
+    cursor = reply_string(reply_at(reply->get(), 0));
+    for (auto& name : strings_of(reply_at(reply->get(), 1))) {
+      std::string id = name.substr(head.size());
+      if (!id.empty() && id.find(':') == std::string::npos) out.push_back(std::move(id));
+    }
+  } while (cursor != "0");
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());  // SCAN may return a key twice
+  return out;
+}
+
 Result<std::vector<LaneStatus>> RedisDeliveryLedger::lanes() {
   auto members = redis_.command({"SMEMBERS", key("lanes")});
   if (!members) return fail(members.error());

@@ -209,6 +209,21 @@ class RedisReachBook final : public ReachBook {
     return out;
   }
 
+  Result<std::vector<FollowersSample>> followers_between(const std::string& channel, const std::string& account,
+                                                         std::int64_t from_ms, std::int64_t to_ms) override {
+    auto reply = redis_.command({"ZRANGEBYSCORE", key(followers_name(channel, account)), std::to_string(from_ms),
+                                 std::to_string(to_ms)});
+    if (!reply) return fail(reply.error());
+    std::vector<FollowersSample> out;
+    for (std::size_t i = 0; i < reply_size(reply->get()); ++i) {
+      const std::string text = reply_string(reply_at(reply->get(), i));  // "<ms>:<followers>"
+      const auto at = to_int(std::string_view(text).substr(0, text.find(':')));
+      const auto followers = sample_followers(reply_at(reply->get(), i));
+      if (at && followers) out.push_back({*at, *followers});
+    }
+    return out;
+  }
+
   Result<std::vector<AccountReach>> release_reach(const std::string& release_id) override {
     auto reply = redis_.command({"HGETALL", key("rel:" + release_id + ":reach")});
     if (!reply) return fail(reply.error());

@@ -64,6 +64,13 @@ struct CheckpointCounts {
   PostCounts counts;
 };
 
+// One followers reading of an account.
+struct FollowersSample {
+  std::int64_t at_ms = 0;
+  std::int64_t followers = 0;
+  friend bool operator==(const FollowersSample&, const FollowersSample&) = default;
+};
+
 // One account's reach for one release.
 struct AccountReach {
   std::string channel;
@@ -109,6 +116,15 @@ class ReachBook {
 
   // The release's reach per account, in account order; empty when nothing was recorded.
   virtual Result<std::vector<AccountReach>> release_reach(const std::string& release_id) = 0;
+
+  // One account's followers readings with from_ms <= time <= to_ms, oldest first (the report card's
+  // follower growth). The default, for fakes, knows none.
+  virtual Result<std::vector<FollowersSample>> followers_between(const std::string& channel,
+                                                                 const std::string& account, std::int64_t from_ms,
+                                                                 std::int64_t to_ms) {
+    (void)channel; (void)account; (void)from_ms; (void)to_ms;
+    return std::vector<FollowersSample>{};
+  }
 };
 
 // The Redis implementation. Connects on first use. `retention_days` as daemon.retention_days.

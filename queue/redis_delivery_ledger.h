@@ -66,6 +66,7 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<std::vector<LaneStatus>> lanes() override;
   Result<QueueDepths> queue_depths(std::int64_t now_ms, int cap) override;
   Result<std::map<std::string, std::int64_t>> activity() override;
+  Result<std::vector<std::string>> release_ids() override;
   Result<void> unpark_lane(const std::string& lane, std::int64_t now_ms) override;
 
   // ledger_accounts.cpp: run-time tokens and the breaker settings.

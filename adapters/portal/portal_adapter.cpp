@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "adapters/portal/portal_files.h"
+#include "adapters/portal/portal_links.h"
 #include "adapters/portal/portal_settings.h"
 #include "adapters/portal/portal_site.h"
 #include "adapters/portal/serial_worker.h"
@@ -51,6 +52,15 @@ class PortalAdapter final : public Adapter {
       return {{true, channel + ": " + std::string(why)}};
     }
     return {};
+  }
+
+  std::vector<BrokenLink> broken_links(const std::string& channel) const override {
+    auto recorded = portal::recorded_broken_links(settings_->output_dir);
+    // An unreadable record is itself worth a finding: the inspection cannot vouch for the links.
+    if (!recorded) return {{channel, ".fabu/links.json", recorded.error().message}};
+    std::vector<BrokenLink> out;
+    for (auto& link : *recorded) out.push_back({channel, std::move(link.page), std::move(link.target)});
+    return out;
   }
 
   // The article URL depends only on the release (first column, formed_at's year, id), so microblog

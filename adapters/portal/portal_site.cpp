@@ -9,6 +9,7 @@
 
 #include "adapters/portal/portal_catalogue.h"
 #include "adapters/portal/portal_files.h"
+#include "adapters/portal/portal_links.h"
 #include "core/text.h"
 
 namespace fabu::portal {
@@ -153,7 +154,25 @@ Result<void> PortalSite::write_listings(const Manifest& manifest, const std::vec
     if (!affected && !missing) continue;
     if (auto written = write_column(manifest, column); !written) return written;
   }
-  return write_site_index(manifest);
+  if (auto written = write_site_index(manifest); !written) return written;
+  check_links();
+  return {};
+}
+
+void PortalSite::check_links() const {
+  // The pages are out: a failed check is logged, never a failed delivery.
+  auto broken = find_broken_links(settings_->output_dir, settings_->base_url);
+  if (!broken) {
+    spdlog::warn("{}", broken.error().message);
+    return;
+  }
+  if (auto recorded = record_broken_links(settings_->output_dir, *broken); !recorded) {
+    spdlog::warn("{}", recorded.error().message);
+  }
+  if (!broken->empty()) {
+    spdlog::warn("portal: {} broken internal link(s), the first on {} to {} (fabuctl inspect lists them)",
+                 broken->size(), broken->front().page, broken->front().target);
+  }
 }
 
 }  // namespace fabu::portal

@@ -59,6 +59,8 @@ class PortalSite {
   Result<void> write_column(const Manifest& manifest, const Column& column) const;
   Result<void> write_site_index(const Manifest& manifest) const;
   Result<void> write_listings(const Manifest& manifest, const std::vector<std::string>& column_ids) const;
+  // Checks every page's internal links and records the broken ones (portal_links.h).
+  void check_links() const;
   std::string body_path(const std::string& release_id) const;
   std::string file(const std::string& relative) const;
 

@@ -16,18 +16,6 @@ std::string fabuctl(const Harness& h, const std::string& args) {
 Date today() { return china_date(unix_now_ms() / 1000); }
 Date days_from_today(int days) { return date_from_days(days_since_epoch(today()) + days); }
 
-// Holiday files for last year, this year and the next (one made-up holiday on 1 January each), so the
-// test does not depend on which notices have been published when it runs.
-std::string holiday_folder(const TempDir& dir, std::initializer_list<int> offsets) {
-  for (const int offset : offsets) {
-    const std::string y = std::to_string(today().year + offset);
-    write_file(dir.path() + "/" + y + ".toml",
-               "year = " + y + "\n[notice]\ntitle = \"t\"\nnumber = \"n\"\ndate = " + std::to_string(today().year - 2) +
-                   "-11-01\n[[holidays]]\nname = \"元旦\"\nfirst = " + y + "-01-01\nlast = " + y + "-01-01\n");
-  }
-  return dir.path();
-}
-
 // A release formed on `formed`, scheduled far ahead so that nothing of it goes out during the test.
 std::string scheduled_release(const std::string& id, const Date& formed) {
   auto json = nlohmann::json::parse(release_json(id, R"({"portal":["tzgg"]})"));
@@ -39,7 +27,7 @@ std::string scheduled_release(const std::string& id, const Date& formed) {
 TEST(CalendarE2eTest, SubmitWarnsAndDueListsWhatIsLateOrNear) {
   TempDir holidays;
   HarnessOptions options;
-  options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays, {-1, 0, 1}) + "\"\n";
+  options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays.path(), {-1, 0, 1}) + "\"\n";
   options.api_port = free_port();
   options.api_tokens = {{"cms", R"(["submit"])", "caltok-submit-0123456789"}};
   Harness h(options);
@@ -98,7 +86,7 @@ TEST(CalendarE2eTest, SubmitWarnsAndDueListsWhatIsLateOrNear) {
 TEST(CalendarE2eTest, FabudWarnsAtStartWhenTheComingYearIsMissing) {
   TempDir holidays;
   HarnessOptions options;
-  options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays, {0}) + "\"\n";
+  options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays.path(), {0}) + "\"\n";
   Harness h(options);
   auto fabud = h.start_fabud();
   const std::string next = std::to_string(today().year + 1);

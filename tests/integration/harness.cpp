@@ -12,6 +12,7 @@
 
 #include "core/base64.h"
 #include "core/clock.h"
+#include "core/deadline.h"
 #include "core/release.h"
 #include "core/sealed_secret.h"
 
@@ -197,6 +198,17 @@ std::string release_json(const std::string& id, const std::string& targets_json,
       {"approval", {{"approver", "王晓明（市政府新闻办）"}, {"approved_at", "2026-11-25T09:30:00+08:00"}}},
   };
   return signed_release(r.dump());
+}
+
+std::string holiday_folder(const std::string& dir, std::initializer_list<int> offsets) {
+  const int year = china_date(unix_now_ms() / 1000).year;
+  for (const int offset : offsets) {
+    const std::string y = std::to_string(year + offset);
+    write_file(dir + "/" + y + ".toml",
+               "year = " + y + "\n[notice]\ntitle = \"t\"\nnumber = \"n\"\ndate = " + std::to_string(year - 2) +
+                   "-11-01\n[[holidays]]\nname = \"元旦\"\nfirst = " + y + "-01-01\nlast = " + y + "-01-01\n");
+  }
+  return dir;
 }
 
 const Ed25519KeyPair& test_reviewer_key() {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -136,6 +137,10 @@ class Harness {
   std::string portal_dir_;
   std::unique_ptr<DeliveryLedger> ledger_;
 };
+
+// Writes a holiday file into `dir` for this year plus each offset (one made-up holiday on 1 January),
+// so a test does not depend on which notices have been published when it runs; returns `dir`.
+std::string holiday_folder(const std::string& dir, std::initializer_list<int> offsets);
 
 // Live (not destroyed) posts of one account, by its token, in a sandbox record (Harness::sandbox_posts).
 int posts_by(const nlohmann::json& posts, const std::string& token);

@@ -83,6 +83,9 @@ TEST_F(RedisAclE2E, FabudDeliversAsTheDocumentedUserAndTheSubmitterCanOnlyQueue)
   ASSERT_EQ(run_shell(fabuctl + " status acl-1", said), 0) << said;
   EXPECT_NE(said.find("delivered"), std::string::npos) << said;
   ASSERT_EQ(run_shell(fabuctl + " accounts set-token county_a", said, "tok-renewed-for-acl\n"), 0) << said;
+  // The report card walks the releases with SCAN: the user holds it.
+  ASSERT_EQ(run_shell(fabuctl + " report --format json 2>&1", said), 0) << said;
+  EXPECT_EQ(nlohmann::json::parse(said)["releases"]["admitted"], 1) << said;
 
   // The submitter can do nothing else: not read a delivery, not write one, not touch another key.
   for (const std::string& forbidden :
