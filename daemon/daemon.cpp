@@ -159,6 +159,11 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!retention_ledger) return std::unexpected(ConfigErrors{});
   daemon->retention_ = std::make_unique<RetentionSweeper>(std::move(retention_ledger), d.retention_days,
                                                           std::chrono::minutes(10), &daemon->workers_);
+  if (!config->conference.calendar_file.empty()) {
+    auto calendar_ledger = connect_waiting(redis, stop_requested);
+    if (!calendar_ledger) return std::unexpected(ConfigErrors{});
+    daemon->calendar_file_ = std::make_unique<CalendarFileWriter>(std::move(calendar_ledger), config->conference.calendar_file);
+  }
   if (!config->api.listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
@@ -238,6 +243,7 @@ int Daemon::stop() {
   api_.reset();  // no new submissions while draining
   accounts_.reset();
   retention_.reset();
+  calendar_file_.reset();
   if (intake_) intake_->stop();
   int left = 0;
   if (dispatcher_) {
