@@ -48,6 +48,10 @@ std::string step_state(LedgerQueries& ledger, const std::string& release_id, std
   return std::to_string(delivered) + "/" + std::to_string(deliveries->size()) + " delivered";
 }
 
+SeriesLookup lookup_of(const Setup& setup) {
+  return [channels = setup.channels](const Release& notice) { return channels->conference_settings(notice); };
+}
+
 // Admits a release fabuctl derived (cancellation, record), planned with the config's channels.
 int admit_derived(Setup& setup, const Release& release, const std::string& what) {
   auto plan = plan_derived(release, *setup.channels);
@@ -77,7 +81,7 @@ int admit_derived(Setup& setup, const Release& release, const std::string& what)
 int conference_list(const Context& ctx, bool all, int limit) {
   Setup setup;
   if (int code = open_setup(ctx, setup); code != 0) return code;
-  auto events = collect_calendar(*setup.ledger, all ? 0 : unix_now_ms(), limit);
+  auto events = collect_calendar(*setup.ledger, lookup_of(setup), all ? 0 : unix_now_ms(), limit);
   if (!events) {
     std::cerr << "fabuctl: " << events.error().message << "\n";
     return 1;
@@ -213,7 +217,7 @@ int conference_record(const Context& ctx, const std::string& id, const std::stri
 int conference_calendar(const Context& ctx) {
   Setup setup;
   if (int code = open_setup(ctx, setup); code != 0) return code;
-  auto events = collect_calendar(*setup.ledger, 0);
+  auto events = collect_calendar(*setup.ledger, lookup_of(setup), 0);
   if (!events) {
     std::cerr << "fabuctl: " << events.error().message << "\n";
     return 1;

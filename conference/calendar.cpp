@@ -21,9 +21,10 @@ icaltimetype utc_time(std::int64_t unix_seconds) {
   return icaltime_from_timet_with_zone(static_cast<time_t>(unix_seconds), 0, icaltimezone_get_utc_timezone());
 }
 
-std::string description(const ConferenceDetails& c) {
+std::string description(const ConferenceDetails& c, const std::vector<std::string>& speakers) {
   std::string text = "主办单位：" + c.organiser + "\n主题：" + c.topic + "\n发布人：";
-  for (std::size_t i = 0; i < c.spokespersons.size(); ++i) text += (i ? "、" : "") + c.spokespersons[i];
+  const auto& names = speakers.empty() ? c.spokespersons : speakers;
+  for (std::size_t i = 0; i < names.size(); ++i) text += (i ? "、" : "") + names[i];
   text += "\n参加方式：" + c.registration + "\n网络直播：" + c.livestream.provider + " " + c.livestream.url;
   if (c.live_text) text += "\n图文直播：" + *c.live_text;
   return text;
@@ -38,7 +39,7 @@ icalcomponent* event_component(const CalendarEvent& event) {
   icalcomponent_add_property(vevent, icalproperty_new_dtend(utc_time(c.ends_at.unix_seconds)));
   icalcomponent_add_property(vevent, icalproperty_new_summary(event.notice.title.c_str()));
   icalcomponent_add_property(vevent, icalproperty_new_location(c.venue.c_str()));
-  icalcomponent_add_property(vevent, icalproperty_new_description(description(c).c_str()));
+  icalcomponent_add_property(vevent, icalproperty_new_description(description(c, event.speakers).c_str()));
   icalcomponent_add_property(vevent, icalproperty_new_organizer(("CN=" + c.organiser).c_str()));
   icalcomponent_add_property(vevent, icalproperty_new_sequence(calendar_sequence(event)));
   icalcomponent_add_property(
@@ -65,7 +66,8 @@ std::string render_calendar(const std::vector<CalendarEvent>& events) {
   return out;
 }
 
-Result<std::vector<CalendarEvent>> collect_calendar(DeliveryLedger& ledger, std::int64_t from_ms, int limit) {
+Result<std::vector<CalendarEvent>> collect_calendar(DeliveryLedger& ledger, const SeriesLookup& lookup,
+                                                    std::int64_t from_ms, int limit) {
   auto listed = ledger.conferences(from_ms, limit);
   if (!listed) return fail(listed.error());
   std::vector<CalendarEvent> events;
@@ -85,7 +87,12 @@ Result<std::vector<CalendarEvent>> collect_calendar(DeliveryLedger& ledger, std:
     event.cancelled = (*record)->state != "live" || cancellation->has_value();
     event.changed_ms = std::max({(*record)->admitted_ms, (*record)->closed_ms,
                                  *cancellation ? (*cancellation)->admitted_ms : 0});
-    event.url = event.notice.link.value_or("");
+    const SeriesSettings settings = lookup(event.notice);
+    event.url = settings.notice_link;
+    for (const auto& id : event.notice.conference->spokespersons) {
+      const auto found = settings.speakers.find(id);
+      event.speakers.push_back(found == settings.speakers.end() ? id : found->second);
+    }
     events.push_back(std::move(event));
   }
   return events;

@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "core/conference.h"
 #include "core/release.h"
 #include "queue/delivery_ledger.h"
 
@@ -22,6 +24,7 @@ struct CalendarEvent {
   int revision = 1;
   bool cancelled = false;        // cancelled (a cancellation notice went out, or nothing had) or retracted
   std::string url;               // the notice's public link; "" = none
+  std::vector<std::string> speakers;  // the spokespersons as a notice names them (full title and name)
   std::int64_t changed_ms = 0;   // DTSTAMP: its admission, last correction or cancellation
 };
 
@@ -31,7 +34,12 @@ int calendar_sequence(const CalendarEvent& event);
 // The VCALENDAR text (CRLF line ends), events in the order given.
 std::string render_calendar(const std::vector<CalendarEvent>& events);
 
+// What the channels and the roster say of a notice: its link and its spokespersons' names
+// (ChannelSet::conference_settings). The calendar cannot see the config itself.
+using SeriesLookup = std::function<SeriesSettings(const Release& notice)>;
+
 // The conferences starting at or after `from_ms` (at most `limit`), earliest first, as events.
-Result<std::vector<CalendarEvent>> collect_calendar(DeliveryLedger& ledger, std::int64_t from_ms, int limit = 1000);
+Result<std::vector<CalendarEvent>> collect_calendar(DeliveryLedger& ledger, const SeriesLookup& lookup,
+                                                    std::int64_t from_ms, int limit = 1000);
 
 }  // namespace fabu

@@ -40,9 +40,9 @@ Result<void> replace_file(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-CalendarFileWriter::CalendarFileWriter(std::unique_ptr<DeliveryLedger> ledger, std::string path,
+CalendarFileWriter::CalendarFileWriter(std::unique_ptr<DeliveryLedger> ledger, SeriesLookup lookup, std::string path,
                                        std::chrono::milliseconds interval)
-    : ledger_(std::move(ledger)), path_(std::move(path)), interval_(interval) {
+    : ledger_(std::move(ledger)), lookup_(std::move(lookup)), path_(std::move(path)), interval_(interval) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -56,7 +56,7 @@ CalendarFileWriter::~CalendarFileWriter() {
 }
 
 Result<bool> CalendarFileWriter::write_once() {
-  auto events = collect_calendar(*ledger_, 0);
+  auto events = collect_calendar(*ledger_, lookup_, 0);
   if (!events) return fail(events.error());
   std::string text = render_calendar(*events);
   if (text == written_) return true;

@@ -14,13 +14,15 @@
 #include <string>
 #include <thread>
 
+#include "conference/calendar.h"
 #include "queue/delivery_ledger.h"
 
 namespace fabu {
 
 class CalendarFileWriter {
  public:
-  CalendarFileWriter(std::unique_ptr<DeliveryLedger> ledger, std::string path,
+  // `lookup` is called from the writer's thread: it must be thread-safe (ChannelSet's is).
+  CalendarFileWriter(std::unique_ptr<DeliveryLedger> ledger, SeriesLookup lookup, std::string path,
                      std::chrono::milliseconds interval = std::chrono::seconds(2));
   ~CalendarFileWriter();
   CalendarFileWriter(const CalendarFileWriter&) = delete;
@@ -33,6 +35,7 @@ class CalendarFileWriter {
   void run();
 
   std::unique_ptr<DeliveryLedger> ledger_;  // this thread's only
+  const SeriesLookup lookup_;
   const std::string path_;
   const std::chrono::milliseconds interval_;
   std::string written_;  // the text last written

@@ -138,7 +138,8 @@ HttpServerResponse ApiRoutes::conference_calendar() {
   Result<std::vector<CalendarEvent>> events;
   {
     std::lock_guard lock(ledger_mu_);
-    events = collect_calendar(*ledger_, 0);
+    const auto channels = channels_.get();
+    events = collect_calendar(*ledger_, [&](const Release& notice) { return channels->conference_settings(notice); }, 0);
   }
   if (!events) return json_response(503, {{"error", events.error().message}});
   HttpServerResponse response;

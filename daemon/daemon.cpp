@@ -162,7 +162,12 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!config->conference.calendar_file.empty()) {
     auto calendar_ledger = connect_waiting(redis, stop_requested);
     if (!calendar_ledger) return std::unexpected(ConfigErrors{});
-    daemon->calendar_file_ = std::make_unique<CalendarFileWriter>(std::move(calendar_ledger), config->conference.calendar_file);
+    // The channels of the snapshot current at each write: a reload changes links and names at once.
+    SeriesLookup lookup = [channels = &daemon->channels_](const Release& notice) {
+      return channels->get()->conference_settings(notice);
+    };
+    daemon->calendar_file_ = std::make_unique<CalendarFileWriter>(std::move(calendar_ledger), std::move(lookup),
+                                                                  config->conference.calendar_file);
   }
   if (!config->api.listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);

@@ -323,7 +323,6 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
       log_.rejected(decision.reject_reason, release_id, bounded(join(decision.errors), log_detail_bytes));
       return;
     }
-    if (!admit_steps(decision)) return;  // stopping: the entry stays pending and is decided again
     decision.request->intake_entry_id = entry.entry_id;
     // A year missing from the calendar leaves the deadline unknown (0), as fabud warned at start.
     if (calendar_) {
@@ -331,6 +330,8 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
         decision.request->deadline_ms = china_day_end_ms(*deadline);
       }
     }
+    // The steps carry no deadline of their own: Art. 26 is met by the notice (the document itself).
+    if (!admit_steps(decision)) return;  // stopping: the entry stays pending and is decided again
     auto admitted = ledger_->admit(*decision.request);
     if (!admitted && admitted.error().kind != ErrorKind::transient) {
       // Retrying cannot help (the script refused this release): it is rejected with the reason instead.

@@ -32,6 +32,7 @@ HarnessOptions conference_options() {
   HarnessOptions o;
   o.extra_toml =
       "[conference]\nremind_before = \"3s\"\ncalendar_file = \"portal/conferences.ics\"\n\n"
+      "[calendar]\nholidays_dir = \"" FABU_SOURCE_DIR "/config/holidays\"\n\n"
       "[[spokespersons]]\nid = \"edu_deputy\"\nname = \"张明\"\ntitle = \"市教育局党组成员、副局长\"\n"
       "unit = \"临沂市教育局\"\nlevel = \"department\"\n";
   return o;
@@ -88,6 +89,8 @@ struct FeedEvent {
   int sequence = -1;
   icalproperty_status status = ICAL_STATUS_NONE;
   std::int64_t starts = 0;
+  std::string description;
+  std::string url;
 };
 FeedEvent event_in(const std::string& ics, const std::string& id) {
   FeedEvent out;
@@ -101,6 +104,8 @@ FeedEvent event_in(const std::string& ics, const std::string& id) {
     out.sequence = icalcomponent_get_sequence(e);
     out.status = icalcomponent_get_status(e);
     out.starts = icaltime_as_timet(icalcomponent_get_dtstart(e));
+    if (const char* d = icalcomponent_get_description(e)) out.description = d;
+    if (icalproperty* url = icalcomponent_get_first_property(e, ICAL_URL_PROPERTY)) out.url = icalproperty_get_url(url);
   }
   return out;
 }
@@ -149,8 +154,7 @@ TEST(ConferenceE2E, NoticeReminderAndLiveGoOutOnceEachAtTheirTimes) {
   write_file(record, "**主持人**：各位记者朋友，下午好。\n\n![现场](https://www.linyi.gov.cn/img/1.jpg)\n");
   std::string said;
   ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record), said), 0) << said;
-  ASSERT_TRUE(Harness::eventually([&] { return std::filesystem::exists(h.portal_dir() + "/tzgg/2026/conf-1.record.html"); },
-                                  seconds(20))) << h.log_of("fabud-a");
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-1.record"); }, seconds(20))) << h.log_of("fabud-a");
   EXPECT_NE(read_file(h.portal_dir() + "/tzgg/2026/conf-1.record.html").find("各位记者朋友"), std::string::npos);
   EXPECT_NE(read_file(h.portal_dir() + "/tzgg/index.html").find("conf-1.record.html"), std::string::npos);
 
@@ -160,8 +164,16 @@ TEST(ConferenceE2E, NoticeReminderAndLiveGoOutOnceEachAtTheirTimes) {
   EXPECT_EQ(event.sequence, 0);
   EXPECT_EQ(event.status, ICAL_STATUS_CONFIRMED);
   EXPECT_EQ(event.starts, start_ms / 1000);
+  EXPECT_NE(event.description.find("市教育局党组成员、副局长张明"), std::string::npos) << event.description;
+  EXPECT_EQ(event.url, "https://www.linyi.gov.cn/tzgg/2026/conf-1.html");
   ASSERT_EQ(run_shell(fabuctl(h, "conference list --all"), said), 0) << said;
   EXPECT_NE(said.find("conf-1"), std::string::npos) << said;
+  // The notice has its statutory deadline (formed 2026-11-20: 20 working days) and went out in time;
+  // the later steps have none of their own.
+  ASSERT_EQ(run_shell(fabuctl(h, "status conf-1"), said), 0) << said;
+  EXPECT_NE(said.find("deadline 2026-12-18, went out in time"), std::string::npos) << said;
+  ASSERT_EQ(run_shell(fabuctl(h, "status conf-1.live"), said), 0) << said;
+  EXPECT_NE(said.find("deadline none recorded"), std::string::npos) << said;
   ASSERT_EQ(run_shell(fabuctl(h, "conference show conf-1"), said), 0) << said;
   EXPECT_NE(said.find("conf-1.live"), std::string::npos) << said;
   EXPECT_NE(said.find("1/1 delivered"), std::string::npos) << said;
