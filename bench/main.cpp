@@ -54,6 +54,12 @@ Scenarios (--scenarios, comma-separated):
               `npm ci` there) with concurrency --max-in-flight, POSTing statuses/share.json to the
               same platform for every job; a producer process of its own adds the jobs (its CPU is
               not counted). No target; fabu's throughput target is 3x its rate.
+  lateness    1,000 releases with publish_at due within one minute (from 15 s after they are queued),
+              each to one of 100 accounts, two fabud instances on one Redis, the sandbox as platform
+              (it stamps each post as it receives it). p50/p99 ms: how late each post reached the
+              platform after its release's due time. Target: p99 < 100 ms.
+  idle        10,000 releases scheduled an hour ahead, two fabud instances: once all are admitted,
+              the CPU of both fabud and redis-server over 30 s, in % of one core. Target: < 1 %.
   bullmq-half the same for BullMQ: bullmq's job at half of the rate bullmq measured in this run (run it
               after bullmq), its producer adding one release's jobs at a time at that pace.
 
@@ -214,6 +220,15 @@ int main(int argc, char** argv) {
         spec.min_per_second = 13500;
         spec.max_cpu_us = 75;
       }
+    } else if (name == "lateness" || name == "idle") {
+      spec.schedule = name == "lateness" ? fabu::bench::Schedule::lateness : fabu::bench::Schedule::idle;
+      spec.releases = name == "lateness" ? 1000 : 10000;
+      spec.accounts = 100;
+      spec.accounts_per_release = 1;
+      spec.instances = 2;
+      spec.sink = Sink::sandbox;  // it stamps each post as it arrives
+      spec.max_p99_ms = name == "lateness" ? 100 : 0;
+      spec.max_idle_percent = name == "idle" ? 1 : 0;
     } else {
       std::fprintf(stderr, "fabu-bench: unknown scenario '%s' (see --help)\n", name.c_str());
       return 2;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -214,6 +215,18 @@ struct Platform {
   std::int64_t posts() const { return platform_posts(sink_port, sandbox_runs); }
 };
 
+// A ledger on the scenario's Redis, its intake stream created.
+std::unique_ptr<DeliveryLedger> bench_ledger(const Platform& platform) {
+  RedisConfig redis;
+  redis.port = platform.redis_port;
+  redis.prefix = kPrefix;
+  auto connected = DeliveryLedger::connect(redis);
+  if (!connected) throw std::runtime_error("cannot connect to the benchmark's redis: " + connected.error().message);
+  auto ledger = std::move(*connected);
+  if (auto ok = ledger->ensure_intake(); !ok) throw std::runtime_error(ok.error().message);
+  return ledger;
+}
+
 struct CpuMark {
   std::int64_t worker = 0, redis = 0, sink = 0, redis_memory = 0;
 };
@@ -260,19 +273,24 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   }
 }
 
+// The figures of a run from its per-delivery times (ms), its wall time and the CPU marks around it.
+void finish(const ScenarioSpec& spec, ScenarioResult& result, std::vector<double>& times_ms, double wall_seconds,
+            const CpuMark& before, const CpuMark& after) {
+  result.wall_seconds = wall_seconds;
+  result.per_second = result.wall_seconds > 0 ? static_cast<double>(result.delivered) / result.wall_seconds : 0;
+  result.p50_ms = percentile(times_ms, 0.50);
+  result.p99_ms = percentile(times_ms, 0.99);
+  fill_cpu(result, before, after);
+  judge(spec, result);
+}
+
 ScenarioResult run_fabud(const ScenarioSpec& spec) {
   Platform platform(spec);
   const std::string config_path = platform.dir.path() + "/fabu.toml";
   {
     std::ofstream(config_path) << fabud_config(spec, platform.dir.path(), platform.redis_port, platform.api_base, platform.ca_file);
   }
-  RedisConfig redis;
-  redis.port = platform.redis_port;
-  redis.prefix = kPrefix;
-  auto connected = DeliveryLedger::connect(redis);
-  if (!connected) throw std::runtime_error("cannot connect to the benchmark's redis: " + connected.error().message);
-  auto ledger = std::move(*connected);
-  if (auto ok = ledger->ensure_intake(); !ok) throw std::runtime_error(ok.error().message);
+  auto ledger = bench_ledger(platform);
 
   Subprocess fabud({spec.fabud_bin, "--config", config_path}, platform.dir.path() + "/fabud.stderr");
   // fabud is ready once it has published its lanes (one per account, plus the portal writer).
@@ -335,13 +353,8 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
       last_ms = std::max(last_ms, d.updated_at_ms);
     }
   }
-  result.wall_seconds = static_cast<double>(last_ms - submitted_ms.front()) / 1000.0;
-  result.per_second = result.wall_seconds > 0 ? static_cast<double>(result.delivered) / result.wall_seconds : 0;
-  result.p50_ms = percentile(latencies, 0.50);
-  result.p99_ms = percentile(latencies, 0.99);
-  fill_cpu(result, before, after);
   result.record_bytes_per_delivery = static_cast<double>(record_bytes) / static_cast<double>(std::max<std::int64_t>(result.delivered, 1));
-  judge(spec, result);
+  finish(spec, result, latencies, static_cast<double>(last_ms - submitted_ms.front()) / 1000.0, before, after);
   if (spec.keep_files) result.note += (result.note.empty() ? "" : "; ") + std::string("files in ") + platform.dir.path();
   return result;
 }
@@ -387,9 +400,103 @@ ScenarioResult run_bullmq(const ScenarioSpec& spec) {
   return result;
 }
 
+// `config` with its instance name replaced, written next to it: one per fabud of a schedule scenario.
+std::string instance_config(const std::string& config, const std::string& dir, int index) {
+  std::string text = config;
+  const std::string from = "instance = \"bench\"";
+  text.replace(text.find(from), from.size(), "instance = \"bench-" + std::to_string(index) + "\"");
+  const std::string path = dir + "/fabu-" + std::to_string(index) + ".toml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The schedule scenarios: `instances` fabud on one Redis, releases with publish_at. lateness: each
+// release to one account, due times spread over one minute from 15 s on; the sandbox stamps each post
+// when it receives it. idle: due an hour ahead; the CPU of every process over spec.idle_seconds.
+ScenarioResult run_scheduled(const ScenarioSpec& spec) {
+  Platform platform(spec);
+  const std::string config = fabud_config(spec, platform.dir.path(), platform.redis_port, platform.api_base, platform.ca_file);
+  auto ledger = bench_ledger(platform);
+  std::vector<Subprocess> fabuds;
+  for (int i = 0; i < spec.instances; ++i) {
+    fabuds.emplace_back(std::vector<std::string>{spec.fabud_bin, "--config", instance_config(config, platform.dir.path(), i)},
+                        platform.dir.path() + "/fabud-" + std::to_string(i) + ".stderr");
+  }
+  ScenarioResult result;
+  result.name = spec.name;
+  result.deliveries = spec.releases;
+  const bool idle = spec.schedule == Schedule::idle;
+  const std::int64_t first_due_s = unix_ms() / 1000 + (idle ? 3600 : 15);
+  std::vector<std::int64_t> due_ms;
+  for (int i = 0; i < spec.releases; ++i) {
+    const std::int64_t due_s = first_due_s + (idle ? 0 : static_cast<std::int64_t>(i) * 60 / spec.releases);
+    auto doc = nlohmann::json::parse(release_payload(spec, i));
+    doc["publish_at"] = Timestamp{due_s, 8 * 60}.iso();
+    due_ms.push_back(due_s * 1000);
+    if (auto id = ledger->enqueue(doc.dump()); !id) throw std::runtime_error("enqueue failed: " + id.error().message);
+  }
+  // Every release admitted (in `scheduled`) before anything is measured.
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(spec.timeout_seconds);;) {
+    auto depths = ledger->queue_depths(unix_ms());
+    if (depths && depths->scheduled_releases >= spec.releases) break;
+    if (std::chrono::steady_clock::now() > until) throw std::runtime_error("the releases were not admitted: see " + platform.dir.path());
+    std::this_thread::sleep_for(100ms);
+  }
+  const auto cpu_of_all = [&] {
+    std::int64_t sum = cpu_time_us(platform.redis.pid());
+    for (const auto& f : fabuds) sum += cpu_time_us(f.pid());
+    return sum;
+  };
+  if (idle) {
+    std::this_thread::sleep_for(2s);  // the intake's last batch settles
+    const std::int64_t before = cpu_of_all();
+    const auto start = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::seconds(spec.idle_seconds));
+    const double wall_us = static_cast<double>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+    result.idle_percent = 100.0 * static_cast<double>(cpu_of_all() - before) / wall_us;
+    result.delivered = result.deliveries;  // nothing is due: what counts is that they wait
+    result.target = "< " + std::to_string(static_cast<int>(spec.max_idle_percent)) + " % CPU";
+    result.has_target = spec.max_idle_percent > 0;
+    result.passed = !result.has_target || result.idle_percent < spec.max_idle_percent;
+    char note[96];
+    std::snprintf(note, sizeof note, "idle CPU %.2f %% of one core (%d fabud + redis, %d s)", result.idle_percent,
+                  spec.instances, spec.idle_seconds);
+    result.note = note;
+    return result;
+  }
+  const CpuMark before = cpu_mark(fabuds.front().pid(), platform);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(spec.timeout_seconds + 75);
+  while (platform.posts() < spec.releases && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+  const CpuMark after = cpu_mark(fabuds.front().pid(), platform);
+  // Lateness: the sandbox's receipt of each post minus its release's due time ("第<i>期" names it).
+  const auto posts = nlohmann::json::parse(http_get(platform.sink_port, "/_sandbox/posts"), nullptr, false);
+  std::vector<double> lateness;
+  std::int64_t last_ms = due_ms.front();
+  for (const auto& post : posts.is_object() ? posts["posts"] : nlohmann::json::array()) {
+    const std::string text = post.value("text", "");
+    const auto mark = text.find("第");
+    if (mark == std::string::npos) continue;
+    const int index = std::atoi(text.c_str() + mark + std::string_view("第").size());
+    if (index < 0 || index >= spec.releases) continue;
+    const std::int64_t at = post.value("created_at_ms", std::int64_t{0});
+    lateness.push_back(static_cast<double>(at - due_ms[static_cast<std::size_t>(index)]));
+    last_ms = std::max(last_ms, at);
+    ++result.delivered;
+  }
+  finish(spec, result, lateness, static_cast<double>(last_ms - due_ms.front()) / 1000.0, before, after);
+  if (spec.max_p99_ms > 0) {
+    result.target = "p99 < " + std::to_string(static_cast<int>(spec.max_p99_ms)) + " ms";
+    result.has_target = true;
+    result.passed = result.passed && result.p99_ms < spec.max_p99_ms;
+  }
+  return result;
+}
+
 }  // namespace
 
 ScenarioResult run_scenario(const ScenarioSpec& spec) {
+  if (spec.schedule != Schedule::none) return run_scheduled(spec);
   return spec.engine == Engine::bullmq ? run_bullmq(spec) : run_fabud(spec);
 }
 

@@ -16,6 +16,10 @@ enum class Engine { fabud, bullmq };
 // What the weibo channel posts to: `minimal` = fabu-sink (a fixed reply, a few us per request),
 // `sandbox` = fabu-sandbox (checks tokens, keeps timelines, can add latency; ~60-80 us per request).
 enum class Sink { minimal, sandbox };
+// Scheduled releases (publish_at): `lateness` queues the releases due within one minute and measures
+// how late each post reaches the platform; `idle` queues them an hour ahead and measures the CPU the
+// waiting costs. `none`: every release due at once (the delivery scenarios).
+enum class Schedule { none, lateness, idle };
 
 struct ScenarioSpec {
   std::string name;              // the table's first column
@@ -45,6 +49,11 @@ struct ScenarioSpec {
   bool aof = true;                 // appendonly yes + appendfsync everysec; false only to show its cost
   bool redis_commandstats = false;  // print redis-server's per-command time after the run (fabud only)
   bool keep_files = false;       // keep the scratch folder (config, logs, AOF) and say where
+  Schedule schedule = Schedule::none;
+  int instances = 1;             // fabud processes sharing the Redis (schedule scenarios)
+  double max_p99_ms = 0;         // target on p99 (lateness: due -> the platform received the post)
+  double max_idle_percent = 0;   // target on idle CPU, % of one core for every fabud and redis together
+  int idle_seconds = 30;         // idle: how long the CPU is measured
 };
 
 struct ScenarioResult {
@@ -64,6 +73,7 @@ struct ScenarioResult {
   bool has_target = false;
   bool passed = false;
   std::string note;              // why it failed or what to look at
+  double idle_percent = -1;      // idle: CPU of every fabud and redis-server, % of one core (-1: not measured)
 };
 
 ScenarioResult run_scenario(const ScenarioSpec& spec);

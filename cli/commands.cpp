@@ -207,6 +207,13 @@ int status(const Context& ctx, const std::string& release_id) {
     if (r.state == "retracted") std::cout << ", retracted " << format_time_ms(r.closed_ms) << ": " << r.retract_reason;
     if (r.state == "cancelled") std::cout << ", schedule cancelled " << format_time_ms(r.closed_ms);
     if (r.state == "live" && r.due_ms > unix_now_ms()) std::cout << ", scheduled for " << format_time_ms(r.due_ms);
+    // Art. 26 (docs/CALENDAR.md): deadline_ms is the end of the last day, +08:00.
+    std::cout << "\ndeadline " << (r.deadline_ms == 0 ? std::string("none recorded (the calendar lacked its year, or a conference's later step: see its notice)")
+                                                      : Timestamp{r.deadline_ms / 1000 - 1, 8 * 60}.iso().substr(0, 10));
+    if (r.in_time) std::cout << (*r.in_time ? ", went out in time " : ", went out late ") << format_time_ms(r.first_out_ms);
+    if (!r.in_time && r.first_out_ms == 0 && r.deadline_ms != 0) {
+      std::cout << (unix_now_ms() > r.deadline_ms ? ", late: nothing went out yet" : ", nothing went out yet");
+    }
   }
   std::cout << "\n\n" << table.render();
   return 0;

@@ -13,6 +13,7 @@
 #include "cli/approval.h"
 #include "cli/commands.h"
 #include "cli/deadlines.h"
+#include "cli/conference.h"
 #include "cli/roster.h"
 #include "cli/lifecycle.h"
 #include "cli/logs.h"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
       "  fabuctl lanes                               accounts and their queues\n"
       "  fabuctl due --within 5                      releases late or due within 5 working days\n"
       "  fabuctl roster                              spokespersons by level, with counts\n"
+      "  fabuctl conference list | show ID | cancel ID --reason R | record ID FILE | calendar\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
       "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns, dead links\n"
       "  fabuctl report [--from D] [--format html]   the report card (成绩单) of a period\n"
@@ -145,6 +147,27 @@ int main(int argc, char** argv) {
   roster->add_flag("--json", ctx.json, "{total, levels: [{level, count, spokespersons}]}");
 
   std::string reason;
+  std::string conference_file;
+  bool conference_all = false;
+  auto* conference = app.add_subcommand("conference", "Press conferences and their series: list, show, cancel, record, calendar");
+  conference->require_subcommand(1);
+  auto* conference_list = conference->add_subcommand("list", "Conferences from now on, earliest first");
+  conference_list->add_flag("--all", conference_all, "Past conferences too");
+  conference_list->add_option("-n,--limit", limit, "How many")->capture_default_str();
+  auto* conference_show = conference->add_subcommand("show", "A conference's fields and the state of each step");
+  conference_show->add_option("id", release_id, "Conference release id")->required();
+  auto* conference_cancel = conference->add_subcommand("cancel", "Cancel a conference: unsent steps cancelled, a cancellation notice published");
+  conference_cancel->add_option("id", release_id, "Conference release id")->required();
+  conference_cancel->add_option("--reason", reason, "Why; part of the cancellation notice")->required();
+  auto* conference_record = conference->add_subcommand("record", "Publish the record (实录: transcript, photos) on the portal");
+  conference_record->add_option("id", release_id, "Conference release id")->required();
+  conference_record->add_option("file", conference_file, "Markdown: the transcript, photos as ![](https://...)")->required();
+  auto* conference_calendar = conference->add_subcommand("calendar", "Print the iCalendar feed (RFC 5545)");
+  conference->footer("A conference release becomes its notice (the release id, at publish_at), a reminder\n"
+                     "([conference] remind_before before the start, ID.reminder) and a live post at the start\n"
+                     "(ID.live). To move it, queue its next revision with the new times (fabuctl correct ID FILE):\n"
+                     "steps not sent move, steps out are corrected.");
+
   auto* retract = app.add_subcommand("retract", "Take a release back everywhere it went (posts deleted, portal withdrawal notice)");
   retract->add_option("id", release_id, "Release id")->required();
   retract->add_option("--reason", reason, "Why; shown on the portal's withdrawal notice")->required();
@@ -267,6 +290,11 @@ int main(int argc, char** argv) {
     if (lanes->parsed()) return fabu::cli::lanes(ctx);
     if (due->parsed()) return fabu::cli::due(ctx, due_within);
     if (roster->parsed()) return fabu::cli::roster(ctx);
+    if (conference_list->parsed()) return fabu::cli::conference_list(ctx, conference_all, limit);
+    if (conference_show->parsed()) return fabu::cli::conference_show(ctx, release_id);
+    if (conference_cancel->parsed()) return fabu::cli::conference_cancel(ctx, release_id, reason);
+    if (conference_record->parsed()) return fabu::cli::conference_record(ctx, release_id, conference_file);
+    if (conference_calendar->parsed()) return fabu::cli::conference_calendar(ctx);
     if (reach->parsed()) return fabu::cli::reach(ctx, release_id);
     if (logs->parsed()) return fabu::cli::logs(ctx, logs_options);
     if (set_token->parsed()) return fabu::cli::accounts_set_token(ctx, account, account_channel, token_expires);

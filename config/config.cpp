@@ -269,7 +269,7 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   ConfigErrors errors;
   TableReader top(document, source_name, "", errors);
   top.reject_unknown({"redis", "daemon", "retry", "http", "screen", "api", "channels", "approval",
-                    "spokespersons", "calendar", "inspection", "reach"});
+                    "spokespersons", "calendar", "inspection", "reach", "conference"});
   // An absent section means "all defaults"; one that is not a table is reported by table().
   if (const auto* t = top.table("redis")) read_redis(*t, source_name, errors, config->redis);
   if (const auto* t = top.table("daemon")) read_daemon(*t, source_name, errors, config->daemon);
@@ -285,6 +285,7 @@ std::expected<std::shared_ptr<const Config>, ConfigErrors> parse_config(std::str
   if (const auto* a = top.array("spokespersons")) read_spokespersons(*a, source_name, errors, config->spokespersons);
   if (const auto* t = top.table("calendar")) read_calendar(*t, source_name, errors, config->calendar);
   if (const auto* t = top.table("reach")) read_reach(*t, source_name, errors, config->reach);
+  if (const auto* t = top.table("conference")) read_conference(*t, source_name, errors, config->conference);
   if (top.table("channels") != nullptr) {
     read_channels(*document.get_as<toml::table>("channels"), source_name, errors, config->channels);
   }

@@ -145,6 +145,12 @@ struct CalendarConfig {
   std::string holidays_dir = "/usr/share/fabu/holidays";  // relative = next to the config file
 };
 
+// `[conference]`: the series a conference release becomes (core/conference.h) and its calendar feed.
+struct ConferenceConfig {
+  std::chrono::seconds remind_before{std::chrono::hours(1)};  // the reminder, this long before the start
+  std::string calendar_file;  // the iCalendar feed fabud keeps up to date; "" = none (the API serves it anyway)
+};
+
 struct Config {
   std::string source_path;  // file the snapshot was read from
   RedisConfig redis;
@@ -162,6 +168,7 @@ struct Config {
   CalendarConfig calendar;                  // [calendar]
   const Spokesperson* spokesperson(std::string_view id) const;  // nullptr when not in the roster
   ReachConfig reach;                    // [reach]
+  ConferenceConfig conference;          // [conference]
   const ChannelConfig* channel(std::string_view name) const;
 };
 
@@ -179,6 +186,9 @@ void read_approval(const toml::table& table, const std::string& file, ConfigErro
 
 // Reads the [reach] table into `out` (config/reach_config.cpp).
 void read_reach(const toml::table& table, const std::string& file, ConfigErrors& errors, ReachConfig& out);
+
+// Reads the [conference] table into `out` (config/conference_config.cpp).
+void read_conference(const toml::table& table, const std::string& file, ConfigErrors& errors, ConferenceConfig& out);
 
 // Helpers for AdapterFactory implementations validating their own tables with the same messages.
 // Each records a ConfigError (with the node's source position) and returns the default on a problem.

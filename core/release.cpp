@@ -74,10 +74,11 @@ std::string kind_names() { return "news, policy_interpretation, notice, conferen
 class ReleaseValidator {
  public:
   FieldErrors validate(const DocNode& root, Release& out) {
-    static constexpr std::array<std::string_view, 19> known = {
+    static constexpr std::array<std::string_view, 20> known = {
         "id",        "kind",       "title",      "summary",  "body",     "abstract",
         "issuer",    "doc_number", "formed_at",  "disclosure", "subjects", "interprets",
-        "link",      "images",     "publish_at", "targets",  "approval", "revision", "change_note"};
+        "link",      "images",     "publish_at", "targets",  "approval", "revision", "change_note",
+        "conference"};
     report_unknown(root, "", known);
 
     if (auto id = string_field(root, "id", "id", {true, false, ReleaseLimits::id_bytes, "id_bytes", true})) {
@@ -128,6 +129,7 @@ class ReleaseValidator {
     revision_fields(root, out);
     targets_field(root, out);
     approval_field(root, out);
+    conference_field(root, kind_ok && out.kind == ReleaseKind::conference, out);
     return std::move(errors_);
   }
 
@@ -434,6 +436,71 @@ class ReleaseValidator {
     }
     if (errors_.size() != before) return std::nullopt;
     return entry;
+  }
+
+  // The `conference` table: required for kind = conference, refused for every other kind.
+  void conference_field(const DocNode& root, bool is_conference, Release& out) {
+    const DocNode* node = find(root, "conference");
+    if (node == nullptr) {
+      if (is_conference) add("conference", "required for a conference: organiser, starts_at, ends_at, venue, topic, "
+                                           "spokespersons, registration and livestream");
+      return;
+    }
+    if (!is_conference) {
+      if (!has_error_at("kind")) add("conference", "only a release of kind conference has a conference table");
+      return;
+    }
+    if (node->kind != DocNode::Kind::table) {
+      add("conference", "expected a table, got " + std::string(release_detail::describe(node->kind)));
+      return;
+    }
+    static constexpr std::array<std::string_view, 9> known = {"organiser", "starts_at", "ends_at", "venue", "topic",
+                                                              "spokespersons", "registration", "livestream", "live_text"};
+    report_unknown(*node, "conference", known);
+    ConferenceDetails c;
+    assign(c.organiser, string_field(*node, "organiser", "conference.organiser", short_text(true)));
+    const auto starts = timestamp_field(*node, "starts_at", "conference.starts_at", true);
+    const auto ends = timestamp_field(*node, "ends_at", "conference.ends_at", true);
+    if (starts) c.starts_at = *starts;
+    if (ends) c.ends_at = *ends;
+    if (starts && ends && ends->unix_seconds <= starts->unix_seconds) {
+      add("conference.ends_at", "must be after conference.starts_at (" + starts->iso() + ")");
+    }
+    assign(c.venue, string_field(*node, "venue", "conference.venue", short_text(true)));
+    assign(c.topic, string_field(*node, "topic", "conference.topic", short_text(true)));
+    c.spokespersons = string_array(*node, "spokespersons", "conference.spokespersons",
+                                   {true, false, ReleaseLimits::id_bytes, "id_bytes", true},
+                                   ReleaseLimits::max_spokespersons, "max_spokespersons");
+    if (c.spokespersons.empty() && !has_error_at("conference.spokespersons")) {
+      add("conference.spokespersons", "name at least one spokesperson of the roster by id");
+    }
+    assign(c.registration, string_field(*node, "registration", "conference.registration", short_text(true)));
+    c.live_text = url_field(*node, "live_text", "conference.live_text", false);
+    livestream_field(*node, c);
+    out.conference = std::move(c);
+  }
+
+  void livestream_field(const DocNode& conference, ConferenceDetails& c) {
+    const DocNode* node = find(conference, "livestream");
+    if (node == nullptr || node->kind != DocNode::Kind::table) {
+      add("conference.livestream", node == nullptr ? "required field is missing: a table with provider and url"
+                                                   : "expected a table with provider and url, got " +
+                                                         std::string(release_detail::describe(node->kind)));
+      return;
+    }
+    static constexpr std::array<std::string_view, 2> known = {"provider", "url"};
+    report_unknown(*node, "conference.livestream", known);
+    assign(c.livestream.provider, string_field(*node, "provider", "conference.livestream.provider", short_text(true)));
+    assign(c.livestream.url, url_field(*node, "url", "conference.livestream.url", true));
+  }
+
+  std::optional<std::string> url_field(const DocNode& table, std::string_view key, const std::string& path, bool required) {
+    auto url = string_field(table, key, path, {required, false, ReleaseLimits::link_chars, "link_chars", false});
+    if (url && !url->starts_with("http://") && !url->starts_with("https://")) {
+      add(path, "must be an http:// or https:// URL");
+      return std::nullopt;
+    }
+    return url;
   }
 
   static DocNode table_node() {

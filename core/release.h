@@ -62,6 +62,27 @@ struct Approval {
   friend bool operator==(const Approval&, const Approval&) = default;
 };
 
+// A press conference (新闻发布会) a `conference` release announces (docs/DOMAIN: organiser, date with
+// weekday and time, venue, spokespersons with full titles, topic, how to attend, livestream).
+struct Livestream {
+  std::string provider;  // who streams it, e.g. 临沂发布
+  std::string url;       // http(s) link to the stream
+  friend bool operator==(const Livestream&, const Livestream&) = default;
+};
+
+struct ConferenceDetails {
+  std::string organiser;                    // 主办单位
+  Timestamp starts_at;
+  Timestamp ends_at;                        // after starts_at
+  std::string venue;                        // 地点
+  std::string topic;                        // 主题
+  std::vector<std::string> spokespersons;   // roster ids ([[spokespersons]]), checked at intake; at least one
+  std::string registration;                 // how news organisations attend (报名方式)
+  Livestream livestream;
+  std::optional<std::string> live_text;     // 图文直播 page (http/https), optional
+  friend bool operator==(const ConferenceDetails&, const ConferenceDetails&) = default;
+};
+
 struct Release {
   std::string id;  // chosen by the press office; the idempotency key. [A-Za-z0-9._-], 1..64 bytes
   ReleaseKind kind = ReleaseKind::news;
@@ -85,6 +106,8 @@ struct Release {
   // channel name -> target names in that channel (accounts, groups, "all", columns).
   std::map<std::string, std::vector<std::string>> targets;
   Approval approval;
+  // Present exactly for kind = conference (the `conference` table).
+  std::optional<ConferenceDetails> conference;
   friend bool operator==(const Release&, const Release&) = default;
 };
 
@@ -120,6 +143,7 @@ struct ReleaseLimits {
   static constexpr std::size_t max_targets_per_channel = 2000;
   static constexpr std::size_t document_bytes = 512 * 1024;
   static constexpr int max_revision = 9999;
+  static constexpr std::size_t max_spokespersons = 16;
 };
 
 // Parse and validate. On failure every problem found is returned, not just the first.

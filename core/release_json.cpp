@@ -99,6 +99,16 @@ std::string to_json(const Release& release) {
     approval["signatures"].push_back(std::move(signed_entry));
   }
   doc["approval"] = std::move(approval);
+  if (release.conference) {
+    const ConferenceDetails& c = *release.conference;
+    nlohmann::json conf = {{"organiser", c.organiser},       {"starts_at", c.starts_at.iso()},
+                           {"ends_at", c.ends_at.iso()},     {"venue", c.venue},
+                           {"topic", c.topic},               {"spokespersons", c.spokespersons},
+                           {"registration", c.registration},
+                           {"livestream", {{"provider", c.livestream.provider}, {"url", c.livestream.url}}}};
+    if (c.live_text) conf["live_text"] = *c.live_text;
+    doc["conference"] = std::move(conf);
+  }
   // A Release built in code (not parsed) might hold bad UTF-8: replace it rather than throw.
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -1,6 +1,7 @@
-// The API's lifecycle routes: retract, correct, reschedule, cancel, and the list of schedules.
+// The API's lifecycle routes: retract, correct, reschedule, cancel, the list of schedules and the conference calendar.
 #include <nlohmann/json.hpp>
 
+#include "conference/calendar.h"
 #include "core/clock.h"
 #include "core/release_document.h"
 #include "daemon/api_replies.h"
@@ -131,6 +132,20 @@ HttpServerResponse ApiRoutes::schedules(const HttpServerRequest& request) {
   json out = json::array();
   for (const auto& s : *due) out.push_back({{"id", s.release_id}, {"due", shanghai(s.due_ms)}, {"due_ms", s.due_ms}});
   return json_response(200, {{"schedules", out}});
+}
+
+HttpServerResponse ApiRoutes::conference_calendar() {
+  Result<std::vector<CalendarEvent>> events;
+  {
+    std::lock_guard lock(ledger_mu_);
+    const auto channels = channels_.get();
+    events = collect_calendar(*ledger_, [&](const Release& notice) { return channels->conference_settings(notice); }, 0);
+  }
+  if (!events) return json_response(503, {{"error", events.error().message}});
+  HttpServerResponse response;
+  response.content_type = "text/calendar; charset=utf-8";
+  response.body = render_calendar(*events);
+  return response;
 }
 
 }  // namespace fabu

@@ -115,6 +115,7 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   if (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases") return lifecycle(request, path, caller);
   if (post) return json_response(405, {{"error", "method not allowed"}});
   if (path == std::vector<std::string>{"v1", "schedules"}) return schedules(request);
+  if (path == std::vector<std::string>{"v1", "conferences.ics"}) return conference_calendar();
   if (path.size() == 3 && path[0] == "v1" && path[1] == "releases") return release(path[2]);
   if (path == std::vector<std::string>{"v1", "rejects"}) return rejects(request);
   if (path == std::vector<std::string>{"v1", "dead"}) return dead(request);
@@ -124,7 +125,7 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
                              {"endpoints", {"POST /v1/releases", "GET /v1/releases/{id}",
                                             "POST /v1/releases/{id}/retract", "POST /v1/releases/{id}/corrections",
                                             "POST /v1/releases/{id}/reschedule", "POST /v1/releases/{id}/schedule/cancel",
-                                            "GET /v1/schedules", "GET /v1/rejects", "GET /v1/dead", "GET /v1/held",
+                                            "GET /v1/schedules", "GET /v1/conferences.ics", "GET /v1/rejects", "GET /v1/dead", "GET /v1/held",
                                             "GET /v1/health", "GET /metrics"}}});
 }
 

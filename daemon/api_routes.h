@@ -14,6 +14,7 @@
 //   POST /v1/releases/{id}/schedule/cancel    role operate: -> 200; both 409 once a delivery started (retract
 //                                             instead) or the release is closed, 404 unknown
 //   GET  /v1/schedules?limit=N role read: releases due later, soonest first, times in +08:00
+//   GET  /v1/conferences.ics   role read: the press conferences as iCalendar (conference/calendar.h)
 //   GET  /v1/rejects?limit=N   role read: refused releases with reasons
 //   GET  /v1/dead?limit=N      role read: the dead-letter record
 //   GET  /v1/held?limit=N      role read: releases held by the privacy screen (masked matches, digest)
@@ -69,6 +70,7 @@ class ApiRoutes {
   HttpServerResponse lifecycle(const HttpServerRequest& request, const std::vector<std::string>& path,
                                const std::string& caller);
   HttpServerResponse schedules(const HttpServerRequest& request);
+  HttpServerResponse conference_calendar();  // GET /v1/conferences.ics (api_lifecycle.cpp)
   HttpServerResponse release(const std::string& id);
   HttpServerResponse rejects(const HttpServerRequest& request);
   HttpServerResponse dead(const HttpServerRequest& request);

@@ -24,6 +24,8 @@ std::expected<std::shared_ptr<const ChannelSet>, ConfigErrors> ChannelSet::creat
   auto set = std::make_shared<ChannelSet>();
   set->screen_ = config.screen;
   set->inspection_ = config.inspection;
+  set->conference_ = config.conference;
+  set->roster_ = config.spokespersons;
   ConfigErrors errors;
   for (const auto& channel : config.channels) {
     const AdapterFactory* factory = registry.find(channel.type);
@@ -74,6 +76,26 @@ std::string ChannelSet::link_channel(const Release& release) const {
     if (find(name)->link_for(release, Admission{}).has_value()) return name;
   }
   return {};
+}
+
+SeriesSettings ChannelSet::conference_settings(const Release& release) const {
+  SeriesSettings settings;
+  settings.remind_before = conference_.remind_before;
+  for (const auto& s : roster_) settings.speakers[s.id] = s.title + s.name;
+  for (const auto& name : names_) {
+    if (release.targets.contains(name) && find(name)->link_for(release, Admission{}).has_value()) {
+      settings.article_channels.push_back(name);
+    }
+  }
+  settings.notice_link = link_for(release, Admission{});
+  return settings;
+}
+
+const Spokesperson* ChannelSet::spokesperson(std::string_view id) const {
+  for (const auto& s : roster_) {
+    if (s.id == id) return &s;
+  }
+  return nullptr;
 }
 
 std::string ChannelSet::link_for(const Release& release, const Admission& admission) const {

@@ -13,6 +13,7 @@
 
 #include "adapters/adapter.h"
 #include "config/config.h"
+#include "core/conference.h"
 
 namespace fabu {
 
@@ -34,6 +35,12 @@ class ChannelSet {
   // Name of the first targeted channel that produces a link ("" = none).
   std::string link_channel(const Release& release) const;
 
+  // What a conference release's series needs (core/conference.h): `[conference]`, the roster's names,
+  // the channels of `release` that publish articles and its notice's link.
+  SeriesSettings conference_settings(const Release& release) const;
+  // The roster's entry, nullptr when `id` is not in `[[spokespersons]]`.
+  const Spokesperson* spokesperson(std::string_view id) const;
+
   // `[screen]` of the config this set was built from.
   const ScreenPolicy& screen() const { return screen_; }
   // `[inspection]` of the config, and the portal columns it checks: (channel, column id) for every
@@ -46,6 +53,8 @@ class ChannelSet {
   std::vector<std::string> names_;
   ScreenPolicy screen_;
   InspectionRules inspection_;
+  ConferenceConfig conference_;
+  std::vector<Spokesperson> roster_;
   std::vector<std::pair<std::string, std::string>> inspected_columns_;
 };
 

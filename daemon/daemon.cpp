@@ -159,6 +159,16 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!retention_ledger) return std::unexpected(ConfigErrors{});
   daemon->retention_ = std::make_unique<RetentionSweeper>(std::move(retention_ledger), d.retention_days,
                                                           std::chrono::minutes(10), &daemon->workers_);
+  if (!config->conference.calendar_file.empty()) {
+    auto calendar_ledger = connect_waiting(redis, stop_requested);
+    if (!calendar_ledger) return std::unexpected(ConfigErrors{});
+    // The channels of the snapshot current at each write: a reload changes links and names at once.
+    SeriesLookup lookup = [channels = &daemon->channels_](const Release& notice) {
+      return channels->get()->conference_settings(notice);
+    };
+    daemon->calendar_file_ = std::make_unique<CalendarFileWriter>(std::move(calendar_ledger), std::move(lookup),
+                                                                  config->conference.calendar_file);
+  }
   if (!config->api.listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
@@ -238,6 +248,7 @@ int Daemon::stop() {
   api_.reset();  // no new submissions while draining
   accounts_.reset();
   retention_.reset();
+  calendar_file_.reset();
   if (intake_) intake_->stop();
   int left = 0;
   if (dispatcher_) {

@@ -11,6 +11,7 @@
 #include "adapters/http_transport.h"
 #include "config/config.h"
 #include "daemon/account_watch.h"
+#include "conference/calendar_file.h"
 #include "daemon/retention.h"
 #include "daemon/reach_metrics.h"
 #include "daemon/reach_source.h"
@@ -77,6 +78,7 @@ class Daemon {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<AccountWatch> accounts_;
   std::unique_ptr<RetentionSweeper> retention_;
+  std::unique_ptr<CalendarFileWriter> calendar_file_;  // [conference] calendar_file, when set
   std::unique_ptr<ChannelReachSource> reach_source_;
   std::unique_ptr<ReachWorker> reach_;  // null when [reach] calls_per_hour = 0; outlives the dispatcher
   std::unique_ptr<ReachScrape> reach_scrape_;  // reach's /metrics families; outlives the API (declared before api_)

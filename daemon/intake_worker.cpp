@@ -78,7 +78,9 @@ IntakeDecision examine_unguarded(const std::string& payload, const std::string& 
     decision.reject_reason = RejectReason::approval;
     return decision;
   }
-  auto plan = plan_release(release, channels);
+  auto series = plan_series(release, channels);  // one release, or a conference's steps (notice first)
+  auto plan = series ? std::expected<AdmitRequest, FieldErrors>(std::move(series->front()))
+                     : std::unexpected(std::move(series.error()));
   if (!plan) {
     decision.errors = std::move(plan.error());
     decision.reject_reason = RejectReason::unplannable;
@@ -98,10 +100,10 @@ IntakeDecision examine_unguarded(const std::string& payload, const std::string& 
     return decision;
   }
   if (verdict.override_by || !screen.matches.empty()) decision.screen_note = describe_screen(screen, verdict);
-  plan->digest = content_digest(release);
-  plan->release_json = to_json(release);
+  decision.steps.assign(std::make_move_iterator(series->begin() + 1), std::make_move_iterator(series->end()));
   decision.request = std::move(*plan);
   decision.formed_at = release.formed_at;
+  if (release.conference) decision.conference_starts_ms = release.conference->starts_at.unix_seconds * 1000;
   decision.approval = std::move(*verified);
   decision.canonical_document = std::move(submitted->canonical_document);
   return decision;
@@ -261,6 +263,45 @@ void IntakeWorker::record_held(const IntakeEntry& entry, HeldRecord& held) {
   }
 }
 
+bool IntakeWorker::admit_steps(const IntakeDecision& decision) {
+  // Before the notice, whose admission acknowledges the entry: a crash in between decides the entry
+  // again, and each step admitted already answers duplicate.
+  if (decision.conference_starts_ms != 0) {
+    // Entered before the admission: a conference is listed from the moment it may have been admitted.
+    int failures = 0;
+    while (true) {
+      if (stopping_.load()) return false;
+      auto indexed = ledger_->index_conference(decision.release_id, decision.conference_starts_ms);
+      if (indexed || indexed.error().kind != ErrorKind::transient) break;
+      health_.report_failure("conference index", indexed.error());
+      std::this_thread::sleep_for(redis_retry_delay(++failures));
+    }
+  }
+  for (const auto& step : decision.steps) {
+    int failures = 0;
+    while (true) {
+      if (stopping_.load()) return false;
+      auto admitted = ledger_->admit(step);
+      if (admitted) {
+        if (admitted->outcome != AdmitOutcome::duplicate) {
+          log_.intake(admitted->outcome == AdmitOutcome::corrected ? "corrected" : "admitted", step.release_id,
+                      "conference step of " + decision.release_id + ", " + std::to_string(step.deliveries.size()) +
+                          " deliveries");
+        }
+        break;
+      }
+      if (admitted.error().kind != ErrorKind::transient) {
+        spdlog::error("conference step {} could not be admitted: {}", step.release_id,
+                      bounded(admitted.error().message, 1024));
+        break;
+      }
+      health_.report_failure("admit", admitted.error());
+      std::this_thread::sleep_for(redis_retry_delay(++failures));
+    }
+  }
+  return true;
+}
+
 void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
   const std::string release_id = bounded(decision.release_id, quoted_value_bytes);
   if (decision.held) return record_held(entry, *decision.held);
@@ -289,6 +330,8 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
         decision.request->deadline_ms = china_day_end_ms(*deadline);
       }
     }
+    // The steps carry no deadline of their own: Art. 26 is met by the notice (the document itself).
+    if (!admit_steps(decision)) return;  // stopping: the entry stays pending and is decided again
     auto admitted = ledger_->admit(*decision.request);
     if (!admitted && admitted.error().kind != ErrorKind::transient) {
       // Retrying cannot help (the script refused this release): it is rejected with the reason instead.

@@ -31,6 +31,9 @@ namespace fabu {
 // At most one of `request` (admit it), `held` (the privacy screen holds it) and `errors` is set.
 struct IntakeDecision {
   std::optional<AdmitRequest> request;  // set when the release is valid, approved and may be admitted
+  // With request, for a conference: its later steps (reminder, live), admitted before the request.
+  std::vector<AdmitRequest> steps;
+  std::int64_t conference_starts_ms = 0;  // with request, for a conference: its start (the index's score)
   VerifiedApproval approval;            // with request: the signatures that verified
   std::string canonical_document;       // with request: the document as RFC 8785 JSON (what to queue)
   std::optional<HeldRecord> held;       // set instead when the screen holds it (core/screen.h)
@@ -71,6 +74,8 @@ class IntakeWorker {
   void run();
   void handle(const IntakeEntry& entry);
   void record(const IntakeEntry& entry, IntakeDecision& decision);
+  // Admits a conference's later steps; false when stopping first.
+  bool admit_steps(const IntakeDecision& decision);
   void record_held(const IntakeEntry& entry, HeldRecord& held);
 
   std::string consumer_;

@@ -51,6 +51,15 @@ std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, co
   const auto id_of = [&](const std::string& channel, const std::string& destination) {
     return DeliveryId{release.id, channel, destination, Operation::publish, release.revision}.str();
   };
+  if (release.conference) {
+    const auto& ids = release.conference->spokespersons;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (channels.spokesperson(ids[i]) == nullptr) {
+        errors.push_back({"conference.spokespersons[" + std::to_string(i) + "]",
+                          "'" + ids[i] + "' is not in the roster ([[spokespersons]]; fabuctl roster lists them)"});
+      }
+    }
+  }
   const std::string link_channel = channels.link_channel(release);
   std::vector<Pending> planned = ask_channels(release, channels, &Adapter::plan, errors);
   std::string link_delivery;  // the delivery that makes the link

@@ -16,6 +16,15 @@
 namespace fabu {
 
 // Every problem is reported with its field path (e.g. "targets.microblog[1]: unknown account 'x'").
+// A conference's spokespersons must be in the roster (conference.spokespersons[i]).
 std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, const ChannelSet& channels);
+
+// A conference release's series (core/conference.h), each step planned as its own release, the
+// notice first; digest and release_json are set. For any other release: the release alone.
+// (daemon/conference_plan.cpp)
+std::expected<std::vector<AdmitRequest>, FieldErrors> plan_series(const Release& release, const ChannelSet& channels);
+
+// One derived release (a conference step, its cancellation or record) planned, with digest and json.
+std::expected<AdmitRequest, FieldErrors> plan_derived(const Release& release, const ChannelSet& channels);
 
 }  // namespace fabu

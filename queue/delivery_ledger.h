@@ -325,6 +325,12 @@ class IntakeLedger {
 
   // Creates the intake stream and its consumer group if missing (idempotent).
   virtual Result<void> ensure_intake() = 0;
+  // Enters a conference release in the `conferences` index, scored by its start (unix ms); entering
+  // it again moves it (a reschedule). Idempotent. The default, for fakes, keeps no index.
+  virtual Result<void> index_conference(const std::string& release_id, std::int64_t starts_ms) {
+    (void)release_id; (void)starts_ms;
+    return {};
+  }
   // New entries for `consumer`, blocking up to `block` when there are none.
   virtual Result<std::vector<IntakeEntry>> read_intake(const std::string& consumer, int count,
                                                        std::chrono::milliseconds block) = 0;
@@ -409,6 +415,12 @@ class LedgerQueries {
     (void)until_ms;
     (void)limit;
     return std::vector<ReleaseDeadline>{};
+  }
+  // Conference releases of the `conferences` index whose start is at or after `from_ms`, earliest first
+  // (due_ms = the start). The default, for fakes, knows none.
+  virtual Result<std::vector<ScheduledRelease>> conferences(std::int64_t from_ms, int limit) {
+    (void)from_ms; (void)limit;
+    return std::vector<ScheduledRelease>{};
   }
   // Releases due after `now_ms`, soonest first.
   virtual Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) {

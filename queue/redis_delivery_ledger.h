@@ -56,6 +56,8 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<ScheduleChange> cancel_schedule(const std::string& release_id, std::int64_t now_ms) override;
   Result<ScheduleChange> reschedule(const std::string& release_id, std::int64_t due_ms, std::int64_t now_ms) override;
   Result<std::vector<ScheduledRelease>> scheduled(std::int64_t now_ms, int limit) override;
+  Result<void> index_conference(const std::string& release_id, std::int64_t starts_ms) override;
+  Result<std::vector<ScheduledRelease>> conferences(std::int64_t from_ms, int limit) override;
   Result<std::vector<ReleaseDeadline>> deadlines(std::int64_t until_ms, int limit) override;
   Result<int> expire_settled(std::int64_t cutoff_ms, int limit) override;
   Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) override;

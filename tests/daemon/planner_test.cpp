@@ -61,11 +61,11 @@ class FakeFactory : public AdapterFactory {
   bool link_;
 };
 
-std::shared_ptr<const ChannelSet> channels() {
+std::shared_ptr<const ChannelSet> channels(const std::string& more_toml = "") {
   AdapterRegistry registry;
   registry.add(std::make_unique<FakeFactory>(true));
   registry.add(std::make_unique<FakeFactory>(false));
-  auto config = parse_config("[channels.portal]\ntype = \"fake_link\"\n[channels.microblog]\ntype = \"fake_accounts\"\n",
+  auto config = parse_config(more_toml + "[channels.portal]\ntype = \"fake_link\"\n[channels.microblog]\ntype = \"fake_accounts\"\n",
                              "test.toml");
   EXPECT_TRUE(config.has_value());
   AdapterEnv env;
@@ -156,6 +156,71 @@ TEST(Planner, ARevisionCarriesBothItsFirstPlanAndItsCorrectionPlan) {
   auto plain = plan_release(first, *set);
   ASSERT_TRUE(plain.has_value());
   EXPECT_TRUE(plain->corrections.empty());
+}
+
+// A conference on a portal column and the lead account, starting 2026-12-03 14:30 (+08:00), its
+// notice a day before; the roster knows "edu" only.
+Release conference(std::vector<std::string> spokespersons) {
+  Release r = release({{"portal", {"xwfbh"}}, {"microblog", {"lead"}}});
+  r.kind = ReleaseKind::conference;
+  r.title = "新闻发布会预告";
+  r.summary = "市政府新闻办将举行新闻发布会。";
+  r.issuer = "临沂市人民政府新闻办公室";
+  r.formed_at = {2026, 11, 30};
+  r.approval = {.approver = "王晓明", .approved_at = {1796279400 - 90000, 480}, .signatures = {}};
+  r.publish_at = Timestamp{1796279400 - 86400, 480};
+  r.conference = ConferenceDetails{.organiser = "市政府新闻办", .starts_at = {1796279400, 480},
+                                   .ends_at = {1796279400 + 3600, 480}, .venue = "新闻发布厅", .topic = "教育工作",
+                                   .spokespersons = std::move(spokespersons), .registration = "电话报名",
+                                   .livestream = {"临沂发布", "https://www.linyi.gov.cn/live"}};
+  return r;
+}
+
+constexpr const char* kRoster =
+    "[conference]\nremind_before = \"30m\"\n[[spokespersons]]\nid = \"edu\"\nname = \"张明\"\n"
+    "title = \"市教育局副局长\"\nunit = \"临沂市教育局\"\nlevel = \"department\"\n";
+
+TEST(ConferencePlan, SpokespersonsMustBeInTheRoster) {
+  auto set = channels(kRoster);
+  auto plan = plan_series(conference({"edu", "nobody"}), *set);
+  ASSERT_FALSE(plan.has_value());
+  ASSERT_EQ(plan.error().size(), 1u);
+  EXPECT_EQ(plan.error()[0].path, "conference.spokespersons[1]");
+  EXPECT_NE(plan.error()[0].reason.find("'nobody' is not in the roster"), std::string::npos);
+}
+
+TEST(ConferencePlan, TheSeriesIsThreeScheduledReleases) {
+  auto set = channels(kRoster);
+  auto plan = plan_series(conference({"edu"}), *set);
+  ASSERT_TRUE(plan.has_value()) << join(plan.error());
+  ASSERT_EQ(plan->size(), 3u);
+  const AdmitRequest& notice = (*plan)[0];
+  EXPECT_EQ(notice.release_id, "r1");
+  EXPECT_EQ(notice.deliveries.size(), 2u);  // the article and the lead's post
+  EXPECT_EQ(notice.not_before_ms, (1796279400LL - 86400) * 1000);
+  const AdmitRequest& reminder = (*plan)[1];
+  EXPECT_EQ(reminder.release_id, "r1.reminder");
+  EXPECT_EQ(reminder.not_before_ms, (1796279400LL - 1800) * 1000);  // [conference] remind_before = 30m
+  ASSERT_EQ(reminder.deliveries.size(), 1u);  // the lead only: no article
+  EXPECT_EQ(reminder.deliveries[0].destination, "lead");
+  EXPECT_EQ(reminder.link, "https://example.gov.cn/r1.html");  // the notice's article
+  const AdmitRequest& live = (*plan)[2];
+  EXPECT_EQ(live.release_id, "r1.live");
+  EXPECT_EQ(live.not_before_ms, 1796279400LL * 1000);
+  auto stored = parse_release_json(notice.release_json);
+  ASSERT_TRUE(stored.has_value()) << join(stored.error());
+  EXPECT_NE(stored->body.find("市教育局副局长张明"), std::string::npos) << stored->body;
+  EXPECT_EQ(notice.digest.size(), 64u);  // each step is its own release, with its own content
+  EXPECT_NE(notice.digest, reminder.digest);
+}
+
+TEST(ConferencePlan, AnIdLeavesRoomForItsSteps) {
+  auto set = channels(kRoster);
+  Release r = conference({"edu"});
+  r.id = std::string(60, 'c');
+  auto plan = plan_series(r, *set);
+  ASSERT_FALSE(plan.has_value());
+  EXPECT_EQ(plan.error()[0].path, "id");
 }
 
 }  // namespace

@@ -1,0 +1,229 @@
+#include "cli/conference.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/accounts.h"
+#include "cli/operator_log.h"
+#include "cli/table.h"
+#include "conference/calendar.h"
+#include "core/clock.h"
+#include "core/conference.h"
+#include "daemon/planner.h"
+
+namespace fabu::cli {
+namespace {
+
+constexpr ConferenceStep kSteps[] = {ConferenceStep::notice, ConferenceStep::reminder, ConferenceStep::live,
+                                     ConferenceStep::cancellation, ConferenceStep::record};
+
+// The conference's notice as stored, or nullopt (reported) when `id` is no conference.
+std::optional<Release> stored_notice(DeliveryLedger& ledger, const std::string& id) {
+  auto json = ledger.release_json(id);
+  if (!json) {
+    std::cerr << "fabuctl: " << json.error().message << "\n";
+    return std::nullopt;
+  }
+  auto notice = *json ? parse_release_json(**json) : std::unexpected(FieldErrors{});
+  if (!notice || !notice->conference) {
+    std::cerr << "fabuctl: no conference '" << id << "' has been admitted\n";
+    return std::nullopt;
+  }
+  return *notice;
+}
+
+std::string step_state(LedgerQueries& ledger, const std::string& release_id, std::int64_t& due_ms) {
+  auto record = ledger.release_record(release_id);
+  if (!record || !*record) return "-";
+  due_ms = (*record)->due_ms;
+  if ((*record)->state != "live") return (*record)->state;
+  auto deliveries = ledger.deliveries_of(release_id);
+  if (!deliveries) return "live";
+  int delivered = 0;
+  for (const auto& d : *deliveries) delivered += d.state == DeliveryState::delivered ? 1 : 0;
+  if (delivered == 0) return (*record)->first_out_ms == 0 ? "scheduled" : "sending";
+  return std::to_string(delivered) + "/" + std::to_string(deliveries->size()) + " delivered";
+}
+
+SeriesLookup lookup_of(const Setup& setup) {
+  return [channels = setup.channels](const Release& notice) { return channels->conference_settings(notice); };
+}
+
+// Admits a release fabuctl derived (cancellation, record), planned with the config's channels.
+int admit_derived(Setup& setup, const Release& release, const std::string& what) {
+  auto plan = plan_derived(release, *setup.channels);
+  if (!plan) {
+    for (const auto& e : plan.error()) std::cerr << "fabuctl: " << what << ": " << e.path << ": " << e.reason << "\n";
+    return 2;
+  }
+  plan->now_ms = unix_now_ms();
+  auto admitted = setup.ledger->admit(*plan);
+  if (!admitted) {
+    std::cerr << "fabuctl: " << admitted.error().message << "\n";
+    return 1;
+  }
+  if (admitted->outcome == AdmitOutcome::conflict || admitted->outcome == AdmitOutcome::stale) {
+    std::cerr << "fabuctl: " << release.id << " exists already with other content (see fabuctl rejects)\n";
+    return 1;
+  }
+  std::cout << what << " " << release.id << ": "
+            << (admitted->outcome == AdmitOutcome::duplicate ? "queued before; nothing changed"
+                                                             : std::to_string(plan->deliveries.size()) + " deliveries")
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int conference_list(const Context& ctx, bool all, int limit) {
+  Setup setup;
+  if (int code = open_setup(ctx, setup); code != 0) return code;
+  auto events = collect_calendar(*setup.ledger, lookup_of(setup), all ? 0 : unix_now_ms(), limit);
+  if (!events) {
+    std::cerr << "fabuctl: " << events.error().message << "\n";
+    return 1;
+  }
+  nlohmann::json out = nlohmann::json::array();
+  TextTable table({"id", "starts", "venue", "topic", "revision", "state"});
+  for (const auto& e : *events) {
+    const ConferenceDetails& c = *e.notice.conference;
+    const std::string state = e.cancelled ? "cancelled" : "confirmed";
+    out.push_back({{"id", e.notice.id}, {"starts_at", c.starts_at.iso()}, {"ends_at", c.ends_at.iso()},
+                   {"venue", c.venue}, {"topic", c.topic}, {"revision", e.revision}, {"state", state},
+                   {"sequence", calendar_sequence(e)}});
+    table.add({e.notice.id, chinese_date_time(c.starts_at.unix_seconds), c.venue, c.topic,
+               std::to_string(e.revision), state});
+  }
+  if (ctx.json) {
+    std::cout << nlohmann::json{{"conferences", out}}.dump(2) << "\n";
+  } else if (table.empty()) {
+    std::cout << "no conferences" << (all ? "" : " from now on (--all lists past ones too)") << "\n";
+  } else {
+    std::cout << table.render() << "\n";
+  }
+  return 0;
+}
+
+int conference_show(const Context& ctx, const std::string& id) {
+  Setup setup;
+  if (int code = open_setup(ctx, setup); code != 0) return code;
+  auto notice = stored_notice(*setup.ledger, id);
+  if (!notice) return 1;
+  const ConferenceDetails& c = *notice->conference;
+  const SeriesSettings settings = setup.channels->conference_settings(*notice);
+  nlohmann::json steps = nlohmann::json::array();
+  TextTable table({"step", "release", "due", "state"});
+  for (ConferenceStep step : kSteps) {
+    const std::string release_id = step_release_id(id, step);
+    std::int64_t due_ms = 0;
+    const std::string state = step_state(*setup.ledger, release_id, due_ms);
+    const std::string due = due_ms == 0 ? "-" : chinese_date_time(due_ms / 1000);
+    steps.push_back({{"step", to_string(step)}, {"release", release_id}, {"due_ms", due_ms}, {"state", state}});
+    table.add({std::string(to_string(step)), release_id, due, state});
+  }
+  if (ctx.json) {
+    std::cout << nlohmann::json{{"id", id}, {"conference", nlohmann::json::parse(to_json(*notice))["conference"]},
+                                {"steps", steps}}.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << notice->title << "\n"
+            << "  organiser      " << c.organiser << "\n"
+            << "  time           " << chinese_date_time(c.starts_at.unix_seconds) << "—"
+            << chinese_clock(c.ends_at.unix_seconds) << "\n"
+            << "  venue          " << c.venue << "\n"
+            << "  topic          " << c.topic << "\n"
+            << "  spokespersons  ";
+  for (std::size_t i = 0; i < c.spokespersons.size(); ++i) {
+    const auto found = settings.speakers.find(c.spokespersons[i]);
+    std::cout << (i ? "、" : "") << (found == settings.speakers.end() ? c.spokespersons[i] : found->second);
+  }
+  std::cout << "\n  registration   " << c.registration << "\n"
+            << "  livestream     " << c.livestream.provider << " " << c.livestream.url << "\n";
+  if (c.live_text) std::cout << "  live text      " << *c.live_text << "\n";
+  std::cout << "  revision       " << notice->revision << "\n\n" << table.render() << "\n";
+  return 0;
+}
+
+int conference_cancel(const Context& ctx, const std::string& id, const std::string& reason) {
+  if (reason.empty()) {
+    std::cerr << "fabuctl conference cancel: --reason is required; it is part of the cancellation notice\n";
+    return 2;
+  }
+  Setup setup;
+  if (int code = open_setup(ctx, setup); code != 0) return code;
+  auto notice = stored_notice(*setup.ledger, id);
+  if (!notice) return 1;
+  int cancelled = 0, out = 0, closed = 0;
+  for (ConferenceStep step : {ConferenceStep::live, ConferenceStep::reminder, ConferenceStep::notice}) {
+    auto change = setup.ledger->cancel_schedule(step_release_id(id, step), unix_now_ms());
+    if (!change) {
+      std::cerr << "fabuctl: " << change.error().message << "\n";
+      return 1;
+    }
+    cancelled += change->outcome == ScheduleOutcome::changed ? 1 : 0;
+    out += change->outcome == ScheduleOutcome::started ? 1 : 0;
+    closed += change->outcome == ScheduleOutcome::closed ? 1 : 0;
+  }
+  record_action(ctx, "conference_cancel", {{"release", id}, {"reason", reason}, {"cancelled", cancelled}});
+  std::cout << "cancelled " << cancelled << " step(s) of " << id << " not yet sent\n";
+  if (out == 0) {
+    if (cancelled == 0 && closed > 0) {
+      std::cerr << "fabuctl: conference " << id << " was closed already (cancelled or retracted)\n";
+      return 3;
+    }
+    std::cout << "nothing of it had gone out: no cancellation notice is needed\n";
+    return 0;
+  }
+  const SeriesSettings settings = setup.channels->conference_settings(*notice);
+  return admit_derived(setup, conference_cancellation(*notice, reason, settings), "cancellation notice");
+}
+
+int conference_record(const Context& ctx, const std::string& id, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << file << ": cannot read the file\n";
+    return 2;
+  }
+  const std::string markdown(std::istreambuf_iterator<char>(in), {});
+  Setup setup;
+  if (int code = open_setup(ctx, setup); code != 0) return code;
+  auto notice = stored_notice(*setup.ledger, id);
+  if (!notice) return 1;
+  Release record = conference_record(*notice, markdown, setup.channels->conference_settings(*notice));
+  if (record.targets.empty()) {
+    std::cerr << "fabuctl: conference " << id << " targets no portal column: the record has nowhere to go\n";
+    return 2;
+  }
+  // A record published before with other content: this one corrects it.
+  auto stored_json = setup.ledger->release_json(record.id);
+  auto stored = stored_json && *stored_json ? parse_release_json(**stored_json) : std::unexpected(FieldErrors{});
+  if (stored) {
+    Release same = *stored;
+    same.revision = 1;
+    same.change_note.clear();
+    if (same != record) {
+      record.revision = stored->revision + 1;
+      record.change_note = "实录更新";
+    } else {
+      record = *stored;
+    }
+  }
+  return admit_derived(setup, record, "record");
+}
+
+int conference_calendar(const Context& ctx) {
+  Setup setup;
+  if (int code = open_setup(ctx, setup); code != 0) return code;
+  auto events = collect_calendar(*setup.ledger, lookup_of(setup), 0);
+  if (!events) {
+    std::cerr << "fabuctl: " << events.error().message << "\n";
+    return 1;
+  }
+  std::cout << render_calendar(*events);
+  return 0;
+}
+
+}  // namespace fabu::cli

@@ -1,0 +1,250 @@
+// End to end, a press conference as a series: its notice, reminder and live post each go out once at
+// their times on two fabud instances while one is killed and restarted; a new revision with other
+// times corrects what went out and moves the rest; a cancellation cancels the rest and publishes a
+// notice; the record lands on the portal; the iCalendar feed (file and API) follows every change and
+// parses with libical. Real redis-server, sandbox platform, fabud and fabuctl processes.
+#include <signal.h>
+
+#include <libical/ical.h>
+
+#include <filesystem>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "core/release.h"
+#include "tests/integration/harness.h"
+#include "tests/support/process.h"
+
+namespace fabu::testing {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr const char* kLivestream = "https://live.example.cn/linyi/1203";
+
+std::string fabuctl(const Harness& h, const std::string& args) {
+  return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
+}
+
+HarnessOptions conference_options() {
+  HarnessOptions o;
+  o.extra_toml =
+      "[conference]\nremind_before = \"3s\"\ncalendar_file = \"portal/conferences.ics\"\n\n"
+      "[calendar]\nholidays_dir = \"" FABU_SOURCE_DIR "/config/holidays\"\n\n"
+      "[[spokespersons]]\nid = \"edu_deputy\"\nname = \"张明\"\ntitle = \"市教育局党组成员、副局长\"\n"
+      "unit = \"临沂市教育局\"\nlevel = \"department\"\n";
+  return o;
+}
+
+std::string iso(std::int64_t unix_ms) { return Timestamp{unix_ms / 1000, 8 * 60}.iso(); }
+
+// A conference release: notice at `notice_ms`, start at `start_ms`; revision 2 with a change note
+// when `revision` says so. Signed by the test reviewer.
+std::string conference(const std::string& id, std::int64_t notice_ms, std::int64_t start_ms, int revision = 1) {
+  auto doc = nlohmann::json::parse(release_json(id, R"({"portal":["tzgg"],"microblog":["lead"]})",
+                                                "2026年全市教育工作新闻发布会预告", "市政府新闻办将举行新闻发布会。"));
+  doc["kind"] = "conference";
+  doc["publish_at"] = iso(notice_ms);
+  if (revision > 1) {
+    doc["revision"] = revision;
+    doc["change_note"] = "发布会时间调整";
+  }
+  doc["conference"] = {{"organiser", "临沂市人民政府新闻办公室"},
+                       {"starts_at", iso(start_ms)},
+                       {"ends_at", iso(start_ms + 3'600'000)},
+                       {"venue", "市政府新闻发布厅"},
+                       {"topic", "全市教育工作情况"},
+                       {"spokespersons", {"edu_deputy"}},
+                       {"registration", "请电话报名"},
+                       {"livestream", {{"provider", "临沂发布"}, {"url", kLivestream}}}};
+  return signed_release(doc.dump());
+}
+
+nlohmann::json lead_posts(Harness& h) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : h.sandbox_posts()) {
+    if (p.value("token", "") == h.token_of("lead_acct")) out.push_back(p);
+  }
+  return out;
+}
+
+int posts_containing(const nlohmann::json& posts, const std::string& text) {
+  int n = 0;
+  for (const auto& p : posts) n += p.value("text", "").find(text) != std::string::npos ? 1 : 0;
+  return n;
+}
+
+std::int64_t first_post_ms(const nlohmann::json& posts, const std::string& text) {
+  for (const auto& p : posts) {
+    if (p.value("text", "").find(text) != std::string::npos) return p.value("created_at_ms", std::int64_t{0});
+  }
+  return 0;
+}
+
+// The feed parsed by libical: the event of `id`, its SEQUENCE and STATUS; -1 / NONE when absent.
+struct FeedEvent {
+  bool found = false;
+  int sequence = -1;
+  icalproperty_status status = ICAL_STATUS_NONE;
+  std::int64_t starts = 0;
+  std::string description;
+  std::string url;
+};
+FeedEvent event_in(const std::string& ics, const std::string& id) {
+  FeedEvent out;
+  std::unique_ptr<icalcomponent, void (*)(icalcomponent*)> calendar(icalparser_parse_string(ics.c_str()),
+                                                                     icalcomponent_free);
+  if (!calendar) return out;
+  for (icalcomponent* e = icalcomponent_get_first_component(calendar.get(), ICAL_VEVENT_COMPONENT); e != nullptr;
+       e = icalcomponent_get_next_component(calendar.get(), ICAL_VEVENT_COMPONENT)) {
+    if (std::string(icalcomponent_get_uid(e)) != id + "@fabu") continue;
+    out.found = true;
+    out.sequence = icalcomponent_get_sequence(e);
+    out.status = icalcomponent_get_status(e);
+    out.starts = icaltime_as_timet(icalcomponent_get_dtstart(e));
+    if (const char* d = icalcomponent_get_description(e)) out.description = d;
+    if (icalproperty* url = icalcomponent_get_first_property(e, ICAL_URL_PROPERTY)) out.url = icalproperty_get_url(url);
+  }
+  return out;
+}
+
+std::string feed_file(const Harness& h) {
+  const std::string path = h.portal_dir() + "/conferences.ics";
+  return std::filesystem::exists(path) ? read_file(path) : std::string();
+}
+
+TEST(ConferenceE2E, NoticeReminderAndLiveGoOutOnceEachAtTheirTimes) {
+  Harness h(conference_options());
+  auto a = h.start_fabud_as("fabud-a", "a");
+  auto b = h.start_fabud_as("fabud-b", "b");
+  const std::int64_t t0 = unix_now_ms();
+  const std::int64_t notice_ms = (t0 / 1000 + 3) * 1000, start_ms = notice_ms + 9000;  // reminder at +6 s
+  h.enqueue(conference("conf-1", notice_ms, start_ms));
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-1") && !h.deliveries("conf-1").empty(); }, seconds(20)))
+      << h.log_of("fabud-a");
+  // One instance dies after the notice and comes back before the reminder is due.
+  b.signal(SIGKILL);
+  b.wait();
+  b = h.start_fabud_as("fabud-b", "b");
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-1.live") && h.settled("conf-1.reminder") &&
+                                              !h.deliveries("conf-1.live").empty(); }, seconds(30)))
+      << h.log_of("fabud-a") << h.log_of("fabud-b");
+
+  const auto posts = lead_posts(h);
+  ASSERT_EQ(posts.size(), 3u) << posts.dump(1);  // notice, reminder, live: once each
+  EXPECT_EQ(posts_containing(posts, "发布会提醒"), 1) << posts.dump(1);
+  EXPECT_EQ(posts_containing(posts, "正在直播"), 1) << posts.dump(1);
+  EXPECT_EQ(posts_containing(posts, kLivestream), 1) << posts.dump(1);  // the live post carries the stream
+  EXPECT_EQ(posts_containing(posts, "（星期"), 3) << posts.dump(1);
+  EXPECT_GE(first_post_ms(posts, "预告"), notice_ms - 50);
+  EXPECT_GE(first_post_ms(posts, "发布会提醒"), start_ms - 3000 - 50);
+  EXPECT_GE(first_post_ms(posts, "正在直播"), start_ms - 50);
+  for (const auto& p : posts) EXPECT_LE(p.value("created_at_ms", std::int64_t{0}), start_ms + 8000) << p.dump();
+
+  // The portal's article carries every field.
+  const std::string page = read_file(h.portal_dir() + "/tzgg/2026/conf-1.html");
+  for (const char* field : {"临沂市人民政府新闻办公室", "市政府新闻发布厅", "市教育局党组成员、副局长张明", "请电话报名", kLivestream}) {
+    EXPECT_NE(page.find(field), std::string::npos) << field;
+  }
+
+  // The record (实录) lands on the portal's column.
+  const std::string record = h.portal_dir() + "/record.md";
+  write_file(record, "**主持人**：各位记者朋友，下午好。\n\n![现场](https://www.linyi.gov.cn/img/1.jpg)\n");
+  std::string said;
+  ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record), said), 0) << said;
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-1.record"); }, seconds(20))) << h.log_of("fabud-a");
+  EXPECT_NE(read_file(h.portal_dir() + "/tzgg/2026/conf-1.record.html").find("各位记者朋友"), std::string::npos);
+  EXPECT_NE(read_file(h.portal_dir() + "/tzgg/index.html").find("conf-1.record.html"), std::string::npos);
+
+  // The feed under the portal: one confirmed event, as first announced.
+  ASSERT_TRUE(Harness::eventually([&] { return event_in(feed_file(h), "conf-1").found; }, seconds(10)));
+  const FeedEvent event = event_in(feed_file(h), "conf-1");
+  EXPECT_EQ(event.sequence, 0);
+  EXPECT_EQ(event.status, ICAL_STATUS_CONFIRMED);
+  EXPECT_EQ(event.starts, start_ms / 1000);
+  EXPECT_NE(event.description.find("市教育局党组成员、副局长张明"), std::string::npos) << event.description;
+  EXPECT_EQ(event.url, "https://www.linyi.gov.cn/tzgg/2026/conf-1.html");
+  ASSERT_EQ(run_shell(fabuctl(h, "conference list --all"), said), 0) << said;
+  EXPECT_NE(said.find("conf-1"), std::string::npos) << said;
+  // The notice has its statutory deadline (formed 2026-11-20: 20 working days) and went out in time;
+  // the later steps have none of their own.
+  ASSERT_EQ(run_shell(fabuctl(h, "status conf-1"), said), 0) << said;
+  EXPECT_NE(said.find("deadline 2026-12-18, went out in time"), std::string::npos) << said;
+  ASSERT_EQ(run_shell(fabuctl(h, "status conf-1.live"), said), 0) << said;
+  EXPECT_NE(said.find("deadline none recorded"), std::string::npos) << said;
+  ASSERT_EQ(run_shell(fabuctl(h, "conference show conf-1"), said), 0) << said;
+  EXPECT_NE(said.find("conf-1.live"), std::string::npos) << said;
+  EXPECT_NE(said.find("1/1 delivered"), std::string::npos) << said;
+}
+
+TEST(ConferenceE2E, ARescheduleCorrectsWhatWentOutAndMovesTheRest) {
+  Harness h(conference_options());
+  auto a = h.start_fabud_as("fabud-a", "a");
+  auto b = h.start_fabud_as("fabud-b", "b");
+  const std::int64_t t0 = unix_now_ms();
+  h.enqueue(conference("conf-2", t0, t0 + 600'000));
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-2") && !h.deliveries("conf-2").empty(); }, seconds(20)))
+      << h.log_of("fabud-a");
+  ASSERT_EQ(lead_posts(h).size(), 1u);
+
+  const std::int64_t moved_start = (unix_now_ms() / 1000 + 7) * 1000;  // reminder at +4 s, live at +7 s
+  h.enqueue(conference("conf-2", t0, moved_start, 2));
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-2.live") && !h.deliveries("conf-2.live").empty() &&
+                                              h.settled("conf-2") && h.deliveries("conf-2").size() > 2; }, seconds(30)))
+      << h.log_of("fabud-a") << h.log_of("fabud-b");
+  const auto posts = lead_posts(h);
+  EXPECT_EQ(posts.size(), 4u) << posts.dump(1);  // the notice, its correction, the reminder and live post once each
+  EXPECT_EQ(posts_containing(posts, "【更正】"), 1) << posts.dump(1);
+  EXPECT_EQ(posts_containing(posts, "发布会提醒"), 1) << posts.dump(1);
+  EXPECT_GE(first_post_ms(posts, "发布会提醒"), moved_start - 3000 - 50);
+  EXPECT_GE(first_post_ms(posts, "正在直播"), moved_start - 50);
+  // The first revision's reminder and live post were replaced before they went out.
+  int cancelled = 0;
+  for (const auto& d : h.deliveries("conf-2.reminder")) cancelled += d.state == DeliveryState::cancelled ? 1 : 0;
+  EXPECT_EQ(cancelled, 1);
+  // The portal article shows the new time with a change note; the feed counts the change.
+  EXPECT_NE(read_file(h.portal_dir() + "/tzgg/2026/conf-2.html").find("发布会时间调整"), std::string::npos);
+  ASSERT_TRUE(Harness::eventually([&] { return event_in(feed_file(h), "conf-2").sequence == 1; }, seconds(10)))
+      << feed_file(h);
+  EXPECT_EQ(event_in(feed_file(h), "conf-2").starts, moved_start / 1000);
+}
+
+TEST(ConferenceE2E, ACancellationCancelsTheRestAndPublishesANotice) {
+  HarnessOptions options = conference_options();
+  options.api_port = free_port();
+  options.api_tokens = {{"reader", R"(["read"])", "read-token-0123456789"}};
+  Harness h(options);
+  auto a = h.start_fabud_as("fabud-a", "a");
+  const std::int64_t t0 = unix_now_ms();
+  h.enqueue(conference("conf-3", t0, t0 + 600'000));
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-3") && !h.deliveries("conf-3").empty(); }, seconds(20)))
+      << h.log_of("fabud-a");
+  std::string said;
+  ASSERT_EQ(run_shell(fabuctl(h, "conference cancel conf-3 --reason '因故取消，另行通知。'"), said), 0) << said;
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-3.cancelled") && !h.deliveries("conf-3.cancelled").empty(); },
+                                  seconds(20))) << h.log_of("fabud-a");
+  for (const char* step : {"conf-3.reminder", "conf-3.live"}) {
+    for (const auto& d : h.deliveries(step)) EXPECT_EQ(d.state, DeliveryState::cancelled) << d.id;
+  }
+  const auto posts = lead_posts(h);
+  EXPECT_EQ(posts.size(), 2u) << posts.dump(1);  // the notice and the cancellation
+  EXPECT_EQ(posts_containing(posts, "发布会取消"), 1) << posts.dump(1);
+  EXPECT_TRUE(std::filesystem::exists(h.portal_dir() + "/tzgg/2026/conf-3.cancelled.html"));
+
+  // Over the API as in the file: cancelled, one change later.
+  ASSERT_EQ(run_shell("curl -s -H 'Authorization: Bearer read-token-0123456789' http://127.0.0.1:" +
+                          std::to_string(options.api_port) + "/v1/conferences.ics", said), 0) << said;
+  const FeedEvent event = event_in(said, "conf-3");
+  EXPECT_EQ(event.status, ICAL_STATUS_CANCELLED) << said;
+  EXPECT_EQ(event.sequence, 1) << said;
+  ASSERT_TRUE(Harness::eventually([&] { return event_in(feed_file(h), "conf-3").status == ICAL_STATUS_CANCELLED; },
+                                  seconds(10))) << feed_file(h);
+  // Cancelling again changes nothing and says so.
+  EXPECT_EQ(run_shell(fabuctl(h, "conference cancel conf-3 --reason '因故取消，另行通知。'"), said), 0) << said;
+  EXPECT_EQ(lead_posts(h).size(), 2u);
+}
+
+}  // namespace
+}  // namespace fabu::testing
