@@ -1,5 +1,6 @@
 #include "queue/reach_book.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <hiredis/hiredis.h>
@@ -206,6 +207,29 @@ class RedisReachBook final : public ReachBook {
     auto samples = redis_.pipeline(newest);
     if (auto ok = check_replies(samples, "reading followers"); !ok) return fail(ok.error());
     for (const auto& sample : *samples) out.push_back(sample_followers(reply_at(sample.get(), 0)));
+    return out;
+  }
+
+  Result<std::vector<std::vector<FollowersReading>>> followers_since(
+      const std::vector<std::pair<std::string, std::string>>& accounts, std::int64_t from_ms, int limit) override {
+    std::vector<RedisArgs> ranges;
+    for (const auto& [channel, account] : accounts) {
+      ranges.push_back({"ZRANGEBYSCORE", key(followers_name(channel, account)), std::to_string(from_ms), "+inf",
+                        "LIMIT", "0", std::to_string(std::max(limit, 1))});
+    }
+    std::vector<std::vector<FollowersReading>> out;
+    if (ranges.empty()) return out;
+    auto samples = redis_.pipeline(ranges);
+    if (auto ok = check_replies(samples, "reading followers"); !ok) return fail(ok.error());
+    for (const auto& series : *samples) {
+      auto& readings = out.emplace_back();
+      for (std::size_t i = 0; i < reply_size(series.get()); ++i) {
+        const std::string text = reply_string(reply_at(series.get(), i));
+        const auto at = to_int(std::string_view(text).substr(0, text.find(':')));
+        const auto followers = sample_followers(reply_at(series.get(), i));
+        if (at && followers) readings.push_back({*at, *followers});
+      }
+    }
     return out;
   }
 

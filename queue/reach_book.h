@@ -64,6 +64,12 @@ struct CheckpointCounts {
   PostCounts counts;
 };
 
+// One followers reading of an account.
+struct FollowersReading {
+  std::int64_t at_ms = 0;
+  std::int64_t followers = 0;
+};
+
 // One account's reach for one release.
 struct AccountReach {
   std::string channel;
@@ -106,6 +112,14 @@ class ReachBook {
   // The newest followers reading of each (channel, account), in the order asked; nullopt where none.
   virtual Result<std::vector<std::optional<std::int64_t>>> latest_followers(
       const std::vector<std::pair<std::string, std::string>>& accounts) = 0;
+
+  // Each (channel, account)'s followers readings taken at `from_ms` or later, oldest first, at most
+  // `limit` per account, in the order asked (the dashboard's trend lines). The default, for fakes, refuses.
+  virtual Result<std::vector<std::vector<FollowersReading>>> followers_since(
+      const std::vector<std::pair<std::string, std::string>>& accounts, std::int64_t from_ms, int limit) {
+    (void)accounts; (void)from_ms; (void)limit;
+    return fail(Error::config("this reach book keeps no followers history"));
+  }
 
   // The release's reach per account, in account order; empty when nothing was recorded.
   virtual Result<std::vector<AccountReach>> release_reach(const std::string& release_id) = 0;
