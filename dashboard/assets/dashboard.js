@@ -186,6 +186,11 @@
       const line = document.createElementNS(ns, 'polyline');
       line.setAttribute('points', points.map((p, i) => sx(xs[i]).toFixed(1) + ',' + sy(ys[i]).toFixed(1)).join(' '));
       svg.appendChild(line);
+      const last = document.createElementNS(ns, 'circle');  // the newest reading, visible even when it is the only one
+      last.setAttribute('cx', sx(xs[xs.length - 1]).toFixed(1));
+      last.setAttribute('cy', sy(ys[ys.length - 1]).toFixed(1));
+      last.setAttribute('r', '2');
+      svg.appendChild(last);
     }
     return svg;
   }

@@ -87,6 +87,12 @@ TEST(DashboardBrowser, ShowsDeliveriesRetriesDeadLettersAndRefusesRetractWithout
   EXPECT_EQ(browser->execute("return document.querySelector(\"" + dead_row + " .why\").textContent;"),
             "needs a token with the operate role");
   EXPECT_TRUE(browser->wait_for(exists("#releases tr[data-release='dash-ok'] button.retract[disabled]")));
+  // The other panels: the queue counts the dead letter, the lead account is inspected and its
+  // followers (read when fabud started) drawn.
+  EXPECT_TRUE(browser->wait_for("return document.querySelector(\"#queue dd[data-key='dead']\").textContent === '1';"));
+  EXPECT_TRUE(browser->wait_for("return document.getElementById('inspection').textContent.includes('lead_acct');"));
+  EXPECT_TRUE(browser->wait_for(exists("#followers svg.spark circle")))
+      << browser->execute("return document.getElementById('followers').textContent;");
 
   // A retraction without a token, sent from the page, is refused and changes nothing.
   const auto refused = browser->execute_async(
