@@ -1,4 +1,4 @@
-// JSON replies shared by the API's route files (api_routes.cpp, api_lifecycle.cpp). Private to daemon/.
+// JSON replies shared by the API's route files (api_routes.cpp, api_lifecycle.cpp, api_dashboard.cpp). Private to daemon/.
 #pragma once
 
 #include <algorithm>

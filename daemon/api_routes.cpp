@@ -26,8 +26,6 @@ using api::errors_json;
 using api::json_response;
 using api::limit_of;
 
-
-
 // Path segments with %XX decoded; empty segments dropped ("/v1//dead/" is /v1/dead).
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> out;
@@ -97,7 +95,7 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
     if (auto asset = find_dashboard_asset(request.path())) return dashboard_asset(*asset);  // holds no data
   }
 
-  // Lifecycle changes (retract, cancel, reschedule) need `operate`; queueing a release or a correction
+  // Lifecycle changes (retract, cancel, reschedule) and a dead letter's retry need `operate`; queueing a release or a correction
   // `submit`; reading `read` or `operate`.
   const bool dead_action = post && path.size() == 4 && path[0] == "v1" && path[1] == "dead";
   const bool operates = dead_action || (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases" &&
