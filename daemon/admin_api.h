@@ -25,7 +25,8 @@ class AdminApi {
                                                  const Snapshot<ChannelSet>& channels,
                                                  const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log,
                                                  std::shared_ptr<const WorkingCalendar> calendar = nullptr,
-                                                 ApiRoutes::MetricsRenderer more_metrics = {});
+                                                 ApiRoutes::MetricsRenderer more_metrics = {},
+                                                 DashboardReaders dashboard = {});
   ~AdminApi();
 
   // Takes the tokens of a reloaded [api]; every other [api] setting needs a restart.

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "daemon/account_watch.h"
+#include "dashboard/dashboard_assets.h"
 #include "core/deadline.h"
 #include "daemon/api_replies.h"
 #include "daemon/readiness.h"
@@ -20,18 +21,10 @@ namespace {
 
 using nlohmann::json;
 
+using api::delivery_json;
 using api::errors_json;
 using api::json_response;
 using api::limit_of;
-
-json delivery_json(const DeliveryStatus& d) {
-  return {{"id", d.id},          {"channel", d.channel}, {"destination", d.destination},
-          {"operation", to_string(d.operation)}, {"revision", d.revision},
-          {"state", to_string(d.state)}, {"attempt", d.attempt}, {"post_id", d.post_id},
-          {"url", d.url},        {"note", d.note},       {"last_error", d.last_error},
-          {"next_at_ms", d.next_at_ms}, {"updated_at_ms", d.updated_at_ms}};
-}
-
 
 // Path segments with %XX decoded; empty segments dropped ("/v1//dead/" is /v1/dead).
 std::vector<std::string> split_path(std::string_view path) {
@@ -57,6 +50,18 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
+HttpServerResponse dashboard_asset(const DashboardAsset& asset) {
+  HttpServerResponse r;
+  r.content_type = std::string(asset.content_type);
+  r.body = std::string(asset.body);
+  // The page runs no script but its own and talks to this origin only.
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  return r;
+}
+
 // Masked matches only: a held record never holds the numbers the screen found.
 json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(screen_matches_json(matches)); }
 
@@ -65,10 +70,10 @@ json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
                      const Snapshot<ChannelSet>& channels, const Snapshot<ApprovalPolicy>& approval,
                      DeliveryLog& log, BearerTokens tokens, std::shared_ptr<const WorkingCalendar> calendar,
-                     MetricsRenderer more_metrics)
+                     MetricsRenderer more_metrics, DashboardReaders dashboard)
     : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), approval_(approval), log_(log),
       tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(std::move(calendar)),
-      more_metrics_(std::move(more_metrics)) {}
+      more_metrics_(std::move(more_metrics)), dashboard_(std::move(dashboard)) {}
 
 void ApiRoutes::set_tokens(BearerTokens tokens) { tokens_.set(std::make_shared<const BearerTokens>(std::move(tokens))); }
 
@@ -86,11 +91,15 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   const bool post = request.method == "POST";
   if (!post && request.method != "GET") return json_response(405, {{"error", "method not allowed"}});
   if (!post && path == std::vector<std::string>{"v1", "health"}) return health();  // readiness probes need no token
+  if (!post) {
+    if (auto asset = find_dashboard_asset(request.path())) return dashboard_asset(*asset);  // holds no data
+  }
 
-  // Lifecycle changes (retract, cancel, reschedule) need `operate`; queueing a release or a correction
+  // Lifecycle changes (retract, cancel, reschedule) and a dead letter's retry need `operate`; queueing a release or a correction
   // `submit`; reading `read` or `operate`.
-  const bool operates = post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases" &&
-                        (path[3] == "retract" || path[3] == "schedule" || path[3] == "reschedule");
+  const bool dead_action = post && path.size() == 4 && path[0] == "v1" && path[1] == "dead";
+  const bool operates = dead_action || (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases" &&
+                                        (path[3] == "retract" || path[3] == "schedule" || path[3] == "reschedule"));
   const auto tokens = tokens_.get();
   std::string caller = "(no tokens configured)";  // who an operator event names
   if (!tokens->empty()) {
@@ -113,7 +122,14 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
 
   if (post && path == std::vector<std::string>{"v1", "releases"}) return submit(request);
   if (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases") return lifecycle(request, path, caller);
+  if (dead_action) return dead_letter_action(path, caller);
   if (post) return json_response(405, {{"error", "method not allowed"}});
+  if (path == std::vector<std::string>{"v1", "dashboard"}) {
+    return dashboard(tokens->empty() ||
+                     tokens->check(request.header("authorization"), {"operate"}).verdict ==
+                         BearerTokens::Verdict::allowed);
+  }
+  if (path == std::vector<std::string>{"v1", "log"}) return log_entries(request);
   if (path == std::vector<std::string>{"v1", "schedules"}) return schedules(request);
   if (path == std::vector<std::string>{"v1", "conferences.ics"}) return conference_calendar();
   if (path.size() == 3 && path[0] == "v1" && path[1] == "releases") return release(path[2]);
@@ -126,7 +142,8 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
                                             "POST /v1/releases/{id}/retract", "POST /v1/releases/{id}/corrections",
                                             "POST /v1/releases/{id}/reschedule", "POST /v1/releases/{id}/schedule/cancel",
                                             "GET /v1/schedules", "GET /v1/conferences.ics", "GET /v1/rejects", "GET /v1/dead", "GET /v1/held",
-                                            "GET /v1/health", "GET /metrics"}}});
+                                            "POST /v1/dead/{id}/retry", "GET /v1/dashboard", "GET /v1/log",
+                                            "GET /v1/health", "GET /metrics", "GET /"}}});
 }
 
 HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request) {

@@ -18,6 +18,12 @@
 //   GET  /v1/rejects?limit=N   role read: refused releases with reasons
 //   GET  /v1/dead?limit=N      role read: the dead-letter record
 //   GET  /v1/held?limit=N      role read: releases held by the privacy screen (masked matches, digest)
+//   POST /v1/dead/{delivery id}/retry        role operate: requeues a dead letter -> 200 {"id","retried":true};
+//                                             404 when it is not a dead letter
+//   GET  /v1/dashboard         role read: every panel of the dashboard in one reply (api_dashboard.cpp)
+//   GET  /v1/log?after=ID&limit=N             role read: the delivery log stream's entries after ID (the
+//                                             newest N without `after`), oldest first
+//   GET  /, /dashboard/...     no token: the dashboard's page and assets (dashboard/), which hold no data
 //   GET  /v1/health            no token: {"redis","intake_depth","instance"}; 503 while Redis is unreachable
 //   GET  /metrics              role read: Prometheus text format
 //
@@ -43,8 +49,17 @@
 #include "http_server/bearer_tokens.h"
 #include "http_server/http_server.h"
 #include "queue/delivery_ledger.h"
+#include "queue/ledger_log.h"
+#include "queue/reach_book.h"
 
 namespace fabu {
+
+// What the dashboard's routes read besides the ledger, each on a connection of its own; either may be
+// null (its panel is then empty).
+struct DashboardReaders {
+  std::unique_ptr<LedgerLog> log;
+  std::unique_ptr<ReachBook> reach;
+};
 
 class ApiRoutes {
  public:
@@ -54,7 +69,8 @@ class ApiRoutes {
   // `calendar` (may be null) lets a submit reply warn about a late or nearly late release.
   ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
             const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log, BearerTokens tokens,
-            std::shared_ptr<const WorkingCalendar> calendar = nullptr, MetricsRenderer more_metrics = {});
+            std::shared_ptr<const WorkingCalendar> calendar = nullptr, MetricsRenderer more_metrics = {},
+            DashboardReaders dashboard = {});
 
   // Never throws.
   HttpServerResponse handle(const HttpServerRequest& request);
@@ -77,6 +93,11 @@ class ApiRoutes {
   HttpServerResponse held(const HttpServerRequest& request);
   HttpServerResponse health();
   HttpServerResponse metrics();
+  // api_dashboard.cpp: the dashboard's JSON and the dead-letter retry. `can_operate`: whether the
+  // caller's token may retry and retract (the page says why its buttons are disabled otherwise).
+  HttpServerResponse dashboard(bool can_operate);
+  HttpServerResponse log_entries(const HttpServerRequest& request);
+  HttpServerResponse dead_letter_action(const std::vector<std::string>& path, const std::string& caller);
 
   std::string instance_;
   std::unique_ptr<DeliveryLedger> ledger_;
@@ -87,6 +108,8 @@ class ApiRoutes {
   Snapshot<BearerTokens> tokens_;
   std::shared_ptr<const WorkingCalendar> calendar_;
   MetricsRenderer more_metrics_;
+  std::mutex dashboard_mu_;  // the readers' connections: one request at a time uses them
+  DashboardReaders dashboard_;
 };
 
 }  // namespace fabu

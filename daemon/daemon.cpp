@@ -179,8 +179,14 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
           make_redis_reach_book(config->redis, config->daemon.retention_days), config->reach.calls_per_hour);
       reach_metrics = [scrape = daemon->reach_scrape_.get()](std::string& out) { scrape->render(out, unix_now_ms()); };
     }
+    // The dashboard's readers (GET /v1/dashboard, /v1/log), on connections of their own.
+    DashboardReaders dashboard{nullptr, make_redis_reach_book(config->redis, config->daemon.retention_days)};
+    if (config->daemon.log_stream_max > 0) {
+      dashboard.log = std::make_unique<LedgerLog>(config->redis, config->daemon.log_stream_max);
+    }
     auto api = AdminApi::start(config->api, d.instance, std::move(api_ledger), daemon->channels_,
-                               daemon->approval_, *daemon->log_, calendar, std::move(reach_metrics));
+                               daemon->approval_, *daemon->log_, calendar, std::move(reach_metrics),
+                               std::move(dashboard));
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);
   }

@@ -1,5 +1,7 @@
 #include "queue/ledger_log.h"
 
+#include <algorithm>
+
 #include <hiredis/hiredis.h>
 
 namespace fabu {
@@ -49,6 +51,14 @@ Result<std::vector<LogEntry>> LedgerLog::range(const std::string& from, std::siz
   auto reply = redis_.command({"XRANGE", key_, from, "+", "COUNT", std::to_string(std::max<std::size_t>(count, 1))});
   if (!reply) return std::unexpected(reply.error());
   return entries_from(reply->get());
+}
+
+Result<std::vector<LogEntry>> LedgerLog::latest(std::size_t count) {
+  auto reply = redis_.command({"XREVRANGE", key_, "+", "-", "COUNT", std::to_string(std::max<std::size_t>(count, 1))});
+  if (!reply) return std::unexpected(reply.error());
+  auto entries = entries_from(reply->get());
+  std::reverse(entries.begin(), entries.end());
+  return entries;
 }
 
 Result<std::vector<LogEntry>> LedgerLog::read_after(const std::string& after, std::chrono::milliseconds block,

@@ -44,6 +44,9 @@ class LedgerLog {
   // Up to `count` entries with ids >= `from` ("-" for the oldest, or "<ms>" for a time), oldest first.
   Result<std::vector<LogEntry>> range(const std::string& from, std::size_t count);
 
+  // The newest `count` entries, oldest first (XREVRANGE, reversed).
+  Result<std::vector<LogEntry>> latest(std::size_t count);
+
   // Entries after id `after` ("$" for only new ones), waiting up to `block` for the first (> 0).
   // An empty vector means the wait ended with nothing new.
   Result<std::vector<LogEntry>> read_after(const std::string& after, std::chrono::milliseconds block,

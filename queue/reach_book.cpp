@@ -1,5 +1,6 @@
 #include "queue/reach_book.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <hiredis/hiredis.h>
@@ -209,17 +210,26 @@ class RedisReachBook final : public ReachBook {
     return out;
   }
 
-  Result<std::vector<FollowersSample>> followers_between(const std::string& channel, const std::string& account,
-                                                         std::int64_t from_ms, std::int64_t to_ms) override {
+  Result<std::vector<FollowersReading>> followers_between(const std::string& channel, const std::string& account,
+                                                          std::int64_t from_ms, std::int64_t to_ms) override {
     auto reply = redis_.command({"ZRANGEBYSCORE", key(followers_name(channel, account)), std::to_string(from_ms),
                                  std::to_string(to_ms)});
     if (!reply) return fail(reply.error());
-    std::vector<FollowersSample> out;
-    for (std::size_t i = 0; i < reply_size(reply->get()); ++i) {
-      const std::string text = reply_string(reply_at(reply->get(), i));  // "<ms>:<followers>"
-      const auto at = to_int(std::string_view(text).substr(0, text.find(':')));
-      const auto followers = sample_followers(reply_at(reply->get(), i));
-      if (at && followers) out.push_back({*at, *followers});
+    return readings_of(reply->get());
+  }
+
+  Result<std::vector<std::vector<FollowersReading>>> followers_since(
+      const std::vector<std::pair<std::string, std::string>>& accounts, std::int64_t from_ms, int limit) override {
+    std::vector<RedisArgs> ranges;
+    for (const auto& [channel, account] : accounts) {
+      ranges.push_back({"ZRANGEBYSCORE", key(followers_name(channel, account)), std::to_string(from_ms), "+inf",
+                        "LIMIT", "0", std::to_string(std::max(limit, 1))});
+    }
+    std::vector<std::vector<FollowersReading>> out;
+    if (ranges.empty()) return out;
+    auto samples = redis_.pipeline(ranges);
+    if (auto ok = check_replies(samples, "reading followers"); !ok) return fail(ok.error());
+    for (const auto& series : *samples) out.push_back(readings_of(series.get()));
     }
     return out;
   }
@@ -266,6 +276,18 @@ class RedisReachBook final : public ReachBook {
     const auto colon = text.find(':');
     if (colon == std::string::npos) return std::nullopt;
     return to_int(std::string_view(text).substr(colon + 1));
+  }
+
+  // The readings of one ZRANGEBYSCORE reply ("<ms>:<followers>" each), skipping malformed ones.
+  static std::vector<FollowersReading> readings_of(const redisReply* range) {
+    std::vector<FollowersReading> out;
+    for (std::size_t i = 0; i < reply_size(range); ++i) {
+      const std::string text = reply_string(reply_at(range, i));
+      const auto at = to_int(std::string_view(text).substr(0, text.find(':')));
+      const auto followers = sample_followers(reply_at(range, i));
+      if (at && followers) out.push_back({*at, *followers});
+    }
+    return out;
   }
 
   static void read_field(AccountReach& reach, const std::string& what, const std::string& value) {

@@ -65,10 +65,10 @@ struct CheckpointCounts {
 };
 
 // One followers reading of an account.
-struct FollowersSample {
+struct FollowersReading {
   std::int64_t at_ms = 0;
   std::int64_t followers = 0;
-  friend bool operator==(const FollowersSample&, const FollowersSample&) = default;
+  friend bool operator==(const FollowersReading&, const FollowersReading&) = default;
 };
 
 // One account's reach for one release.
@@ -114,16 +114,24 @@ class ReachBook {
   virtual Result<std::vector<std::optional<std::int64_t>>> latest_followers(
       const std::vector<std::pair<std::string, std::string>>& accounts) = 0;
 
+  // Each (channel, account)'s followers readings taken at `from_ms` or later, oldest first, at most
+  // `limit` per account, in the order asked (the dashboard's trend lines). The default, for fakes, refuses.
+  virtual Result<std::vector<std::vector<FollowersReading>>> followers_since(
+      const std::vector<std::pair<std::string, std::string>>& accounts, std::int64_t from_ms, int limit) {
+    (void)accounts; (void)from_ms; (void)limit;
+    return fail(Error::config("this reach book keeps no followers history"));
+  }
+
   // The release's reach per account, in account order; empty when nothing was recorded.
   virtual Result<std::vector<AccountReach>> release_reach(const std::string& release_id) = 0;
 
   // One account's followers readings with from_ms <= time <= to_ms, oldest first (the report card's
   // follower growth). The default, for fakes, knows none.
-  virtual Result<std::vector<FollowersSample>> followers_between(const std::string& channel,
+  virtual Result<std::vector<FollowersReading>> followers_between(const std::string& channel,
                                                                  const std::string& account, std::int64_t from_ms,
                                                                  std::int64_t to_ms) {
     (void)channel; (void)account; (void)from_ms; (void)to_ms;
-    return std::vector<FollowersSample>{};
+    return std::vector<FollowersReading>{};
   }
 };
 

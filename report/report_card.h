@@ -51,7 +51,7 @@ struct ReportData {
   std::string hall;                    // its name, for headings
   MatrixAccount lead;
   std::vector<MatrixAccount> members;  // the hall's accounts but the lead
-  std::vector<FollowersSample> lead_followers;  // readings within the period, oldest first
+  std::vector<FollowersReading> lead_followers;  // readings within the period, oldest first
   std::vector<InspectionFinding> inspection;    // as of when the report is made
 };
 
@@ -106,7 +106,7 @@ struct ReportCard {
   std::optional<std::int64_t> followers_start;  // the first reading in the period
   std::optional<std::int64_t> followers_end;    // the last
   std::optional<std::int64_t> followers_growth;
-  std::vector<FollowersSample> lead_followers;
+  std::vector<FollowersReading> lead_followers;
 
   int members = 0;
   int members_posted = 0;

@@ -53,5 +53,27 @@ TEST_F(ApiRoutesTest, UnknownEndpointsAndMethods) {
   EXPECT_EQ(call("GET", "/nothing").status, 401);  // not even the list of endpoints without a token
 }
 
+TEST_F(ApiRoutesTest, TheDashboardPageNeedsNoTokenButItsDataDoes) {
+  const auto page = call("GET", "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.content_type, HasSubstr("text/html"));
+  EXPECT_THAT(page.body, HasSubstr("/dashboard/dashboard.js"));
+  bool csp = false;
+  for (const auto& [name, value] : page.headers) csp = csp || (name == "Content-Security-Policy" && value.find("default-src 'self'") != std::string::npos);
+  EXPECT_TRUE(csp);
+  EXPECT_THAT(call("GET", "/dashboard/dashboard.js").content_type, HasSubstr("javascript"));
+  EXPECT_EQ(call("GET", "/dashboard/missing.js").status, 401);  // not an asset: an API path like any other
+  EXPECT_EQ(call("GET", "/v1/dashboard").status, 401);
+  EXPECT_EQ(call("GET", "/v1/log").status, 401);
+  EXPECT_EQ(call("GET", "/v1/dashboard", "cms-token").status, 403);
+}
+
+TEST_F(ApiRoutesTest, RetryingADeadLetterNeedsOperate) {
+  EXPECT_EQ(call("POST", "/v1/dead/d1/retry").status, 401);
+  const auto r = call("POST", "/v1/dead/d1/retry", "cms-token");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_THAT(r.body, HasSubstr("lacks the role 'operate'"));
+}
+
 }  // namespace
 }  // namespace fabu

@@ -39,6 +39,21 @@ TEST(LedgerLog, AppendsInOrderAndReadsFromAnId) {
   EXPECT_TRUE(later->empty());
 }
 
+TEST(LedgerLog, LatestIsTheNewestEntriesOldestFirst) {
+  const RedisConfig config = shared_redis_config();
+  LedgerLog log(config, 1000);
+  auto none = log.latest(5);
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->empty());
+  ASSERT_TRUE(log.append({line(1), line(2), line(3), line(4)}));
+  auto newest = log.latest(2);
+  ASSERT_TRUE(newest);
+  ASSERT_EQ(newest->size(), 2u);
+  EXPECT_EQ((*newest)[0].line, line(3));
+  EXPECT_EQ((*newest)[1].line, line(4));
+  EXPECT_EQ(log.latest(10)->size(), 4u);
+}
+
 TEST(LedgerLog, StaysNearItsCap) {
   const RedisConfig config = shared_redis_config();
   LedgerLog log(config, 10);

@@ -91,6 +91,27 @@ TEST_F(ReachBookTest, LatestFollowersAreTheNewestReadingOfEachAccount) {
   EXPECT_TRUE(book_->latest_followers({})->empty());
 }
 
+TEST_F(ReachBookTest, FollowersSinceATimeOldestFirstPerAccount) {
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 100}, {"county", 7}}, T0));
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 120}}, T0 + kHour));
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 130}}, T0 + 2 * kHour));
+  auto series = book_->followers_since({{"microblog", "lead"}, {"microblog", "county"}, {"microblog", "never-read"}},
+                                       T0 + kHour, 10);
+  ASSERT_TRUE(series) << series.error().message;
+  ASSERT_EQ(series->size(), 3u);
+  ASSERT_EQ((*series)[0].size(), 2u);
+  EXPECT_EQ((*series)[0][0].at_ms, T0 + kHour);
+  EXPECT_EQ((*series)[0][0].followers, 120);
+  EXPECT_EQ((*series)[0][1].followers, 130);
+  EXPECT_TRUE((*series)[1].empty());  // county's one reading is older
+  EXPECT_TRUE((*series)[2].empty());
+  auto capped = book_->followers_since({{"microblog", "lead"}}, T0, 1);
+  ASSERT_TRUE(capped);
+  ASSERT_EQ((*capped)[0].size(), 1u);
+  EXPECT_EQ((*capped)[0][0].followers, 100);
+  EXPECT_TRUE(book_->followers_since({}, T0, 10)->empty());
+}
+
 TEST_F(ReachBookTest, DeferredPostsComeBackAtTheirNewTime) {
   ASSERT_TRUE(book_->add_post(post_));
   auto due = book_->claim_due(T0 + kHour, 100, std::chrono::minutes(10));

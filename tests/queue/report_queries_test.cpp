@@ -31,10 +31,10 @@ TEST_F(ReportQueriesTest, FollowersBetweenReadsTheRangeOldestFirst) {
   ASSERT_TRUE(book->record_followers("microblog", {{"lead", 170}}, T0 + 2 * kHour));
   auto all = book->followers_between("microblog", "lead", T0, T0 + 2 * kHour);
   ASSERT_TRUE(all) << all.error().message;
-  EXPECT_EQ(*all, (std::vector<FollowersSample>{{T0, 100}, {T0 + kHour, 130}, {T0 + 2 * kHour, 170}}));
+  EXPECT_EQ(*all, (std::vector<FollowersReading>{{T0, 100}, {T0 + kHour, 130}, {T0 + 2 * kHour, 170}}));
   auto later = book->followers_between("microblog", "lead", T0 + 1, T0 + 3 * kHour);
   ASSERT_TRUE(later);
-  EXPECT_EQ(*later, (std::vector<FollowersSample>{{T0 + kHour, 130}, {T0 + 2 * kHour, 170}}));
+  EXPECT_EQ(*later, (std::vector<FollowersReading>{{T0 + kHour, 130}, {T0 + 2 * kHour, 170}}));
   auto never = book->followers_between("microblog", "never-read", T0, T0 + kHour);
   ASSERT_TRUE(never);
   EXPECT_TRUE(never->empty());

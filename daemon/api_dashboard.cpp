@@ -1,0 +1,193 @@
+// The dashboard's routes (README "Dashboard"): GET /v1/dashboard gathers every panel in one reply,
+// GET /v1/log feeds the live delivery log, POST /v1/dead/{id}/retry is the page's Retry button. They
+// read only what the ledger, the log stream and the reach book already keep.
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "daemon/account_watch.h"
+#include "daemon/api_replies.h"
+#include "daemon/api_routes.h"
+#include "daemon/readiness.h"
+#include "dashboard/log_digest.h"
+
+namespace fabu {
+namespace {
+
+using api::delivery_json;
+using api::json_response;
+using nlohmann::json;
+
+constexpr std::int64_t kHourMs = 3'600'000;
+constexpr std::int64_t kFollowersWindowMs = 7 * 24 * kHourMs;  // the sparklines' span
+constexpr int kFollowersPoints = 500;                           // per account, oldest first
+constexpr std::size_t kHourEntries = 20000;                     // log entries read for the last hour
+constexpr std::size_t kReleaseScan = 1000;                      // newest log entries searched for releases
+constexpr std::size_t kRecentReleases = 20;
+constexpr int kDeadShown = 50;
+
+json queue_json(std::int64_t intake_depth, const Result<QueueDepths>& depths) {
+  json out = {{"intake", intake_depth}};
+  if (!depths) return out;
+  out.update({{"queued", depths->queued}, {"retrying", depths->retrying}, {"needs_auth", depths->needs_auth},
+              {"due", depths->due}, {"oldest_due_ms", depths->oldest_due_ms}, {"sending", depths->sending},
+              {"scheduled", depths->scheduled_releases}, {"dead", depths->dead_letters},
+              {"held", depths->held_releases}});
+  return out;
+}
+
+json finding_json(const InspectionFinding& f) {
+  return {{"check", to_string(f.check)},  {"channel", f.channel},
+          {"target", f.target},           {"verdict", to_string(f.verdict)},
+          {"days", f.days ? json(*f.days) : json()}, {"limit_days", f.limit_days},
+          {"detail", f.detail}};
+}
+
+// Lanes parked until their token is replaced, and accounts whose token is past its expiry date.
+json reauth_json(const std::vector<LaneStatus>& lanes, const std::vector<InspectionFinding>& findings) {
+  json out = json::array();
+  for (const auto& lane : lanes) {
+    if (lane.parked_reason.empty()) continue;
+    const auto slash = lane.lane.find('/');
+    out.push_back({{"channel", lane.lane.substr(0, slash)},
+                   {"account", slash == std::string::npos ? lane.lane : lane.lane.substr(slash + 1)},
+                   {"state", "needs_auth"}, {"reason", lane.parked_reason}, {"held", lane.queued}});
+  }
+  for (const auto& f : findings) {
+    if (f.check != InspectionCheck::token_expiry || !f.days || *f.days >= 0) continue;
+    out.push_back({{"channel", f.channel}, {"account", f.target}, {"state", "token_expired"},
+                   {"reason", f.detail}, {"held", 0}});
+  }
+  return out;
+}
+
+json release_json_of(const RecentRelease& recent, const Result<std::optional<ReleaseRecord>>& record) {
+  json out = {{"id", recent.id}, {"logged_ms", recent.at_ms}};
+  if (!record || !*record) return out;
+  const ReleaseRecord& r = **record;
+  out.update({{"revision", r.revision}, {"state", r.state}, {"admitted_ms", r.admitted_ms},
+              {"first_out_ms", r.first_out_ms}, {"closed_ms", r.closed_ms}, {"retract_reason", r.retract_reason}});
+  return out;
+}
+
+// "<ms>-<seq>", the shape of a stream id.
+bool is_stream_id(const std::string& id) {
+  const auto dash = id.find('-');
+  const auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 20 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  return dash != std::string::npos && digits(std::string_view(id).substr(0, dash)) &&
+         digits(std::string_view(id).substr(dash + 1));
+}
+
+json entries_json(const std::vector<LogEntry>& entries) {
+  json out = json::array();
+  for (const auto& e : entries) {
+    json line = json::parse(e.line, nullptr, false);
+    out.push_back({{"id", e.id}, {"line", line.is_discarded() ? json(e.line) : line}});
+  }
+  return out;
+}
+
+}  // namespace
+
+HttpServerResponse ApiRoutes::dashboard(bool can_operate) {
+  const std::int64_t now = unix_now_ms();
+  json out = {{"instance", instance_}, {"now_ms", now}, {"can_operate", can_operate}};
+
+  std::vector<RecentRelease> recent;
+  json last_hour = {{"deliveries", json::object()}, {"intake", json::object()}, {"available", false}};
+  {
+    std::lock_guard lock(dashboard_mu_);
+    if (dashboard_.log) {
+      if (auto hour = dashboard_.log->range(std::to_string(now - kHourMs), kHourEntries)) {
+        const auto counts = count_outcomes(*hour, now - kHourMs);
+        last_hour = {{"deliveries", counts.deliveries}, {"intake", counts.intake}, {"available", true},
+                     {"truncated", hour->size() >= kHourEntries}};
+      }
+      if (auto newest = dashboard_.log->latest(kReleaseScan)) recent = recent_releases(*newest, kRecentReleases);
+    }
+  }
+  out["last_hour"] = last_hour;
+
+  std::vector<InspectionFinding> findings;
+  {
+    std::lock_guard lock(ledger_mu_);
+    auto depth = ledger_->intake_depth();
+    if (!depth) return json_response(503, {{"error", depth.error().message}});
+    out["queue"] = queue_json(*depth, ledger_->queue_depths(now));
+
+    json dead = json::array();
+    if (auto letters = ledger_->dead_letters(kDeadShown)) {
+      for (const auto& d : *letters) {
+        if (d.dropped) continue;
+        json one = delivery_json(d);
+        one["release"] = d.release_id;
+        dead.push_back(std::move(one));
+      }
+    }
+    out["dead"] = std::move(dead);
+
+    json releases = json::array();
+    for (const auto& r : recent) releases.push_back(release_json_of(r, ledger_->release_record(r.id)));
+    out["releases"] = std::move(releases);
+
+    if (auto found = inspection_findings(*ledger_, *channels_.get(), now, today_local())) findings = std::move(*found);
+    auto lanes = ledger_->lanes();
+    out["reauth"] = reauth_json(lanes ? *lanes : std::vector<LaneStatus>{}, findings);
+  }
+  json inspection = json::array();
+  for (const auto& f : findings) inspection.push_back(finding_json(f));
+  out["inspection"] = {{"worst", to_string(worst(findings))}, {"findings", std::move(inspection)}};
+
+  std::vector<std::pair<std::string, std::string>> accounts;
+  for (const auto& f : findings) {
+    if (f.check == InspectionCheck::account_idle) accounts.emplace_back(f.channel, f.target);
+  }
+  json followers = json::array();
+  {
+    std::lock_guard lock(dashboard_mu_);
+    if (dashboard_.reach) {
+      if (auto series = dashboard_.reach->followers_since(accounts, now - kFollowersWindowMs, kFollowersPoints)) {
+        for (std::size_t i = 0; i < accounts.size() && i < series->size(); ++i) {
+          json points = json::array();
+          for (const auto& reading : (*series)[i]) points.push_back({reading.at_ms, reading.followers});
+          followers.push_back({{"channel", accounts[i].first}, {"account", accounts[i].second}, {"points", points}});
+        }
+      }
+    }
+  }
+  out["followers"] = std::move(followers);
+  return json_response(200, out);
+}
+
+HttpServerResponse ApiRoutes::log_entries(const HttpServerRequest& request) {
+  const std::string after = request.query_param("after");
+  if (!after.empty() && !is_stream_id(after)) {
+    return json_response(422, {{"error", "after: expected a log entry id such as 1765000000123-0"}});
+  }
+  const auto limit = static_cast<std::size_t>(api::limit_of(request, 100));
+  std::lock_guard lock(dashboard_mu_);
+  if (!dashboard_.log) return json_response(200, {{"entries", json::array()}, {"stream", false}});
+  auto entries = after.empty() ? dashboard_.log->latest(limit) : dashboard_.log->range(next_stream_id(after), limit);
+  if (!entries) return json_response(503, {{"error", entries.error().message}});
+  return json_response(200, {{"entries", entries_json(*entries)}, {"stream", true}});
+}
+
+HttpServerResponse ApiRoutes::dead_letter_action(const std::vector<std::string>& path, const std::string& caller) {
+  const std::string& id = path[2];
+  if (path[3] != "retry") return json_response(404, {{"error", "no such endpoint"}});
+  Result<bool> retried;
+  {
+    std::lock_guard lock(ledger_mu_);
+    retried = ledger_->retry_dead(id, unix_now_ms());
+  }
+  if (!retried) return json_response(503, {{"error", retried.error().message}});
+  if (!*retried) return json_response(404, {{"error", "delivery '" + id + "' is not a dead letter"}});
+  log_.operator_action(operator_event("dlq_retry", caller, "api", {{"ids", json::array({id})}}));
+  return json_response(200, {{"id", id}, {"retried", true}});
+}
+
+}  // namespace fabu
