@@ -12,6 +12,7 @@
 #include "conference/calendar.h"
 #include "core/clock.h"
 #include "core/conference.h"
+#include "core/screen.h"
 #include "daemon/planner.h"
 
 namespace fabu::cli {
@@ -52,8 +53,18 @@ SeriesLookup lookup_of(const Setup& setup) {
   return [channels = setup.channels](const Release& notice) { return channels->conference_settings(notice); };
 }
 
-// Admits a release fabuctl derived (cancellation, record), planned with the config's channels.
+// Admits a release fabuctl derived (cancellation, record), planned with the config's channels. The
+// operator's text (the reason, the record) passes the same privacy screen as every release: a match
+// that would hold a release refuses it here, since no reviewer signs it.
 int admit_derived(Setup& setup, const Release& release, const std::string& what) {
+  const ScreenResult screen = screen_release(release, setup.channels->screen());
+  if (screen.holds()) {
+    std::cerr << "fabuctl: " << what << " of " << release.id << " refused by the privacy screen; nothing was queued:\n";
+    for (const auto& m : screen.matches) {
+      if (m.holds) std::cerr << "  " << m.field << ": " << to_string(m.kind) << " " << m.masked << "\n";
+    }
+    return 2;
+  }
   auto plan = plan_derived(release, *setup.channels);
   if (!plan) {
     for (const auto& e : plan.error()) std::cerr << "fabuctl: " << what << ": " << e.path << ": " << e.reason << "\n";

@@ -77,6 +77,16 @@ std::string step_release_id(std::string_view conference_id, ConferenceStep step)
   return id;
 }
 
+std::optional<ConferenceStep> conference_step(const Release& release) {
+  if (!release.conference) return std::nullopt;
+  for (ConferenceStep step : {ConferenceStep::reminder, ConferenceStep::live, ConferenceStep::cancellation,
+                              ConferenceStep::record}) {
+    const std::string suffix = step_release_id("", step);
+    if (release.id.size() > suffix.size() && release.id.ends_with(suffix)) return step;
+  }
+  return ConferenceStep::notice;
+}
+
 std::string chinese_clock(std::int64_t unix_seconds) {
   const std::int64_t local = unix_seconds + kShanghaiOffsetSeconds;
   const std::int64_t second_of_day = ((local % 86400) + 86400) % 86400;

@@ -34,6 +34,10 @@ std::string_view to_string(ConferenceStep step);  // "notice", "reminder", "live
 // The step's release id: the conference's own id for the notice, else `<id>.<suffix>`.
 std::string step_release_id(std::string_view conference_id, ConferenceStep step);
 
+// Which step of its series a release is, read from its id: nullopt for a release without a conference
+// table, `notice` for one whose id has no step suffix.
+std::optional<ConferenceStep> conference_step(const Release& release);
+
 // The longest step suffix (".cancelled"): a conference id leaves room for it within ReleaseLimits::id_bytes.
 inline constexpr std::size_t kConferenceIdBytes = 54;
 

@@ -230,7 +230,6 @@ class RedisReachBook final : public ReachBook {
     auto samples = redis_.pipeline(ranges);
     if (auto ok = check_replies(samples, "reading followers"); !ok) return fail(ok.error());
     for (const auto& series : *samples) out.push_back(readings_of(series.get()));
-    }
     return out;
   }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/conference.h"
 #include "core/deadline.h"
 #include "core/working_days.h"
 
@@ -32,6 +33,15 @@ void count_delivery(ChannelFigures& figures, DeliveryState state) {
   } else {
     ++figures.pending;
   }
+}
+
+// A conference is held when its notice went out and stands, it was not called off (no cancellation
+// notice), and it started before the period's end.
+bool held(const ReleaseFacts& notice, const std::vector<ReleaseFacts>& all, std::int64_t period_end_ms) {
+  if (!notice.release.conference || notice.record.state == "retracted") return false;
+  if (notice.release.conference->starts_at.unix_seconds * 1000 >= period_end_ms) return false;
+  const std::string cancelled = step_release_id(notice.release.id, ConferenceStep::cancellation);
+  return std::none_of(all.begin(), all.end(), [&](const ReleaseFacts& r) { return r.release.id == cancelled; });
 }
 
 // The policy an interpretation names, by its title when the data has it.
@@ -122,11 +132,6 @@ ReportCard compute_report_card(const ReportData& data) {
   std::map<std::string, int> posts;  // matrix account -> posts
   for (const ReleaseFacts* r : in_period) {
     const bool out = published(*r);
-    KindCount& kind = kinds[r->release.kind];
-    ++kind.admitted;
-    ++card.releases_admitted;
-    kind.published += out ? 1 : 0;
-    card.releases_published += out ? 1 : 0;
     for (const auto& d : r->deliveries) {
       if (d.operation != Operation::publish) continue;
       ChannelFigures& figures = channels[d.channel];
@@ -134,9 +139,18 @@ ReportCard compute_report_card(const ReportData& data) {
       count_delivery(figures, d.state);
       if (d.channel == data.matrix_channel && went_out(d.state)) ++posts[d.destination];
     }
+    // A conference's reminder, live post, cancellation and record are releases of their own: their posts
+    // count (above), but the conference counts once, as its notice.
+    const auto step = conference_step(r->release);
+    if (step && *step != ConferenceStep::notice) continue;
+    KindCount& kind = kinds[r->release.kind];
+    ++kind.admitted;
+    ++card.releases_admitted;
+    kind.published += out ? 1 : 0;
+    card.releases_published += out ? 1 : 0;
     const std::string title = r->release.title;
-    if (out && r->release.kind == ReleaseKind::conference) {
-      card.conferences.push_back({r->release.id, title, china_date(r->record.first_out_ms / 1000).iso()});
+    if (out && held(*r, data.releases, to)) {
+      card.conferences.push_back({r->release.id, title, china_date(r->release.conference->starts_at.unix_seconds).iso()});
     }
     if (out && r->release.kind == ReleaseKind::policy_interpretation) {
       card.interpretations.push_back({r->release.id, title, policy_of(r->release, data.releases)});

@@ -118,7 +118,7 @@ struct ReportCard {
   std::vector<AccountPosts> most_active;   // the members with the most posts (ties all listed); empty without posts
   std::vector<AccountPosts> least_active;  // the members with the fewest
 
-  std::vector<ReleaseLine> conferences;      // kind conference, published
+  std::vector<ReleaseLine> conferences;      // held: notice out and standing, not cancelled, started before the period's end; detail = the day it started
   std::vector<ReleaseLine> interpretations;  // kind policy_interpretation, published; detail = policy
   int timeliness_known = 0;  // published releases whose in-time flag is known
   int in_time = 0;

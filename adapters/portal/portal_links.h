@@ -32,7 +32,8 @@ std::vector<std::string> page_links(std::string_view html);
 std::optional<std::string> internal_target(std::string_view page, std::string_view link, std::string_view base_url);
 
 // Every link of every .html file under `output_dir` (the `.fabu` folder aside) whose target file does
-// not exist, sorted by page then link.
+// not exist, sorted by page then link. A link written as `base_url` + "/..." counts only when its first
+// folder (or file) is one the output folder holds: the rest of the site is not fabu's to check.
 Result<std::vector<PageLink>> find_broken_links(const std::string& output_dir, std::string_view base_url);
 
 // `.fabu/links.json`: {"broken": [{"page", "target"}]}, replaced atomically. No time in it: the same

@@ -40,24 +40,28 @@ TEST_F(PortalDelivery, ARebuildRecordsBrokenLinksAndTheNextOneClearsThem) {
   // No check has run yet: nothing to report.
   EXPECT_TRUE(adapter->broken_links("portal").empty());
   Release notice = make_release("n1", "关于征求意见的通知", {"tzgg"});
-  notice.body = "详见[政策原文](../../zcfg/2026/p1.html)和[附件](files/missing.pdf)。";
+  // An absolute link into a column this folder holds is checked; one into a part of the site it does
+  // not hold (a livestream page) is another system's and is not.
+  notice.body = "详见[政策原文](../../zcfg/2026/p1.html)和[附件](files/missing.pdf)，"
+                "[旧文](https://www.linyi.gov.cn/tzgg/2026/gone.html)，[直播](https://www.linyi.gov.cn/live/1)。";
   ASSERT_TRUE(deliver_and_wait(*adapter, notice, Admission{1, may_day_ms()}).has_value());
   auto broken = adapter->broken_links("portal");
-  ASSERT_EQ(broken.size(), 2u);
+  ASSERT_EQ(broken.size(), 3u);
   EXPECT_EQ(broken[0].channel, "portal");
   EXPECT_EQ(broken[0].page, "tzgg/2026/n1.html");
   EXPECT_EQ(broken[0].target, "../../zcfg/2026/p1.html");
   EXPECT_EQ(broken[1].target, "files/missing.pdf");
+  EXPECT_EQ(broken[2].target, "https://www.linyi.gov.cn/tzgg/2026/gone.html");
 
   // Publishing the policy the notice links to mends that link; the attachment stays broken.
   Release policy = make_release("p1", "政策原文", {"zcfg"});
   ASSERT_TRUE(deliver_and_wait(*adapter, policy, Admission{2, may_day_ms()}).has_value());
   broken = adapter->broken_links("portal");
-  ASSERT_EQ(broken.size(), 1u);
+  ASSERT_EQ(broken.size(), 2u);
   EXPECT_EQ(broken[0].target, "files/missing.pdf");
 
   const auto findings = broken_link_findings(broken);
-  ASSERT_EQ(findings.size(), 1u);
+  ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].check, InspectionCheck::broken_link);
   EXPECT_EQ(findings[0].target, "tzgg/2026/n1.html -> files/missing.pdf");
   EXPECT_EQ(findings[0].verdict, InspectionVerdict::fail);

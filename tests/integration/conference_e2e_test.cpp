@@ -149,10 +149,18 @@ TEST(ConferenceE2E, NoticeReminderAndLiveGoOutOnceEachAtTheirTimes) {
     EXPECT_NE(page.find(field), std::string::npos) << field;
   }
 
-  // The record (实录) lands on the portal's column.
+  // A record holding a personal mobile number is refused by the privacy screen: nothing is queued.
   const std::string record = h.portal_dir() + "/record.md";
-  write_file(record, "**主持人**：各位记者朋友，下午好。\n\n![现场](https://www.linyi.gov.cn/img/1.jpg)\n");
+  write_file(record, "**记者**：我的电话是13812345678。\n");
   std::string said;
+  EXPECT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record), said), 2) << said;
+  EXPECT_NE(said.find("privacy screen"), std::string::npos) << said;
+  EXPECT_NE(said.find("138****5678"), std::string::npos) << said;
+  EXPECT_EQ(said.find("13812345678"), std::string::npos) << "the refusal shows the number masked:\n" << said;
+  EXPECT_FALSE(h.settled("conf-1.record"));
+
+  // The record (实录) lands on the portal's column.
+  write_file(record, "**主持人**：各位记者朋友，下午好。\n\n![现场](https://www.linyi.gov.cn/img/1.jpg)\n");
   ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record), said), 0) << said;
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-1.record"); }, seconds(20))) << h.log_of("fabud-a");
   EXPECT_NE(read_file(h.portal_dir() + "/tzgg/2026/conf-1.record.html").find("各位记者朋友"), std::string::npos);

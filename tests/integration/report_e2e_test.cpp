@@ -37,6 +37,18 @@ std::string seeded(const Seed& s) {
   doc["formed_at"] = date_from_days(days_since_epoch(today()) - s.formed_days_ago).iso();
   if (!s.doc_number.empty()) doc["doc_number"] = s.doc_number;
   if (!s.interprets.empty()) doc["interprets"] = s.interprets;
+  if (s.kind == "conference") {
+    // Held two hours ago: its notice, reminder and live post all go out now.
+    const std::int64_t start = unix_now_ms() / 1000 - 7200;
+    doc["conference"] = {{"organiser", "临沂市人民政府新闻办公室"},
+                         {"starts_at", Timestamp::in_shanghai(start).iso()},
+                         {"ends_at", Timestamp::in_shanghai(start + 3600).iso()},
+                         {"venue", "市政府新闻发布厅"},
+                         {"topic", "全市教育工作情况"},
+                         {"spokespersons", {"edu_deputy"}},
+                         {"registration", "请电话报名"},
+                         {"livestream", {{"provider", "临沂发布"}, {"url", "https://www.linyi.gov.cn/live/1"}}}};
+  }
   doc["body"] = doc["body"].get<std::string>() + s.body_extra;
   // Posts need a link on the safe domain: without a portal article, the release names one.
   if (!nlohmann::json::parse(s.targets).contains("portal")) doc["link"] = "https://www.linyi.gov.cn/x/" + s.id + ".html";
@@ -48,7 +60,9 @@ TEST(ReportE2eTest, TheCardMatchesWhatWasSeeded) {
   HarnessOptions options;
   options.members = {{"c1", "county"}, {"c2", "county"}, {"d1", "department"}, {"z1", "zone"}};
   options.reach_toml = "[reach]\ncalls_per_hour = 0\n";  // followers readings come from this test only
-  options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays.path(), {-1, 0, 1}) + "\"\n";
+  options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays.path(), {-1, 0, 1}) + "\"\n\n" +
+                       "[[spokespersons]]\nid = \"edu_deputy\"\nname = \"张明\"\ntitle = \"市教育局副局长\"\n" +
+                       "unit = \"临沂市教育局\"\nlevel = \"department\"\n";
   options.api_port = free_port();
   options.api_tokens = {{"ops", R"(["read"])", "reporttok-read-0123456789"}};
   Harness h(options);
@@ -71,9 +85,16 @@ TEST(ReportE2eTest, TheCardMatchesWhatWasSeeded) {
     documents[s.id] = seeded(s);
     h.enqueue(documents[s.id]);
   }
+  // A conference is three releases: its notice, reminder and live post.
+  const auto releases_of = [](const Seed& s) {
+    return s.kind == "conference" ? std::vector<std::string>{s.id, s.id + ".reminder", s.id + ".live"}
+                                  : std::vector<std::string>{s.id};
+  };
   const auto all_settled = [&] {
     for (const auto& s : seeds) {
-      if (!h.settled(s.id)) return false;
+      for (const auto& id : releases_of(s)) {
+        if (!h.settled(id)) return false;
+      }
     }
     return true;
   };
@@ -113,10 +134,11 @@ TEST(ReportE2eTest, TheCardMatchesWhatWasSeeded) {
     const auto targets = nlohmann::json::parse(s.targets);
     if (targets.contains("portal")) ++portal_articles;
     if (!targets.contains("microblog")) continue;
+    const int steps = static_cast<int>(releases_of(s).size());  // each step of a conference posts
     for (const auto& t : targets["microblog"]) {
-      if (t == "lead") ++posts["lead_acct"];
-      if (t == "group:county") ++posts["c1"], ++posts["c2"];
-      if (t == "c1" || t == "d1") ++posts[t.get<std::string>()];
+      if (t == "lead") posts["lead_acct"] += steps;
+      if (t == "group:county") posts["c1"] += steps, posts["c2"] += steps;
+      if (t == "c1" || t == "d1") posts[t.get<std::string>()] += steps;
     }
   }
   int member_posts = 0, microblog_posts = posts["lead_acct"];

@@ -37,6 +37,13 @@ ReleaseFacts release(const std::string& id, ReleaseKind kind, std::int64_t admit
   return r;
 }
 
+ConferenceDetails conference_at(std::int64_t starts_ms) {
+  ConferenceDetails c;
+  c.starts_at = Timestamp::in_shanghai(starts_ms / 1000);
+  c.ends_at = Timestamp::in_shanghai(starts_ms / 1000 + 3600);
+  return c;
+}
+
 ReportData data_set() {
   ReportData data;
   data.period = kPeriod;
@@ -69,6 +76,7 @@ ReportData data_set() {
                       {delivery("microblog", "lead", S::delivered), delivery("microblog", "c1", S::delivered),
                        delivery("microblog", "lead", S::delivered, Operation::correct)});
   conf.record.revision = 2;
+  conf.release.conference = conference_at(kMarch10 + 3 * kDay);
   data.releases.push_back(conf);
   // retracted after it went out: its posts still count as posts, now retracted.
   auto gone = release("r1", ReleaseKind::news, kMarch10 + 4 * kDay,
@@ -179,6 +187,30 @@ TEST(ReportCardTest, ConferencesInterpretationsTimelinessRetractionsCorrections)
   ASSERT_EQ(card.corrections.size(), 1u);
   EXPECT_EQ(card.corrections[0].id, "k1");
   EXPECT_EQ(card.corrections[0].detail, "2");
+}
+
+TEST(ReportCardTest, AConferenceCountsOnceAndOnlyOneHeldCounts) {
+  ReportData data = data_set();
+  const auto before = compute_report_card(data);
+  using S = DeliveryState;
+  // k1's reminder: a release of its own, whose posts count, but not a second conference.
+  auto reminder = release("k1.reminder", ReleaseKind::conference, kMarch10 + 3 * kDay - 3'600'000,
+                          {delivery("microblog", "lead", S::delivered)});
+  reminder.release.conference = conference_at(kMarch10 + 3 * kDay);
+  data.releases.push_back(reminder);
+  // k2 was called off after its notice went out; k3 starts after the period.
+  for (const std::string id : {"k2", "k2.cancelled", "k3"}) {
+    auto r = release(id, ReleaseKind::conference, kMarch10 + 7 * kDay, {delivery("microblog", "lead", S::delivered)});
+    r.release.conference = conference_at(id == "k3" ? kPeriod.to_ms() + kDay : kMarch10 + 8 * kDay);
+    data.releases.push_back(r);
+  }
+  const auto card = compute_report_card(data);
+  EXPECT_EQ(card.releases_admitted, before.releases_admitted + 2);  // k2 and k3, not the steps
+  EXPECT_EQ(card.by_kind[3].admitted, before.by_kind[3].admitted + 2);
+  EXPECT_EQ(card.lead.posts, before.lead.posts + 4);  // every step's post is a post
+  EXPECT_EQ(card.channels[0].delivered, before.channels[0].delivered + 4);
+  ASSERT_EQ(card.conferences.size(), 1u);
+  EXPECT_EQ(card.conferences[0].id, "k1");
 }
 
 TEST(ReportCardTest, InspectionKeepsWhatIsNotOk) {
