@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -372,6 +373,14 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
   std::string last_line;
   for (;;) {
     int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0, held = 0, withdrawn = 0;
+    // A delivery queued on an account parked for re-authorisation (an expired or refused token) waits
+    // for a person, like one in state needs_auth.
+    std::set<std::string> parked_lanes;
+    if (auto lanes = ledger->lanes()) {
+      for (const auto& l : *lanes) {
+        if (!l.parked_reason.empty()) parked_lanes.insert(l.lane);
+      }
+    }
     for (const auto& id : release_ids) {
       auto deliveries = ledger->deliveries_of(id);
       if (!deliveries) {
@@ -391,6 +400,10 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
           case DeliveryState::needs_auth: ++parked; ++settled; break;
           case DeliveryState::retracted:
           case DeliveryState::cancelled: ++withdrawn; ++settled; break;
+          case DeliveryState::queued:
+          case DeliveryState::retrying:
+            if (parked_lanes.contains(d.lane)) ++parked, ++settled;
+            break;
           default: break;
         }
       }

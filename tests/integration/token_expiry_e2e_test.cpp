@@ -39,13 +39,25 @@ TEST(TokenExpiryE2E, AccountPastItsTokenExpiryIsParkedNotSentTo) {
   ASSERT_NE(at, std::string::npos) << table;
   EXPECT_NE(table.substr(at, table.find('\n', at) - at).find("needs_auth"), std::string::npos) << table;
 
+  // A later release queues behind the parked account: `fabuctl wait` says it waits for a person (exit 3)
+  // rather than waiting for its timeout.
+  h.enqueue(release_json("exp-2", R"({"portal":["tzgg"],"microblog":["county_a","county_b"]})"));
+  std::string waited;
+  EXPECT_EQ(run_shell(ctl + " wait -t 20 exp-2", waited), 3) << waited;
+  EXPECT_NE(waited.find("3/3 deliveries settled (2 delivered, 0 dead, 1 waiting for re-authorisation)"),
+            std::string::npos)
+      << waited;
+
   const std::string renewed = "renewed-" + h.prefix() + "-county_b";
   std::string said;
   ASSERT_EQ(run_shell(ctl + " accounts set-token county_b --expires 2099-06-30", said, renewed + "\n"), 0) << said;
-  ASSERT_TRUE(Harness::eventually([&] { return delivery_to(h, "exp-1", "county_b").state == DeliveryState::delivered; }))
+  ASSERT_TRUE(Harness::eventually([&] {
+    return delivery_to(h, "exp-1", "county_b").state == DeliveryState::delivered &&
+           delivery_to(h, "exp-2", "county_b").state == DeliveryState::delivered;
+  }))
       << h.log_of();
   posts = h.sandbox_posts();
-  EXPECT_EQ(posts_by(posts, renewed), 1);
+  EXPECT_EQ(posts_by(posts, renewed), 2);
   EXPECT_EQ(posts_by(posts, h.token_of("county_b")), 0);
 }
 
