@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -372,7 +373,8 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   std::string last_line;
   for (;;) {
-    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0, held = 0, withdrawn = 0;
+    int total = 0, settled = 0, delivered = 0, dead = 0, parked = 0, unknown = 0, held = 0, withdrawn = 0,
+        no_policy = 0;
     // A delivery queued on an account parked for re-authorisation (an expired or refused token) waits
     // for a person, like one in state needs_auth.
     std::set<std::string> parked_lanes;
@@ -392,6 +394,11 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
         auto record = ledger->held_release(id);
         ++(record && *record && !(*record)->released ? held : unknown);
       }
+      // An interpretation whose policy has not been submitted waits for a person too (its portal article's
+      // note says so: queue/lua_correction.h); its posts wait on that article.
+      const bool policy_missing = std::any_of(deliveries->begin(), deliveries->end(), [](const DeliveryStatus& d) {
+        return d.state == DeliveryState::waiting && d.note.find("to be admitted and published") != std::string::npos;
+      });
       for (const auto& d : *deliveries) {
         ++total;
         switch (d.state) {
@@ -404,6 +411,9 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
           case DeliveryState::retrying:
             if (parked_lanes.contains(d.lane)) ++parked, ++settled;
             break;
+          case DeliveryState::waiting:
+            if (policy_missing) ++no_policy, ++settled;
+            break;
           default: break;
         }
       }
@@ -414,11 +424,12 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
                        (withdrawn > 0 ? ", " + std::to_string(withdrawn) + " retracted or cancelled" : "") + ")";
     if (unknown > 0) line += ", " + std::to_string(unknown) + " release(s) not admitted yet";
     if (held > 0) line += ", " + std::to_string(held) + " release(s) held by the privacy screen (see `fabuctl held`)";
+    if (no_policy > 0) line += ", " + std::to_string(no_policy) + " waiting for a policy not submitted yet";
     if (line != last_line) {
       std::cout << line << "\n" << std::flush;
       last_line = line;
     }
-    if (unknown == 0 && settled == total) return dead > 0 || parked > 0 || held > 0 ? 3 : 0;
+    if (unknown == 0 && settled == total) return dead > 0 || parked > 0 || held > 0 || no_policy > 0 ? 3 : 0;
     if (std::chrono::steady_clock::now() >= deadline) {
       std::cerr << "fabuctl wait: timed out after " << timeout_seconds << " s\n";
       return 1;

@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
   wait->add_option("ids", wait_ids, "Release ids")->required();
   wait->add_option("-t,--timeout", wait_timeout, "Give up after this many seconds (exit 1)")->capture_default_str();
   wait->footer("Exit code 0 when everything was delivered, 3 when something is dead, waits for\n"
-               "re-authorisation or is held by the privacy screen (see `fabuctl status`), 1 on timeout.");
+               "re-authorisation, is held by the privacy screen or is an interpretation whose policy was\n"
+               "never submitted (see `fabuctl status`), 1 on timeout.");
 
   fabu::cli::LogsOptions logs_options;
   auto* logs = app.add_subcommand("logs", "The delivery log kept in Redis: every delivery and intake event, filtered");
