@@ -394,11 +394,9 @@ int wait(const Context& ctx, const std::vector<std::string>& release_ids, int ti
         auto record = ledger->held_release(id);
         ++(record && *record && !(*record)->released ? held : unknown);
       }
-      // An interpretation whose policy has not been submitted waits for a person too (its portal article's
-      // note says so: queue/lua_correction.h); its posts wait on that article.
-      const bool policy_missing = std::any_of(deliveries->begin(), deliveries->end(), [](const DeliveryStatus& d) {
-        return d.state == DeliveryState::waiting && d.note.find("to be admitted and published") != std::string::npos;
-      });
+      // An interpretation whose policy has not been submitted waits for a person too; its posts wait on
+      // its article.
+      const bool policy_missing = std::any_of(deliveries->begin(), deliveries->end(), awaits_unsubmitted_policy);
       for (const auto& d : *deliveries) {
         ++total;
         switch (d.state) {

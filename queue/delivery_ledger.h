@@ -45,6 +45,7 @@ enum class DeliveryState {
 std::string_view to_string(DeliveryState s);
 std::optional<DeliveryState> delivery_state_from(std::string_view s);
 
+
 // One entry read from the intake stream.
 struct IntakeEntry {
   std::string entry_id;  // stream id, e.g. "1700000000000-0"
@@ -179,6 +180,10 @@ struct DeliveryStatus {
   int revision = 1;
   std::string previous;  // retract, correct: the delivery it acts on
 };
+
+// True for an interpretation's article held until a policy that was never submitted is admitted and
+// published (admit's note says so): only a person submitting the policy moves it on.
+bool awaits_unsubmitted_policy(const DeliveryStatus& d);
 
 struct RejectRecord {
   std::string intake_entry_id;

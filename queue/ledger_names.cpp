@@ -76,6 +76,11 @@ std::string lua_table(std::string_view lua_name, std::string_view what, const st
 
 }  // namespace
 
+// The phrase admit writes into the note (queue/lua_correction.h, policy links).
+bool awaits_unsubmitted_policy(const DeliveryStatus& d) {
+  return d.state == DeliveryState::waiting && d.note.find(" to be admitted and published") != std::string::npos;
+}
+
 std::string_view to_string(DeliveryState s) { return text_of(kStates, s); }
 std::optional<DeliveryState> delivery_state_from(std::string_view s) { return value_of(kStates, s); }
 

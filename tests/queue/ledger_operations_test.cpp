@@ -272,6 +272,7 @@ TEST_F(OperationsTest, AnInterpretationWaitsForItsPolicyNamedByDocumentNumber) {
   auto waiting = status("jd-1|portal|article");
   EXPECT_EQ(waiting.state, DeliveryState::waiting);
   EXPECT_NE(waiting.note.find("临政办发〔2026〕12号"), std::string::npos) << waiting.note;
+  EXPECT_TRUE(awaits_unsubmitted_policy(waiting)) << waiting.note;
   EXPECT_TRUE(claim(T0).empty());
 
   AdmitRequest policy = request("zc-1", {spec("portal", "article", "portal/site")});
@@ -279,6 +280,7 @@ TEST_F(OperationsTest, AnInterpretationWaitsForItsPolicyNamedByDocumentNumber) {
   policy.doc_number = "临政办发〔2026〕12号";
   admit(policy);
   EXPECT_NE(status("jd-1|portal|article").note.find("zc-1"), std::string::npos);
+  EXPECT_FALSE(awaits_unsubmitted_policy(status("jd-1|portal|article"))) << "the policy is admitted now";
   auto first = claim(T0 + 1);
   ASSERT_EQ(ids_of(first), (std::vector<std::string>{"zc-1|portal|article"}));
   ASSERT_TRUE(finish(first[0], CompletionOutcome::delivered, T0 + 2));
