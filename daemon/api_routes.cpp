@@ -69,10 +69,10 @@ json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(
 
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
                      const Snapshot<ChannelSet>& channels, const Snapshot<ApprovalPolicy>& approval,
-                     DeliveryLog& log, BearerTokens tokens, std::shared_ptr<const WorkingCalendar> calendar,
+                     DeliveryLog& log, BearerTokens tokens, const Snapshot<WorkingCalendar>* calendar,
                      MetricsRenderer more_metrics, DashboardReaders dashboard)
     : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), approval_(approval), log_(log),
-      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(std::move(calendar)),
+      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(calendar),
       more_metrics_(std::move(more_metrics)), dashboard_(std::move(dashboard)) {}
 
 void ApiRoutes::set_tokens(BearerTokens tokens) { tokens_.set(std::make_shared<const BearerTokens>(std::move(tokens))); }
@@ -174,7 +174,7 @@ HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request) {
                 {"intake_entry", *entry}};
   if (calendar_ && decision.request->revision == 1) {
     const auto today = china_date(unix_now_ms() / 1000);
-    if (auto warning = deadline_warning(*calendar_, decision.release_id, decision.formed_at, today)) {
+    if (auto warning = deadline_warning(*calendar_->get(), decision.release_id, decision.formed_at, today)) {
       reply["deadline_warning"] = *warning;
     }
   }

@@ -69,7 +69,7 @@ class ApiRoutes {
   // `calendar` (may be null) lets a submit reply warn about a late or nearly late release.
   ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
             const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log, BearerTokens tokens,
-            std::shared_ptr<const WorkingCalendar> calendar = nullptr, MetricsRenderer more_metrics = {},
+            const Snapshot<WorkingCalendar>* calendar = nullptr, MetricsRenderer more_metrics = {},
             DashboardReaders dashboard = {});
 
   // Never throws.
@@ -106,7 +106,7 @@ class ApiRoutes {
   const Snapshot<ApprovalPolicy>& approval_;
   DeliveryLog& log_;
   Snapshot<BearerTokens> tokens_;
-  std::shared_ptr<const WorkingCalendar> calendar_;
+  const Snapshot<WorkingCalendar>* calendar_;  // swapped on reload; null = no deadline warnings
   MetricsRenderer more_metrics_;
   std::mutex dashboard_mu_;  // the readers' connections: one request at a time uses them
   DashboardReaders dashboard_;
