@@ -12,8 +12,7 @@
 #include "conference/calendar.h"
 #include "core/clock.h"
 #include "core/conference.h"
-#include "core/screen.h"
-#include "daemon/planner.h"
+#include "daemon/conference_actions.h"
 
 namespace fabu::cli {
 namespace {
@@ -53,36 +52,35 @@ SeriesLookup lookup_of(const Setup& setup) {
   return [channels = setup.channels](const Release& notice) { return channels->conference_settings(notice); };
 }
 
-// Admits a release fabuctl derived (cancellation, record), planned with the config's channels. The
-// operator's text (the reason, the record) passes the same privacy screen as every release: a match
-// that would hold a release refuses it here, since no reviewer signs it.
-int admit_derived(Setup& setup, const Release& release, const std::string& what) {
-  const ScreenResult screen = screen_release(release, setup.channels->screen());
-  if (screen.holds()) {
-    std::cerr << "fabuctl: " << what << " of " << release.id << " refused by the privacy screen; nothing was queued:\n";
-    for (const auto& m : screen.matches) {
-      if (m.holds) std::cerr << "  " << m.field << ": " << to_string(m.kind) << " " << m.masked << "\n";
-    }
-    return 2;
+// Reports what a cancel or record did (`what`: "cancellation notice", "record") and returns the exit
+// code: 0 done, 1 unknown conference or a conflicting release, 2 refused (privacy screen, planning),
+// 3 closed already.
+int report_action(const ConferenceActionResult& result, const std::string& id, const std::string& what) {
+  switch (result.outcome) {
+    case ConferenceActionOutcome::unknown:
+      std::cerr << "fabuctl: no conference '" << id << "' has been admitted\n";
+      return 1;
+    case ConferenceActionOutcome::closed:
+      std::cerr << "fabuctl: conference " << id << " was closed already (cancelled or retracted)\n";
+      return 3;
+    case ConferenceActionOutcome::conflict:
+      std::cerr << "fabuctl: " << result.release_id << " exists already with other content (see fabuctl rejects)\n";
+      return 1;
+    case ConferenceActionOutcome::refused:
+      if (result.screened) {
+        std::cerr << "fabuctl: " << what << " of " << result.release_id
+                  << " refused by the privacy screen; nothing was queued:\n";
+        for (const auto& e : result.errors) std::cerr << "  " << e.path << ": " << e.reason << "\n";
+      } else {
+        for (const auto& e : result.errors) std::cerr << "fabuctl: " << what << ": " << e.path << ": " << e.reason << "\n";
+      }
+      return 2;
+    case ConferenceActionOutcome::done:
+      break;
   }
-  auto plan = plan_derived(release, *setup.channels);
-  if (!plan) {
-    for (const auto& e : plan.error()) std::cerr << "fabuctl: " << what << ": " << e.path << ": " << e.reason << "\n";
-    return 2;
-  }
-  plan->now_ms = unix_now_ms();
-  auto admitted = setup.ledger->admit(*plan);
-  if (!admitted) {
-    std::cerr << "fabuctl: " << admitted.error().message << "\n";
-    return 1;
-  }
-  if (admitted->outcome == AdmitOutcome::conflict || admitted->outcome == AdmitOutcome::stale) {
-    std::cerr << "fabuctl: " << release.id << " exists already with other content (see fabuctl rejects)\n";
-    return 1;
-  }
-  std::cout << what << " " << release.id << ": "
-            << (admitted->outcome == AdmitOutcome::duplicate ? "queued before; nothing changed"
-                                                             : std::to_string(plan->deliveries.size()) + " deliveries")
+  if (result.release_id.empty()) return 0;
+  std::cout << what << " " << result.release_id << ": "
+            << (result.queued_before ? "queued before; nothing changed" : std::to_string(result.deliveries) + " deliveries")
             << "\n";
   return 0;
 }
@@ -165,31 +163,21 @@ int conference_cancel(const Context& ctx, const std::string& id, const std::stri
   }
   Setup setup;
   if (int code = open_setup(ctx, setup); code != 0) return code;
-  auto notice = stored_notice(*setup.ledger, id);
-  if (!notice) return 1;
-  int cancelled = 0, out = 0, closed = 0;
-  for (ConferenceStep step : {ConferenceStep::live, ConferenceStep::reminder, ConferenceStep::notice}) {
-    auto change = setup.ledger->cancel_schedule(step_release_id(id, step), unix_now_ms());
-    if (!change) {
-      std::cerr << "fabuctl: " << change.error().message << "\n";
-      return 1;
-    }
-    cancelled += change->outcome == ScheduleOutcome::changed ? 1 : 0;
-    out += change->outcome == ScheduleOutcome::started ? 1 : 0;
-    closed += change->outcome == ScheduleOutcome::closed ? 1 : 0;
+  auto result = cancel_conference(*setup.ledger, *setup.channels, id, reason, unix_now_ms());
+  if (!result) {
+    std::cerr << "fabuctl: " << result.error().message << "\n";
+    return 1;
   }
-  record_action(ctx, "conference_cancel", {{"release", id}, {"reason", reason}, {"cancelled", cancelled}});
-  std::cout << "cancelled " << cancelled << " step(s) of " << id << " not yet sent\n";
-  if (out == 0) {
-    if (cancelled == 0 && closed > 0) {
-      std::cerr << "fabuctl: conference " << id << " was closed already (cancelled or retracted)\n";
-      return 3;
-    }
+  if (result->cancelled > 0 || result->queued_now()) {
+    record_action(ctx, "conference_cancel", {{"release", id}, {"reason", reason}, {"cancelled", result->cancelled}});
+  }
+  if (result->outcome != ConferenceActionOutcome::unknown && !result->screened) {
+    std::cout << "cancelled " << result->cancelled << " step(s) of " << id << " not yet sent\n";
+  }
+  if (result->outcome == ConferenceActionOutcome::done && result->release_id.empty()) {
     std::cout << "nothing of it had gone out: no cancellation notice is needed\n";
-    return 0;
   }
-  const SeriesSettings settings = setup.channels->conference_settings(*notice);
-  return admit_derived(setup, conference_cancellation(*notice, reason, settings), "cancellation notice");
+  return report_action(*result, id, "cancellation notice");
 }
 
 int conference_record(const Context& ctx, const std::string& id, const std::string& file) {
@@ -201,28 +189,15 @@ int conference_record(const Context& ctx, const std::string& id, const std::stri
   const std::string markdown(std::istreambuf_iterator<char>(in), {});
   Setup setup;
   if (int code = open_setup(ctx, setup); code != 0) return code;
-  auto notice = stored_notice(*setup.ledger, id);
-  if (!notice) return 1;
-  Release record = conference_record(*notice, markdown, setup.channels->conference_settings(*notice));
-  if (record.targets.empty()) {
-    std::cerr << "fabuctl: conference " << id << " targets no portal column: the record has nowhere to go\n";
-    return 2;
+  auto result = record_conference(*setup.ledger, *setup.channels, id, markdown, unix_now_ms());
+  if (!result) {
+    std::cerr << "fabuctl: " << result.error().message << "\n";
+    return 1;
   }
-  // A record published before with other content: this one corrects it.
-  auto stored_json = setup.ledger->release_json(record.id);
-  auto stored = stored_json && *stored_json ? parse_release_json(**stored_json) : std::unexpected(FieldErrors{});
-  if (stored) {
-    Release same = *stored;
-    same.revision = 1;
-    same.change_note.clear();
-    if (same != record) {
-      record.revision = stored->revision + 1;
-      record.change_note = "实录更新";
-    } else {
-      record = *stored;
-    }
+  if (result->queued_now()) {
+    record_action(ctx, "conference_record", {{"release", id}, {"revision", result->revision}});
   }
-  return admit_derived(setup, record, "record");
+  return report_action(*result, id, "record");
 }
 
 int conference_calendar(const Context& ctx) {

@@ -37,12 +37,12 @@ Result<std::unique_ptr<AdminApi>> AdminApi::start(const ApiConfig& config, std::
                                                   std::unique_ptr<DeliveryLedger> ledger,
                                                   const Snapshot<ChannelSet>& channels,
                                                   const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log,
-                                                  std::shared_ptr<const WorkingCalendar> calendar,
+                                                  const Snapshot<WorkingCalendar>* calendar,
                                                   ApiRoutes::MetricsRenderer more_metrics,
                                                   DashboardReaders dashboard) {
   std::unique_ptr<AdminApi> api(new AdminApi());
   api->routes_ = std::make_unique<ApiRoutes>(std::move(instance), std::move(ledger), channels, approval,
-                                             log, bearer_tokens(config), std::move(calendar), std::move(more_metrics),
+                                             log, bearer_tokens(config), calendar, std::move(more_metrics),
                                              std::move(dashboard));
   ApiRoutes* routes = api->routes_.get();
   auto server = start_beast_http_server(http_server_options(config),

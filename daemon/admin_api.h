@@ -24,7 +24,7 @@ class AdminApi {
                                                  std::unique_ptr<DeliveryLedger> ledger,
                                                  const Snapshot<ChannelSet>& channels,
                                                  const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log,
-                                                 std::shared_ptr<const WorkingCalendar> calendar = nullptr,
+                                                 const Snapshot<WorkingCalendar>* calendar = nullptr,
                                                  ApiRoutes::MetricsRenderer more_metrics = {},
                                                  DashboardReaders dashboard = {});
   ~AdminApi();

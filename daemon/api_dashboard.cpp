@@ -1,5 +1,6 @@
 // The dashboard's routes (README "Dashboard"): GET /v1/dashboard gathers every panel in one reply,
-// GET /v1/log feeds the live delivery log, POST /v1/dead/{id}/retry is the page's Retry button. They
+// GET /v1/log feeds the live delivery log, POST /v1/dead/{id}/retry and /drop are the page's Retry and
+// Drop buttons. They
 // read only what the ledger, the log stream and the reach book already keep.
 #include <algorithm>
 #include <cctype>
@@ -176,18 +177,21 @@ HttpServerResponse ApiRoutes::log_entries(const HttpServerRequest& request) {
   return json_response(200, {{"entries", entries_json(*entries)}, {"stream", true}});
 }
 
+// Retry requeues the dead letter (attempts start over); drop takes it out of the dead-letter record for
+// good, its state staying dead (as fabuctl dlq retry / drop).
 HttpServerResponse ApiRoutes::dead_letter_action(const std::vector<std::string>& path, const std::string& caller) {
   const std::string& id = path[2];
-  if (path[3] != "retry") return json_response(404, {{"error", "no such endpoint"}});
-  Result<bool> retried;
+  const bool retry = path[3] == "retry";
+  if (!retry && path[3] != "drop") return json_response(404, {{"error", "no such endpoint"}});
+  Result<bool> done;
   {
     std::lock_guard lock(ledger_mu_);
-    retried = ledger_->retry_dead(id, unix_now_ms());
+    done = retry ? ledger_->retry_dead(id, unix_now_ms()) : ledger_->drop_dead(id);
   }
-  if (!retried) return json_response(503, {{"error", retried.error().message}});
-  if (!*retried) return json_response(404, {{"error", "delivery '" + id + "' is not a dead letter"}});
-  log_.operator_action(operator_event("dlq_retry", caller, "api", {{"ids", json::array({id})}}));
-  return json_response(200, {{"id", id}, {"retried", true}});
+  if (!done) return json_response(503, {{"error", done.error().message}});
+  if (!*done) return json_response(404, {{"error", "delivery '" + id + "' is not a dead letter"}});
+  log_.operator_action(operator_event(retry ? "dlq_retry" : "dlq_drop", caller, "api", {{"ids", json::array({id})}}));
+  return json_response(200, {{"id", id}, {retry ? "retried" : "dropped", true}});
 }
 
 }  // namespace fabu

@@ -1,9 +1,11 @@
-// The API's lifecycle routes: retract, correct, reschedule, cancel, the list of schedules and the conference calendar.
+// The API's lifecycle routes: retract, correct, reschedule, cancel, the list of schedules, the conference
+// calendar, and a conference's cancel and record.
 #include <nlohmann/json.hpp>
 
 #include "conference/calendar.h"
 #include "core/clock.h"
 #include "core/release_document.h"
+#include "daemon/conference_actions.h"
 #include "daemon/api_replies.h"
 #include "daemon/api_routes.h"
 
@@ -44,6 +46,31 @@ HttpServerResponse schedule_reply(const std::string& id, const ScheduleChange& c
 }
 
 std::string shanghai(std::int64_t unix_ms) { return Timestamp::in_shanghai(unix_ms / 1000).iso(); }
+
+// A conference action's refusals and failures; nullopt when it was done. `field`: the request's member
+// holding the operator's text, which a privacy-screen refusal names (as fabuctl's exit 2 does).
+std::optional<HttpServerResponse> conference_refusal(const ConferenceActionResult& result, const std::string& id,
+                                                     const char* field) {
+  switch (result.outcome) {
+    case ConferenceActionOutcome::done:
+      return std::nullopt;
+    case ConferenceActionOutcome::unknown:
+      return json_response(404, {{"error", "no conference '" + id + "' has been admitted"}});
+    case ConferenceActionOutcome::closed:
+      return json_response(409, {{"error", "conference " + id + " was closed already (cancelled or retracted)"}});
+    case ConferenceActionOutcome::conflict:
+      return json_response(409, {{"error", result.release_id + " exists already with other content (GET /v1/rejects)"}});
+    case ConferenceActionOutcome::refused:
+      break;
+  }
+  if (!result.screened) return json_response(422, {{"id", id}, {"errors", errors_json(result.errors)}});
+  FieldErrors errors;
+  for (const auto& e : result.errors) {
+    errors.push_back({field, "refused by the privacy screen, nothing was queued: " + e.reason + " (in " +
+                                 result.release_id + " " + e.path + ")"});
+  }
+  return json_response(422, {{"id", id}, {"errors", errors_json(errors)}});
+}
 
 
 }  // namespace
@@ -119,6 +146,46 @@ HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const 
     return schedule_reply(id, *change, {{"cancelled", true}});
   }
   return json_response(404, {{"error", "no such endpoint"}});
+}
+
+HttpServerResponse ApiRoutes::conference(const HttpServerRequest& request, const std::vector<std::string>& path,
+                                         const std::string& caller) {
+  const std::string& id = path[2];
+  const bool cancel = path[3] == "cancel";
+  if (!cancel && path[3] != "record") return json_response(404, {{"error", "no such endpoint"}});
+  const char* field = cancel ? "reason" : "markdown";
+  const auto body = body_object(request);
+  const std::string text = body ? string_member(*body, field) : std::string();
+  if (text.empty()) {
+    return json_response(422, {{"errors", errors_json({{field, cancel ? "required: a non-empty string saying why; it is "
+                                                                         "part of the cancellation notice"
+                                                                       : "required: the record (实录) as Markdown"}})}});
+  }
+  Result<ConferenceActionResult> result;
+  {
+    std::lock_guard lock(ledger_mu_);
+    const auto channels = channels_.get();
+    result = cancel ? cancel_conference(*ledger_, *channels, id, text, unix_now_ms())
+                    : record_conference(*ledger_, *channels, id, text, unix_now_ms());
+  }
+  if (!result) return json_response(503, {{"error", result.error().message}});
+  if (cancel && (result->cancelled > 0 || result->queued_now())) {
+    log_.operator_action(operator_event("conference_cancel", caller, "api",
+                                        {{"release", id}, {"reason", text}, {"cancelled", result->cancelled}}));
+  }
+  if (auto refused = conference_refusal(*result, id, field)) return *refused;
+  if (!cancel && result->queued_now()) {
+    log_.operator_action(operator_event("conference_record", caller, "api", {{"release", id}, {"revision", result->revision}}));
+  }
+  json reply = {{"id", id}, {"deliveries", result->deliveries}, {"queued_before", result->queued_before}};
+  if (cancel) {
+    reply["cancelled"] = result->cancelled;
+    reply["notice"] = result->release_id.empty() ? json() : json(result->release_id);
+  } else {
+    reply["record"] = result->release_id;
+    reply["revision"] = result->revision;
+  }
+  return json_response(result->queued_now() ? 202 : 200, reply);
 }
 
 HttpServerResponse ApiRoutes::schedules(const HttpServerRequest& request) {

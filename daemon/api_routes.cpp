@@ -69,10 +69,10 @@ json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(
 
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
                      const Snapshot<ChannelSet>& channels, const Snapshot<ApprovalPolicy>& approval,
-                     DeliveryLog& log, BearerTokens tokens, std::shared_ptr<const WorkingCalendar> calendar,
+                     DeliveryLog& log, BearerTokens tokens, const Snapshot<WorkingCalendar>* calendar,
                      MetricsRenderer more_metrics, DashboardReaders dashboard)
     : instance_(std::move(instance)), ledger_(std::move(ledger)), channels_(channels), approval_(approval), log_(log),
-      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(std::move(calendar)),
+      tokens_(std::make_shared<const BearerTokens>(std::move(tokens))), calendar_(calendar),
       more_metrics_(std::move(more_metrics)), dashboard_(std::move(dashboard)) {}
 
 void ApiRoutes::set_tokens(BearerTokens tokens) { tokens_.set(std::make_shared<const BearerTokens>(std::move(tokens))); }
@@ -95,11 +95,14 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
     if (auto asset = find_dashboard_asset(request.path())) return dashboard_asset(*asset);  // holds no data
   }
 
-  // Lifecycle changes (retract, cancel, reschedule) and a dead letter's retry need `operate`; queueing a release or a correction
+  // Lifecycle changes (retract, cancel, reschedule, a conference's cancel and record) and a dead letter's
+  // retry or drop need `operate`; queueing a release or a correction
   // `submit`; reading `read` or `operate`.
   const bool dead_action = post && path.size() == 4 && path[0] == "v1" && path[1] == "dead";
-  const bool operates = dead_action || (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases" &&
-                                        (path[3] == "retract" || path[3] == "schedule" || path[3] == "reschedule"));
+  const bool conference_action = post && path.size() == 4 && path[0] == "v1" && path[1] == "conferences";
+  const bool operates = dead_action || conference_action ||
+                        (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases" &&
+                         (path[3] == "retract" || path[3] == "schedule" || path[3] == "reschedule"));
   const auto tokens = tokens_.get();
   std::string caller = "(no tokens configured)";  // who an operator event names
   if (!tokens->empty()) {
@@ -123,6 +126,7 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   if (post && path == std::vector<std::string>{"v1", "releases"}) return submit(request);
   if (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases") return lifecycle(request, path, caller);
   if (dead_action) return dead_letter_action(path, caller);
+  if (conference_action) return conference(request, path, caller);
   if (post) return json_response(405, {{"error", "method not allowed"}});
   if (path == std::vector<std::string>{"v1", "dashboard"}) {
     return dashboard(tokens->empty() ||
@@ -141,8 +145,9 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
                              {"endpoints", {"POST /v1/releases", "GET /v1/releases/{id}",
                                             "POST /v1/releases/{id}/retract", "POST /v1/releases/{id}/corrections",
                                             "POST /v1/releases/{id}/reschedule", "POST /v1/releases/{id}/schedule/cancel",
-                                            "GET /v1/schedules", "GET /v1/conferences.ics", "GET /v1/rejects", "GET /v1/dead", "GET /v1/held",
-                                            "POST /v1/dead/{id}/retry", "GET /v1/dashboard", "GET /v1/log",
+                                            "GET /v1/schedules", "GET /v1/conferences.ics",
+                                            "POST /v1/conferences/{id}/cancel", "POST /v1/conferences/{id}/record", "GET /v1/rejects", "GET /v1/dead", "GET /v1/held",
+                                            "POST /v1/dead/{id}/retry", "POST /v1/dead/{id}/drop", "GET /v1/dashboard", "GET /v1/log",
                                             "GET /v1/health", "GET /metrics", "GET /"}}});
 }
 
@@ -174,7 +179,7 @@ HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request) {
                 {"intake_entry", *entry}};
   if (calendar_ && decision.request->revision == 1) {
     const auto today = china_date(unix_now_ms() / 1000);
-    if (auto warning = deadline_warning(*calendar_, decision.release_id, decision.formed_at, today)) {
+    if (auto warning = deadline_warning(*calendar_->get(), decision.release_id, decision.formed_at, today)) {
       reply["deadline_warning"] = *warning;
     }
   }

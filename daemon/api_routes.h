@@ -15,11 +15,23 @@
 //                                             instead) or the release is closed, 404 unknown
 //   GET  /v1/schedules?limit=N role read: releases due later, soonest first, times in +08:00
 //   GET  /v1/conferences.ics   role read: the press conferences as iCalendar (conference/calendar.h)
+//   POST /v1/conferences/{id}/cancel         role operate: {"reason"} -> unsent steps cancelled, the
+//                                             cancellation notice queued when anything went out
+//                                             (daemon/conference_actions.h): 202 {"id","cancelled",
+//                                             "notice","deliveries"} when one was queued now, else 200;
+//                                             409 closed already; 404 unknown; 422 no reason or refused
+//                                             by the privacy screen {"errors":[{"path","reason"}]}
+//   POST /v1/conferences/{id}/record         role operate: {"markdown"} -> the record (实录) queued as
+//                                             <id>.record (a changed one corrects it): 202 {"id","record",
+//                                             "revision","deliveries"}, 200 when queued before; 404, 409, 422
+//                                             as cancel
 //   GET  /v1/rejects?limit=N   role read: refused releases with reasons
 //   GET  /v1/dead?limit=N      role read: the dead-letter record
 //   GET  /v1/held?limit=N      role read: releases held by the privacy screen (masked matches, digest)
 //   POST /v1/dead/{delivery id}/retry        role operate: requeues a dead letter -> 200 {"id","retried":true};
 //                                             404 when it is not a dead letter
+//   POST /v1/dead/{delivery id}/drop         role operate: drops it from the dead letters for good -> 200
+//                                             {"id","dropped":true}; 404 when it is not a dead letter
 //   GET  /v1/dashboard         role read: every panel of the dashboard in one reply (api_dashboard.cpp)
 //   GET  /v1/log?after=ID&limit=N             role read: the delivery log stream's entries after ID (the
 //                                             newest N without `after`), oldest first
@@ -69,7 +81,7 @@ class ApiRoutes {
   // `calendar` (may be null) lets a submit reply warn about a late or nearly late release.
   ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger, const Snapshot<ChannelSet>& channels,
             const Snapshot<ApprovalPolicy>& approval, DeliveryLog& log, BearerTokens tokens,
-            std::shared_ptr<const WorkingCalendar> calendar = nullptr, MetricsRenderer more_metrics = {},
+            const Snapshot<WorkingCalendar>* calendar = nullptr, MetricsRenderer more_metrics = {},
             DashboardReaders dashboard = {});
 
   // Never throws.
@@ -87,13 +99,16 @@ class ApiRoutes {
                                const std::string& caller);
   HttpServerResponse schedules(const HttpServerRequest& request);
   HttpServerResponse conference_calendar();  // GET /v1/conferences.ics (api_lifecycle.cpp)
+  // POST /v1/conferences/{id}/cancel and /record (api_lifecycle.cpp).
+  HttpServerResponse conference(const HttpServerRequest& request, const std::vector<std::string>& path,
+                                const std::string& caller);
   HttpServerResponse release(const std::string& id);
   HttpServerResponse rejects(const HttpServerRequest& request);
   HttpServerResponse dead(const HttpServerRequest& request);
   HttpServerResponse held(const HttpServerRequest& request);
   HttpServerResponse health();
   HttpServerResponse metrics();
-  // api_dashboard.cpp: the dashboard's JSON and the dead-letter retry. `can_operate`: whether the
+  // api_dashboard.cpp: the dashboard's JSON and the dead-letter retry and drop. `can_operate`: whether the
   // caller's token may retry and retract (the page says why its buttons are disabled otherwise).
   HttpServerResponse dashboard(bool can_operate);
   HttpServerResponse log_entries(const HttpServerRequest& request);
@@ -106,7 +121,7 @@ class ApiRoutes {
   const Snapshot<ApprovalPolicy>& approval_;
   DeliveryLog& log_;
   Snapshot<BearerTokens> tokens_;
-  std::shared_ptr<const WorkingCalendar> calendar_;
+  const Snapshot<WorkingCalendar>* calendar_;  // swapped on reload; null = no deadline warnings
   MetricsRenderer more_metrics_;
   std::mutex dashboard_mu_;  // the readers' connections: one request at a time uses them
   DashboardReaders dashboard_;

@@ -36,19 +36,32 @@ void warn_if_unsigned_accepted(const ApprovalPolicy& approval) {
                "This setting is for demonstrations only; set it to true and list reviewer keys in [[approval.keys]]");
 }
 
-// The working-day calendar for Art. 26 deadlines. Missing years are warned about, never guessed: a
-// release whose deadline falls into one is admitted without a deadline.
-std::shared_ptr<const WorkingCalendar> load_calendar(const CalendarConfig& config) {
+std::string years_of(const WorkingCalendar& calendar) {
+  std::string out;
+  for (const int year : calendar.years()) out += (out.empty() ? "" : ", ") + std::to_string(year);
+  return out.empty() ? "none" : out;
+}
+
+// The working-day calendar for Art. 26 deadlines, or the folder's problems (a half-read calendar would
+// misstate deadlines). Missing years are warned about, never guessed: a release whose deadline falls
+// into one is admitted without a deadline.
+std::expected<std::shared_ptr<const WorkingCalendar>, ConfigErrors> read_calendar(const CalendarConfig& config) {
   auto calendar = load_working_calendar(config.holidays_dir);
-  if (!calendar) {
-    for (const auto& e : calendar.error()) spdlog::warn("calendar: {}", e.to_string());
-    calendar = WorkingCalendar{};
-  }
+  if (!calendar) return std::unexpected(std::move(calendar.error()));
+  spdlog::info("calendar: {}: years {}", config.holidays_dir, years_of(*calendar));
   for (const int year : missing_calendar_years(*calendar, china_date(unix_now_ms() / 1000))) {
     spdlog::warn("calendar: {} (in {}); deadlines that reach into {} stay unknown", MissingYear{year}.message(),
                  config.holidays_dir, year);
   }
   return std::make_shared<const WorkingCalendar>(std::move(*calendar));
+}
+
+// At start a broken folder leaves fabud without deadlines rather than without intake.
+std::shared_ptr<const WorkingCalendar> load_calendar(const CalendarConfig& config) {
+  auto calendar = read_calendar(config);
+  if (calendar) return *calendar;
+  for (const auto& e : calendar.error()) spdlog::warn("calendar: {}", e.to_string());
+  return std::make_shared<const WorkingCalendar>();
 }
 
 }  // namespace
@@ -87,7 +100,8 @@ Daemon::Daemon(std::shared_ptr<const Config> config, std::shared_ptr<const Chann
       registry_(registry),
       http_(http),
       channels_(std::move(channels)),
-      approval_(std::make_shared<const ApprovalPolicy>(config_->approval)) {}
+      approval_(std::make_shared<const ApprovalPolicy>(config_->approval)),
+      calendar_(load_calendar(config_->calendar)) {}
 
 std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_ptr<const Config> config,
                                                                   const AdapterRegistry& registry,
@@ -129,11 +143,10 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!intake_ledger || !dispatch_ledger || !wake_ledger) return std::unexpected(ConfigErrors{});
 
   const DaemonConfig& d = config->daemon;
-  const auto calendar = load_calendar(config->calendar);
   daemon->intake_ = std::make_unique<IntakeWorker>(d.instance, d.intake_reclaim_idle, d.intake_max_claims,
                                                    std::move(intake_ledger), daemon->channels_, daemon->approval_,
                                                    daemon->health_, daemon->workers_, *daemon->log_,
-                                                   calendar);
+                                                   &daemon->calendar_);
   start_reach(*daemon, *config);
   DispatcherOptions options;
   if (daemon->reach_) options.on_delivered = reach_hook(*daemon->reach_, daemon->channels_);
@@ -185,7 +198,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
       dashboard.log = std::make_unique<LedgerLog>(config->redis, config->daemon.log_stream_max);
     }
     auto api = AdminApi::start(config->api, d.instance, std::move(api_ledger), daemon->channels_,
-                               daemon->approval_, *daemon->log_, calendar, std::move(reach_metrics),
+                               daemon->approval_, *daemon->log_, &daemon->calendar_, std::move(reach_metrics),
                                std::move(dashboard));
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);
@@ -228,6 +241,7 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
   channels_.set(*channels);
   approval_.set(std::make_shared<const ApprovalPolicy>(config->approval));
   warn_if_unsigned_accepted(config->approval);
+  reload_calendar(config->calendar);
   config_ = std::move(config);
   spdlog::info("reloaded {}: {} channel(s)", config_->source_path, (*channels)->names().size());
   // The reload may carry new tokens: give every parked account one more try with the new channels.
@@ -244,6 +258,18 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
   }
   warn_expiring_tokens();
   return {};
+}
+
+void Daemon::reload_calendar(const CalendarConfig& config) {
+  auto calendar = read_calendar(config);
+  if (!calendar) {
+    for (const auto& e : calendar.error()) {
+      spdlog::error("reload: calendar refused, keeping the running one (years {}): {}", years_of(*calendar_.get()),
+                    e.to_string());
+    }
+    return;
+  }
+  calendar_.set(std::move(*calendar));
 }
 
 int Daemon::stop() {

@@ -10,6 +10,7 @@
 #include "adapters/adapter.h"
 #include "adapters/http_transport.h"
 #include "config/config.h"
+#include "core/working_days.h"
 #include "daemon/account_watch.h"
 #include "conference/calendar_file.h"
 #include "daemon/retention.h"
@@ -36,7 +37,8 @@ class Daemon {
                                                                    const std::atomic<bool>& stop_requested);
   ~Daemon();
 
-  // Swaps in a new config's channels atomically; on any error the running config stays.
+  // Swaps in a new config's channels atomically; on any error the running config stays. Then reads the
+  // holiday folder again: a broken one keeps the running calendar (logged), like a refused config.
   // Settings that need a restart (redis, daemon, retry, [api] but its tokens) are reported in the log
   // when they differ; new [[api.tokens]] take effect at once.
   // Token replacements stored in Redis are applied to the new channels before they are installed;
@@ -60,6 +62,8 @@ class Daemon {
  private:
   Daemon(std::shared_ptr<const Config> config, std::shared_ptr<const ChannelSet> channels,
          const AdapterRegistry& registry, HttpTransportFactory& http);
+  // Reads the holiday folder again; a broken one is logged and the running calendar stays.
+  void reload_calendar(const CalendarConfig& config);
   static void start_reach(Daemon& daemon, const Config& config);
   static std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> reach_hook(
       ReachWorker& reach, const Snapshot<ChannelSet>& channels);
@@ -70,6 +74,7 @@ class Daemon {
   AdapterEnv env_;
   Snapshot<ChannelSet> channels_;
   Snapshot<ApprovalPolicy> approval_;
+  Snapshot<WorkingCalendar> calendar_;  // swapped on reload; the intake and the API read it
   RedisHealth health_;
   WorkerHealth workers_;
   std::unique_ptr<DeliveryLog> log_;

@@ -4,7 +4,7 @@
 // known in_doubt, post_id, url, note, error, error_kind, next_at_ms; the log sink adds time and level
 // (daemon/log_sink.h). Intake events: event (admitted, duplicate, held, rejected, conflict, corrected,
 // stale), release, detail. Operator events: event "operator", action (retract, schedule_cancel,
-// reschedule, dlq_retry, dlq_drop, set_token), by (the API token's name or the OS user), via (api or
+// reschedule, conference_cancel, conference_record, dlq_retry, dlq_drop, set_token), by (the API token's name or the OS user), via (api or
 // fabuctl), and the action's own fields (release, ids, reason, result, ...). A line is written once the ledger has applied
 // the result; a result the ledger refused (fencing: the attempt was no longer current) is logged with
 // outcome "stale" and the outcome it reported in `reported`. Access tokens never appear: adapters keep

@@ -138,7 +138,7 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
 IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
                            std::unique_ptr<IntakeLedger> ledger, const Snapshot<ChannelSet>& channels,
                            const Snapshot<ApprovalPolicy>& approval, RedisHealth& health, WorkerHealth& workers, DeliveryLog& log,
-                           std::shared_ptr<const WorkingCalendar> calendar)
+                           const Snapshot<WorkingCalendar>* calendar)
     : consumer_(std::move(consumer)),
       reclaim_idle_(reclaim_idle),
       max_claims_(max_claims),
@@ -148,7 +148,7 @@ IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds recla
       health_(health),
       workers_(workers),
       log_(log),
-      calendar_(std::move(calendar)) {}
+      calendar_(calendar) {}
 
 IntakeWorker::~IntakeWorker() {
   stop();
@@ -326,7 +326,7 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
     decision.request->intake_entry_id = entry.entry_id;
     // A year missing from the calendar leaves the deadline unknown (0), as fabud warned at start.
     if (calendar_) {
-      if (auto deadline = disclosure_deadline(*calendar_, decision.formed_at)) {
+      if (auto deadline = disclosure_deadline(*calendar_->get(), decision.formed_at)) {
         decision.request->deadline_ms = china_day_end_ms(*deadline);
       }
     }

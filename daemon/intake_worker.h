@@ -64,7 +64,7 @@ class IntakeWorker {
                std::unique_ptr<IntakeLedger> ledger, const Snapshot<ChannelSet>& channels,
                const Snapshot<ApprovalPolicy>& approval, RedisHealth& health,
                WorkerHealth& workers, DeliveryLog& log,
-               std::shared_ptr<const WorkingCalendar> calendar = nullptr);
+               const Snapshot<WorkingCalendar>* calendar = nullptr);
   ~IntakeWorker();  // stops and joins
 
   void start();
@@ -87,7 +87,7 @@ class IntakeWorker {
   RedisHealth& health_;
   WorkerHealth& workers_;
   DeliveryLog& log_;
-  std::shared_ptr<const WorkingCalendar> calendar_;  // gives admitted releases their deadline; null = none
+  const Snapshot<WorkingCalendar>* calendar_;  // gives admitted releases their deadline; null = none
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -12,6 +12,8 @@
 
   let canOperate = false;
   let lastLogId = '';
+  let lastDead = [];
+  let confirmingDrop = '';  // the dead letter whose Drop waits for its confirmation; kept across refreshes
 
   const $ = (id) => document.getElementById(id);
 
@@ -54,22 +56,27 @@
 
   function setStatus(text) { $('status').textContent = text; }
 
-  // A button that needs the operate role: disabled with the reason next to it when the token lacks it.
-  function operateButton(label, className, id, onClick) {
+  // Buttons ([label, className, onClick]) for the item `id` that need the operate role: disabled, with
+  // the reason once next to them, when the token lacks it.
+  function operateButtons(buttons, id) {
     const wrap = el('span');
-    const button = el('button', label, className);
-    button.type = 'button';
-    button.dataset.id = id;
-    wrap.appendChild(button);
-    if (canOperate) {
-      button.addEventListener('click', () => onClick(button));
-    } else {
-      button.disabled = true;
-      button.title = NEEDS_OPERATE;
-      wrap.appendChild(el('span', NEEDS_OPERATE, 'why'));
+    for (const [label, className, onClick] of buttons) {
+      const button = el('button', label, className);
+      button.type = 'button';
+      button.dataset.id = id;
+      wrap.appendChild(button);
+      if (canOperate) {
+        button.addEventListener('click', () => onClick(button));
+      } else {
+        button.disabled = true;
+        button.title = NEEDS_OPERATE;
+      }
     }
+    if (!canOperate) wrap.appendChild(el('span', NEEDS_OPERATE, 'why'));
     return wrap;
   }
+
+  function operateButton(label, className, id, onClick) { return operateButtons([[label, className, onClick]], id); }
 
   function renderQueue(queue) {
     const list = $('queue');
@@ -108,16 +115,33 @@
     refresh();
   }
 
-  function retry(button) {
-    return act(button, '/v1/dead/' + encodeURIComponent(button.dataset.id) + '/retry', undefined, 'Queued again:', 'dead-note');
+  function deadPath(button, action) { return '/v1/dead/' + encodeURIComponent(button.dataset.id) + '/' + action; }
+
+  function retry(button) { return act(button, deadPath(button, 'retry'), undefined, 'Queued again:', 'dead-note'); }
+
+  // Drop asks first: the row then offers Confirm drop and Cancel in place of its buttons.
+  function askDrop(button) { confirmingDrop = button.dataset.id; renderDead(lastDead); }
+  function cancelDrop() { confirmingDrop = ''; renderDead(lastDead); }
+  function confirmDrop(button) {
+    confirmingDrop = '';
+    return act(button, deadPath(button, 'drop'), undefined, 'Dropped for good (never delivered):', 'dead-note');
+  }
+
+  function deadActions(d) {
+    if (canOperate && confirmingDrop === d.id) {
+      const wrap = operateButtons([['Confirm drop', 'drop-confirm', confirmDrop], ['Cancel', 'drop-cancel', cancelDrop]], d.id);
+      wrap.insertBefore(el('span', 'Drop for good? It is never delivered. ', 'confirm'), wrap.firstChild);
+      return wrap;
+    }
+    return operateButtons([['Retry', 'retry', retry], ['Drop', 'drop', askDrop]], d.id);
   }
 
   function renderDead(dead) {
+    lastDead = dead;
     const body = $('dead');
     clear(body);
     for (const d of dead) {
-      const tr = row([d.id, d.release, d.channel + ' / ' + d.destination, d.attempt, d.last_error,
-        operateButton('Retry', 'retry', d.id, retry)]);
+      const tr = row([d.id, d.release, d.channel + ' / ' + d.destination, d.attempt, d.last_error, deadActions(d)]);
       tr.dataset.id = d.id;
       body.appendChild(tr);
     }
@@ -230,8 +254,8 @@
     const d = reply.data;
     canOperate = d.can_operate === true;
     $('instance').textContent = d.instance;
-    setStatus('Updated ' + when(d.now_ms) + (canOperate ? '; this token may retry and retract.'
-      : '; this token may only read: Retry and Retract ' + NEEDS_OPERATE + '.'));
+    setStatus('Updated ' + when(d.now_ms) + (canOperate ? '; this token may retry, drop and retract.'
+      : '; this token may only read: Retry, Drop and Retract ' + NEEDS_OPERATE + '.'));
     renderQueue(d.queue);
     renderLastHour(d.last_hour);
     renderDead(d.dead);

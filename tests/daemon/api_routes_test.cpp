@@ -68,11 +68,14 @@ TEST_F(ApiRoutesTest, TheDashboardPageNeedsNoTokenButItsDataDoes) {
   EXPECT_EQ(call("GET", "/v1/dashboard", "cms-token").status, 403);
 }
 
-TEST_F(ApiRoutesTest, RetryingADeadLetterNeedsOperate) {
-  EXPECT_EQ(call("POST", "/v1/dead/d1/retry").status, 401);
-  const auto r = call("POST", "/v1/dead/d1/retry", "cms-token");
-  EXPECT_EQ(r.status, 403);
-  EXPECT_THAT(r.body, HasSubstr("lacks the role 'operate'"));
+TEST_F(ApiRoutesTest, DeadLetterAndConferenceActionsNeedOperate) {
+  for (const std::string path : {"/v1/dead/d1/retry", "/v1/dead/d1/drop", "/v1/conferences/c1/cancel",
+                                 "/v1/conferences/c1/record"}) {
+    EXPECT_EQ(call("POST", path).status, 401) << path;
+    const auto r = call("POST", path, "cms-token");
+    EXPECT_EQ(r.status, 403) << path;
+    EXPECT_THAT(r.body, HasSubstr("lacks the role 'operate'")) << path;
+  }
 }
 
 }  // namespace

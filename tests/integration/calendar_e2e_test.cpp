@@ -95,6 +95,57 @@ TEST(CalendarE2eTest, FabudWarnsAtStartWhenTheComingYearIsMissing) {
   EXPECT_EQ(h.log_of().find("no holiday notice for " + std::to_string(today().year) + " "), std::string::npos);
 }
 
+// A new year's file dropped in is read on SIGHUP; a broken file is refused and the old calendar stays.
+TEST(CalendarE2eTest, SighupReadsTheHolidayFolderAgainAndKeepsTheOldOneWhenItIsBroken) {
+  TempDir holidays;
+  HarnessOptions options;
+  options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays.path(), {-1}) + "\"\n";
+  options.api_port = free_port();
+  options.api_tokens = {{"cms", R"(["submit"])", "caltok-reload-0123456789"}};
+  Harness h(options);
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(options.api_port)) << h.log_of();
+  const int year = today().year;
+  const auto submit = [&](const std::string& id) {
+    auto reply = http_request(options.api_port, "POST", "/v1/releases", scheduled_release(id, today()),
+                              "application/json", "caltok-reload-0123456789");
+    EXPECT_EQ(reply.status, 202) << reply.body;
+    return nlohmann::json::parse(reply.body).value("deadline_warning", "");
+  };
+  const auto count = [&](const std::string& what) {
+    const std::string log = h.log_of();
+    int n = 0;
+    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_NE(submit("cal-reload-before").find("cannot be counted"), std::string::npos);
+
+  // This year's file, broken: the reload keeps last year's calendar and says which years it kept.
+  write_file(holidays.path() + "/" + std::to_string(year) + ".toml", "year = " + std::to_string(year) + "\nholidays = 3\n");
+  fabud.signal(SIGHUP);
+  const std::string refused = "calendar refused, keeping the running one (years " + std::to_string(year - 1) + ")";
+  ASSERT_TRUE(Harness::eventually([&] { return count(refused) > 0; })) << h.log_of();
+  EXPECT_NE(submit("cal-reload-broken").find("cannot be counted"), std::string::npos);
+
+  // This year's and next year's files, valid: the next deadline is counted with them.
+  holiday_folder(holidays.path(), {0, 1});
+  fabud.signal(SIGHUP);
+  const std::string loaded = "years " + std::to_string(year - 1) + ", " + std::to_string(year) + ", " +
+                             std::to_string(year + 1);
+  ASSERT_TRUE(Harness::eventually([&] { return count(loaded) > 0; })) << h.log_of();
+  EXPECT_EQ(submit("cal-reload-after"), "");
+  ASSERT_TRUE(Harness::eventually([&] {
+    auto record = h.ledger().release_record("cal-reload-after");
+    return record && record->has_value();
+  })) << h.log_of();
+  auto before = h.ledger().release_record("cal-reload-before");
+  auto after = h.ledger().release_record("cal-reload-after");
+  ASSERT_TRUE(before && before->has_value() && after && after->has_value());
+  EXPECT_EQ((*before)->deadline_ms, 0);  // admitted while this year was missing
+  EXPECT_GT((*after)->deadline_ms, unix_now_ms() + 20LL * 86'400'000);
+  EXPECT_TRUE(fabud.running());
+}
+
 TEST(CalendarE2eTest, RosterListsSpokespersonsByLevelWithCounts) {
   HarnessOptions options;
   options.extra_toml = R"([[spokespersons]]

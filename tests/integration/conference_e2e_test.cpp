@@ -254,5 +254,89 @@ TEST(ConferenceE2E, ACancellationCancelsTheRestAndPublishesANotice) {
   EXPECT_EQ(lead_posts(h).size(), 2u);
 }
 
+// The API's cancel and record: the same roles as retract (operate), the same privacy screen as
+// fabuctl (422 naming the field, the number masked, nothing changed), the same effects.
+TEST(ConferenceE2E, TheApiCancelsAndRecordsAConferenceAsFabuctlDoes) {
+  HarnessOptions options = conference_options();
+  options.api_port = free_port();
+  const std::string ops = "conf-ops-token-0123456789", cms = "conf-cms-token-0123456789";
+  options.api_tokens = {{"ops", R"(["operate"])", ops}, {"cms", R"(["submit"])", cms}};
+  Harness h(options);
+  auto a = h.start_fabud_as("fabud-a", "a");
+  ASSERT_TRUE(wait_for_port(options.api_port)) << h.log_of("fabud-a");
+  const std::int64_t t0 = unix_now_ms();
+  h.enqueue(conference("conf-4", t0, t0 + 600'000));
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-4") && !h.deliveries("conf-4").empty(); }, seconds(20)))
+      << h.log_of("fabud-a");
+  const auto post = [&](const std::string& path, const nlohmann::json& body, const std::string& token) {
+    return http_request(options.api_port, "POST", path, body.dump(), "application/json", token);
+  };
+  const auto first_error = [](const SimpleResponse& r) { return nlohmann::json::parse(r.body)["errors"][0]; };
+
+  // Roles: a submit token may not, no token at all neither.
+  EXPECT_EQ(post("/v1/conferences/conf-4/record", {{"markdown", "实录"}}, cms).status, 403);
+  EXPECT_EQ(post("/v1/conferences/conf-4/cancel", {{"reason", "因故取消。"}}, "").status, 401);
+  EXPECT_EQ(post("/v1/conferences/conf-404/cancel", {{"reason", "因故取消。"}}, ops).status, 404);
+  EXPECT_EQ(post("/v1/conferences/conf-4/publish", {{"reason", "x"}}, ops).status, 404);
+
+  // A record holding a personal mobile number is refused: 422 naming the field, the number masked.
+  auto screened = post("/v1/conferences/conf-4/record", {{"markdown", "**记者**：我的电话是13812345678。"}}, ops);
+  ASSERT_EQ(screened.status, 422) << screened.body;
+  EXPECT_EQ(first_error(screened)["path"], "markdown") << screened.body;
+  EXPECT_NE(first_error(screened)["reason"].get<std::string>().find("138****5678"), std::string::npos) << screened.body;
+  EXPECT_EQ(screened.body.find("13812345678"), std::string::npos) << screened.body;
+  EXPECT_EQ(post("/v1/conferences/conf-4/record", nlohmann::json::object(), ops).status, 422);
+  EXPECT_TRUE(h.deliveries("conf-4.record").empty());
+
+  // The record lands on the portal; the same record again changes nothing.
+  const nlohmann::json record = {{"markdown", "**主持人**：各位记者朋友，下午好。"}};
+  auto recorded = post("/v1/conferences/conf-4/record", record, ops);
+  ASSERT_EQ(recorded.status, 202) << recorded.body;
+  EXPECT_EQ(nlohmann::json::parse(recorded.body)["record"], "conf-4.record");
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-4.record") && !h.deliveries("conf-4.record").empty(); },
+                                  seconds(20))) << h.log_of("fabud-a");
+  EXPECT_NE(read_file(h.portal_dir() + "/tzgg/2026/conf-4.record.html").find("各位记者朋友"), std::string::npos);
+  auto again = post("/v1/conferences/conf-4/record", record, ops);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(nlohmann::json::parse(again.body)["queued_before"], true) << again.body;
+
+  // A cancel whose reason the screen holds changes nothing; without a reason it is refused too.
+  auto refused = post("/v1/conferences/conf-4/cancel", {{"reason", "改期，联系13812345678。"}}, ops);
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(first_error(refused)["path"], "reason") << refused.body;
+  EXPECT_EQ(first_error(post("/v1/conferences/conf-4/cancel", {{"reason", ""}}, ops))["path"], "reason");
+  for (const char* step : {"conf-4.reminder", "conf-4.live"}) {
+    for (const auto& d : h.deliveries(step)) EXPECT_NE(d.state, DeliveryState::cancelled) << d.id;
+  }
+
+  // The cancel: the unsent steps cancelled, the notice published once.
+  auto cancelled = post("/v1/conferences/conf-4/cancel", {{"reason", "因故取消，另行通知。"}}, ops);
+  ASSERT_EQ(cancelled.status, 202) << cancelled.body;
+  EXPECT_EQ(nlohmann::json::parse(cancelled.body)["cancelled"], 2) << cancelled.body;
+  EXPECT_EQ(nlohmann::json::parse(cancelled.body)["notice"], "conf-4.cancelled") << cancelled.body;
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-4.cancelled") && !h.deliveries("conf-4.cancelled").empty(); },
+                                  seconds(20))) << h.log_of("fabud-a");
+  for (const char* step : {"conf-4.reminder", "conf-4.live"}) {
+    for (const auto& d : h.deliveries(step)) EXPECT_EQ(d.state, DeliveryState::cancelled) << d.id;
+  }
+  EXPECT_EQ(posts_containing(lead_posts(h), "发布会取消"), 1);
+  EXPECT_TRUE(std::filesystem::exists(h.portal_dir() + "/tzgg/2026/conf-4.cancelled.html"));
+  auto repeat = post("/v1/conferences/conf-4/cancel", {{"reason", "因故取消，另行通知。"}}, ops);
+  EXPECT_EQ(repeat.status, 200) << repeat.body;
+  EXPECT_EQ(posts_containing(lead_posts(h), "发布会取消"), 1);
+
+  // Each action that changed something is an operator event naming the token, once.
+  std::string said;
+  ASSERT_EQ(run_shell(fabuctl(h, "logs --json --release conf-4 --state operator"), said), 0) << said;
+  const auto count = [&](const std::string& what) {
+    int n = 0;
+    for (auto at = said.find(what); at != std::string::npos; at = said.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("\"action\":\"conference_cancel\""), 1) << said;
+  EXPECT_EQ(count("\"action\":\"conference_record\""), 1) << said;
+  EXPECT_EQ(count("\"by\":\"ops\""), 2) << said;
+}
+
 }  // namespace
 }  // namespace fabu::testing

@@ -1,6 +1,7 @@
 // The dashboard in a real headless Chromium, driven over W3C WebDriver (chromedriver), against a real
 // fabud, redis-server and sandbox: the page loads, shows the delivery the test just made, a dead
-// letter's Retry click delivers it exactly once, and a retraction without a token is refused.
+// letter's Retry click delivers it exactly once, another's Drop (after its confirmation) removes it from
+// the dead letters for good, and a retraction without a token is refused.
 #include <optional>
 
 #include <gtest/gtest.h>
@@ -35,6 +36,26 @@ int posts_with(const nlohmann::json& posts, const std::string& fragment) {
 // A script that is true once an element matches `css`.
 std::string exists(const std::string& css) { return "return document.querySelector(" + nlohmann::json(css).dump() + ") !== null;"; }
 
+// The dead microblog delivery of a release made while the platform fails every write.
+std::string dead_letter_of(Harness& h, const std::string& release, const std::string& title) {
+  EXPECT_EQ(http_request(h.sandbox().port(), "POST", "/_sandbox/faults", R"({"p_5xx": 1.0})").status, 200);
+  h.enqueue(release_json(release, kTargets, title));
+  EXPECT_TRUE(Harness::eventually([&] {
+    const auto d = microblog_delivery(h, release);
+    return d && d->state == DeliveryState::dead;
+  })) << h.log_of();
+  EXPECT_EQ(http_request(h.sandbox().port(), "POST", "/_sandbox/faults", R"({"p_5xx": 0})").status, 200);
+  const auto d = microblog_delivery(h, release);
+  return d ? d->id : std::string();
+}
+
+// What `fabuctl dlq list` prints.
+std::string dlq_list(const Harness& h) {
+  std::string said;
+  EXPECT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " dlq list", said), 0) << said;
+  return said;
+}
+
 void use_token(WebDriver& browser, const std::string& token) {
   const auto input = browser.find("#token-input");
   ASSERT_FALSE(input.empty()) << browser.last_error();
@@ -42,7 +63,7 @@ void use_token(WebDriver& browser, const std::string& token) {
   ASSERT_TRUE(browser.click_css("#token-save")) << browser.last_error();
 }
 
-TEST(DashboardBrowser, ShowsDeliveriesRetriesDeadLettersAndRefusesRetractWithoutToken) {
+TEST(DashboardBrowser, ShowsDeliveriesRetriesAndDropsDeadLettersAndRefusesRetractWithoutToken) {
   const int api_port = free_port();
   HarnessOptions options{.max_attempts = 1, .api_port = api_port};
   options.api_tokens = {{"viewer", R"(["read"])", kReadToken}, {"ops", R"(["operate"])", kOperateToken}};
@@ -53,14 +74,8 @@ TEST(DashboardBrowser, ShowsDeliveriesRetriesDeadLettersAndRefusesRetractWithout
   // One delivery that goes out, and one that dies: the platform fails every write while it is tried.
   h.enqueue(release_json("dash-ok", kTargets, "临沂市仪表盘测试通知甲"));
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("dash-ok"); })) << h.log_of();
-  ASSERT_EQ(http_request(h.sandbox().port(), "POST", "/_sandbox/faults", R"({"p_5xx": 1.0})").status, 200);
-  h.enqueue(release_json("dash-dead", kTargets, "临沂市仪表盘测试通知乙"));
-  ASSERT_TRUE(Harness::eventually([&] {
-    const auto d = microblog_delivery(h, "dash-dead");
-    return d && d->state == DeliveryState::dead;
-  })) << h.log_of();
-  ASSERT_EQ(http_request(h.sandbox().port(), "POST", "/_sandbox/faults", R"({"p_5xx": 0})").status, 200);
-  const std::string dead_id = microblog_delivery(h, "dash-dead")->id;
+  const std::string dead_id = dead_letter_of(h, "dash-dead", "临沂市仪表盘测试通知乙");
+  ASSERT_FALSE(dead_id.empty());
   ASSERT_EQ(posts_with(h.sandbox_posts(), "仪表盘测试通知乙"), 0);
 
   TempDir browser_dir;
@@ -86,6 +101,7 @@ TEST(DashboardBrowser, ShowsDeliveriesRetriesDeadLettersAndRefusesRetractWithout
       << browser->execute("return document.getElementById('dead').textContent;");
   EXPECT_EQ(browser->execute("return document.querySelector(\"" + dead_row + " .why\").textContent;"),
             "needs a token with the operate role");
+  EXPECT_TRUE(browser->wait_for(exists(dead_row + " button.drop[disabled]")));
   EXPECT_TRUE(browser->wait_for(exists("#releases tr[data-release='dash-ok'] button.retract[disabled]")));
   // The other panels: the queue counts the dead letter, the lead account is inspected and its
   // followers (read when fabud started) drawn.
@@ -116,9 +132,36 @@ TEST(DashboardBrowser, ShowsDeliveriesRetriesDeadLettersAndRefusesRetractWithout
   EXPECT_TRUE(browser->wait_for(exists("#log tr[data-release='dash-dead'][data-outcome='delivered']")));
   EXPECT_TRUE(browser->wait_for("return document.querySelector(\"" + dead_row + "\") === null;"));
   EXPECT_TRUE(browser->wait_for(exists("#log tr[data-event='operator']")));
+
+  // Drop asks first: Cancel keeps the dead letter; Confirm drop removes it for good, as fabuctl dlq drop.
+  const std::string drop_id = dead_letter_of(h, "dash-drop", "临沂市仪表盘测试通知丙");
+  ASSERT_FALSE(drop_id.empty());
+  EXPECT_NE(dlq_list(h).find(drop_id), std::string::npos);
+  const std::string drop_row = "#dead tr[data-id='" + drop_id + "']";
+  ASSERT_TRUE(browser->wait_for(exists(drop_row + " button.drop:not([disabled])")))
+      << browser->execute("return document.getElementById('dead').textContent;");
+  ASSERT_TRUE(browser->click_css(drop_row + " button.drop")) << browser->last_error();
+  ASSERT_TRUE(browser->wait_for(exists(drop_row + " button.drop-confirm")));
+  EXPECT_TRUE(browser->wait_for("return document.querySelector(\"" + drop_row + " .confirm\").textContent.includes('never delivered');"));
+  ASSERT_TRUE(browser->click_css(drop_row + " button.drop-cancel")) << browser->last_error();
+  ASSERT_TRUE(browser->wait_for(exists(drop_row + " button.drop:not([disabled])")));
+  EXPECT_FALSE(browser->execute("return document.querySelector(\"" + drop_row + " button.drop-confirm\") !== null;").get<bool>());
+  EXPECT_NE(dlq_list(h).find(drop_id), std::string::npos) << "Cancel dropped nothing";
+  ASSERT_TRUE(browser->click_css(drop_row + " button.drop")) << browser->last_error();
+  ASSERT_TRUE(browser->click_css(drop_row + " button.drop-confirm")) << browser->last_error();
+  EXPECT_TRUE(browser->wait_for("return document.querySelector(\"" + drop_row + "\") === null;"));
+  EXPECT_TRUE(browser->wait_for("return document.getElementById('dead-note').textContent.includes('" + drop_id + "');"));
+  EXPECT_TRUE(browser->wait_for("return document.getElementById('log').textContent.includes('dlq_drop');"));
+  EXPECT_EQ(dlq_list(h).find(drop_id), std::string::npos);
+  const auto dropped = microblog_delivery(h, "dash-drop");
+  ASSERT_TRUE(dropped);
+  EXPECT_EQ(dropped->state, DeliveryState::dead);  // dropped, never sent
+  EXPECT_TRUE(dropped->dropped);
+
   const auto posts = h.sandbox_posts();
   EXPECT_EQ(posts_with(posts, "仪表盘测试通知乙"), 1) << posts.dump();
   EXPECT_EQ(posts_with(posts, "仪表盘测试通知甲"), 1) << posts.dump();
+  EXPECT_EQ(posts_with(posts, "仪表盘测试通知丙"), 0) << posts.dump();
   // Nothing from the API went into the page as markup.
   EXPECT_EQ(browser->execute("return document.querySelectorAll('main img, main script, main iframe').length;"), 0);
 }

@@ -1,0 +1,54 @@
+// Conference actions: an operator cancels a press conference or publishes its record (实录), the same
+// whether fabuctl (cli/conference.cpp) or the HTTP API (api_lifecycle.cpp) asks.
+//
+// Cancelling cancels every step not yet started and, when anything went out, admits the cancellation
+// notice (`<id>.cancelled`, now, on the notice's channels). A record is admitted as `<id>.record` on the
+// portal's columns; a record with other content than the one stored is its correction (next revision).
+// The operator's text (the reason, the record) passes the same privacy screen as every release: a match
+// that would hold a release refuses the action, since no reviewer signs what an operator derives. A
+// cancel's notice is screened before any step is cancelled, so a refused cancel changes nothing.
+//
+// Thread rules: free functions; the ledger is the caller's connection (one per thread), the channels a
+// snapshot the caller holds for the call.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/release.h"
+#include "daemon/channel_set.h"
+#include "queue/delivery_ledger.h"
+
+namespace fabu {
+
+enum class ConferenceActionOutcome {
+  done,      // the action happened; the counts say what it changed
+  unknown,   // no conference with that id was admitted
+  closed,    // cancel: nothing was left to cancel and nothing had gone out (cancelled or retracted already)
+  refused,   // the derived release was refused (`errors`; `screened` when by the privacy screen); nothing queued
+  conflict,  // the derived release's id is stored with other content (see the rejects)
+};
+
+struct ConferenceActionResult {
+  ConferenceActionOutcome outcome = ConferenceActionOutcome::done;
+  int cancelled = 0;           // cancel: steps cancelled before they went out
+  std::string release_id;      // the derived release, when one was due: <id>.cancelled or <id>.record
+  int revision = 0;            // its revision
+  std::size_t deliveries = 0;  // its deliveries, when admitted now
+  bool queued_before = false;  // it was admitted before with the same content: nothing changed
+  bool screened = false;       // refused by the privacy screen: `errors` name the fields, numbers masked
+  FieldErrors errors;          // refused: each problem (path = the derived release's field)
+
+  // True when the derived release was admitted by this call.
+  bool queued_now() const { return outcome == ConferenceActionOutcome::done && !release_id.empty() && !queued_before; }
+};
+
+// Fails only when Redis does (the result says what happened otherwise).
+Result<ConferenceActionResult> cancel_conference(DeliveryLedger& ledger, const ChannelSet& channels,
+                                                 const std::string& id, std::string_view reason, std::int64_t now_ms);
+Result<ConferenceActionResult> record_conference(DeliveryLedger& ledger, const ChannelSet& channels,
+                                                 const std::string& id, std::string_view markdown,
+                                                 std::int64_t now_ms);
+
+}  // namespace fabu
