@@ -28,11 +28,11 @@ local function lane_parked(lane)
   return parked and parked ~= ''
 end
 
--- ZADD ready with LT semantics (only ever lowers a score), skipped for parked lanes.
+-- Only ever lowers a lane's score in `ready` (ZADD LT adds a lane that is not there), skipped for
+-- parked lanes.
 local function ready_lower(lane, at)
   if lane_parked(lane) then return end
-  local score = redis.call('ZSCORE', k('ready'), lane)
-  if (not score) or at < tonumber(score) then redis.call('ZADD', k('ready'), int(at), lane) end
+  redis.call('ZADD', k('ready'), 'LT', int(at), lane)
 end
 
 -- After a lane's queue changed: ready at its head's due time when it has queued work.
@@ -94,17 +94,6 @@ local function cancel_delivery(id, why, now)
   elseif d[3] then
     redis.call('HINCRBY', k('rel:' .. d[3]), 'done', 1)
   end
-end
-
--- The release's first successful delivery stops its Art. 26 clock: when it went out, whether that was
--- by the deadline (end of the deadline day, set at admission), and it leaves `deadlines`.
-local function first_out(release, now)
-  local rk = k('rel:' .. release)
-  if redis.call('HGET', rk, 'first_out_ms') then return end  -- HGET, not HSETNX: the documented ACL
-  redis.call('HSET', rk, 'first_out_ms', int(now))
-  local deadline = num(redis.call('HGET', rk, 'deadline_ms'))
-  if deadline > 0 then redis.call('HSET', rk, 'in_time', now < deadline and '1' or '0') end
-  redis.call('ZREM', k('deadlines'), release)
 end
 
 -- The id of a delivery other than the first publish (core/delivery_id.h gives the format).

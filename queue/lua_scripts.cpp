@@ -2,13 +2,14 @@
 // The hot-path scripts (claim, complete) are in lua_dispatch.cpp.
 #include "queue/lua_scripts.h"
 
+#include "queue/lua_activity.h"
 #include "queue/lua_correction.h"
 #include "queue/lua_prelude.h"
 #include "queue/lua_settled.h"
 
 namespace fabu::lua {
 
-const RedisScript admit{"admit", std::string(kPrelude) + kSettled + kCorrection + kPolicyLinks + R"lua(
+const RedisScript admit{"admit", std::string(kPrelude) + kSettled + kActivity + kCorrection + kPolicyLinks + R"lua(
 local entry, rid, digest, json = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local not_before = num(ARGV[6])
 local now = num(ARGV[7])
@@ -58,6 +59,8 @@ end
 local serial = redis.call('INCR', k('serial'))
 redis.call('HSET', rk, 'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
            'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due), 'link', link)
+local act = activity_targets(json)
+if act then redis.call('HSET', rk, 'act', act) end
 if due > now then redis.call('ZADD', k('scheduled'), int(due), rid) end
 -- Until its first delivery goes out (the complete script), the release waits in `deadlines`.
 if deadline > 0 then
