@@ -296,9 +296,11 @@ for i = 0, n - 1 do
     finished_ids[#finished_ids + 1] = id
     inflight_delta[lane] = (inflight_delta[lane] or 0) - 1
     if outcome == OUTCOME.delivered then
-      redis.call('HSET', dk, 'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note,
-                 'error', '', 'error_kind', '', 'in_doubt', '0', 'owner', '', 'lease_until', '0',
-                 'next_at', '0', 'updated_ms', int(now))
+      -- `next_at` is already 0 (claim); `in_doubt` is cleared only where it was set.
+      local fields = {'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note, 'error', '',
+                      'error_kind', '', 'owner', '', 'lease_until', '0', 'updated_ms', int(now)}
+      if d[7] == '1' then fields[#fields + 1] = 'in_doubt'; fields[#fields + 1] = '0' end
+      redis.call('HSET', dk, unpack(fields))
       finish(d[4])
       if d[5] ~= OP.retract then first_out(d[4]) end
       release_waiters(id)

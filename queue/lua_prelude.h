@@ -102,15 +102,21 @@ local function op_id(release, channel, dest, op, rev)
 end
 
 -- Writes a new delivery whole. `deps` are the deliveries it waits for (each must be delivered first):
--- with none it is queued at `due`, else it waits and counts them down in `pending`.
+-- with none it is queued at `due`, else it waits and counts them down in `pending`. Fields at their
+-- default ('' or 0) are left out: every reader takes an absent field as its default.
 local function put_delivery(id, f, deps, due, now)
   local state, next_at = STATE.queued, int(due)
   if #deps > 0 then state, next_at = STATE.waiting, '0' end
-  redis.call('HSET', k('d:' .. id), 'release', f.release, 'channel', f.channel, 'dest', f.dest, 'lane', f.lane,
-             'op', f.op, 'rev', f.rev, 'prev', f.prev or '', 'waits_on', f.waits_on or '',
-             'pending', int(#deps), 'attempt', '0', 'owner', '', 'lease_until', '0',
-             'in_doubt', f.in_doubt or '0', 'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '',
-             'updated_ms', int(now), 'state', state, 'next_at', next_at)
+  local fields = {'release', f.release, 'channel', f.channel, 'dest', f.dest, 'lane', f.lane, 'op', f.op, 'rev', f.rev,
+                  'updated_ms', int(now), 'state', state, 'next_at', next_at}
+  local function optional(name, value, default)
+    if value and value ~= default then fields[#fields + 1] = name; fields[#fields + 1] = value end
+  end
+  optional('prev', f.prev, '')
+  optional('waits_on', f.waits_on, '')
+  optional('pending', int(#deps), '0')
+  optional('in_doubt', f.in_doubt, '0')
+  redis.call('HSET', k('d:' .. id), unpack(fields))
   for _, dep in ipairs(deps) do redis.call('SADD', k('waiters:' .. dep), id) end
   if state == STATE.queued then
     redis.call('ZADD', k('lq:' .. f.lane), int(due), id)

@@ -81,12 +81,15 @@ for i = 0, n - 1 do
   end
   local dk = k('d:' .. id)
   ids[#ids + 1], lanes[#lanes + 1] = id, lane
-  local state, next_at = 'queued', int(due)
-  if waits_on ~= '' then state, next_at = 'waiting', '0' end
-  redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane,
-             'waits_on', waits_on, 'attempt', '0', 'owner', '', 'lease_until', '0', 'in_doubt', '0',
-             'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '', 'updated_ms', int(now),
-             'state', state, 'next_at', next_at)
+  -- Fields at their default ('' or 0: no attempt, owner, lease, doubt, post or error yet) are left
+  -- out: every reader takes an absent field as its default, and each costs the call and the AOF.
+  if waits_on ~= '' then
+    redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane, 'waits_on', waits_on,
+               'updated_ms', int(now), 'state', 'waiting', 'next_at', '0')
+  else
+    redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane,
+               'updated_ms', int(now), 'state', 'queued', 'next_at', int(due))
+  end
   if rev > 1 then redis.call('HSET', dk, 'op', OP.publish, 'rev', int(rev)) end
   if waits_on ~= '' then
     redis.call('SADD', k('waiters:' .. waits_on), id)

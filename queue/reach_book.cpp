@@ -25,7 +25,7 @@ constexpr std::int64_t kBudgetKeyTtlMs = 2 * 3'600'000LL;
 constexpr std::size_t kAddPostFields = 8;
 const RedisScript kAddPosts{"reach_add_posts", R"lua(
 local base = ARGV[1]
-local entered = 0
+local entered, expire_at, expired = 0, {}, {}
 for b = 2, #ARGV, 8 do
   local rk, f, delivered = base .. 'rel:' .. ARGV[b] .. ':reach', ARGV[b + 1], ARGV[b + 3]
   if redis.call('HSETNX', rk, f .. '|post', ARGV[b + 2]) == 1 then
@@ -36,10 +36,12 @@ for b = 2, #ARGV, 8 do
       redis.call('HSET', rk, f .. '|delivered_ms', delivered)
     end
     redis.call('ZADD', KEYS[1], ARGV[b + 6], ARGV[b + 5])
-    redis.call('PEXPIREAT', rk, ARGV[b + 7])
+    if not expire_at[rk] then expired[#expired + 1] = rk end
+    expire_at[rk] = ARGV[b + 7]  -- a release's hash expires as its last post entered says, once per call
     entered = entered + 1
   end
 end
+for _, rk in ipairs(expired) do redis.call('PEXPIREAT', rk, expire_at[rk]) end
 return entered
 )lua"};
 // Posts per call: long enough to spread the call's cost, short enough not to hold Redis for long.
