@@ -57,10 +57,11 @@ if redis.call('EXISTS', rk) == 1 then
 end
 
 local serial = redis.call('INCR', k('serial'))
-redis.call('HSET', rk, 'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
-           'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due), 'link', link)
-local act = activity_targets(json)
-if act then redis.call('HSET', rk, 'act', act) end
+local release_fields = {'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
+                        'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due), 'link', link}
+local act = activity_targets(json)  -- left out when it would not read back (lua_activity.h)
+if act then release_fields[#release_fields + 1] = 'act'; release_fields[#release_fields + 1] = act end
+redis.call('HSET', rk, unpack(release_fields))
 if due > now then redis.call('ZADD', k('scheduled'), int(due), rid) end
 -- Until its first delivery goes out (the complete script), the release waits in `deadlines`.
 if deadline > 0 then
