@@ -342,15 +342,9 @@ for i = 0, n - 1 do
     touched[lane] = true
   end
 end
--- A release whose every delivery has settled is entered in `settled` and compacted (settle_check,
--- lua_settled.h, with the total read above and the count HINCRBY answers).
+-- With the count HINCRBY answers and the total read once per call (a completion never changes it).
 for release, delta in pairs(done_delta) do
-  local done = redis.call('HINCRBY', k('rel:' .. release), 'done', delta)
-  local total = release_of_call(release).total
-  if total and done >= num(total) then
-    redis.call('ZADD', k('settled'), int(now), release)
-    compact_release(release)
-  end
+  settle_check(release, now, redis.call('HINCRBY', k('rel:' .. release), 'done', delta), release_of_call(release).total)
 end
 zrem_all(k('inflight'), finished_ids)
 flush_activity()
