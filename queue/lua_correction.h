@@ -1,5 +1,5 @@
 // The correction step of the admit script (lua_scripts.cpp): a newer revision of an admitted release.
-// Private to queue/; needs kPrelude and kSettled (lua_settled.h) before it.
+// Private to queue/; needs kPrelude, kSettled (lua_settled.h) and kActivity (lua_activity.h) before it.
 #pragma once
 
 namespace fabu::lua {
@@ -20,6 +20,8 @@ local function correct_release(rk, rid, old_rev, rev, json, digest, link_target,
   end
   redis.call('HSET', rk, 'json', json, 'json.' .. rev, json, 'digest', digest, 'rev', int(rev),
              'corrected_ms', int(now))
+  local act = activity_targets(json)  -- the new revision's targets (lua_activity.h)
+  if act then redis.call('HSET', rk, 'act', act) else redis.call('HDEL', rk, 'act') end
   local news, specs = {}, {}
   for i = 0, m - 1 do
     local b = first + i * 5

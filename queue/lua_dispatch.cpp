@@ -1,6 +1,7 @@
 // The hot-path scripts: claim (due deliveries -> sending) and complete (sending -> a result).
 #include "queue/lua_scripts.h"
 
+#include "queue/lua_activity.h"
 #include "queue/lua_prelude.h"
 #include "queue/lua_settled.h"
 
@@ -127,12 +128,12 @@ zadd_all(inflight_key, leases)
 return out
 )lua"};
 
-const RedisScript complete{"complete", std::string(kPrelude) + kSettled + R"lua(
+const RedisScript complete{"complete", std::string(kPrelude) + kSettled + kActivity + R"lua(
 local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local results, touched, woke = {}, {}, false
 -- Counters and resets that nothing in this call reads back are gathered per lane and per release and
 -- written once at the end, so a batch of one lane's completions costs one write each, not one per row.
-local inflight_delta, done_delta, breaker_reset, finished_ids, out_checked = {}, {}, {}, {}, {}
+local inflight_delta, done_delta, breaker_reset, finished_ids = {}, {}, {}, {}
 local breaker = redis.call('HMGET', k('breaker'), 'failures', 'cooloff_ms')
 local breaker_failures, breaker_cooloff = tonumber(breaker[1]) or 5, tonumber(breaker[2]) or 60000
 
@@ -161,24 +162,52 @@ local function lane_delivered(lane) breaker_reset[lane] = true end
 
 local function finish(release) done_delta[release] = (done_delta[release] or 0) + 1 end
 
+-- Per release, read once per call: whether its Art. 26 clock still runs, its total, and the targets
+-- it names (`act`, written at admission; lua_activity.h).
+local release_info = {}
+local function release_of_call(release)
+  local r = release_info[release]
+  if not r then
+    local v = redis.call('HMGET', k('rel:' .. release), 'first_out_ms', 'total', 'act', 'deadline_ms')
+    r = {out = v[1] ~= false, total = v[2], act = v[3], deadline = num(v[4])}
+    release_info[release] = r
+  end
+  return r
+end
+
+-- The release's first successful delivery stops its Art. 26 clock: when it went out, whether that was
+-- by the deadline (end of the deadline day, set at admission), and it leaves `deadlines`.
+local function first_out(release)
+  local r = release_of_call(release)
+  if r.out then return end  -- read with HMGET, not HSETNX: the documented ACL
+  r.out = true
+  if r.deadline > 0 then
+    redis.call('HSET', k('rel:' .. release), 'first_out_ms', int(now), 'in_time', now < r.deadline and '1' or '0')
+  else
+    redis.call('HSET', k('rel:' .. release), 'first_out_ms', int(now))
+  end
+  redis.call('ZREM', k('deadlines'), release)
+end
+
 -- Inspection readiness: when each destination, and each target its release named in the channel (the
--- portal's columns), last had a publish or a correction delivered. A release that does not decode
--- still stamps its destination. A release's JSON is decoded once per call, and the stamps (all `now`)
--- are written in one HSET at the end: nothing in the call reads them.
-local activity, targets_of = {}, {}
+-- portal's columns), last had a publish or a correction delivered. The stamps (all `now`) are written
+-- in one HSET at the end: nothing in the call reads them. A release admitted before `act` existed has
+-- its JSON decoded instead, once per call; one that does not decode still stamps its destination.
+local activity, fields_of = {}, {}
 local function record_activity(release, channel, dest)
   activity[channel .. '|' .. dest] = true
-  local targets = targets_of[release]
-  if targets == nil then
-    targets = false
-    local ok, doc = pcall(cjson.decode, redis.call('HGET', k('rel:' .. release), 'json') or '')
-    if ok and type(doc) == 'table' and type(doc.targets) == 'table' then targets = doc.targets end
-    targets_of[release] = targets
+  local key = release .. '|' .. channel
+  local fields = fields_of[key]
+  if not fields then
+    local act = release_of_call(release).act
+    if act then
+      fields = activity_fields(act, channel)
+    else
+      fields = channel_names(release_target_names(redis.call('HGET', k('rel:' .. release), 'json') or ''), channel)
+    end
+    fields_of[key] = fields
   end
-  if not targets or type(targets[channel]) ~= 'table' then return end
-  for _, t in ipairs(targets[channel]) do
-    if type(t) == 'string' then activity[channel .. '#' .. t] = true end
-  end
+  for _, field in ipairs(fields) do activity[field] = true end
 end
 
 local function flush_activity()
@@ -267,14 +296,13 @@ for i = 0, n - 1 do
     finished_ids[#finished_ids + 1] = id
     inflight_delta[lane] = (inflight_delta[lane] or 0) - 1
     if outcome == OUTCOME.delivered then
-      redis.call('HSET', dk, 'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note,
-                 'error', '', 'error_kind', '', 'in_doubt', '0', 'owner', '', 'lease_until', '0',
-                 'next_at', '0', 'updated_ms', int(now))
+      -- `next_at` is already 0 (claim); `in_doubt` is cleared only where it was set.
+      local fields = {'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note, 'error', '',
+                      'error_kind', '', 'owner', '', 'lease_until', '0', 'updated_ms', int(now)}
+      if d[7] == '1' then fields[#fields + 1] = 'in_doubt'; fields[#fields + 1] = '0' end
+      redis.call('HSET', dk, unpack(fields))
       finish(d[4])
-      if d[5] ~= OP.retract and not out_checked[d[4]] then
-        out_checked[d[4]] = true  -- once per release and call: only its first delivery stops the clock
-        first_out(d[4], now)
-      end
+      if d[5] ~= OP.retract then first_out(d[4]) end
       release_waiters(id)
       lane_delivered(lane)
       if d[5] ~= OP.retract then record_activity(d[4], str(d[8]), str(d[9])) end
@@ -314,15 +342,32 @@ for i = 0, n - 1 do
     touched[lane] = true
   end
 end
-for lane in pairs(breaker_reset) do flush_breaker_reset(lane) end
-for lane, delta in pairs(inflight_delta) do lane_inflight_add(lane, delta) end
+-- With the count HINCRBY answers and the total read once per call (a completion never changes it).
 for release, delta in pairs(done_delta) do
-  redis.call('HINCRBY', k('rel:' .. release), 'done', delta)
-  settle_check(release, now)
+  settle_check(release, now, redis.call('HINCRBY', k('rel:' .. release), 'done', delta), release_of_call(release).total)
 end
 zrem_all(k('inflight'), finished_ids)
 flush_activity()
-for lane in pairs(touched) do reschedule(lane, now) end
+-- Each lane the batch touched, with one read and at most one write of its hash: its in-flight count
+-- less the batch's finished sends, its breaker closed by a delivery (fields already closed or never
+-- set are left alone: both read as 0), then back into `ready` at its head's due time unless parked.
+for lane in pairs(touched) do
+  local lk = k('lane:' .. lane)
+  local l = redis.call('HMGET', lk, 'inflight', 'parked', 'fails', 'probe', 'breaker_until_ms')
+  local set = {}
+  local function put(field, value) set[#set + 1] = field; set[#set + 1] = value end
+  if inflight_delta[lane] then put('inflight', int(math.max(num(l[1]) + inflight_delta[lane], 0))) end
+  if breaker_reset[lane] then
+    if num(l[3]) ~= 0 then put('fails', '0') end
+    if num(l[4]) ~= 0 then put('probe', '0') end
+    if num(l[5]) ~= 0 then put('breaker_until_ms', '0') end
+  end
+  if #set > 0 then redis.call('HSET', lk, unpack(set)) end
+  if not (l[2] and l[2] ~= '') then
+    local head = redis.call('ZRANGE', k('lq:' .. lane), 0, 0, 'WITHSCORES')
+    if #head > 0 then redis.call('ZADD', k('ready'), 'LT', int(math.max(tonumber(head[2]), now)), lane) end
+  end
+end
 if woke then wake() end
 return results
 )lua"};

@@ -28,11 +28,11 @@ local function lane_parked(lane)
   return parked and parked ~= ''
 end
 
--- ZADD ready with LT semantics (only ever lowers a score), skipped for parked lanes.
+-- Only ever lowers a lane's score in `ready` (ZADD LT adds a lane that is not there), skipped for
+-- parked lanes.
 local function ready_lower(lane, at)
   if lane_parked(lane) then return end
-  local score = redis.call('ZSCORE', k('ready'), lane)
-  if (not score) or at < tonumber(score) then redis.call('ZADD', k('ready'), int(at), lane) end
+  redis.call('ZADD', k('ready'), 'LT', int(at), lane)
 end
 
 -- After a lane's queue changed: ready at its head's due time when it has queued work.
@@ -96,32 +96,27 @@ local function cancel_delivery(id, why, now)
   end
 end
 
--- The release's first successful delivery stops its Art. 26 clock: when it went out, whether that was
--- by the deadline (end of the deadline day, set at admission), and it leaves `deadlines`.
-local function first_out(release, now)
-  local rk = k('rel:' .. release)
-  if redis.call('HGET', rk, 'first_out_ms') then return end  -- HGET, not HSETNX: the documented ACL
-  redis.call('HSET', rk, 'first_out_ms', int(now))
-  local deadline = num(redis.call('HGET', rk, 'deadline_ms'))
-  if deadline > 0 then redis.call('HSET', rk, 'in_time', now < deadline and '1' or '0') end
-  redis.call('ZREM', k('deadlines'), release)
-end
-
 -- The id of a delivery other than the first publish (core/delivery_id.h gives the format).
 local function op_id(release, channel, dest, op, rev)
   return release .. '|' .. channel .. '|' .. dest .. '|' .. op .. '.' .. rev
 end
 
 -- Writes a new delivery whole. `deps` are the deliveries it waits for (each must be delivered first):
--- with none it is queued at `due`, else it waits and counts them down in `pending`.
+-- with none it is queued at `due`, else it waits and counts them down in `pending`. Fields at their
+-- default ('' or 0) are left out: every reader takes an absent field as its default.
 local function put_delivery(id, f, deps, due, now)
   local state, next_at = STATE.queued, int(due)
   if #deps > 0 then state, next_at = STATE.waiting, '0' end
-  redis.call('HSET', k('d:' .. id), 'release', f.release, 'channel', f.channel, 'dest', f.dest, 'lane', f.lane,
-             'op', f.op, 'rev', f.rev, 'prev', f.prev or '', 'waits_on', f.waits_on or '',
-             'pending', int(#deps), 'attempt', '0', 'owner', '', 'lease_until', '0',
-             'in_doubt', f.in_doubt or '0', 'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '',
-             'updated_ms', int(now), 'state', state, 'next_at', next_at)
+  local fields = {'release', f.release, 'channel', f.channel, 'dest', f.dest, 'lane', f.lane, 'op', f.op, 'rev', f.rev,
+                  'updated_ms', int(now), 'state', state, 'next_at', next_at}
+  local function optional(name, value, default)
+    if value and value ~= default then fields[#fields + 1] = name; fields[#fields + 1] = value end
+  end
+  optional('prev', f.prev, '')
+  optional('waits_on', f.waits_on, '')
+  optional('pending', int(#deps), '0')
+  optional('in_doubt', f.in_doubt, '0')
+  redis.call('HSET', k('d:' .. id), unpack(fields))
   for _, dep in ipairs(deps) do redis.call('SADD', k('waiters:' .. dep), id) end
   if state == STATE.queued then
     redis.call('ZADD', k('lq:' .. f.lane), int(due), id)

@@ -2,13 +2,14 @@
 // The hot-path scripts (claim, complete) are in lua_dispatch.cpp.
 #include "queue/lua_scripts.h"
 
+#include "queue/lua_activity.h"
 #include "queue/lua_correction.h"
 #include "queue/lua_prelude.h"
 #include "queue/lua_settled.h"
 
 namespace fabu::lua {
 
-const RedisScript admit{"admit", std::string(kPrelude) + kSettled + kCorrection + kPolicyLinks + R"lua(
+const RedisScript admit{"admit", std::string(kPrelude) + kSettled + kActivity + kCorrection + kPolicyLinks + R"lua(
 local entry, rid, digest, json = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local not_before = num(ARGV[6])
 local now = num(ARGV[7])
@@ -56,8 +57,11 @@ if redis.call('EXISTS', rk) == 1 then
 end
 
 local serial = redis.call('INCR', k('serial'))
-redis.call('HSET', rk, 'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
-           'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due), 'link', link)
+local release_fields = {'json', json, 'digest', digest, 'serial', int(serial), 'admitted_ms', int(now),
+                        'total', int(n), 'done', '0', 'rev', int(rev), 'due_ms', int(due), 'link', link}
+local act = activity_targets(json)  -- left out when it would not read back (lua_activity.h)
+if act then release_fields[#release_fields + 1] = 'act'; release_fields[#release_fields + 1] = act end
+redis.call('HSET', rk, unpack(release_fields))
 if due > now then redis.call('ZADD', k('scheduled'), int(due), rid) end
 -- Until its first delivery goes out (the complete script), the release waits in `deadlines`.
 if deadline > 0 then
@@ -78,12 +82,15 @@ for i = 0, n - 1 do
   end
   local dk = k('d:' .. id)
   ids[#ids + 1], lanes[#lanes + 1] = id, lane
-  local state, next_at = 'queued', int(due)
-  if waits_on ~= '' then state, next_at = 'waiting', '0' end
-  redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane,
-             'waits_on', waits_on, 'attempt', '0', 'owner', '', 'lease_until', '0', 'in_doubt', '0',
-             'post_id', '', 'url', '', 'note', '', 'error', '', 'error_kind', '', 'updated_ms', int(now),
-             'state', state, 'next_at', next_at)
+  -- Fields at their default ('' or 0: no attempt, owner, lease, doubt, post or error yet) are left
+  -- out: every reader takes an absent field as its default, and each costs the call and the AOF.
+  if waits_on ~= '' then
+    redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane, 'waits_on', waits_on,
+               'updated_ms', int(now), 'state', 'waiting', 'next_at', '0')
+  else
+    redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane,
+               'updated_ms', int(now), 'state', 'queued', 'next_at', int(due))
+  end
   if rev > 1 then redis.call('HSET', dk, 'op', OP.publish, 'rev', int(rev)) end
   if waits_on ~= '' then
     redis.call('SADD', k('waiters:' .. waits_on), id)

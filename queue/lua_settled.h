@@ -147,10 +147,13 @@ local function unpack_release(rid)
 end
 
 -- A release whose every delivery has settled is entered in `settled` (scored by when), for retention,
--- and compacted.
-local function settle_check(release, now)
-  local r = redis.call('HMGET', k('rel:' .. release), 'total', 'done')
-  if r[1] and num(r[2]) >= num(r[1]) then
+-- and compacted. A caller that has the release's `done` count and `total` passes them (not read again).
+local function settle_check(release, now, done, total)
+  if done == nil then
+    local r = redis.call('HMGET', k('rel:' .. release), 'total', 'done')
+    total, done = r[1], num(r[2])
+  end
+  if total and done >= num(total) then
     redis.call('ZADD', k('settled'), int(now), release)
     compact_release(release)
   end

@@ -19,18 +19,33 @@ constexpr std::int64_t kBudgetKeyTtlMs = 2 * 3'600'000LL;
 
 // Every script names its first key in KEYS (for Cluster routing); all keys share the hash tag.
 
-// KEYS[1] rel:<id>:reach; ARGV: base, "<channel>|<account>", post id, delivered ms, followers key,
-// due member, due ms, expire-at ms. HSETNX on the post field makes a replay change nothing.
-const RedisScript kAddPost{"reach_add_post", R"lua(
-local rk, f, delivered = KEYS[1], ARGV[2], ARGV[4]
-if redis.call('HSETNX', rk, f .. '|post', ARGV[3]) == 0 then return 0 end
-redis.call('HSET', rk, f .. '|delivered_ms', delivered)
-local sample = redis.call('ZREVRANGEBYSCORE', ARGV[1] .. ARGV[5], delivered, '-inf', 'LIMIT', 0, 1)
-if #sample > 0 then redis.call('HSET', rk, f .. '|followers', string.match(sample[1], ':(%d+)$')) end
-redis.call('ZADD', ARGV[1] .. 'reach:due', ARGV[7], ARGV[6])
-redis.call('PEXPIREAT', rk, ARGV[8])
-return 1
+// KEYS[1] reach:due; ARGV: base, then per post: release id, "<channel>|<account>", post id, delivered
+// ms, followers key, due member, due ms, expire-at ms. One call enters a batch (one call per post cost
+// more than the post's own commands). HSETNX on the post field makes a replay change nothing.
+constexpr std::size_t kAddPostFields = 8;
+const RedisScript kAddPosts{"reach_add_posts", R"lua(
+local base = ARGV[1]
+local entered, expire_at, expired = 0, {}, {}
+for b = 2, #ARGV, 8 do
+  local rk, f, delivered = base .. 'rel:' .. ARGV[b] .. ':reach', ARGV[b + 1], ARGV[b + 3]
+  if redis.call('HSETNX', rk, f .. '|post', ARGV[b + 2]) == 1 then
+    local sample = redis.call('ZREVRANGEBYSCORE', base .. ARGV[b + 4], delivered, '-inf', 'LIMIT', 0, 1)
+    if #sample > 0 then
+      redis.call('HSET', rk, f .. '|delivered_ms', delivered, f .. '|followers', string.match(sample[1], ':(%d+)$'))
+    else
+      redis.call('HSET', rk, f .. '|delivered_ms', delivered)
+    end
+    redis.call('ZADD', KEYS[1], ARGV[b + 6], ARGV[b + 5])
+    if not expire_at[rk] then expired[#expired + 1] = rk end
+    expire_at[rk] = ARGV[b + 7]  -- a release's hash expires as its last post entered says, once per call
+    entered = entered + 1
+  end
+end
+for _, rk in ipairs(expired) do redis.call('PEXPIREAT', rk, expire_at[rk]) end
+return entered
 )lua"};
+// Posts per call: long enough to spread the call's cost, short enough not to hold Redis for long.
+constexpr std::size_t kAddPostsBatch = 256;
 
 // KEYS[1] reach:due; ARGV: now ms, limit, lease-until ms. Due entries are re-scored to the lease's end
 // in the same step that hands them out, so two instances never read the same post at once.
@@ -92,14 +107,24 @@ class RedisReachBook final : public ReachBook {
   RedisReachBook(const RedisConfig& config, int retention_days)
       : redis_(config), base_(config.prefix + ":{" + config.prefix + "}:"), retention_ms_(retention_days * kDayMs) {}
 
-  Result<void> add_post(const DeliveredPost& post) override {
-    const auto last_due = checkpoint_due_ms(post.delivered_ms, kReachCheckpoints.size() - 1);
-    auto reply = redis_.eval(kAddPost, {key("rel:" + post.release + ":reach")},
-                             {base_, account_field(post.channel, post.account), post.post_id,
-                              std::to_string(post.delivered_ms), followers_name(post.channel, post.account),
-                              due_member(post, 0), std::to_string(checkpoint_due_ms(post.delivered_ms, 0)),
-                              std::to_string(last_due + retention_ms_)});
-    if (!reply) return fail(reply.error());
+  Result<void> add_posts(const std::vector<DeliveredPost>& posts) override {
+    for (std::size_t first = 0; first < posts.size(); first += kAddPostsBatch) {
+      const std::size_t last = std::min(posts.size(), first + kAddPostsBatch);
+      RedisArgs args{base_};
+      args.reserve(1 + (last - first) * kAddPostFields);
+      for (std::size_t i = first; i < last; ++i) {
+        const DeliveredPost& post = posts[i];
+        const auto last_due = checkpoint_due_ms(post.delivered_ms, kReachCheckpoints.size() - 1);
+        for (const auto& arg : {post.release, account_field(post.channel, post.account), post.post_id,
+                          std::to_string(post.delivered_ms), followers_name(post.channel, post.account),
+                          due_member(post, 0), std::to_string(checkpoint_due_ms(post.delivered_ms, 0)),
+                          std::to_string(last_due + retention_ms_)}) {
+          args.push_back(arg);
+        }
+      }
+      auto reply = redis_.eval(kAddPosts, {key("reach:due")}, args);
+      if (!reply) return fail(reply.error());
+    }
     return {};
   }
 

@@ -87,9 +87,10 @@ class ReachBook {
  public:
   virtual ~ReachBook() = default;
 
-  // Enters a delivered post for its checkpoints and notes the account's followers at delivery.
-  // Idempotent: a post already entered for that account of the release changes nothing.
-  virtual Result<void> add_post(const DeliveredPost& post) = 0;
+  // Enters delivered posts for their checkpoints and notes each account's followers at delivery.
+  // Idempotent: a post already entered for that account of the release changes nothing, so after a
+  // failure (some posts may have been entered) the caller enters them all again.
+  virtual Result<void> add_posts(const std::vector<DeliveredPost>& posts) = 0;
   // Hands out up to `limit` posts whose checkpoint is due at `now_ms`, each leased for `lease` (put
   // back later in reach:due) so that no other instance reads it meanwhile; a crash only delays it.
   virtual Result<std::vector<DuePost>> claim_due(std::int64_t now_ms, std::size_t limit,

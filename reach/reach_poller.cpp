@@ -38,13 +38,12 @@ Result<void> ReachPoller::enter_delivered() {
     std::lock_guard lock(mu_);
     posts.swap(pending_);
   }
-  for (std::size_t i = 0; i < posts.size(); ++i) {
-    if (auto added = book_->add_post(posts[i]); !added) {
-      std::lock_guard lock(mu_);  // keep the rest for the next round (add_post is idempotent)
-      pending_.insert(pending_.end(), posts.begin() + static_cast<std::ptrdiff_t>(i), posts.end());
-      metrics_.errors += 1;
-      return added;
-    }
+  if (posts.empty()) return {};
+  if (auto added = book_->add_posts(posts); !added) {
+    std::lock_guard lock(mu_);  // keep them for the next round (add_posts is idempotent)
+    pending_.insert(pending_.end(), posts.begin(), posts.end());
+    metrics_.errors += 1;
+    return added;
   }
   return {};
 }

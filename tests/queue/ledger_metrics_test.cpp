@@ -1,5 +1,6 @@
 // What the ledger tells the metrics and the inspection: the queue's depths by state, and when each
 // destination and target last had a post delivered (`activity`). Real redis-server.
+#include "queue/redis_connection.h"
 #include "tests/queue/ledger_fixture.h"
 
 namespace fabu::testing {
@@ -7,6 +8,17 @@ namespace {
 
 class LedgerMetricsTest : public LedgerTest {
  protected:
+  void SetUp() override {
+    LedgerTest::SetUp();
+    redis_ = std::make_unique<RedisConnection>(config_);
+  }
+  std::string key(const std::string& name) const { return config_.prefix + ":{" + config_.prefix + "}:" + name; }
+  // Delivers every due delivery at `now`.
+  void deliver_all(std::int64_t now) {
+    for (const auto& d : claim(now)) ASSERT_TRUE(finish(d, CompletionOutcome::delivered, now));
+  }
+  std::unique_ptr<RedisConnection> redis_;
+
   QueueDepths depths(std::int64_t now) {
     auto d = ledger_->queue_depths(now);
     EXPECT_TRUE(d) << d.error().message;
@@ -96,6 +108,43 @@ TEST_F(LedgerMetricsTest, ARetractionIsNoPost) {
   EXPECT_EQ(claimed[0].operation, Operation::retract);
   ASSERT_TRUE(finish(claimed[0], CompletionOutcome::delivered, T0 + 2000));
   EXPECT_EQ(activity()["microblog|lead"], T0);
+}
+
+TEST_F(LedgerMetricsTest, TargetsStampAlikeFromTheAdmissionNoteAnOldRecordAndAnOddDocument) {
+  // r1 as admitted now (its targets noted at admission); r2 as admitted before that note existed.
+  admit(with_targets(request("r1", {spec("microblog", "lead", "microblog/lead")})));
+  admit(with_targets(request("r2", {spec("microblog", "lanshan", "microblog/lanshan")})));
+  auto note = redis_->command({"HGET", key("rel:r1"), "act"});
+  ASSERT_TRUE(note);
+  EXPECT_EQ(reply_string(note->get()), "microblog#all\nmicroblog#lead\nportal#tzgg\nportal#zcjd");
+  ASSERT_TRUE(redis_->command({"HDEL", key("rel:r2"), "act"}));
+  // r3's document names "targets" twice (a nested object first): it is read whole, as before.
+  AdmitRequest odd = request("r3", {spec("microblog", "hedong", "microblog/hedong")});
+  odd.release_json = R"({"id":"r3","meta":{"targets":{"microblog":["wrong"]}},"targets":{"microblog":["hedong"]}})";
+  admit(odd);
+  deliver_all(T0 + 7);
+  auto a = activity();
+  EXPECT_EQ(a["microblog|lead"], T0 + 7);
+  EXPECT_EQ(a["microblog|lanshan"], T0 + 7);
+  EXPECT_EQ(a["microblog#lead"], T0 + 7);
+  EXPECT_EQ(a["microblog#all"], T0 + 7);
+  EXPECT_EQ(a["microblog#hedong"], T0 + 7);
+  EXPECT_FALSE(a.contains("microblog#wrong"));
+  EXPECT_FALSE(a.contains("portal#tzgg"));  // no portal delivery went out
+}
+
+TEST_F(LedgerMetricsTest, ACorrectionStampsTheTargetsOfItsOwnRevision) {
+  admit(with_targets(request("r1", {spec("portal", "article", "portal/site"), spec("microblog", "lead", "microblog/lead"),
+                                    spec("microblog", "lanshan", "microblog/lanshan")})));
+  deliver_all(T0 + 5);
+  AdmitRequest fix = correction("r1", 2, "digest-2");
+  fix.release_json = R"({"id":"r1","title":"通知（更正）","targets":{"portal":["xwfb"],"microblog":["lead"]}})";
+  ASSERT_EQ(admit(fix).outcome, AdmitOutcome::corrected);
+  for (std::int64_t now = T0 + 2000; now < T0 + 2010; ++now) deliver_all(now);
+  auto a = activity();
+  EXPECT_EQ(a["portal#xwfb"], T0 + 2000);   // the correction's new column
+  EXPECT_EQ(a["portal#tzgg"], T0 + 5);      // the first revision's, not stamped again
+  EXPECT_GE(a["microblog#lead"], T0 + 2000);
 }
 
 }  // namespace

@@ -49,6 +49,25 @@ class SettledTest : public LedgerTest {
   std::unique_ptr<RedisConnection> redis_;
 };
 
+TEST_F(SettledTest, ANewDeliveryHashHoldsOnlyItsFieldsThatAreNotAtTheirDefault) {
+  admit(request("r1", {spec("microblog", "lead", "microblog/lead")}));
+  auto fields = redis_->command({"HLEN", key("d:r1|microblog|lead")});
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(reply_integer(fields->get()), 7);  // release, channel, dest, lane, state, next_at, updated_ms
+  auto all = deliveries("r1");
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].state, DeliveryState::queued);
+  EXPECT_EQ(all[0].attempt, 0);
+  EXPECT_FALSE(all[0].in_doubt);
+  EXPECT_EQ(all[0].owner, "");
+  EXPECT_EQ(all[0].post_id, "");
+  EXPECT_EQ(all[0].next_at_ms, T0);
+  auto claimed = claim(T0);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].attempt, 1);
+  EXPECT_FALSE(claimed[0].in_doubt);
+}
+
 TEST_F(SettledTest, ASettledReleaseKeepsOnePackedRecordThatReadsAsBefore) {
   admit(chain("r1"));
   deliver_all(T0 + 5);

@@ -20,8 +20,8 @@ class ReachBookTest : public ::testing::Test {
 
 TEST_F(ReachBookTest, APostIsEnteredOnceAndReadAtEachCheckpointUnderALease) {
   ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 1200, 5, 9}}, T0 - kHour));
-  ASSERT_TRUE(book_->add_post(post_));
-  ASSERT_TRUE(book_->add_post(post_));  // a replay changes nothing
+  ASSERT_TRUE(book_->add_posts({post_}));
+  ASSERT_TRUE(book_->add_posts({post_}));  // a replay changes nothing
   auto early = book_->claim_due(T0 + kHour - 1, 100, std::chrono::minutes(10));
   ASSERT_TRUE(early);
   EXPECT_TRUE(early->empty());
@@ -55,6 +55,49 @@ TEST_F(ReachBookTest, APostIsEnteredOnceAndReadAtEachCheckpointUnderALease) {
   // Gone from the platform: dropped.
   ASSERT_TRUE(book_->record_posts({{(*next)[0], std::nullopt}}, T0 + 6 * kHour));
   EXPECT_TRUE(book_->claim_due(T0 + 30 * 24 * kHour, 100, std::chrono::minutes(10))->empty());
+}
+
+TEST_F(ReachBookTest, ABatchOfPostsLongerThanOneCallIsEnteredOnceEach) {
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 700, 5, 9}}, T0 - kHour));
+  std::vector<DeliveredPost> posts;
+  for (int i = 0; i < 300; ++i) {
+    posts.push_back({"rel-" + std::to_string(i % 7), "microblog", "acct-" + std::to_string(i),
+                     std::to_string(4200000000000000 + i), T0 + i});
+  }
+  posts.push_back(post_);
+  ASSERT_TRUE(book_->add_posts(posts));
+  // The same account of the same release posted again (a replay of the batch, another post id): no change.
+  DeliveredPost again = posts[3];
+  again.post_id = "4299999999999999";
+  ASSERT_TRUE(book_->add_posts({again, posts[0]}));
+  auto due = book_->claim_due(T0 + 2 * kHour, 1000, std::chrono::minutes(10));
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->size(), posts.size());
+  auto reach = book_->release_reach("rel-3");
+  ASSERT_TRUE(reach);
+  ASSERT_FALSE(reach->empty());
+  EXPECT_EQ((*reach)[0].account, "acct-10");
+  EXPECT_EQ((*reach)[0].post_id, "4200000000000010");
+  EXPECT_FALSE((*reach)[0].followers_at_delivery);  // acct-10 has no readings
+  for (const auto& account : *reach) {
+    if (account.account == "acct-3") {
+      EXPECT_EQ(account.post_id, "4200000000000003");  // the first stays
+    }
+  }
+  auto lead = book_->release_reach("rel-1");
+  ASSERT_TRUE(lead);
+  bool found = false;
+  for (const auto& account : *lead) {
+    if (account.account == "lead") {
+      found = true;
+      EXPECT_EQ(account.post_id, post_.post_id);
+      EXPECT_EQ(account.followers_at_delivery, 700);
+    }
+    if (account.account == "acct-8") {
+      EXPECT_EQ(account.post_id, "4200000000000008");
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(ReachBookTest, TheHourlyBudgetIsSharedByEveryConnection) {
@@ -113,7 +156,7 @@ TEST_F(ReachBookTest, FollowersSinceATimeOldestFirstPerAccount) {
 }
 
 TEST_F(ReachBookTest, DeferredPostsComeBackAtTheirNewTime) {
-  ASSERT_TRUE(book_->add_post(post_));
+  ASSERT_TRUE(book_->add_posts({post_}));
   auto due = book_->claim_due(T0 + kHour, 100, std::chrono::minutes(10));
   ASSERT_EQ(due->size(), 1u);
   ASSERT_TRUE(book_->defer(*due, T0 + 2 * kHour));

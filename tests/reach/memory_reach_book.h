@@ -11,10 +11,11 @@ namespace fabu::testing {
 
 class MemoryReachBook final : public ReachBook {
  public:
-  Result<void> add_post(const DeliveredPost& post) override {
-    const auto field = post.release + "|" + post.channel + "|" + post.account;
-    if (!entered.insert(field).second) return {};
-    due[due_member(post, 0)] = checkpoint_due_ms(post.delivered_ms, 0);
+  Result<void> add_posts(const std::vector<DeliveredPost>& posts) override {
+    for (const auto& post : posts) {
+      const auto field = post.release + "|" + post.channel + "|" + post.account;
+      if (entered.insert(field).second) due[due_member(post, 0)] = checkpoint_due_ms(post.delivered_ms, 0);
+    }
     return {};
   }
   Result<std::vector<DuePost>> claim_due(std::int64_t now_ms, std::size_t limit,
