@@ -116,7 +116,10 @@ void print_table(const std::vector<ScenarioResult>& results) {
   }
   for (const auto& r : results) {
     if (!r.note.empty()) std::printf("%s: %s\n", r.name.c_str(), r.note.c_str());
-    if (!r.redis_slowest.empty()) std::printf("%s: redis's longest commands: %s\n", r.name.c_str(), r.redis_slowest.c_str());
+    if (!r.redis_slowest.empty()) {
+      std::printf("%s: redis's longest commands: %s; fabud's peak RSS %.0f MB\n", r.name.c_str(), r.redis_slowest.c_str(),
+                  r.worker_peak_rss_mb);
+    }
   }
 }
 

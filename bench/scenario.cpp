@@ -339,6 +339,7 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
     std::this_thread::sleep_for(10ms);
   }
   const CpuMark after = cpu_mark(fabud.pid(), platform);
+  result.worker_peak_rss_mb = static_cast<double>(std::max<std::int64_t>(peak_rss_kb(fabud.pid()), 0)) / 1024.0;
   const auto slowest = slowest_commands(platform.redis_port, 3);
   result.redis_max_ms = slowest.empty() ? 0 : slowest.front().ms;
   result.redis_slowest = describe(slowest, spec.slowlog_us);

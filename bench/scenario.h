@@ -74,6 +74,7 @@ struct ScenarioResult {
   double record_bytes_per_delivery = 0;  // the delivery records' MEMORY USAGE / delivered (fabud only)
   double redis_max_ms = 0;       // Redis's longest single command during the run (fabud only; SLOWLOG)
   std::string redis_slowest;     // its longest commands with their script names, "" when not measured
+  double worker_peak_rss_mb = 0; // fabud's peak resident memory (VmHWM) at the end of the run; 0 = not read
   std::string target;            // what the scenario must meet, "-" when nothing
   bool has_target = false;
   bool passed = false;
