@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
   app.add_option("--claim-batch", shared.claim_batch, "fabud [daemon] claim_batch")->capture_default_str()->check(CLI::Range(1, 10000));
   app.add_option("--max-connections", shared.max_connections, "fabud [http] max_connections_per_host")
       ->capture_default_str()->check(CLI::Range(1, 100000));
-  app.add_option("--http-threads", shared.http_threads, "fabud [daemon] http_threads")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--http-threads", shared.http_threads, "fabud [http] threads")->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--http-transport", shared.http_transport, "fabud [http] transport (beast, cpprest); default: fabud's own")
       ->check(CLI::IsMember({"beast", "cpprest"}));
   app.add_option("--sandbox-threads", shared.sandbox_threads, "fabu-sandbox --threads")->capture_default_str()->check(CLI::Range(1, 256));
