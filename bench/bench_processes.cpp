@@ -150,6 +150,14 @@ std::int64_t cpu_time_us(int pid) {
   return (utime + stime) * 1'000'000 / (ticks > 0 ? ticks : 100);
 }
 
+std::int64_t peak_rss_kb(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmHWM:")) return std::atoll(line.c_str() + 6);
+  }
+  return -1;
+}
+
 std::string http_get(int port, const std::string& path) {
   const int fd = loopback_socket(port, false);
   if (fd < 0) return {};

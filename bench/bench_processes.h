@@ -59,6 +59,10 @@ class ScratchDir {
 // /proc/<pid>/stat, so with the kernel's clock-tick resolution, usually 10 ms). -1 when unreadable.
 std::int64_t cpu_time_us(int pid);
 
+// The most resident memory a running process has had (VmHWM of /proc/<pid>/status), in kB; -1 when
+// unreadable.
+std::int64_t peak_rss_kb(int pid);
+
 // GET http://127.0.0.1:<port><path>; returns the body, "" when the server cannot be reached.
 std::string http_get(int port, const std::string& path);
 

@@ -27,7 +27,8 @@ persistence), the platform the weibo channel posts to and fabud with a generated
 channel with N member accounts, no rate limits; the portal only where said. The platform is --sink:
 `minimal` (fabu-sink: a fixed Weibo-shaped reply, one thread, a few us per request; the default) or
 `sandbox` (fabu-sandbox, the tests' stand-in: checks tokens, keeps timelines; 60-110 us per request).
-fanout always uses the sandbox (it needs its --latency-ms). With --tls the sink serves HTTPS and every
+fanout gives either one its --fanout-latency-ms (fabu-sink holds each answer that long in a timer
+queue of its epoll loop, no thread per request). With --tls the sink serves HTTPS and every
 other scenario posts over it (fabud trusts the sink's certificate through [http] ca_file). Releases are queued on the intake
 stream (XADD, as press-office systems do) and the clock runs from the first submit to the last delivery
 recorded in Redis. CPU is user + system time of each process (/proc/<pid>/stat) over the same window.
@@ -36,9 +37,12 @@ Scenarios (--scenarios, comma-separated):
   sink        the platform's ceiling: wrk (Debian package wrk) posts the same form to a fresh fabu-sink
               for --sink-seconds over --sink-connections kept-alive connections. Requests/s and the
               sink's CPU per request. Target: <= 15 us per request.
-  fanout      one release to --fanout-accounts member accounts, the sandbox answering each call after
-              --fanout-latency-ms. Target: the last delivery within 3 s of the submit (serial delivery
-              would take accounts x latency).
+  fanout      one release to --fanout-accounts member accounts (10,000 by default), the platform
+              answering each call after --fanout-latency-ms. Target: the last delivery within 3 s of
+              the submit (serial delivery would take accounts x latency; fabud's max_in_flight and
+              max_connections_per_host bound how many wait at once). It runs fabud with its own
+              defaults for those and claim_batch, unless --max-in-flight, --max-connections or
+              --claim-batch is given; the other scenarios pass the values shown below.
   throughput  --releases releases x --per-release accounts each (microblog only), spread over
               --accounts accounts so no account's lane (one send at a time) is the bottleneck; the
               platform answers at once. Targets: >= 13,500 deliveries/s (the owner's figure for 3x
@@ -68,7 +72,9 @@ its release's submit -> its delivery recorded), CPU us per delivery of fabud (no
 redis-server and of both together; the platform's CPU (sink us/d) is shown apart and counted in no
 target; redis B/d: growth of Redis's used_memory over the run per delivery (every record kept);
 record B/d: what the delivery records themselves take (MEMORY USAGE of each release's `d:` hashes,
-`rel:<id>:d` and packed `rel:<id>:settled`, per delivery; 0 for BullMQ).
+`rel:<id>:d` and packed `rel:<id>:settled`, per delivery; 0 for BullMQ); redis max ms: Redis's
+longest single command in the run (SLOWLOG, commands of 1 ms and more; every other client of that
+Redis waits that long), named per scenario below the table with the next two.
 Exit status: 0 when every scenario with a target passes, 1 otherwise, 2 on a setup failure.
 )";
 
@@ -80,14 +86,14 @@ std::string fixed(double value, int decimals) {
 
 void print_table(const std::vector<ScenarioResult>& results) {
   const std::vector<std::string> head = {"scenario", "deliveries", "wall s", "deliv/s", "p50 ms", "p99 ms", "worker us/d",
-                                         "redis us/d", "total us/d", "sink us/d", "redis B/d", "record B/d", "target",
+                                         "redis us/d", "total us/d", "sink us/d", "redis B/d", "record B/d", "redis max ms", "target",
                                          "result"};
   std::vector<std::vector<std::string>> rows = {head};
   for (const auto& r : results) {
     rows.push_back({r.name, std::to_string(r.delivered) + "/" + std::to_string(r.deliveries), fixed(r.wall_seconds, 2),
                     fixed(r.per_second, 0), fixed(r.p50_ms, 0), fixed(r.p99_ms, 0), fixed(r.worker_cpu_us, 1),
                     fixed(r.redis_cpu_us, 1), fixed(r.worker_cpu_us + r.redis_cpu_us, 1), fixed(r.sink_cpu_us, 1), fixed(r.redis_bytes_per_delivery, 0),
-                    fixed(r.record_bytes_per_delivery, 0),
+                    fixed(r.record_bytes_per_delivery, 0), r.redis_slowest.empty() ? "-" : fixed(r.redis_max_ms, 1),
                     r.target, r.has_target ? (r.passed ? "PASS" : "FAIL") : (r.delivered == r.deliveries ? "ok" : "FAIL")});
   }
   std::vector<std::size_t> width(head.size(), 0);
@@ -99,7 +105,7 @@ void print_table(const std::vector<ScenarioResult>& results) {
     for (std::size_t c = 0; c < rows[i].size(); ++c) {
       const std::string& cell = rows[i][c];
       const std::string pad(width[c] - cell.size(), ' ');
-      line += " " + (c == 0 || c == 12 ? cell + pad : pad + cell) + " |";
+      line += " " + (c == 0 || c == 13 ? cell + pad : pad + cell) + " |";
     }
     std::printf("%s\n", line.c_str());
     if (i == 0) {
@@ -110,6 +116,10 @@ void print_table(const std::vector<ScenarioResult>& results) {
   }
   for (const auto& r : results) {
     if (!r.note.empty()) std::printf("%s: %s\n", r.name.c_str(), r.note.c_str());
+    if (!r.redis_slowest.empty()) {
+      std::printf("%s: redis's longest commands: %s; fabud's peak RSS %.0f MB\n", r.name.c_str(), r.redis_slowest.c_str(),
+                  r.worker_peak_rss_mb);
+    }
   }
 }
 
@@ -153,7 +163,7 @@ int main(int argc, char** argv) {
   int sink_seconds = 5;
   int sink_connections = 64;
   ScenarioSpec shared;
-  int fanout_accounts = 500;
+  int fanout_accounts = 10000;
   int fanout_latency_ms = 200;
   int releases = 10000;
   int per_release = 10;
@@ -171,8 +181,8 @@ int main(int argc, char** argv) {
   app.add_option("--sink-connections", sink_connections, "sink: wrk's kept-alive connections")
       ->capture_default_str()->check(CLI::Range(1, 10000));
   app.add_option("--fanout-accounts", fanout_accounts, "fanout: member accounts the release goes to")
-      ->capture_default_str()->check(CLI::Range(1, 5000));
-  app.add_option("--fanout-latency-ms", fanout_latency_ms, "fanout: the sandbox's delay per call")
+      ->capture_default_str()->check(CLI::Range(1, 20000));
+  app.add_option("--fanout-latency-ms", fanout_latency_ms, "fanout: the platform's delay per call")
       ->capture_default_str()->check(CLI::Range(0, 10000));
   app.add_option("--releases", releases, "throughput/bullmq: releases queued")->capture_default_str()->check(CLI::Range(1, 1000000));
   app.add_option("--per-release", per_release, "throughput/portal/bullmq: accounts each release targets")
@@ -183,7 +193,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-in-flight", shared.max_in_flight, "fabud [daemon] max_in_flight; BullMQ concurrency")
       ->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--claim-batch", shared.claim_batch, "fabud [daemon] claim_batch")->capture_default_str()->check(CLI::Range(1, 10000));
-  app.add_option("--http-threads", shared.http_threads, "fabud [daemon] http_threads")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--max-connections", shared.max_connections, "fabud [http] max_connections_per_host")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_option("--http-threads", shared.http_threads, "fabud [http] threads")->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--http-transport", shared.http_transport, "fabud [http] transport (beast, cpprest); default: fabud's own")
       ->check(CLI::IsMember({"beast", "cpprest"}));
   app.add_option("--sandbox-threads", shared.sandbox_threads, "fabu-sandbox --threads")->capture_default_str()->check(CLI::Range(1, 256));
@@ -210,6 +222,10 @@ int main(int argc, char** argv) {
       spec.accounts = spec.accounts_per_release = fanout_accounts;
       spec.latency_ms = fanout_latency_ms;
       spec.max_wall_seconds = 3;
+      // fabud's own defaults are what the target is about, unless a knob is given.
+      if (app.count("--max-in-flight") == 0) spec.max_in_flight = 0;
+      if (app.count("--claim-batch") == 0) spec.claim_batch = 0;
+      if (app.count("--max-connections") == 0) spec.max_connections = 0;
     } else if (name == "throughput" || name == "half-load" || name == "portal" || name == "bullmq" || name == "bullmq-half") {
       spec.releases = name == "portal" ? portal_releases : releases;
       spec.accounts = accounts;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_processes.h"
+#include "bench/redis_slowlog.h"
 #include "bench/sink_ceiling.h"
 #include "queue/delivery_ledger.h"
 
@@ -86,15 +87,16 @@ std::string fabud_config(const ScenarioSpec& spec, const std::string& dir, int r
                          const std::string& ca_file) {
   std::ostringstream s;
   s << "[redis]\nhost = \"127.0.0.1\"\nport = " << redis_port << "\nprefix = \"" << kPrefix << "\"\n\n";
-  s << "[daemon]\ninstance = \"bench\"\nmax_in_flight = " << spec.max_in_flight << "\nclaim_batch = " << spec.claim_batch
-    << "\nhttp_threads = " << spec.http_threads << "\nlease_seconds = 60\nlog_file = \"" << dir
-    << "/fabud.log\"\nlog_level = \"" << spec.log_level << "\"\n\n";
-  if (!spec.http_transport.empty() || !ca_file.empty()) {
-    s << "[http]\n";
-    if (!spec.http_transport.empty()) s << "transport = \"" << spec.http_transport << "\"\n";
-    if (!ca_file.empty()) s << "ca_file = \"" << ca_file << "\"\n";
-    s << "\n";
-  }
+  // A knob at 0 is left out: fabud's own default applies.
+  s << "[daemon]\ninstance = \"bench\"\n";
+  if (spec.max_in_flight > 0) s << "max_in_flight = " << spec.max_in_flight << "\n";
+  if (spec.claim_batch > 0) s << "claim_batch = " << spec.claim_batch << "\n";
+  s << "lease_seconds = 60\nlog_file = \"" << dir << "/fabud.log\"\nlog_level = \"" << spec.log_level << "\"\n\n";
+  s << "[http]\nthreads = " << spec.http_threads << "\n";
+  if (spec.max_connections > 0) s << "max_connections_per_host = " << spec.max_connections << "\n";
+  if (!spec.http_transport.empty()) s << "transport = \"" << spec.http_transport << "\"\n";
+  if (!ca_file.empty()) s << "ca_file = \"" << ca_file << "\"\n";
+  s << "\n";
   // The benchmark measures delivery, not approval: its releases are unsigned (fabud warns at start).
   s << "[approval]\nrequire_signature = false\n\n";
   s << "[retry]\nmax_attempts = 3\nbase_ms = 500\ncap_ms = 2000\nrequest_timeout_ms = 15000\n\n";
@@ -195,7 +197,7 @@ struct Platform {
     redis = Subprocess({"redis-server", "--port", std::to_string(redis_port), "--bind", "127.0.0.1", "--dir", dir.path(),
                         "--save", "", "--appendonly", spec.aof ? "yes" : "no", "--appendfsync", "everysec", "--daemonize", "no"},
                        dir.path() + "/redis.log");
-    sandbox_runs = spec.sink == Sink::sandbox || spec.latency_ms > 0;
+    sandbox_runs = spec.sink == Sink::sandbox;
     if (sandbox_runs) {
       sink = Subprocess({FABU_SANDBOX_BIN, "--port", std::to_string(sink_port), "--safe-domain", kSafeDomain, "--latency-ms",
                          std::to_string(spec.latency_ms), "--threads", std::to_string(spec.sandbox_threads)},
@@ -203,7 +205,8 @@ struct Platform {
     } else {
       const auto certificate = spec.tls ? std::optional(make_loopback_certificate(dir.path())) : std::nullopt;
       if (certificate) ca_file = certificate->cert;
-      sink = Subprocess(sink_command(sink_port, sink_tls_port, certificate ? &*certificate : nullptr), dir.path() + "/sink.log");
+      sink = Subprocess(sink_command(sink_port, sink_tls_port, certificate ? &*certificate : nullptr, spec.latency_ms),
+                        dir.path() + "/sink.log");
     }
     if (spec.tls && spec.sink == Sink::sandbox) throw std::runtime_error("--tls needs --sink minimal (the sandbox speaks HTTP)");
     const bool https = !ca_file.empty();
@@ -309,6 +312,7 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
   result.deliveries = static_cast<std::int64_t>(spec.releases) * (spec.accounts_per_release + (spec.portal ? 1 : 0));
   const std::int64_t expected_posts = static_cast<std::int64_t>(spec.releases) * spec.accounts_per_release;
 
+  start_slowlog(platform.redis_port, spec.slowlog_us);
   const CpuMark before = cpu_mark(fabud.pid(), platform);
   std::vector<std::int64_t> submitted_ms;
   const auto start = std::chrono::steady_clock::now();
@@ -335,6 +339,10 @@ ScenarioResult run_fabud(const ScenarioSpec& spec) {
     std::this_thread::sleep_for(10ms);
   }
   const CpuMark after = cpu_mark(fabud.pid(), platform);
+  result.worker_peak_rss_mb = static_cast<double>(std::max<std::int64_t>(peak_rss_kb(fabud.pid()), 0)) / 1024.0;
+  const auto slowest = slowest_commands(platform.redis_port, 3);
+  result.redis_max_ms = slowest.empty() ? 0 : slowest.front().ms;
+  result.redis_slowest = describe(slowest, spec.slowlog_us);
   if (spec.redis_commandstats) print_commandstats(spec.name, platform.redis_port);
   const std::int64_t record_bytes = delivery_record_bytes(platform.redis_port, spec.releases);
 

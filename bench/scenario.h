@@ -28,14 +28,16 @@ struct ScenarioSpec {
   int accounts = 500;            // member accounts in the config (the lead comes on top)
   int accounts_per_release = 500;
   bool portal = false;           // every release also targets a portal column (members wait for it)
-  Sink sink = Sink::minimal;     // a latency_ms > 0 always runs the sandbox (the sink never waits)
-  int latency_ms = 0;            // fabu-sandbox --latency-ms
+  Sink sink = Sink::minimal;
+  int latency_ms = 0;            // the platform answers each request this late (--latency-ms of either)
   bool tls = false;               // the sink serves HTTPS (a self-signed certificate fabud trusts) and is posted to over it
   double pace_per_second = 0;    // submit (BullMQ: add jobs) at this many deliveries/s; 0 = all at once
   int sandbox_threads = 2;
-  // fabud's [daemon] knobs (the BullMQ worker's concurrency is max_in_flight).
+  // fabud's [daemon] and [http] knobs, 0 = fabud's own default (the BullMQ worker's concurrency is
+  // max_in_flight, which it needs above 0).
   int max_in_flight = 512;
   int claim_batch = 128;
+  int max_connections = 512;     // [http] max_connections_per_host
   int http_threads = 2;
   std::string http_transport;    // [http] transport ("beast", "cpprest"); "" = fabud's default, no [http] table
   std::string log_level = "info";
@@ -54,6 +56,7 @@ struct ScenarioSpec {
   double max_p99_ms = 0;         // target on p99 (lateness: due -> the platform received the post)
   double max_idle_percent = 0;   // target on idle CPU, % of one core for every fabud and redis together
   int idle_seconds = 30;         // idle: how long the CPU is measured
+  int slowlog_us = 1000;         // Redis logs commands at least this long (its longest are reported)
 };
 
 struct ScenarioResult {
@@ -69,6 +72,9 @@ struct ScenarioResult {
   double sink_cpu_us = 0;        // the platform's CPU (sink or sandbox), shown apart, in no target
   double redis_bytes_per_delivery = 0;  // growth of Redis's used_memory over the run / delivered
   double record_bytes_per_delivery = 0;  // the delivery records' MEMORY USAGE / delivered (fabud only)
+  double redis_max_ms = 0;       // Redis's longest single command during the run (fabud only; SLOWLOG)
+  std::string redis_slowest;     // its longest commands with their script names, "" when not measured
+  double worker_peak_rss_mb = 0; // fabud's peak resident memory (VmHWM) at the end of the run; 0 = not read
   std::string target;            // what the scenario must meet, "-" when nothing
   bool has_target = false;
   bool passed = false;

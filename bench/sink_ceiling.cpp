@@ -42,8 +42,9 @@ double to_ms(const std::string& value) {
 
 }  // namespace
 
-std::vector<std::string> sink_command(int port, int tls_port, const LoopbackCertificate* certificate) {
+std::vector<std::string> sink_command(int port, int tls_port, const LoopbackCertificate* certificate, int latency_ms) {
   std::vector<std::string> argv = {FABU_SINK_BIN, "--port", std::to_string(port)};
+  if (latency_ms > 0) argv.insert(argv.end(), {"--latency-ms", std::to_string(latency_ms)});
   if (certificate != nullptr) {
     argv.insert(argv.end(), {"--tls-port", std::to_string(tls_port), "--tls-cert", certificate->cert, "--tls-key", certificate->key});
   }

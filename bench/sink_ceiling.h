@@ -15,8 +15,8 @@
 namespace fabu::bench {
 
 // The command that starts fabu-sink: plain HTTP on `port`, and HTTPS on `tls_port` with `certificate`
-// when that is given.
-std::vector<std::string> sink_command(int port, int tls_port, const LoopbackCertificate* certificate);
+// when that is given; every answer `latency_ms` late when that is above 0.
+std::vector<std::string> sink_command(int port, int tls_port, const LoopbackCertificate* certificate, int latency_ms = 0);
 
 // Runs wrk for `seconds` with `connections` kept-alive connections (one wrk thread) against a fresh
 // fabu-sink, over HTTPS when spec.tls. The row's deliveries are the requests wrk completed, per_second its requests/s, p50/p99

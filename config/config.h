@@ -64,7 +64,7 @@ struct RedisConfig {
 
 struct DaemonConfig {
   std::string instance;               // consumer name in the group; default hostname-pid
-  int max_in_flight = 512;            // deliveries being sent at once by this instance
+  int max_in_flight = 10000;          // deliveries being sent at once by this instance (docs/BENCHMARKS.md, fan-out)
   int claim_batch = 128;              // deliveries claimed per Redis round trip
   int http_threads = 2;               // older name of http.threads (HttpConfig)
   std::chrono::seconds lease{60};     // a sending delivery not finished by then is in doubt
@@ -101,7 +101,7 @@ struct RetryConfig {
 struct HttpConfig {
   std::string transport = "beast";     // "beast" (owns its connections, never re-sends) or "cpprest"
   int threads = 2;                     // I/O threads; `daemon.http_threads` is its older name
-  int max_connections_per_host = 512;  // beast: connections kept to one host, split between the threads
+  int max_connections_per_host = 4096;  // beast: connections kept to one host, split between the threads
   std::string ca_file;                 // beast: PEM CA certificates trusted for HTTPS; "" = the system's
 };
 

@@ -18,6 +18,7 @@
 #include "daemon/account_watch.h"
 #include "daemon/daemon.h"
 #include "daemon/log_sink.h"
+#include "daemon/open_files.h"
 #include "daemon/preflight.h"
 #include "daemon/service_notifier.h"
 
@@ -67,6 +68,16 @@ int main(int argc, char** argv) {
   }
   spdlog::set_default_logger(log_output->logger);
   for (const auto& warning : (*config)->warnings) spdlog::warn("config: {}", warning);
+  const long files_wanted = fabu::open_files_wanted(**config);
+  if (auto files = fabu::raise_open_files_limit(files_wanted); !files) {
+    spdlog::warn("{}", files.error().message);
+  } else if (files->now < files_wanted) {
+    spdlog::warn("open files limit {} (hard limit {}) is below the {} this config may hold open (http.max_connections_per_host "
+                 "per channel): past it, connections fail; raise LimitNOFILE= in the service unit or ulimit -Hn",
+                 files->now, files->hard, files_wanted);
+  } else if (files->now > files->before) {
+    spdlog::info("open files limit raised from {} to {} (http.max_connections_per_host per channel)", files->before, files->now);
+  }
 
   // Signals are taken synchronously by this thread only (sigwait), never by a handler.
   sigset_t signals;

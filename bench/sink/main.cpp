@@ -12,28 +12,39 @@
 // --tls-key it also serves HTTPS on --tls-port (OpenSSL, TLS 1.2+, the handshake done inside the first
 // reads); --port stays plain HTTP (fabu-bench reads the post count there).
 //
-// usage: fabu-sink --port PORT [--tls-port PORT --tls-cert CERT.pem --tls-key KEY.pem]
+// With --latency-ms N every answer (the stats too) leaves N ms after its request was read, as a slow
+// platform would answer: no thread per request, the answers wait in a FIFO in the same epoll loop
+// (one delay for all, so the FIFO is ordered by due time and keeps each connection's order). The post
+// is counted when it is read. At start the soft RLIMIT_NOFILE is raised to the hard one, so that
+// thousands of connections (one per request waiting out the latency) can be open at once.
+//
+// usage: fabu-sink --port PORT [--latency-ms N] [--tls-port PORT --tls-cert CERT.pem --tls-key KEY.pem]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace {
 
@@ -45,9 +56,21 @@ struct SslFree {
 
 struct Connection {
   std::unique_ptr<SSL, SslFree> tls;  // null over plain HTTP
+  std::uint64_t serial = 0;  // tells a later connection on the same fd from this one
   std::string in;   // bytes received, not yet answered
   std::string out;  // answers not yet written
   bool close_after_out = false;  // the client asked for Connection: close
+};
+
+using Clock = std::chrono::steady_clock;
+
+// Answers held back by --latency-ms, oldest first.
+struct DelayedAnswer {
+  Clock::time_point due;
+  int fd = -1;
+  std::uint64_t serial = 0;
+  std::string bytes;
+  bool close_after = false;
 };
 
 // Where a header's value starts in the head (before the blank line), case-insensitively; `name` is
@@ -84,22 +107,23 @@ void append_reply(std::string& out, int status, std::string_view body) {
 
 class Sink {
  public:
-  // Answers every complete request in `c.in`; false when the request is malformed (close it).
-  bool serve(Connection& c) {
+  // Answers every complete request in `in` into `answers`, setting `close_after` when one asked to
+  // close (what follows it is dropped); false when the request is malformed (close it).
+  bool serve(std::string& in, std::string& answers, bool& close_after) {
     for (;;) {
-      const auto end = c.in.find("\r\n\r\n");
-      if (end == std::string::npos) return c.in.size() < 64 * 1024;
-      const std::string_view head(c.in.data(), end);
+      const auto end = in.find("\r\n\r\n");
+      if (end == std::string::npos) return in.size() < 64 * 1024;
+      const std::string_view head(in.data(), end);
       const long length = content_length(head);
       const std::size_t total = end + 4 + static_cast<std::size_t>(length < 0 ? 0 : length);
-      if (c.in.size() < total) return true;
-      answer(head, c.out);
+      if (in.size() < total) return true;
+      answer(head, answers);
       if (asks_to_close(head)) {
-        c.close_after_out = true;
-        c.in.clear();
+        close_after = true;
+        in.clear();
         return true;
       }
-      c.in.erase(0, total);
+      in.erase(0, total);
     }
   }
 
@@ -194,14 +218,162 @@ SSL_CTX* tls_context(const char* cert, const char* key) {
   return ctx;
 }
 
+// Lets this process hold as many descriptors as its hard limit allows (Debian's soft default is 1024).
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    std::fprintf(stderr, "fabu-sink: cannot raise the open files limit: %s\n", std::strerror(errno));
+  }
+}
+
+// The epoll loop: the listeners, every connection, and the answers held back by the latency.
+class Server {
+ public:
+  Server(SSL_CTX* tls_ctx, std::chrono::milliseconds latency) : tls_ctx_(tls_ctx), latency_(latency) {}
+  ~Server() {
+    for (auto& [fd, c] : connections_) ::close(fd);
+    for (const int fd : listeners_) ::close(fd);
+    ::close(poll_);
+  }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void listen(int port, bool tls) {
+    const int fd = listen_on(port);
+    watch(fd, EPOLLIN, EPOLL_CTL_ADD);
+    listeners_.push_back(fd);
+    if (tls) tls_listener_ = fd;
+  }
+
+  void run() {
+    epoll_event ready[256];
+    while (g_stop == 0) {
+      const int n = ::epoll_wait(poll_, ready, 256, wait_ms());
+      for (int i = 0; i < n; ++i) {
+        const int fd = ready[i].data.fd;
+        if (std::find(listeners_.begin(), listeners_.end(), fd) != listeners_.end()) {
+          accept_all(fd);
+        } else {
+          on_ready(fd, ready[i].events);
+        }
+      }
+      release_due();
+    }
+  }
+
+ private:
+  void watch(int fd, std::uint32_t events, int op) {
+    epoll_event event{};
+    event.events = events;
+    event.data.fd = fd;
+    ::epoll_ctl(poll_, op, fd, &event);
+  }
+
+  // Until the oldest held answer is due (rounded up), or half a second to look at g_stop.
+  int wait_ms() const {
+    if (delayed_.empty()) return 500;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(delayed_.front().due - Clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(left, 0, 500));
+  }
+
+  void accept_all(int listener) {
+    for (int client; (client = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) {
+      const int one = 1;
+      ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      watch(client, EPOLLIN, EPOLL_CTL_ADD);
+      Connection& c = connections_[client];
+      c.serial = ++serials_;
+      if (listener == tls_listener_) {
+        c.tls.reset(SSL_new(tls_ctx_));
+        SSL_set_fd(c.tls.get(), client);
+        SSL_set_accept_state(c.tls.get());
+      }
+    }
+  }
+
+  void on_ready(int fd, std::uint32_t events) {
+    Connection& c = connections_[fd];
+    bool alive = true;
+    if ((events & EPOLLIN) != 0) {
+      // TLS may hold decrypted bytes the socket no longer signals: read until it would block.
+      for (long got; alive && (got = receive(fd, c, buffer_, sizeof buffer_)) != kWouldBlock;) {
+        alive = got > 0 && take(fd, c, static_cast<std::size_t>(got));
+        if (!c.tls) break;  // plain sockets: level-triggered epoll calls again
+      }
+    } else if ((events & (EPOLLHUP | EPOLLERR)) != 0) {
+      alive = false;
+    }
+    settle(fd, c, alive, (events & EPOLLOUT) != 0);
+  }
+
+  // Serves what `got` bytes complete; the answers go out now or join the held ones.
+  bool take(int fd, Connection& c, std::size_t got) {
+    c.in.append(buffer_, got);
+    std::string answers;
+    bool close_after = false;
+    const bool ok = sink_.serve(c.in, answers, close_after);
+    if (latency_.count() == 0) {
+      c.out += answers;
+      c.close_after_out = c.close_after_out || close_after;
+    } else if (!answers.empty()) {
+      delayed_.push_back({Clock::now() + latency_, fd, c.serial, std::move(answers), close_after});
+    }
+    return ok;
+  }
+
+  // Writes what is due, closes a connection that is done, and waits for EPOLLOUT while output is queued.
+  void settle(int fd, Connection& c, bool alive, bool was_waiting_to_write) {
+    alive = alive && flush(fd, c) && !(c.close_after_out && c.out.empty());
+    if (!alive) {
+      ::epoll_ctl(poll_, EPOLL_CTL_DEL, fd, nullptr);
+      ::close(fd);
+      connections_.erase(fd);
+      return;
+    }
+    if (was_waiting_to_write || !c.out.empty()) watch(fd, c.out.empty() ? EPOLLIN : EPOLLOUT, EPOLL_CTL_MOD);
+  }
+
+  // Hands every held answer that is due to its connection, unless that connection has gone since.
+  void release_due() {
+    const auto now = Clock::now();
+    while (!delayed_.empty() && delayed_.front().due <= now) {
+      DelayedAnswer answer = std::move(delayed_.front());
+      delayed_.pop_front();
+      const auto it = connections_.find(answer.fd);
+      if (it == connections_.end() || it->second.serial != answer.serial) continue;
+      Connection& c = it->second;
+      const bool was_waiting_to_write = !c.out.empty();
+      c.out += answer.bytes;
+      c.close_after_out = c.close_after_out || answer.close_after;
+      settle(answer.fd, c, true, was_waiting_to_write);
+    }
+  }
+
+  SSL_CTX* const tls_ctx_;
+  const std::chrono::milliseconds latency_;
+  const int poll_ = ::epoll_create1(0);
+  std::vector<int> listeners_;
+  int tls_listener_ = -1;
+  Sink sink_;
+  std::unordered_map<int, Connection> connections_;
+  std::deque<DelayedAnswer> delayed_;
+  std::uint64_t serials_ = 0;
+  char buffer_[65536];
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::unordered_map<std::string_view, const char*> options;
   for (int i = 1; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
   const bool tls = options.contains("--tls-port") && options.contains("--tls-cert") && options.contains("--tls-key");
-  if (argc % 2 == 0 || !options.contains("--port") || options.size() != (tls ? 4U : 1U)) {
-    std::fprintf(stderr, "usage: fabu-sink --port PORT [--tls-port PORT --tls-cert CERT.pem --tls-key KEY.pem]\n");
+  const bool latency = options.contains("--latency-ms");
+  const int latency_ms = latency ? std::atoi(options["--latency-ms"]) : 0;
+  if (argc % 2 == 0 || !options.contains("--port") || options.size() != (tls ? 4U : 1U) + (latency ? 1U : 0U) ||
+      latency_ms < 0 || latency_ms > 60000) {
+    std::fprintf(stderr, "usage: fabu-sink --port PORT [--latency-ms 0..60000] [--tls-port PORT --tls-cert CERT.pem --tls-key KEY.pem]\n");
     return 2;
   }
   SSL_CTX* const tls_ctx = tls ? tls_context(options["--tls-cert"], options["--tls-key"]) : nullptr;
@@ -209,80 +381,13 @@ int main(int argc, char** argv) {
   action.sa_handler = [](int) { g_stop = 1; };
   ::sigaction(SIGTERM, &action, nullptr);
   ::sigaction(SIGINT, &action, nullptr);
-
-  const int listener = listen_on(std::atoi(options["--port"]));
-  const int tls_listener = tls ? listen_on(std::atoi(options["--tls-port"])) : -1;
-  const int poll = ::epoll_create1(0);
-  for (const int fd : {listener, tls_listener}) {
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.fd = fd;
-    if (fd >= 0) ::epoll_ctl(poll, EPOLL_CTL_ADD, fd, &event);
+  raise_open_file_limit();
+  {
+    Server server(tls_ctx, std::chrono::milliseconds(latency_ms));
+    server.listen(std::atoi(options["--port"]), false);
+    if (tls) server.listen(std::atoi(options["--tls-port"]), true);
+    server.run();
   }
-
-  Sink sink;
-  std::unordered_map<int, Connection> connections;
-  auto drop = [&](int fd) {
-    ::epoll_ctl(poll, EPOLL_CTL_DEL, fd, nullptr);
-    ::close(fd);
-    connections.erase(fd);
-  };
-  epoll_event ready[256];
-  char buffer[65536];
-  while (g_stop == 0) {
-    const int n = ::epoll_wait(poll, ready, 256, 500);
-    for (int i = 0; i < n; ++i) {
-      const int fd = ready[i].data.fd;
-      if (fd == listener || fd == tls_listener) {
-        for (int client; (client = ::accept4(fd, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) {
-          const int one = 1;
-          ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-          epoll_event add{};
-          add.events = EPOLLIN;
-          add.data.fd = client;
-          ::epoll_ctl(poll, EPOLL_CTL_ADD, client, &add);
-          Connection& c = connections[client];
-          if (fd == tls_listener) {
-            c.tls.reset(SSL_new(tls_ctx));
-            SSL_set_fd(c.tls.get(), client);
-            SSL_set_accept_state(c.tls.get());
-          }
-        }
-        continue;
-      }
-      Connection& c = connections[fd];
-      bool alive = true;
-      if ((ready[i].events & EPOLLIN) != 0) {
-        // TLS may hold decrypted bytes the socket no longer signals: read until it would block.
-        for (long got; alive && (got = receive(fd, c, buffer, sizeof buffer)) != kWouldBlock;) {
-          if (got > 0) {
-            c.in.append(buffer, static_cast<std::size_t>(got));
-            alive = sink.serve(c);
-          } else {
-            alive = false;
-          }
-          if (!c.tls) break;  // plain sockets: level-triggered epoll calls again
-        }
-      } else if ((ready[i].events & (EPOLLHUP | EPOLLERR)) != 0) {
-        alive = false;
-      }
-      alive = alive && flush(fd, c) && !(c.close_after_out && c.out.empty());
-      if (!alive) {
-        drop(fd);
-        continue;
-      }
-      // Wait for the socket to drain before reading more when an answer is still queued.
-      epoll_event mod{};
-      mod.events = c.out.empty() ? EPOLLIN : EPOLLOUT;
-      mod.data.fd = fd;
-      if ((ready[i].events & EPOLLOUT) != 0 || !c.out.empty()) ::epoll_ctl(poll, EPOLL_CTL_MOD, fd, &mod);
-    }
-  }
-  for (auto& [fd, c] : connections) ::close(fd);
-  connections.clear();
   if (tls_ctx != nullptr) SSL_CTX_free(tls_ctx);
-  ::close(listener);
-  if (tls_listener >= 0) ::close(tls_listener);
-  ::close(poll);
   return 0;
 }

@@ -73,7 +73,7 @@ TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {
   EXPECT_EQ(config.retry.breaker_cooloff, std::chrono::seconds(60));
   EXPECT_EQ(config.http.transport, "beast");
   EXPECT_EQ(config.http.threads, 2);
-  EXPECT_EQ(config.http.max_connections_per_host, 512);
+  EXPECT_EQ(config.http.max_connections_per_host, 4096);
 
   ASSERT_EQ(config.channels.size(), 2u);
   EXPECT_EQ(config.channels[0].name, "portal");
@@ -116,7 +116,7 @@ TEST(ConfigTest, EmptyFileGivesDefaultsAndHostPidInstance) {
   ASSERT_TRUE(loaded.has_value());
   const Config& config = **loaded;
   EXPECT_EQ(config.redis.port, 6379);
-  EXPECT_EQ(config.daemon.max_in_flight, 512);
+  EXPECT_EQ(config.daemon.max_in_flight, 10000);
   EXPECT_TRUE(config.channels.empty());
   const std::string suffix = "-" + std::to_string(getpid());
   ASSERT_GT(config.daemon.instance.size(), suffix.size());
