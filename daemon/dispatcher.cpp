@@ -191,6 +191,13 @@ std::shared_ptr<const Release> Dispatcher::release_for(const std::string& releas
                                                        std::string& error) {
   const std::string cache_key = release_id + "#" + std::to_string(revision);
   if (auto it = releases_.find(cache_key); it != releases_.end()) return it->second;
+  if (options_.admitted != nullptr) {
+    if (auto admitted = options_.admitted->find(release_id, revision)) {
+      if (releases_.size() >= kReleaseCacheLimit) releases_.clear();
+      releases_.emplace(cache_key, admitted);
+      return admitted;
+    }
+  }
   auto json = ledger_->revision_json(release_id, revision);
   if (!json) {
     error = json.error().message;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/backoff.h"
+#include "daemon/admitted_releases.h"
 #include "daemon/channel_set.h"
 #include "daemon/circuit_breaker.h"
 #include "daemon/delivery_log.h"
@@ -50,6 +51,9 @@ struct DispatcherOptions {
   WorkerHealth* workers = nullptr;  // told when a dispatcher thread dies (daemon/worker_health.h)
   // Lanes whose token is past its expiry: their deliveries fail as auth errors unsent (may be null).
   const ExpiredTokens* expired_tokens = nullptr;
+  // Releases this process's intake admitted, parsed: found there, a release is not read back from
+  // Redis and parsed again (may be null).
+  const AdmittedReleases* admitted = nullptr;
   // Told of every delivery the ledger recorded as delivered, on the dispatcher thread, after the
   // record (may be empty). Must not block: the reach poller only notes the post.
   std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> on_delivered;
