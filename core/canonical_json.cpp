@@ -1,10 +1,11 @@
 // RFC 8785 canonical JSON of a DocNode tree, and of JSON text through that tree.
 #include "core/canonical_json.h"
 
+#include "core/json_writer.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 
 #include "core/release_document.h"
@@ -136,27 +137,9 @@ std::string canonical_number(double value) {
 }
 
 void append_canonical_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  // For well-formed UTF-8, RFC 8785's escaping is the one JSON writer fabu has: named escapes for
+  // \b \f \n \r \t " \\, \u00xx (lower case) for other control characters, the rest as it is.
+  append_json_string(out, text);
 }
 
 std::expected<std::string, std::string> canonicalize_json(std::string_view json_object) {

@@ -1,5 +1,6 @@
 // A conference release planned as its series of releases (core/conference.h).
 #include "core/conference.h"
+#include "core/sha256.h"
 #include "daemon/planner.h"
 
 namespace fabu {
@@ -7,8 +8,8 @@ namespace fabu {
 std::expected<AdmitRequest, FieldErrors> plan_derived(const Release& release, const ChannelSet& channels) {
   auto plan = plan_release(release, channels);
   if (!plan) return plan;
-  plan->digest = content_digest(release);
   plan->release_json = to_json(release);
+  plan->digest = sha256_hex(plan->release_json);  // content_digest(release), without writing the JSON twice
   return plan;
 }
 

@@ -146,7 +146,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   daemon->intake_ = std::make_unique<IntakeWorker>(d.instance, d.intake_reclaim_idle, d.intake_max_claims,
                                                    std::move(intake_ledger), daemon->channels_, daemon->approval_,
                                                    daemon->health_, daemon->workers_, *daemon->log_,
-                                                   &daemon->calendar_);
+                                                   &daemon->calendar_, &daemon->admitted_);
   start_reach(*daemon, *config);
   DispatcherOptions options;
   if (daemon->reach_) options.on_delivered = reach_hook(*daemon->reach_, daemon->channels_);
@@ -160,6 +160,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   options.breaker_cooloff = config->retry.breaker_cooloff;
   options.workers = &daemon->workers_;
   options.expired_tokens = &daemon->expired_tokens_;
+  options.admitted = &daemon->admitted_;
   daemon->dispatcher_ = std::make_unique<Dispatcher>(options, std::move(dispatch_ledger), std::move(wake_ledger),
                                                      daemon->channels_, daemon->health_, *daemon->log_);
   // Before the first claim: its first pass has published the lanes whose token expired.

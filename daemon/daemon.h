@@ -79,6 +79,7 @@ class Daemon {
   WorkerHealth workers_;
   std::unique_ptr<DeliveryLog> log_;
   ExpiredTokens expired_tokens_;  // AccountWatch writes, the dispatcher reads
+  AdmittedReleases admitted_;     // the intake writes, the dispatcher reads
   std::unique_ptr<IntakeWorker> intake_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<AccountWatch> accounts_;

@@ -5,31 +5,35 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/json_writer.h"
 #include "daemon/log_sink.h"
 
 namespace fabu {
 namespace {
 
-nlohmann::json delivery_line(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
-  nlohmann::json line = {
-      {"event", "delivery"},
-      {"release", delivery.release_id},
-      {"channel", delivery.channel},
-      {"destination", delivery.destination},
-      {"outcome", to_string(completion.outcome)},
-      {"attempt", delivery.attempt},
-      {"latency_ms", latency_ms},
-  };
-  if (delivery.in_doubt) line["in_doubt"] = true;
-  if (!completion.receipt.post_id.empty()) line["post_id"] = completion.receipt.post_id;
-  if (!completion.receipt.url.empty()) line["url"] = completion.receipt.url;
-  if (!completion.receipt.note.empty()) line["note"] = completion.receipt.note;
-  if (!completion.error.empty()) {
-    line["error"] = completion.error;
-    line["error_kind"] = to_string(completion.error_kind);
-  }
-  if (completion.next_at_ms != 0) line["next_at_ms"] = completion.next_at_ms;
-  return line;
+// A delivery event's object, its members in the order nlohmann::json (sorted keys) used to write
+// them. Written straight into a string: this runs once per delivery.
+std::string delivery_line(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms,
+                          bool breaker_hold, bool stale) {
+  std::string out;
+  out.reserve(256);
+  JsonObjectWriter line(out);
+  line.number("attempt", delivery.attempt);
+  if (breaker_hold) line.flag("breaker_hold", true);
+  line.text("channel", delivery.channel).text("destination", delivery.destination);
+  if (!completion.error.empty()) line.text("error", completion.error).text("error_kind", to_string(completion.error_kind));
+  line.text("event", "delivery");
+  if (delivery.in_doubt) line.flag("in_doubt", true);
+  line.number("latency_ms", latency_ms);
+  if (completion.next_at_ms != 0) line.number("next_at_ms", completion.next_at_ms);
+  if (!completion.receipt.note.empty()) line.text("note", completion.receipt.note);
+  line.text("outcome", stale ? std::string_view("stale") : to_string(completion.outcome));
+  if (!completion.receipt.post_id.empty()) line.text("post_id", completion.receipt.post_id);
+  line.text("release", delivery.release_id);
+  if (stale) line.text("reported", to_string(completion.outcome));
+  if (!completion.receipt.url.empty()) line.text("url", completion.receipt.url);
+  line.close();
+  return out;
 }
 
 std::string dump(const nlohmann::json& line) {
@@ -49,33 +53,48 @@ nlohmann::json operator_event(std::string_view action, std::string_view by, std:
 }
 
 std::string stream_line(const nlohmann::json& event, spdlog::level::level_enum level) {
-  nlohmann::json line = event;
-  line["time"] = iso_time_with_offset(std::chrono::system_clock::now());
+  return stream_line(std::string_view(dump(event.is_object() ? event : nlohmann::json::object())), level);
+}
+
+std::string stream_line(std::string_view event_object, spdlog::level::level_enum level) {
+  // The same shape as the log file's line (daemon/log_sink.h): time and level, then the event's own.
+  std::string line = "{\"time\":\"" + iso_time_with_offset(std::chrono::system_clock::now()) + "\",\"level\":\"";
   const auto level_name = spdlog::level::to_string_view(level);
-  line["level"] = std::string(level_name.data(), level_name.size());
-  return dump(line);
+  line.append(level_name.data(), level_name.size());
+  line += '"';
+  if (event_object.size() > 2) {
+    line += ',';
+    line.append(event_object.substr(1));
+  } else {
+    line += '}';
+  }
+  return line;
 }
 
 DeliveryLog::DeliveryLog(std::shared_ptr<spdlog::logger> sink, std::unique_ptr<LedgerLog> stream)
-    : sink_(std::move(sink)), stream_(std::move(stream)) {}
+    : sink_(std::move(sink)), stream_(std::move(stream)) {
+  // flush() writes the batch's lines out at once: a flush per line was a write(2) per delivery.
+  if (sink_) sink_->flush_on(spdlog::level::off);
+}
 
 DeliveryLog::~DeliveryLog() { flush(); }
 
-void DeliveryLog::write(spdlog::level::level_enum level, const nlohmann::json& line) {
-  if (sink_) sink_->log(level, "{}", dump(line));
+void DeliveryLog::write(spdlog::level::level_enum level, std::string_view event_object) {
+  if (sink_) sink_->log(level, "{}", event_object);
   {
     std::lock_guard<std::mutex> lock(stream_mutex_);
     if (!stream_) return;
-    pending_.push_back(stream_line(line, level));
+    pending_.push_back(stream_line(event_object, level));
   }
 }
 
 void DeliveryLog::operator_action(const nlohmann::json& event) {
-  write(spdlog::level::info, event);
+  write(spdlog::level::info, dump(event));
   flush();
 }
 
 void DeliveryLog::flush() {
+  if (sink_) sink_->flush();
   std::vector<std::string> lines;
   std::lock_guard<std::mutex> lock(stream_mutex_);
   if (!stream_ || pending_.empty()) return;
@@ -106,22 +125,17 @@ DeliveryOutcome metrics_outcome(CompletionOutcome outcome) {
 
 void DeliveryLog::record(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms,
                          bool breaker_hold) {
-  nlohmann::json line = delivery_line(delivery, completion, latency_ms);
-  if (breaker_hold) line["breaker_hold"] = true;
   counts_[static_cast<std::size_t>(completion.outcome)].fetch_add(1, std::memory_order_relaxed);
   metrics_.delivery(delivery.channel, breaker_hold ? DeliveryOutcome::breaker_hold : metrics_outcome(completion.outcome),
                     breaker_hold ? std::nullopt : std::optional<double>(static_cast<double>(latency_ms) / 1000.0));
   const auto level = completion.outcome == CompletionOutcome::delivered ? spdlog::level::info : spdlog::level::warn;
-  write(level, line);
+  write(level, delivery_line(delivery, completion, latency_ms, breaker_hold, false));
 }
 
 void DeliveryLog::stale(const ClaimedDelivery& delivery, const Completion& completion, std::int64_t latency_ms) {
-  nlohmann::json line = delivery_line(delivery, completion, latency_ms);
-  line["outcome"] = "stale";
-  line["reported"] = to_string(completion.outcome);
   stale_.fetch_add(1, std::memory_order_relaxed);
   metrics_.delivery(delivery.channel, DeliveryOutcome::stale, static_cast<double>(latency_ms) / 1000.0);
-  write(spdlog::level::warn, line);
+  write(spdlog::level::warn, delivery_line(delivery, completion, latency_ms, false, true));
 }
 
 void DeliveryLog::intake(std::string_view event, const std::string& release_id, const std::string& detail) {
@@ -132,8 +146,11 @@ void DeliveryLog::intake(std::string_view event, const std::string& release_id, 
   if (event == "admitted" || event == "duplicate" || event == "held") metrics_.intake(event);
   if (event == "conflict") metrics_.rejected(RejectReason::conflict);
   if (event == "stale") metrics_.rejected(RejectReason::stale);
-  nlohmann::json line = {{"event", event}, {"release", release_id}};
-  if (!detail.empty()) line["detail"] = detail;
+  std::string line;
+  JsonObjectWriter writer(line);
+  if (!detail.empty()) writer.text("detail", detail);
+  writer.text("event", event).text("release", release_id);
+  writer.close();
   const auto level = event == "admitted" || event == "duplicate" ? spdlog::level::info : spdlog::level::warn;
   write(level, line);
 }
@@ -141,8 +158,11 @@ void DeliveryLog::intake(std::string_view event, const std::string& release_id, 
 void DeliveryLog::rejected(RejectReason reason, const std::string& release_id, const std::string& detail) {
   rejected_.fetch_add(1, std::memory_order_relaxed);
   metrics_.rejected(reason);
-  nlohmann::json line = {{"event", "rejected"}, {"release", release_id}, {"reason", to_string(reason)}};
-  if (!detail.empty()) line["detail"] = detail;
+  std::string line;
+  JsonObjectWriter writer(line);
+  if (!detail.empty()) writer.text("detail", detail);
+  writer.text("event", "rejected").text("reason", to_string(reason)).text("release", release_id);
+  writer.close();
   write(spdlog::level::warn, line);
 }
 

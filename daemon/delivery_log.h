@@ -37,8 +37,11 @@ namespace fabu {
 // An operator's action as a log event: {"event":"operator","action","by","via"} and `fields`.
 nlohmann::json operator_event(std::string_view action, std::string_view by, std::string_view via,
                               const nlohmann::json& fields);
-// An event as the Redis stream keeps it: the object with its `time` (now) and `level` added.
+// An event as the Redis stream keeps it: the object with its `time` (now) and `level` added in front,
+// as in the log file's line.
 std::string stream_line(const nlohmann::json& event, spdlog::level::level_enum level);
+// The same for an event already written as a JSON object ("{...}").
+std::string stream_line(std::string_view event_object, spdlog::level::level_enum level);
 
 class DeliveryLog {
  public:
@@ -57,7 +60,8 @@ class DeliveryLog {
   void rejected(RejectReason reason, const std::string& release_id, const std::string& detail);
   // What an operator did through the API, as an "operator" event (operator_event()), sent at once.
   void operator_action(const nlohmann::json& event);
-  // Sends the events recorded since the last flush to the Redis stream (one round trip; none
+  // Flushes the log file's lines (this log does not flush line by line: its callers flush once per
+  // batch) and sends the events recorded since the last flush to the Redis stream (one round trip; none
   // when there are none or there is no stream). A failure is logged as a warning and those events are
   // dropped from the stream only.
   void flush();
@@ -69,7 +73,8 @@ class DeliveryLog {
   const DaemonMetrics& metrics() const { return metrics_; }
 
  private:
-  void write(spdlog::level::level_enum level, const nlohmann::json& line);
+  // `event_object` is one JSON object, "{...}".
+  void write(spdlog::level::level_enum level, std::string_view event_object);
 
   std::shared_ptr<spdlog::logger> sink_;
   std::mutex stream_mutex_;

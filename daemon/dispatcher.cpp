@@ -178,7 +178,7 @@ void Dispatcher::return_unfinished() {
   // now, so another instance reconciles them at once instead of after their lease. If Redis does not
   // answer, the leases do the same later.
   const std::size_t count = outstanding_.size();
-  for (const auto& [id, delivery] : outstanding_) {
+  for (const auto& [ticket, delivery] : outstanding_) {
     unrecorded_.push_back({delivery, returned_unfinished(delivery, options_.owner, unix_now_ms()), 0});
   }
   outstanding_.clear();
@@ -191,6 +191,13 @@ std::shared_ptr<const Release> Dispatcher::release_for(const std::string& releas
                                                        std::string& error) {
   const std::string cache_key = release_id + "#" + std::to_string(revision);
   if (auto it = releases_.find(cache_key); it != releases_.end()) return it->second;
+  if (options_.admitted != nullptr) {
+    if (auto admitted = options_.admitted->find(release_id, revision)) {
+      if (releases_.size() >= kReleaseCacheLimit) releases_.clear();
+      releases_.emplace(cache_key, admitted);
+      return admitted;
+    }
+  }
   auto json = ledger_->revision_json(release_id, revision);
   if (!json) {
     error = json.error().message;
@@ -221,26 +228,19 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
     if (adapter == nullptr && error.empty()) {
       error = "channel '" + delivery.channel + "' is no longer configured";
     }
-    in_flight_.fetch_add(1);
     if (error.empty() && options_.expired_tokens != nullptr && options_.expired_tokens->contains(delivery.lane)) {
       // Not sent: the platform would refuse it, and a late refusal costs a request per delivery.
-      std::lock_guard lock(inbox_->mu);
-      inbox_->finished.push_back({std::move(delivery), fail(Error::auth("the account's token expired (token_expires "
-                                                                           "has passed); nothing was sent")),
-                                  started, started});
+      finish_unsent(std::move(delivery),
+                    Error::auth("the account's token expired (token_expires has passed); nothing was sent"), started);
       continue;
     }
     if (!error.empty()) {
       // A stored release that cannot be read again is not going to heal by retrying.
-      Error e = Error::config(error);
-      std::lock_guard lock(inbox_->mu);
-      inbox_->finished.push_back({std::move(delivery), fail(std::move(e)), started, started});
+      finish_unsent(std::move(delivery), Error::config(error), started);
       continue;
     }
-    if (!admitted_by_breaker(delivery)) {
-      in_flight_.fetch_sub(1);
-      continue;
-    }
+    if (!admitted_by_breaker(delivery)) continue;
+    in_flight_.fetch_add(1);
     DeliveryJob job;
     job.release = release;
     job.delivery_id = delivery.id;
@@ -258,25 +258,36 @@ void Dispatcher::launch(std::vector<ClaimedDelivery> claimed) {
     job.link = delivery.link.empty() ? channels->link_for(*release, delivery.admission) : delivery.link;
     job.timeout = options_.request_timeout;
     auto inbox = inbox_;
-    outstanding_.emplace(delivery.id, delivery);
-    route_of(job.operation)(*adapter, job, [inbox, delivery = std::move(delivery), started](Result<DeliveryReceipt> result) mutable {
+    const std::uint64_t ticket = ++next_ticket_;
+    outstanding_.emplace(ticket, std::move(delivery));
+    route_of(job.operation)(*adapter, job, [inbox, ticket, started](Result<DeliveryReceipt> result) {
       std::lock_guard lock(inbox->mu);
-      inbox->finished.push_back({std::move(delivery), std::move(result), started, std::chrono::steady_clock::now()});
+      inbox->finished.push_back({ticket, std::move(result), started, std::chrono::steady_clock::now()});
       inbox->cv.notify_one();
     });
   }
+}
+
+void Dispatcher::finish_unsent(ClaimedDelivery delivery, Error error, std::chrono::steady_clock::time_point started) {
+  in_flight_.fetch_add(1);
+  const std::uint64_t ticket = ++next_ticket_;
+  outstanding_.emplace(ticket, std::move(delivery));
+  std::lock_guard lock(inbox_->mu);
+  inbox_->finished.push_back({ticket, fail(std::move(error)), started, started});
 }
 
 void Dispatcher::record(std::vector<Finished> finished) {
   const std::int64_t now = unix_now_ms();
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (auto& f : finished) {
-    outstanding_.erase(f.delivery.id);
-    feed_breaker(f.delivery.channel, f.result, now);
-    Completion c = decide_completion(f.delivery, f.result, options_.retry, now, unit(rng_));
-    const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(f.ended - f.started).count();
-    unrecorded_.push_back({std::move(f.delivery), std::move(c), latency});
     in_flight_.fetch_sub(1);
+    auto node = outstanding_.extract(f.ticket);
+    if (node.empty()) continue;  // cannot happen: every result's delivery waits there
+    ClaimedDelivery& delivery = node.mapped();
+    feed_breaker(delivery.channel, f.result, now);
+    Completion c = decide_completion(delivery, f.result, options_.retry, now, unit(rng_));
+    const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(f.ended - f.started).count();
+    unrecorded_.push_back({std::move(delivery), std::move(c), latency});
   }
 }
 

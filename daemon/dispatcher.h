@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/backoff.h"
+#include "daemon/admitted_releases.h"
 #include "daemon/channel_set.h"
 #include "daemon/circuit_breaker.h"
 #include "daemon/delivery_log.h"
@@ -50,6 +51,9 @@ struct DispatcherOptions {
   WorkerHealth* workers = nullptr;  // told when a dispatcher thread dies (daemon/worker_health.h)
   // Lanes whose token is past its expiry: their deliveries fail as auth errors unsent (may be null).
   const ExpiredTokens* expired_tokens = nullptr;
+  // Releases this process's intake admitted, parsed: found there, a release is not read back from
+  // Redis and parsed again (may be null).
+  const AdmittedReleases* admitted = nullptr;
   // Told of every delivery the ledger recorded as delivered, on the dispatcher thread, after the
   // record (may be empty). Must not block: the reach poller only notes the post.
   std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> on_delivered;
@@ -74,8 +78,10 @@ class Dispatcher {
   std::int64_t delivered_count() const { return delivered_.load(); }
 
  private:
+  // A result as an adapter reports it; the delivery itself waits in outstanding_ under `ticket`
+  // (only the ticket travels through the adapter and back: a delivery is not copied per attempt).
   struct Finished {
-    ClaimedDelivery delivery;
+    std::uint64_t ticket = 0;
     Result<DeliveryReceipt> result;
     std::chrono::steady_clock::time_point started;
     std::chrono::steady_clock::time_point ended;
@@ -98,6 +104,8 @@ class Dispatcher {
   void run();
   void wake_loop();
   void launch(std::vector<ClaimedDelivery> claimed);
+  // A delivery that is not sent at all: its result goes through the inbox like any other.
+  void finish_unsent(ClaimedDelivery delivery, Error error, std::chrono::steady_clock::time_point started);
   std::shared_ptr<const Release> release_for(const std::string& release_id, int revision, std::string& error);
   void record(std::vector<Finished> finished);
   bool flush_completions();
@@ -126,7 +134,8 @@ class Dispatcher {
 
   // Owned by the dispatcher thread only.
   std::unordered_map<std::string, std::shared_ptr<const Release>> releases_;
-  std::unordered_map<std::string, ClaimedDelivery> outstanding_;  // handed to adapters, no result yet
+  std::unordered_map<std::uint64_t, ClaimedDelivery> outstanding_;  // by ticket: launched, no result recorded
+  std::uint64_t next_ticket_ = 0;
   std::vector<Unrecorded> unrecorded_;  // results waiting for Redis to come back
   std::unordered_map<std::string, CircuitBreaker> breakers_;  // by channel
   std::mt19937_64 rng_{std::random_device{}()};

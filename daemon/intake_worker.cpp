@@ -106,6 +106,7 @@ IntakeDecision examine_unguarded(const std::string& payload, const std::string& 
   if (release.conference) decision.conference_starts_ms = release.conference->starts_at.unix_seconds * 1000;
   decision.approval = std::move(*verified);
   decision.canonical_document = std::move(submitted->canonical_document);
+  if (!release.conference) decision.release = std::make_shared<const Release>(std::move(submitted->release));
   return decision;
 }
 
@@ -138,7 +139,7 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
 IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds reclaim_idle, int max_claims,
                            std::unique_ptr<IntakeLedger> ledger, const Snapshot<ChannelSet>& channels,
                            const Snapshot<ApprovalPolicy>& approval, RedisHealth& health, WorkerHealth& workers, DeliveryLog& log,
-                           const Snapshot<WorkingCalendar>* calendar)
+                           const Snapshot<WorkingCalendar>* calendar, AdmittedReleases* admitted)
     : consumer_(std::move(consumer)),
       reclaim_idle_(reclaim_idle),
       max_claims_(max_claims),
@@ -148,7 +149,8 @@ IntakeWorker::IntakeWorker(std::string consumer, std::chrono::milliseconds recla
       health_(health),
       workers_(workers),
       log_(log),
-      calendar_(calendar) {}
+      calendar_(calendar),
+      admitted_(admitted) {}
 
 IntakeWorker::~IntakeWorker() {
   stop();
@@ -344,6 +346,11 @@ void IntakeWorker::record(const IntakeEntry& entry, IntakeDecision& decision) {
       health_.report_failure("admit", admitted.error());
       std::this_thread::sleep_for(redis_retry_delay(++failures));
       continue;
+    }
+    const bool stored = admitted->outcome == AdmitOutcome::admitted || admitted->outcome == AdmitOutcome::corrected;
+    if (stored && admitted_ != nullptr && decision.release) {
+      admitted_->put(decision.request->release_id, decision.request->revision, decision.release,
+                     decision.request->release_json.size());
     }
     switch (admitted->outcome) {
       case AdmitOutcome::admitted:

@@ -18,6 +18,7 @@
 
 #include "core/approval.h"
 #include "core/working_days.h"
+#include "daemon/admitted_releases.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/redis_health.h"
@@ -42,6 +43,8 @@ struct IntakeDecision {
   RejectReason reject_reason = RejectReason::invalid;  // with errors: their class, for the metrics
   std::string release_id;               // best effort, also for invalid payloads; at most 64 bytes
   Date formed_at;                       // with request: the release's 生成日期 (its Art. 26 clock starts)
+  // With request, unless it is a conference's notice: the release whose to_json() the request stores.
+  std::shared_ptr<const Release> release;
 };
 // "mobile in summary at byte 12: 138****5678": how logs, the CLI and the API name a screen match.
 std::string describe_match(const ScreenMatch& match);
@@ -64,7 +67,7 @@ class IntakeWorker {
                std::unique_ptr<IntakeLedger> ledger, const Snapshot<ChannelSet>& channels,
                const Snapshot<ApprovalPolicy>& approval, RedisHealth& health,
                WorkerHealth& workers, DeliveryLog& log,
-               const Snapshot<WorkingCalendar>* calendar = nullptr);
+               const Snapshot<WorkingCalendar>* calendar = nullptr, AdmittedReleases* admitted = nullptr);
   ~IntakeWorker();  // stops and joins
 
   void start();
@@ -88,6 +91,7 @@ class IntakeWorker {
   WorkerHealth& workers_;
   DeliveryLog& log_;
   const Snapshot<WorkingCalendar>* calendar_;  // gives admitted releases their deadline; null = none
+  AdmittedReleases* admitted_;                 // told of each release admitted; may be null
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

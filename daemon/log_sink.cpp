@@ -1,8 +1,9 @@
 #include "daemon/log_sink.h"
 
+#include "core/json_writer.h"
+
 #include <ctime>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 
 namespace fabu {
@@ -11,7 +12,9 @@ namespace {
 void append(spdlog::memory_buf_t& dest, std::string_view text) { dest.append(text.data(), text.data() + text.size()); }
 
 std::string json_string(std::string_view text) {
-  return nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  append_json_string(out, text);
+  return out;
 }
 
 }  // namespace

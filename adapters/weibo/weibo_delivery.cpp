@@ -1,7 +1,5 @@
 #include "adapters/weibo/weibo_delivery.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -64,15 +62,18 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
       // A timeout or reset after the request left may still have created the post.
       return settle_uncertain(response.error());
     }
-    const Reply reply = read_reply(*response);
+    PostReply post_reply = read_post_reply(*response);
+    const Reply& reply = post_reply.head;
     switch (classify(reply.http_status, reply.error_code)) {
       case Outcome::success: {
-        if (!reply.body.is_object()) {
+        if (!post_reply.is_object) {
           return settle_uncertain(Error::transient("weibo reply for account " + request_.call.account +
                                                    " was not JSON (HTTP " + std::to_string(reply.http_status) + ")"));
         }
-        const std::string id = id_of(reply.body);
-        if (!id.empty()) return succeed(id, reply.error_code == 20032 ? "published; shown with a delay (20032)" : "");
+        if (!post_reply.post_id.empty()) {
+          return succeed(std::move(post_reply.post_id),
+                         reply.error_code == 20032 ? "published; shown with a delay (20032)" : "");
+        }
         // 20032 (shown after 1-2 minutes) may come without an id: look it up once.
         return find_on_timeline([self = shared_from_this()](Lookup found) {
           if (found.post_id) return self->succeed(*found.post_id, "published with a delay; id found on the timeline");

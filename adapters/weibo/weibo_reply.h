@@ -34,6 +34,17 @@ struct Reply {
 
 Reply read_reply(const HttpResponse& response);
 
+// A statuses/share or statuses/repost reply: only what the sender uses, read in one pass without
+// building the JSON document (a status carries its user object and more, for nothing here).
+// Agrees with read_reply() and id_of(): `head.body` stays null, `is_object` says whether the body was
+// a JSON object, `post_id` is id_of(body).
+struct PostReply {
+  Reply head;
+  bool is_object = false;
+  std::string post_id;
+};
+PostReply read_post_reply(const HttpResponse& response);
+
 // The Error for a failed reply (REQUIRES: classify() gave neither success nor duplicate).
 Error reply_error(const Reply& reply, const AccountCall& call);
 

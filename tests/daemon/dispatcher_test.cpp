@@ -252,5 +252,44 @@ TEST_F(DispatcherTest, ADeliveryWhoseChannelIsGoneDiesAsAConfigErrorWithoutASend
   EXPECT_TRUE(eventually([&] { return log_.deliveries("dead").size() == 1; }));
 }
 
+// The intake hands the release it admitted to the dispatcher, which then neither reads it back nor
+// parses it again: the job carries the very value handed over.
+TEST_F(DispatcherTest, AReleaseTheIntakeAdmittedIsTakenFromItNotReadBackFromTheLedger) {
+  IntakeDecision decision = examine_payload(board_release("r11", R"(["lead"])"), "json", *board_.channels, board_.approval);
+  ASSERT_TRUE(decision.request && decision.release) << join(decision.errors);
+  auto stored = parse_release_json(decision.request->release_json);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(*stored, *decision.release) << "what the dispatcher would read back is the same release";
+  ASSERT_TRUE(ledger_.intake()->admit(*decision.request));
+
+  AdmittedReleases admitted;
+  Release marked = *decision.release;
+  marked.title = "handed over, not read back";
+  admitted.put("r11", decision.request->revision, std::make_shared<const Release>(marked), 1000);
+  options_.admitted = &admitted;
+  start();
+  ASSERT_TRUE(settles_in("r11|board|lead", DeliveryState::delivered));
+  const auto jobs = board_.script->jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].release->title, "handed over, not read back");
+}
+
+TEST(AdmittedReleases, KeepsTheNewestUpToItsBound) {
+  AdmittedReleases admitted(250);
+  for (const char* id : {"a", "b", "c"}) {
+    Release release;
+    release.id = id;
+    admitted.put(id, 1, std::make_shared<const Release>(release), 100);
+  }
+  EXPECT_EQ(admitted.find("a", 1), nullptr) << "300 bytes are past the bound: the oldest went";
+  EXPECT_NE(admitted.find("b", 1), nullptr);
+  admitted.put("huge", 1, std::make_shared<const Release>(), 1000);
+  EXPECT_EQ(admitted.find("huge", 1), nullptr) << "larger than the bound: not kept";
+  EXPECT_NE(admitted.find("c", 1), nullptr) << "and it pushed nothing out";
+  ASSERT_NE(admitted.find("c", 1), nullptr);
+  EXPECT_EQ(admitted.find("c", 1)->id, "c");
+  EXPECT_EQ(admitted.find("b", 2), nullptr) << "another revision is another release";
+}
+
 }  // namespace
 }  // namespace fabu::testing

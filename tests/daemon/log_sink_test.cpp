@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/delivery_log.h"
 #include "daemon/log_sink.h"
 #include "tests/support/process.h"
 
@@ -88,6 +89,55 @@ TEST(ReopenableFileSink, WritesToAFreshFileAfterRenameAndReopen) {
   EXPECT_EQ(nlohmann::json::parse(old_lines[0])["msg"], "before rotation");
   EXPECT_EQ(nlohmann::json::parse(old_lines[1])["msg"], "after rename, before reopen");
   EXPECT_EQ(nlohmann::json::parse(new_lines[0])["msg"], "after reopen");
+}
+
+// The delivery log writes its lines out once per batch (flush()), not a write(2) per line; each line
+// is one JSON object with the delivery's fields, a stale result's as "stale" with what it reported.
+TEST(DeliveryLogFile, LinesReachTheFileAtFlushWithTheirFields) {
+  TempDir dir;
+  const std::string path = dir.path() + "/fabud.log";
+  auto output = make_log_output(path, "info");
+  ASSERT_TRUE(output) << output.error();
+  DeliveryLog log(output->logger->clone(std::string(kEventLoggerName)));
+  ClaimedDelivery delivery;
+  delivery.release_id = "r-1";
+  delivery.channel = "microblog";
+  delivery.destination = "county_a";
+  delivery.attempt = 2;
+  delivery.in_doubt = true;
+  Completion delivered;
+  delivered.outcome = CompletionOutcome::delivered;
+  delivered.receipt.post_id = "49000";
+  delivered.receipt.note = "reconciled: \"found\"\n";
+  Completion retry;
+  retry.outcome = CompletionOutcome::retry;
+  retry.error = "POST statuses/share.json: reset \xff";
+  retry.error_kind = FailureKind::transient;
+  retry.next_at_ms = 1765000000123;
+  log.record(delivery, delivered, 12);
+  log.stale(delivery, retry, 7);
+  log.intake("admitted", "r-2", "");
+  EXPECT_TRUE(lines_of(path).empty()) << "nothing is written out before flush()";
+  log.flush();
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), 3u);
+  const auto first = nlohmann::json::parse(lines[0]);
+  const auto second = nlohmann::json::parse(lines[1]);
+  const auto third = nlohmann::json::parse(lines[2]);
+  const nlohmann::json first_fields = {{"event", "delivery"}, {"level", "info"}, {"release", "r-1"},
+                                       {"channel", "microblog"}, {"destination", "county_a"}, {"outcome", "delivered"},
+                                       {"attempt", 2}, {"latency_ms", 12}, {"in_doubt", true}, {"post_id", "49000"},
+                                       {"note", "reconciled: \"found\"\n"}};
+  const nlohmann::json second_fields = {{"level", "warning"}, {"outcome", "stale"}, {"reported", "retrying"},
+                                        {"error", "POST statuses/share.json: reset \xEF\xBF\xBD"},
+                                        {"error_kind", "transient"}, {"next_at_ms", 1765000000123}};
+  for (const auto& [line, fields] : {std::pair{first, first_fields}, std::pair{second, second_fields}}) {
+    for (const auto& [key, value] : fields.items()) EXPECT_EQ(line[key], value) << key << " in " << line.dump();
+  }
+  EXPECT_FALSE(first.contains("error"));
+  EXPECT_EQ(third["event"], "admitted");
+  EXPECT_EQ(third["release"], "r-2");
+  EXPECT_FALSE(third.contains("detail"));
 }
 
 TEST(ReopenableFileSink, UnopenablePathIsAnError) {
