@@ -143,7 +143,7 @@ local function compact_release(rid)
     end
     examined = examined + #batch
     if whole then cursor = scan[1] end
-  until cursor == '0' or not whole or examined >= 4 * PACK_CHUNK
+  until cursor == '0' or not whole or examined >= 2 * PACK_CHUNK  -- dead ones are read too
   if #rows > 0 then
     for i = 1, #gone, 500 do redis.call('DEL', unpack(gone, i, math.min(i + 499, #gone))) end
     redis.call('APPEND', packed_key(rid), cmsgpack.pack(rows))
@@ -180,7 +180,8 @@ local function unpack_release(rid)
 end
 
 -- A release whose every delivery has settled is entered in `settled` (scored by when), for retention,
--- and in `packing`, and its first chunk is packed. A caller that has the release's `done` count and `total` passes them (not read again).
+-- and in `packing`, and its first chunk is packed. A caller that has the release's `done` count and
+-- `total` passes them (not read again).
 local function settle_check(release, now, done, total)
   if done == nil then
     local r = redis.call('HMGET', k('rel:' .. release), 'total', 'done')

@@ -403,5 +403,22 @@ TEST_F(SettledTest, ARetriedDeadLetterBetweenChunksUnpacksTheRelease) {
   EXPECT_EQ(status("big|microblog|a3").state, DeliveryState::delivered);
 }
 
+TEST_F(SettledTest, AReleaseOfDeadLettersIsWalkedThroughAndKeepsEveryHash) {
+  admit(wide("dead", 1200));
+  std::set<std::string> dying;
+  for (int i = 0; i < 1200; ++i) dying.insert("dead|microblog|a" + std::to_string(i));
+  complete_all(T0 + 5, dying);
+  int calls = 0;
+  while (packing() > 0 && calls < 10) {
+    EXPECT_EQ(pack_step().first, 0);
+    ++calls;
+  }
+  EXPECT_EQ(packing(), 0) << "the walk through the set ends";
+  EXPECT_GE(calls, 1) << "more members than one call reads";
+  EXPECT_EQ(keys("d:dead|*").size(), 1200u);
+  EXPECT_TRUE(keys("rel:dead:settled").empty());
+  EXPECT_TRUE(ledger_->retry_dead("dead|microblog|a0", T0 + 10).value_or(false));
+}
+
 }  // namespace
 }  // namespace fabu::testing
