@@ -12,8 +12,8 @@
 // `rel:<id>:settled`) are read as they are.
 //
 // Packing goes in chunks of at most PACK_CHUNK deliveries per script call, so that Redis never blocks
-// long on one large release: the call that settles a release packs the first chunk, and the release
-// waits in `packing` (scored by the SSCAN cursor of `rel:<id>:d` where the next chunk starts) for the
+// long on one large release: the call that settles a release of at most PACK_CHUNK deliveries packs it
+// whole, with the commands the hot path always used; a larger release waits in `packing` (scored by the SSCAN cursor of `rel:<id>:d` where the next chunk starts) for the
 // pack_settled script to do the rest, one chunk per call. Each chunk first checks that the release is
 // still settled (`done` >= `total`); unpacking takes the release out of `packing`. So a release may be
 // partly packed for a while: readers already read both forms, and the string holds one MessagePack
@@ -110,6 +110,44 @@ local function packed_row(rid, id, d)
   return row
 end
 
+-- Adds a chunk of rows to the release's packed string (GET and SET: the commands the hot path's ACL
+-- already has; see compact_whole).
+local function append_packed(rid, rows)
+  local old = redis.call('GET', packed_key(rid)) or ''
+  redis.call('SET', packed_key(rid), old .. cmsgpack.pack(rows))
+end
+
+-- Packs a release of at most PACK_CHUNK deliveries whole, in the call that settles it, with the
+-- commands complete has always used (no SSCAN or SREM: an ACL user from before chunked packing keeps
+-- delivering). Returns false, packing nothing, for a larger release: the retention sweep packs that
+-- one in chunks (pack_settled). A live delivery or a missing hash leaves the release as it is.
+local function compact_whole(rid)
+  local rk = k('rel:' .. rid)
+  local ids = redis.call('SMEMBERS', rk .. ':d')
+  if #ids > PACK_CHUNK then return false end
+  local rows, gone, keep = {}, {}, {}
+  for _, id in ipairs(ids) do
+    local d = redis.call('HMGET', k('d:' .. id), unpack(PACKED))
+    local state = d[1]
+    if state == STATE.dead then
+      keep[#keep + 1] = id
+    elseif not SETTLES[state] then
+      return true
+    else
+      rows[#rows + 1] = packed_row(rid, id, d)
+      gone[#gone + 1] = k('d:' .. id)
+      if state == STATE.cancelled then gone[#gone + 1] = k('waiters:' .. id) end
+    end
+  end
+  if #rows == 0 then return true end
+  append_packed(rid, rows)
+  redis.call('DEL', rk .. ':d')
+  sadd_all(rk .. ':d', keep)
+  for i = 1, #gone, 500 do redis.call('DEL', unpack(gone, i, math.min(i + 499, #gone))) end
+  packed_of[rid] = nil
+  return true
+end
+
 -- Packs the next chunk (at most PACK_CHUNK) of a release in `packing`; returns how many it packed. The
 -- release leaves `packing` when its set has been walked through, when it is gone or alive again
 -- (`done` < `total`), or when a delivery is live or a hash is missing (a leftover id: the rest is left
@@ -145,9 +183,11 @@ local function compact_release(rid)
     if whole then cursor = scan[1] end
   until cursor == '0' or not whole or examined >= 2 * PACK_CHUNK  -- dead ones are read too
   if #rows > 0 then
-    for i = 1, #gone, 500 do redis.call('DEL', unpack(gone, i, math.min(i + 499, #gone))) end
-    redis.call('APPEND', packed_key(rid), cmsgpack.pack(rows))
+    -- The row first, the hashes last: a call that fails half-way leaves a delivery in both forms, which
+    -- every reader handles (the hash wins), never in neither.
+    append_packed(rid, rows)
     for i = 1, #ids, 500 do redis.call('SREM', rk .. ':d', unpack(ids, i, math.min(i + 499, #ids))) end
+    for i = 1, #gone, 500 do redis.call('DEL', unpack(gone, i, math.min(i + 499, #gone))) end
     packed_of[rid] = nil
   end
   if cursor == '0' then
@@ -180,8 +220,8 @@ local function unpack_release(rid)
 end
 
 -- A release whose every delivery has settled is entered in `settled` (scored by when), for retention,
--- and in `packing`, and its first chunk is packed. A caller that has the release's `done` count and
--- `total` passes them (not read again).
+-- and packed: whole when it is small, else entered in `packing` for the sweep. A caller that has the
+-- release's `done` count and `total` passes them (not read again).
 local function settle_check(release, now, done, total)
   if done == nil then
     local r = redis.call('HMGET', k('rel:' .. release), 'total', 'done')
@@ -189,8 +229,9 @@ local function settle_check(release, now, done, total)
   end
   if total and done >= num(total) then
     redis.call('ZADD', k('settled'), int(now), release)
-    redis.call('ZADD', k('packing'), 'NX', 0, release)  -- NX: one already under way keeps its cursor
-    compact_release(release)
+    if not compact_whole(release) then
+      redis.call('ZADD', k('packing'), 'NX', 0, release)  -- NX: one already under way keeps its cursor
+    end
   end
 end
 )lua";
