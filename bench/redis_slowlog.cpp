@@ -32,8 +32,8 @@ std::map<std::string, std::string> script_names(RedisConnection& redis) {
   std::map<std::string, std::string> names;
   for (const RedisScript* script : {&lua::admit, &lua::reject, &lua::hold, &lua::set_lanes, &lua::claim, &lua::complete,
                                     &lua::retry_dead, &lua::drop_dead, &lua::unpark_lane, &lua::retract,
-                                    &lua::change_schedule, &lua::expire_settled, &lua::set_token, &lua::queue_depths,
-                                    &lua::read_deliveries}) {
+                                    &lua::change_schedule, &lua::expire_settled, &lua::pack_settled, &lua::set_token,
+                                    &lua::queue_depths, &lua::read_deliveries}) {
     names[reply_string(must(redis.command({"SCRIPT", "LOAD", script->source}), "SCRIPT LOAD").get())] =
         std::string(script->name);
   }

@@ -133,7 +133,23 @@ Result<std::vector<ReleaseDeadline>> RedisDeliveryLedger::deadlines(std::int64_t
 Result<int> RedisDeliveryLedger::expire_settled(std::int64_t cutoff_ms, int limit) {
   auto reply = run(lua::expire_settled, {std::to_string(cutoff_ms), std::to_string(std::max(limit, 1))});
   if (!reply) return fail(reply.error());
-  return static_cast<int>(reply_integer(reply->get()));
+  const int removed = static_cast<int>(reply_integer(reply->get()));
+  // Packing goes on in calls of one chunk each, so other clients run between them; the cap keeps one
+  // sweep finite whatever it finds (the next sweep goes on from where this one stopped).
+  constexpr int kPackCallsPerSweep = 1000;
+  for (int i = 0; i < kPackCallsPerSweep; ++i) {
+    auto step = pack_settled_chunk();
+    if (!step) return fail(step.error());
+    if (step->releases_left == 0) break;
+  }
+  return removed;
+}
+
+Result<RedisDeliveryLedger::PackStep> RedisDeliveryLedger::pack_settled_chunk() {
+  auto reply = run(lua::pack_settled, {});
+  if (!reply) return fail(reply.error());
+  return PackStep{static_cast<int>(reply_integer(reply_at(reply->get(), 0))),
+                  static_cast<int>(reply_integer(reply_at(reply->get(), 1)))};
 }
 
 }  // namespace fabu

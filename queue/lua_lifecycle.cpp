@@ -99,8 +99,9 @@ return {'rescheduled', int(#rows)}
 
 // ARGV: base, cutoff ms, limit. Releases in `settled` before the cutoff whose deliveries are all still
 // settled go with every record of theirs; one that came alive again (a retraction, a correction)
-// leaves `settled` until it settles anew. Then it packs releases that settled before compaction existed
-// (lua_settled.h), 5 x limit per call, walking `settled` onwards from the mark `settled_packed_to`.
+// leaves `settled` until it settles anew. Then it enters in `packing` the releases that settled before
+// compaction existed (lua_settled.h), 5 x limit per call, walking `settled` onwards from the mark
+// `settled_packed_to`; pack_settled packs them.
 const RedisScript expire_settled{"expire_settled", std::string(kPrelude) + kSettled + R"lua(
 local cutoff, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
 local settled = {[STATE.delivered] = true, [STATE.dead] = true, [STATE.retracted] = true, [STATE.cancelled] = true}
@@ -121,12 +122,15 @@ for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutof
     redis.call('DEL', rk, rk .. ':d', rk .. ':reach', packed_key(rid))
     redis.call('ZREM', k('scheduled'), rid)
     redis.call('ZREM', k('deadlines'), rid)
+    redis.call('ZREM', k('packing'), rid)
     removed = removed + 1
   end
 end
 local mark = redis.call('GET', k('settled_packed_to')) or '-inf'
 local batch = redis.call('ZRANGEBYSCORE', k('settled'), mark, '+inf', 'WITHSCORES', 'LIMIT', 0, limit * 5)
-for i = 1, #batch, 2 do compact_release(batch[i]) end
+for i = 1, #batch, 2 do
+  if redis.call('EXISTS', k('rel:' .. batch[i] .. ':d')) == 1 then redis.call('ZADD', k('packing'), 'NX', 0, batch[i]) end
+end
 if #batch > 0 then
   local last = batch[#batch]
   -- A mark that did not move (one millisecond with more releases than a batch) moves on by one.
@@ -134,6 +138,15 @@ if #batch > 0 then
   redis.call('SET', k('settled_packed_to'), last)
 end
 return removed
+)lua"};
+
+// ARGV: base. Packs one chunk of the first release in `packing` (lua_settled.h). Returns {deliveries
+// packed, releases left in `packing`}.
+const RedisScript pack_settled{"pack_settled", std::string(kPrelude) + kSettled + R"lua(
+local first = redis.call('ZRANGE', k('packing'), 0, 0)
+local packed = 0
+if #first > 0 then packed = compact_release(first[1]) end
+return {packed, redis.call('ZCARD', k('packing'))}
 )lua"};
 
 }  // namespace fabu::lua

@@ -53,6 +53,8 @@ extern const RedisScript retract;
 extern const RedisScript change_schedule;
 // ARGV: base, cutoff ms, limit. Removes settled releases (lua_lifecycle.cpp); returns how many.
 extern const RedisScript expire_settled;
+// ARGV: base. Packs one chunk of a settled release (lua_lifecycle.cpp); returns {packed, releases left}.
+extern const RedisScript pack_settled;
 // ARGV: base, lane, override JSON. Stores the lane's token override, bumps `tokens_version`.
 // Returns how many deliveries the lane holds in needs_auth.
 extern const RedisScript set_token;

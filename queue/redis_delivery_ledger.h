@@ -59,7 +59,14 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<void> index_conference(const std::string& release_id, std::int64_t starts_ms) override;
   Result<std::vector<ScheduledRelease>> conferences(std::int64_t from_ms, int limit) override;
   Result<std::vector<ReleaseDeadline>> deadlines(std::int64_t until_ms, int limit) override;
+  // Also packs the settled releases whose packing is under way, one chunk per Redis call.
   Result<int> expire_settled(std::int64_t cutoff_ms, int limit) override;
+  // One call of pack_settled (queue/lua_settled.h): packs at most one chunk of a settled release.
+  struct PackStep {
+    int packed = 0;          // deliveries packed by this call
+    int releases_left = 0;   // releases in `packing` after it
+  };
+  Result<PackStep> pack_settled_chunk();
   Result<std::vector<DeliveryStatus>> deliveries_of(const std::string& release_id) override;
   Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id) override;
   Result<std::vector<DeliveryStatus>> dead_letters(int limit) override;

@@ -82,6 +82,14 @@ class LedgerTest : public ::testing::Test {
 
   bool finish_attempt(const std::string& id, int attempt, CompletionOutcome outcome, std::int64_t now,
                       std::int64_t next_at = 0, std::string error = {}) {
+    auto applied = ledger_->apply_completions({completion(id, attempt, outcome, next_at, std::move(error))}, now);
+    EXPECT_TRUE(applied) << applied.error().message;
+    return applied && applied->size() == 1 && applied->front();
+  }
+
+  // A completion as a worker reports it: a delivery gets a post id and URL named after it.
+  static Completion completion(const std::string& id, int attempt, CompletionOutcome outcome, std::int64_t next_at = 0,
+                               std::string error = {}) {
     Completion c;
     c.id = id;
     c.attempt = attempt;
@@ -93,9 +101,7 @@ class LedgerTest : public ::testing::Test {
       c.receipt.post_id = "post-" + id;
       c.receipt.url = "https://www.linyi.gov.cn/art/" + id;
     }
-    auto applied = ledger_->apply_completions({c}, now);
-    EXPECT_TRUE(applied) << applied.error().message;
-    return applied && applied->size() == 1 && applied->front();
+    return c;
   }
 
   DeliveryStatus status(const std::string& id) {

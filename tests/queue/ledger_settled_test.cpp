@@ -1,6 +1,9 @@
 // Compaction of settled deliveries (queue/lua_settled.h): a settled release keeps one packed record,
 // reads the same through the ledger, and comes alive again as before. Real redis-server.
+#include <set>
+
 #include "queue/lua_prelude.h"
+#include "queue/lua_scripts.h"
 #include "queue/lua_settled.h"
 #include "queue/redis_connection.h"
 #include "tests/queue/ledger_fixture.h"
@@ -46,8 +49,49 @@ class SettledTest : public LedgerTest {
     return all ? *all : std::vector<DeliveryStatus>{};
   }
 
+  // A release to `n` accounts, each on its own lane: more deliveries than one chunk packs.
+  static AdmitRequest wide(const std::string& release_id, int n) {
+    std::vector<DeliverySpec> specs;
+    for (int i = 0; i < n; ++i) {
+      const std::string account = "a" + std::to_string(i);
+      specs.push_back(spec("microblog", account, "microblog/" + account));
+    }
+    return request(release_id, std::move(specs));
+  }
+
+  // Claims and completes, in batches, everything due at `now`: the ids in `dying` die, the rest are
+  // delivered.
+  void complete_all(std::int64_t now, const std::set<std::string>& dying = {}) {
+    for (auto claimed = claim(now, 500); !claimed.empty(); claimed = claim(now, 500)) {
+      std::vector<Completion> batch;
+      for (const auto& d : claimed) {
+        const bool dies = dying.contains(d.id);
+        batch.push_back(completion(d.id, d.attempt, dies ? CompletionOutcome::dead : CompletionOutcome::delivered, 0,
+                                   dies ? "content rejected" : ""));
+      }
+      auto applied = ledger_->apply_completions(batch, now);
+      ASSERT_TRUE(applied) << applied.error().message;
+    }
+  }
+
+  // One call of pack_settled, as the retention sweep makes it: {deliveries packed, releases left}.
+  std::pair<std::int64_t, std::int64_t> pack_step() {
+    auto reply = redis_->eval(lua::pack_settled, {key("serial")}, {key("")});
+    EXPECT_TRUE(reply) << reply.error().message;
+    if (!reply) return {-1, -1};
+    return {reply_integer(reply_at(reply->get(), 0)), reply_integer(reply_at(reply->get(), 1))};
+  }
+
+  std::int64_t packing() {
+    auto reply = redis_->command({"ZCARD", key("packing")});
+    EXPECT_TRUE(reply) << reply.error().message;
+    return reply ? reply_integer(reply->get()) : -1;
+  }
+
   std::unique_ptr<RedisConnection> redis_;
 };
+
+constexpr int kChunk = 500;  // PACK_CHUNK in queue/lua_settled.h
 
 TEST_F(SettledTest, ANewDeliveryHashHoldsOnlyItsFieldsThatAreNotAtTheirDefault) {
   admit(request("r1", {spec("microblog", "lead", "microblog/lead")}));
@@ -256,6 +300,129 @@ TEST_F(SettledTest, RetentionExpiresAPackedReleaseWithEveryKeyOfIt) {
   EXPECT_TRUE(keys("*r1*").empty());
   EXPECT_TRUE(deliveries("r1").empty());
   EXPECT_TRUE(ledger_->dead_letters(10).value_or(std::vector<DeliveryStatus>(1)).empty());
+}
+
+TEST_F(SettledTest, ALargeReleaseIsPackedInChunksThatReadTheSameMidWay) {
+  admit(wide("big", 1200));
+  const std::set<std::string> dying = {"big|microblog|a7", "big|microblog|a700"};
+  complete_all(T0 + 5, dying);
+  // Too large to pack in the settling call: it waits in `packing` for the sweep.
+  EXPECT_EQ(keys("d:big|*").size(), 1200u);
+  EXPECT_EQ(packing(), 1);
+
+  auto all = deliveries("big");
+  ASSERT_EQ(all.size(), 1200u) << "packed rows and hashes read together";
+  int delivered = 0, dead = 0;
+  for (const auto& d : all) {
+    if (d.state == DeliveryState::delivered && d.post_id == "post-" + d.id) ++delivered;
+    if (d.state == DeliveryState::dead) ++dead;
+  }
+  EXPECT_EQ(delivered, 1198);
+  EXPECT_EQ(dead, 2);
+  auto letters = ledger_->dead_letters(10);
+  ASSERT_TRUE(letters);
+  EXPECT_EQ(letters->size(), 2u);
+  EXPECT_EQ(status("big|microblog|a7").state, DeliveryState::dead);
+  EXPECT_EQ(status("big|microblog|a1199").post_id, "post-big|microblog|a1199");
+
+  std::int64_t total = 0;
+  for (int call = 0; call < 10 && packing() > 0; ++call) {
+    auto [packed, left] = pack_step();
+    EXPECT_GE(packed, 0);
+    EXPECT_LE(packed, kChunk) << "one chunk per call at most";
+    total += packed;
+    EXPECT_EQ(keys("d:big|*").size(), 1200u - total);
+    EXPECT_EQ(left, packing());
+  }
+  EXPECT_EQ(total, 1198);
+  EXPECT_EQ(packing(), 0);
+  EXPECT_EQ(keys("d:big|*").size(), 2u) << "only the dead keep their hash";
+  EXPECT_EQ(deliveries("big").size(), 1200u);
+  EXPECT_EQ(status("big|microblog|a0").post_id, "post-big|microblog|a0");
+  EXPECT_EQ(pack_step(), std::make_pair(std::int64_t{0}, std::int64_t{0}));
+}
+
+TEST_F(SettledTest, TheSweepFinishesPackingALargeRelease) {
+  admit(wide("big", 1200));
+  complete_all(T0 + 5);
+  ASSERT_EQ(packing(), 1);
+  auto removed = ledger_->expire_settled(T0 - 1, 10);  // nothing is old enough to expire
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 0);
+  EXPECT_EQ(packing(), 0);
+  EXPECT_TRUE(keys("d:big|*").empty());
+  EXPECT_TRUE(keys("rel:big:d").empty());
+  EXPECT_EQ(deliveries("big").size(), 1200u);
+}
+
+TEST_F(SettledTest, ARetractionBetweenChunksFindsEveryPostAndStopsThePacking) {
+  admit(wide("big", 1200));
+  complete_all(T0 + 5);
+  ASSERT_EQ(pack_step().first, kChunk) << "one chunk packed before the retraction";
+  ASSERT_EQ(keys("d:big|*").size(), 1200u - kChunk);
+
+  auto result = retract("big", T0 + 100);
+  EXPECT_EQ(result.retractions, 1200);
+  EXPECT_EQ(packing(), 0) << "alive again: nothing left to pack";
+  EXPECT_TRUE(keys("rel:big:settled").empty());
+  EXPECT_EQ(pack_step().first, 0);
+  EXPECT_EQ(keys("d:big|*").size(), 2400u) << "every hash is back, with its retraction's";
+
+  int retracts = 0;
+  for (auto claimed = claim(T0 + 100, 500); !claimed.empty(); claimed = claim(T0 + 100, 500)) {
+    std::vector<Completion> batch;
+    for (const auto& d : claimed) {
+      EXPECT_EQ(d.operation, Operation::retract);
+      EXPECT_EQ(d.previous.post_id, "post-" + DeliveryId::parse(d.id)->first_publish().str());
+      ++retracts;
+      batch.push_back(completion(d.id, d.attempt, CompletionOutcome::delivered));
+    }
+    ASSERT_TRUE(ledger_->apply_completions(batch, T0 + 200));
+  }
+  EXPECT_EQ(retracts, 1200);
+  // Settled anew: packed again, by the sweep.
+  EXPECT_EQ(keys("d:big|*").size(), 2400u);
+  EXPECT_EQ(packing(), 1);
+  ASSERT_TRUE(ledger_->expire_settled(T0 - 1, 10));
+  EXPECT_TRUE(keys("d:big|*").empty());
+  auto all = deliveries("big");
+  ASSERT_EQ(all.size(), 2400u);
+  for (const auto& d : all) {
+    EXPECT_EQ(d.state, d.operation == Operation::retract ? DeliveryState::delivered : DeliveryState::retracted) << d.id;
+  }
+}
+
+TEST_F(SettledTest, ARetriedDeadLetterBetweenChunksUnpacksTheRelease) {
+  admit(wide("big", 1200));
+  complete_all(T0 + 5, {"big|microblog|a3"});
+  ASSERT_EQ(packing(), 1);
+  ASSERT_EQ(pack_step().first, kChunk) << "one chunk packed before the retry";
+  ASSERT_EQ(keys("d:big|*").size(), 1200u - kChunk);
+  ASSERT_TRUE(ledger_->retry_dead("big|microblog|a3", T0 + 100).value_or(false));
+  EXPECT_EQ(packing(), 0);
+  EXPECT_EQ(keys("d:big|*").size(), 1200u);
+  EXPECT_EQ(pack_step().first, 0);
+  complete_all(T0 + 100);
+  EXPECT_EQ(keys("d:big|*").size(), 1200u);
+  EXPECT_EQ(packing(), 1);
+  EXPECT_EQ(status("big|microblog|a3").state, DeliveryState::delivered);
+}
+
+TEST_F(SettledTest, AReleaseOfDeadLettersIsWalkedThroughAndKeepsEveryHash) {
+  admit(wide("dead", 1200));
+  std::set<std::string> dying;
+  for (int i = 0; i < 1200; ++i) dying.insert("dead|microblog|a" + std::to_string(i));
+  complete_all(T0 + 5, dying);
+  int calls = 0;
+  while (packing() > 0 && calls < 10) {
+    EXPECT_EQ(pack_step().first, 0);
+    ++calls;
+  }
+  EXPECT_EQ(packing(), 0) << "the walk through the set ends";
+  EXPECT_GE(calls, 1) << "more members than one call reads";
+  EXPECT_EQ(keys("d:dead|*").size(), 1200u);
+  EXPECT_TRUE(keys("rel:dead:settled").empty());
+  EXPECT_TRUE(ledger_->retry_dead("dead|microblog|a0", T0 + 10).value_or(false));
 }
 
 }  // namespace
