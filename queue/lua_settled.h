@@ -110,6 +110,20 @@ local function packed_row(rid, id, d)
   return row
 end
 
+-- Reads a delivery's hash; when it has settled (dead ones do not pack), adds its row to `rows` and the
+-- keys packing deletes to `gone`. Returns its state (nil: no hash). Only a cancelled delivery can
+-- still have waiters: a delivered one's went when it was delivered.
+local function take_settled(rid, id, rows, gone)
+  local d = redis.call('HMGET', k('d:' .. id), unpack(PACKED))
+  local state = d[1]
+  if SETTLES[state] then
+    rows[#rows + 1] = packed_row(rid, id, d)
+    gone[#gone + 1] = k('d:' .. id)
+    if state == STATE.cancelled then gone[#gone + 1] = k('waiters:' .. id) end
+  end
+  return state
+end
+
 -- Adds a chunk of rows to the release's packed string (GET and SET: the commands the hot path's ACL
 -- already has; see compact_whole).
 local function append_packed(rid, rows)
@@ -127,16 +141,11 @@ local function compact_whole(rid)
   if #ids > PACK_CHUNK then return false end
   local rows, gone, keep = {}, {}, {}
   for _, id in ipairs(ids) do
-    local d = redis.call('HMGET', k('d:' .. id), unpack(PACKED))
-    local state = d[1]
+    local state = take_settled(rid, id, rows, gone)
     if state == STATE.dead then
       keep[#keep + 1] = id
     elseif not SETTLES[state] then
       return true
-    else
-      rows[#rows + 1] = packed_row(rid, id, d)
-      gone[#gone + 1] = k('d:' .. id)
-      if state == STATE.cancelled then gone[#gone + 1] = k('waiters:' .. id) end
     end
   end
   if #rows == 0 then return true end
@@ -167,15 +176,11 @@ local function compact_release(rid)
       if #rows >= PACK_CHUNK then whole = false break end  -- the rest of this batch: next call, same cursor
       if not seen[id] then
         seen[id] = true
-        local d = redis.call('HMGET', k('d:' .. id), unpack(PACKED))
-        local state = d[1]
-        if state ~= STATE.dead then
-          if not SETTLES[state] then return stop() end
-          rows[#rows + 1] = packed_row(rid, id, d)
+        local state = take_settled(rid, id, rows, gone)
+        if SETTLES[state] then
           ids[#ids + 1] = id
-          gone[#gone + 1] = k('d:' .. id)
-          -- Only a cancelled delivery can still have waiters: a delivered one's went when it was delivered.
-          if state == STATE.cancelled then gone[#gone + 1] = k('waiters:' .. id) end
+        elseif state ~= STATE.dead then
+          return stop()
         end
       end
     end
