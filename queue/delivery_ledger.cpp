@@ -103,6 +103,10 @@ DeliveryStatus delivery_status_from(const std::string& id, const redisReply* has
       status.previous = std::move(value);
     }
   }
+  // The scripts leave these two as they were when a delivery moves on (PROTOCOL.md, `d:`): each is
+  // reported only in the states that set it.
+  if (status.state != DeliveryState::sending) status.owner.clear();
+  if (status.state != DeliveryState::queued && status.state != DeliveryState::retrying) status.next_at_ms = 0;
   return status;
 }
 

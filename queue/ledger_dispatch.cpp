@@ -5,6 +5,7 @@
 #include <charconv>
 #include <set>
 
+#include "core/delivery_id.h"
 #include "queue/lua_scripts.h"
 #include "queue/redis_delivery_ledger.h"
 
@@ -107,24 +108,26 @@ Result<std::vector<ClaimedDelivery>> RedisDeliveryLedger::claim(const std::strin
     auto field = [&](std::size_t i) { return reply_string(reply_at(flat, row + i)); };
     ClaimedDelivery d;
     d.id = field(0);
-    d.release_id = field(1);
-    d.channel = field(2);
-    d.destination = field(3);
-    d.lane = field(4);
-    d.attempt = static_cast<int>(to_int64(field(5)));
-    d.in_doubt = field(6) == "1";
-    d.admission.serial = to_int64(field(7));
-    d.admission.admitted_at_ms = to_int64(field(8));
-    d.upstream.post_id = field(9);
-    d.upstream.url = field(10);
-    d.upstream.note = field(11);
-    d.operation = operation_from(field(12)).value_or(Operation::publish);
-    d.revision = std::max(1, static_cast<int>(to_int64(field(13))));
-    d.reason = field(14);
-    d.previous.post_id = field(15);
-    d.previous.url = field(16);
-    d.previous.note = field(17);
-    d.link = field(18);
+    auto id = DeliveryId::parse(d.id);
+    if (!id) return fail(script_shape_error("claim"));
+    d.release_id = std::move(id->release);
+    d.channel = std::move(id->channel);
+    d.destination = std::move(id->destination);
+    d.operation = id->operation;
+    d.revision = id->revision;
+    d.lane = field(1);
+    d.attempt = static_cast<int>(to_int64(field(2)));
+    d.in_doubt = field(3) == "1";
+    d.admission.serial = to_int64(field(4));
+    d.admission.admitted_at_ms = to_int64(field(5));
+    d.upstream.post_id = field(6);
+    d.upstream.url = field(7);
+    d.upstream.note = field(8);
+    d.reason = field(9);
+    d.previous.post_id = field(10);
+    d.previous.url = field(11);
+    d.previous.note = field(12);
+    d.link = field(13);
     claimed.push_back(std::move(d));
   }
   return claimed;

@@ -20,8 +20,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', inflight_key, '-inf', '(' .. int
   local dk = k('d:' .. id)
   local d = redis.call('HMGET', dk, 'state', 'lane', 'attempt', 'owner')
   if d[1] == STATE.sending then
-    redis.call('HSET', dk, 'state', STATE.queued, 'in_doubt', '1', 'owner', '', 'lease_until', '0',
-               'next_at', int(now), 'updated_ms', int(now), 'error_kind', KIND.transient,
+    redis.call('HSET', dk, 'state', STATE.queued, 'in_doubt', '1', 'next_at', int(now), 'updated_ms', int(now),
+               'error_kind', KIND.transient,
                'error', 'lease of attempt ' .. str(d[3]) .. ' by ' .. str(d[4]) .. ' expired')
     lane_inflight_add(d[2], -1)
     redis.call('ZADD', k('lq:' .. d[2]), int(now), id)
@@ -75,33 +75,31 @@ local function claim_lane(lane)
 
     redis.call('ZREM', lq, id)
     local dk = k('d:' .. id)
-    local d = redis.call('HMGET', dk, 'state', 'release', 'channel', 'dest', 'waits_on', 'in_doubt',
-                         'attempt', 'op', 'rev', 'prev')
+    local d = redis.call('HMGET', dk, 'state', 'waits_on', 'in_doubt', 'attempt', 'prev')
     -- Anything else in a lane queue is a leftover of a finished delivery: dropping it is the repair.
     if d[1] == STATE.queued or d[1] == STATE.retrying then
-      local attempt = num(d[7]) + 1
-      local lease_until = now + lease
-      redis.call('HSET', dk, 'state', STATE.sending, 'attempt', int(attempt), 'owner', owner,
-                 'lease_until', int(lease_until), 'next_at', '0', 'updated_ms', int(now))
-      leases[#leases + 1] = int(lease_until)
+      local release, _, _, op = id_parts(id)
+      local attempt = num(d[4]) + 1
+      -- The lease is the delivery's score in `inflight`; `next_at` (its old due time) and `owner` mean
+      -- something only in the states that set them, so neither is cleared here (PROTOCOL.md, `d:`).
+      redis.call('HSET', dk, 'state', STATE.sending, 'attempt', int(attempt), 'owner', owner, 'updated_ms', int(now))
+      leases[#leases + 1] = int(now + lease)
       leases[#leases + 1] = id
       if per_hour > 0 then redis.call('ZADD', lw, int(now), id .. '#' .. int(attempt) .. '#' .. int(now)) end
       inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
-      local rel = releases[d[2]]
+      local rel = releases[release]
       if not rel then
-        rel = redis.call('HMGET', k('rel:' .. d[2]), 'serial', 'admitted_ms', 'retract_reason', 'link')
-        releases[d[2]] = rel
+        rel = redis.call('HMGET', k('rel:' .. release), 'serial', 'admitted_ms', 'retract_reason', 'link')
+        releases[release] = rel
       end
       local up = {false, false, false}
-      if d[5] and d[5] ~= '' then up = redis.call('HMGET', k('d:' .. d[5]), 'post_id', 'url', 'note') end
-      local op = d[8] or OP.publish
+      if d[2] and d[2] ~= '' then up = redis.call('HMGET', k('d:' .. d[2]), 'post_id', 'url', 'note') end
       local prev = {false, false, false}
-      if d[10] and d[10] ~= '' then prev = redis.call('HMGET', k('d:' .. d[10]), 'post_id', 'url', 'note') end
+      if d[5] and d[5] ~= '' then prev = redis.call('HMGET', k('d:' .. d[5]), 'post_id', 'url', 'note') end
       local reason = ''
       if op == OP.retract then reason = str(rel[3]) end
-      local row = {id, d[2], d[3], d[4], lane, int(attempt), str(d[6]), str(rel[1]), str(rel[2]),
-                   str(up[1]), str(up[2]), str(up[3]), op, d[9] or '1', reason,
-                   str(prev[1]), str(prev[2]), str(prev[3]), str(rel[4])}
+      local row = {id, lane, int(attempt), str(d[3]), str(rel[1]), str(rel[2]), str(up[1]), str(up[2]), str(up[3]),
+                   reason, str(prev[1]), str(prev[2]), str(prev[3]), str(rel[4])}
       for _, v in ipairs(row) do out[#out + 1] = v end
       claimed = claimed + 1
     end
@@ -241,8 +239,7 @@ end
 -- Dependants die with the reason chained; `waiters:<id>` is kept so retry_dead can revive them.
 local function kill(id, reason, kind)
   local dk = k('d:' .. id)
-  redis.call('HSET', dk, 'state', STATE.dead, 'error', reason, 'error_kind', kind, 'owner', '',
-             'lease_until', '0', 'next_at', '0', 'updated_ms', int(now))
+  redis.call('HSET', dk, 'state', STATE.dead, 'error', reason, 'error_kind', kind, 'updated_ms', int(now))
   redis.call('ZADD', k('dead'), int(now), id)
   finish(redis.call('HGET', dk, 'release'))
   for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. id))) do
@@ -285,37 +282,40 @@ for i = 0, n - 1 do
   local post_id, url, note, err, kind = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
   local next_at, maybe_sent = num(ARGV[b + 8]), ARGV[b + 9]
   local dk = k('d:' .. id)
-  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'release', 'op', 'prev', 'in_doubt', 'channel', 'dest')
+  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'prev', 'in_doubt', 'error', 'error_kind')
   -- Fencing: only the holder of the current attempt may finish it. A late reply from an attempt whose
   -- lease expired (or a replayed batch) finds another attempt or another state and changes nothing.
   if d[1] ~= STATE.sending or d[2] ~= attempt then
     results[#results + 1] = 0
   else
     results[#results + 1] = 1
-    local lane = d[3]
+    local lane, prev, in_doubt = d[3], d[4], d[5]
+    local release, channel, dest, op = id_parts(id)
     finished_ids[#finished_ids + 1] = id
     inflight_delta[lane] = (inflight_delta[lane] or 0) - 1
     if outcome == OUTCOME.delivered then
-      -- `next_at` is already 0 (claim); `in_doubt` is cleared only where it was set.
-      local fields = {'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note, 'error', '',
-                      'error_kind', '', 'owner', '', 'lease_until', '0', 'updated_ms', int(now)}
-      if d[7] == '1' then fields[#fields + 1] = 'in_doubt'; fields[#fields + 1] = '0' end
+      -- `in_doubt`, `error` and `error_kind` are cleared only where they were set; `owner` and `next_at`
+      -- are left as they are (they mean nothing once delivered).
+      local fields = {'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note, 'updated_ms', int(now)}
+      if in_doubt == '1' then fields[#fields + 1] = 'in_doubt'; fields[#fields + 1] = '0' end
+      if d[6] and d[6] ~= '' then fields[#fields + 1] = 'error'; fields[#fields + 1] = '' end
+      if d[7] and d[7] ~= '' then fields[#fields + 1] = 'error_kind'; fields[#fields + 1] = '' end
       redis.call('HSET', dk, unpack(fields))
-      finish(d[4])
-      if d[5] ~= OP.retract then first_out(d[4]) end
+      finish(release)
+      if op ~= OP.retract then first_out(release) end
       release_waiters(id)
       lane_delivered(lane)
-      if d[5] ~= OP.retract then record_activity(d[4], str(d[8]), str(d[9])) end
-      if d[5] == OP.retract and d[6] and d[6] ~= '' and redis.call('HGET', k('d:' .. d[6]), 'state') == STATE.delivered then
-        redis.call('HSET', k('d:' .. d[6]), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', int(now))
+      if op ~= OP.retract then record_activity(release, channel, dest) end
+      if op == OP.retract and prev and prev ~= '' and redis.call('HGET', k('d:' .. prev), 'state') == STATE.delivered then
+        redis.call('HSET', k('d:' .. prev), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', int(now))
       end
-    elseif d[5] ~= OP.retract and release_closed(d[4]) then
-      withdraw(id, maybe_sent, d[7])
+    elseif op ~= OP.retract and release_closed(release) then
+      withdraw(id, maybe_sent, in_doubt)
       if kind == KIND.transient then lane_failed(lane) end
     elseif outcome == OUTCOME.retry or outcome == OUTCOME.rate_limited then
       if next_at < now then next_at = now end
-      redis.call('HSET', dk, 'state', STATE.retrying, 'error', err, 'error_kind', kind, 'owner', '',
-                 'lease_until', '0', 'next_at', int(next_at), 'updated_ms', int(now))
+      redis.call('HSET', dk, 'state', STATE.retrying, 'error', err, 'error_kind', kind, 'next_at', int(next_at),
+                 'updated_ms', int(now))
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       redis.call('ZADD', k('lq:' .. lane), int(next_at), id)
       if outcome == OUTCOME.retry and kind == KIND.transient then lane_failed(lane) end
@@ -328,8 +328,7 @@ for i = 0, n - 1 do
         end
       end
     elseif outcome == OUTCOME.needs_auth then
-      redis.call('HSET', dk, 'state', STATE.needs_auth, 'error', err, 'error_kind', kind, 'owner', '',
-                 'lease_until', '0', 'next_at', '0', 'updated_ms', int(now))
+      redis.call('HSET', dk, 'state', STATE.needs_auth, 'error', err, 'error_kind', kind, 'updated_ms', int(now))
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       if err == '' then err = 'the account needs a new token' end
       redis.call('HSET', k('lane:' .. lane), 'parked', err)

@@ -23,15 +23,10 @@ local function int(x) return string.format('%d', x) end
 local function num(x) return tonumber(x) or 0 end
 local function str(x) if x then return x end return '' end
 
-local function lane_parked(lane)
-  local parked = redis.call('HGET', k('lane:' .. lane), 'parked')
-  return parked and parked ~= ''
-end
-
--- Only ever lowers a lane's score in `ready` (ZADD LT adds a lane that is not there), skipped for
--- parked lanes.
+-- Only ever lowers a lane's score in `ready` (ZADD LT adds a lane that is not there). A parked lane
+-- is not looked up here (one read per admitted delivery): if it gets in, the first claim that reaches
+-- it reads `parked` anyway and takes it out.
 local function ready_lower(lane, at)
-  if lane_parked(lane) then return end
   redis.call('ZADD', k('ready'), 'LT', int(at), lane)
 end
 
@@ -86,8 +81,7 @@ end
 local function cancel_delivery(id, why, now)
   local dk = k('d:' .. id)
   local d = redis.call('HMGET', dk, 'state', 'lane', 'release')
-  redis.call('HSET', dk, 'state', STATE.cancelled, 'note', why, 'owner', '', 'lease_until', '0', 'next_at', '0',
-             'updated_ms', int(now))
+  redis.call('HSET', dk, 'state', STATE.cancelled, 'note', why, 'updated_ms', int(now))
   if d[2] then redis.call('ZREM', k('lq:' .. d[2]), id) end
   if d[1] == 'dead' then
     redis.call('ZREM', k('dead'), id)
@@ -99,6 +93,15 @@ end
 -- The id of a delivery other than the first publish (core/delivery_id.h gives the format).
 local function op_id(release, channel, dest, op, rev)
   return release .. '|' .. channel .. '|' .. dest .. '|' .. op .. '.' .. rev
+end
+
+-- What a delivery id names: release, channel, destination, operation, revision (its hash holds the
+-- same in `release` .. `rev`; the hot path reads them from the id, which costs no field).
+local function id_parts(id)
+  local release, channel, dest, rest = string.match(id, '^([^|]*)|([^|]*)|([^|]*)(.*)$')
+  if rest == '' then return release, channel, dest, OP.publish, '1' end
+  local op, rev = string.match(rest, '^|([^.]*)%.(%d+)$')
+  return release, channel, dest, op, rev
 end
 
 -- Writes a new delivery whole. `deps` are the deliveries it waits for (each must be delivered first):

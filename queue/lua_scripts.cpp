@@ -145,7 +145,7 @@ local function revive(did, state)
   -- Its release comes alive again: its packed deliveries get their hashes back first (lua_settled.h).
   unpack_release(str(d[2]))
   redis.call('HSET', dk, 'state', state, 'attempt', '0', 'note', 'retried after: ' .. str(d[3]),
-             'error', '', 'error_kind', '', 'owner', '', 'lease_until', '0', 'updated_ms', int(now),
+             'error', '', 'error_kind', '', 'owner', '', 'updated_ms', int(now),
              'next_at', state == 'queued' and int(now) or '0')
   redis.call('ZREM', k('dead'), did)
   redis.call('HINCRBY', k('rel:' .. d[2]), 'done', -1)

@@ -28,12 +28,12 @@ extern const RedisScript reject;
 extern const RedisScript hold;
 // ARGV: base, n, then n x (lane, max_in_flight, per_hour, min_gap_ms).
 extern const RedisScript set_lanes;
-// ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 18 fields per claim:
-//       id, release, channel, destination, lane, attempt, in_doubt, serial, admitted_ms,
-//       upstream post_id, upstream url, upstream note, operation, revision, reason,
-//       previous post_id, previous url, previous note, the release's link (stored at admission).
+// ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 14 fields per claim:
+//       id, lane, attempt, in_doubt, serial, admitted_ms, upstream post_id, upstream url, upstream note,
+//       reason, previous post_id, previous url, previous note, the release's link (stored at admission).
+//       The release, channel, destination, operation and revision are read from the id (DeliveryId).
 extern const RedisScript claim;
-inline constexpr int claim_fields = 19;
+inline constexpr int claim_fields = 14;
 // ARGV: base, now_ms, n, then n x (id, attempt, outcome, post_id, url, note, error, error_kind,
 //       next_at_ms, maybe_sent). Returns one integer per completion: 1 applied, 0 stale.
 extern const RedisScript complete;

@@ -48,9 +48,8 @@ local function packed_rows(rid)
     for _, chunk in ipairs(chunks) do for _, r in ipairs(chunk) do
       local suffix = r[1]
       local channel, dest = string.match(suffix, '^|([^|]*)|([^|]*)')
-      -- What a settled hash holds besides the packed fields: no owner, lease, due time or pending count.
-      local f = {release = rid, channel = channel, dest = dest, owner = '', lease_until = '0', next_at = '0',
-                 pending = '0'}
+      -- What a settled hash holds besides the packed fields: no owner, due time or pending count.
+      local f = {release = rid, channel = channel, dest = dest, owner = '', next_at = '0', pending = '0'}
       for i, name in ipairs(PACKED) do
         local v = r[i + 1]
         if v ~= false and v ~= nil then

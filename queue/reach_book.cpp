@@ -21,19 +21,22 @@ constexpr std::int64_t kBudgetKeyTtlMs = 2 * 3'600'000LL;
 
 // KEYS[1] reach:due; ARGV: base, then per post: release id, "<channel>|<account>", post id, delivered
 // ms, followers key, due member, due ms, expire-at ms. One call enters a batch (one call per post cost
-// more than the post's own commands). HSETNX on the post field makes a replay change nothing.
+// more than the post's own commands). A post whose field is already there is skipped, so a replay
+// changes nothing; the check is a read (HGET) and the post's fields go in one HSET, so a post entered
+// costs one hash write, not two.
 constexpr std::size_t kAddPostFields = 8;
 const RedisScript kAddPosts{"reach_add_posts", R"lua(
 local base = ARGV[1]
 local entered, expire_at, expired = 0, {}, {}
 for b = 2, #ARGV, 8 do
   local rk, f, delivered = base .. 'rel:' .. ARGV[b] .. ':reach', ARGV[b + 1], ARGV[b + 3]
-  if redis.call('HSETNX', rk, f .. '|post', ARGV[b + 2]) == 1 then
+  if not redis.call('HGET', rk, f .. '|post') then
     local sample = redis.call('ZREVRANGEBYSCORE', base .. ARGV[b + 4], delivered, '-inf', 'LIMIT', 0, 1)
     if #sample > 0 then
-      redis.call('HSET', rk, f .. '|delivered_ms', delivered, f .. '|followers', string.match(sample[1], ':(%d+)$'))
+      redis.call('HSET', rk, f .. '|post', ARGV[b + 2], f .. '|delivered_ms', delivered, f .. '|followers',
+                 string.match(sample[1], ':(%d+)$'))
     else
-      redis.call('HSET', rk, f .. '|delivered_ms', delivered)
+      redis.call('HSET', rk, f .. '|post', ARGV[b + 2], f .. '|delivered_ms', delivered)
     end
     redis.call('ZADD', KEYS[1], ARGV[b + 6], ARGV[b + 5])
     if not expire_at[rk] then expired[#expired + 1] = rk end

@@ -150,6 +150,27 @@ TEST_F(LedgerTest, ExpiredLeaseReturnsTheDeliveryInDoubt) {
   EXPECT_FALSE(done.in_doubt);
 }
 
+// Admission does not read `parked`: work queued on a parked lane may put it into `ready`, and the
+// first claim that reaches it takes it out again, so it neither sends nor keeps the dispatcher awake.
+TEST_F(LedgerTest, WorkQueuedOnAParkedLaneWaitsAndTheLaneLeavesReady) {
+  set_lane("microblog/lead", 1);
+  admit(request("a", {spec("microblog", "lead", "microblog/lead")}));
+  auto first = claim(T0);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_TRUE(finish(first[0], CompletionOutcome::needs_auth, T0 + 1, 0, "expired_token"));
+  EXPECT_EQ(ledger_->next_due_ms().value_or(T0), std::nullopt) << "parking took the lane out of ready";
+
+  admit(request("b", {spec("microblog", "lead", "microblog/lead")}));
+  EXPECT_TRUE(claim(T0 + 10).empty()) << "a parked lane sends nothing that was queued after it parked";
+  EXPECT_EQ(ledger_->next_due_ms().value_or(T0), std::nullopt) << "the claim that met the parked lane took it out";
+  EXPECT_EQ(lane("microblog/lead").queued, 2);
+
+  ASSERT_TRUE(ledger_->unpark_lane("microblog/lead", T0 + 100));
+  auto next = claim(T0 + 100);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].id, "b|microblog|lead") << "due since its admission; unparking requeues the held one now";
+}
+
 TEST_F(LedgerTest, NeedsAuthParksTheLaneUntilUnparked) {
   set_lane("microblog/lead", 1);
   admit(request("a", {spec("microblog", "lead", "microblog/lead"), spec("portal", "article", "portal/site")}));

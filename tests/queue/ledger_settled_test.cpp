@@ -112,6 +112,71 @@ TEST_F(SettledTest, ANewDeliveryHashHoldsOnlyItsFieldsThatAreNotAtTheirDefault) 
   EXPECT_FALSE(claimed[0].in_doubt);
 }
 
+// The hot path writes only the fields that change: no `lease_until` (the lease is the score in
+// `inflight`), no `next_at` or `owner` reset, no `error` cleared that was never set.
+TEST_F(SettledTest, TheHotPathLeavesFieldsThatMeanNothingInTheNewStateAsTheyWere) {
+  admit(request("r1", {spec("microblog", "lead", "microblog/lead"), spec("microblog", "second", "microblog/second")}));
+  const std::string id = "r1|microblog|lead";
+  auto hash_fields = [&](std::vector<std::string> names) {
+    RedisArgs args{"HMGET", key("d:" + id)};
+    args.insert(args.end(), names.begin(), names.end());
+    auto reply = redis_->command(args);
+    EXPECT_TRUE(reply) << reply.error().message;
+    std::vector<std::string> values;
+    for (std::size_t i = 0; reply && i < reply_size(reply->get()); ++i) {
+      const redisReply* v = reply_at(reply->get(), i);
+      values.push_back(reply_is_nil(v) ? "(nil)" : reply_string(v));
+    }
+    return values;
+  };
+
+  auto first = claim(T0);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(hash_fields({"lease_until", "owner"}), (std::vector<std::string>{"(nil)", "worker-a"}));
+  auto sending = status(id);
+  EXPECT_EQ(sending.next_at_ms, 0) << "a sending delivery reports no due time, though its hash keeps the old one";
+  EXPECT_EQ(sending.owner, "worker-a");
+
+  const auto& lead = first[0].id == id ? first[0] : first[1];
+  ASSERT_TRUE(finish(lead, CompletionOutcome::retry, T0 + 1, T0 + 5, "timeout"));
+  auto retrying = status(id);
+  EXPECT_EQ(retrying.owner, "") << "no owner outside `sending`";
+  EXPECT_EQ(retrying.next_at_ms, T0 + 5);
+  EXPECT_EQ(retrying.last_error, "timeout");
+
+  auto again = claim(T0 + 5);
+  ASSERT_EQ(again.size(), 1u);
+  ASSERT_TRUE(finish(again[0], CompletionOutcome::delivered, T0 + 6));
+  EXPECT_EQ(hash_fields({"error", "error_kind", "lease_until"}), (std::vector<std::string>{"", "", "(nil)"}))
+      << "an error that was set is cleared on delivery";
+  auto delivered = status(id);
+  EXPECT_EQ(delivered.state, DeliveryState::delivered);
+  EXPECT_EQ(delivered.owner, "");
+  EXPECT_EQ(delivered.next_at_ms, 0);
+  EXPECT_EQ(delivered.last_error, "");
+  EXPECT_EQ(delivered.error_kind, "");
+}
+
+// A delivery claimed by the previous version (its hash has `lease_until`, `next_at` 0) finishes as
+// before, and its lease still expires through `inflight`.
+TEST_F(SettledTest, ADeliveryClaimedByThePreviousVersionStillFinishesAndExpires) {
+  admit(request("r1", {spec("microblog", "lead", "microblog/lead"), spec("microblog", "second", "microblog/second")}));
+  auto claimed = claim(T0, 16, std::chrono::milliseconds(100));
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const auto& d : claimed) {
+    ASSERT_TRUE(redis_->command({"HSET", key("d:" + d.id), "lease_until", std::to_string(T0 + 100), "next_at", "0"}));
+  }
+  ASSERT_TRUE(finish(claimed[0], CompletionOutcome::delivered, T0 + 1));
+  EXPECT_EQ(status(claimed[0].id).state, DeliveryState::delivered);
+  auto reclaimed = claim(T0 + 200);
+  ASSERT_EQ(reclaimed.size(), 1u) << "the other lease ran out";
+  EXPECT_EQ(reclaimed[0].id, claimed[1].id);
+  EXPECT_TRUE(reclaimed[0].in_doubt);
+  EXPECT_FALSE(finish(claimed[1], CompletionOutcome::delivered, T0 + 201)) << "the expired attempt is fenced off";
+  ASSERT_TRUE(finish(reclaimed[0], CompletionOutcome::delivered, T0 + 202));
+  EXPECT_EQ(status(claimed[1].id).state, DeliveryState::delivered);
+}
+
 TEST_F(SettledTest, ASettledReleaseKeepsOnePackedRecordThatReadsAsBefore) {
   admit(chain("r1"));
   deliver_all(T0 + 5);
