@@ -69,7 +69,8 @@ class RedisConnection {
   Result<std::vector<RedisReplyPtr>> pipeline(const std::vector<RedisArgs>& commands);
 
   // EVALSHA, falling back to EVAL when the server lost its script cache (restart, SCRIPT FLUSH).
-  Result<RedisReplyPtr> eval(const RedisScript& script, const RedisArgs& keys, const RedisArgs& args);
+  // `args` by value: a caller that moves them in has them sent without a copy.
+  Result<RedisReplyPtr> eval(const RedisScript& script, const RedisArgs& keys, RedisArgs args);
 
   const RedisConfig& config() const { return config_; }
   std::string endpoint() const;  // "127.0.0.1:6379" for messages: the master in use with Sentinel
@@ -108,6 +109,7 @@ class RedisConnection {
   int port_ = 0;
   bool moved_ = false;  // Cluster: host_/port_ came from a MOVED; the next connect uses them as they are
   std::unique_ptr<redisContext, RedisContextDeleter> context_;
+  std::string wire_;  // the commands being sent, in the Redis protocol; reused
   std::map<std::string, std::string> script_shas_;  // script name -> SHA-1 the server reported
 };
 
