@@ -105,6 +105,32 @@ TEST(WeiboFormat, EveryLengthFits) {
   }
 }
 
+// The summary is shortened to the longest that fits: the same post as a plain binary search over every
+// budget finds (longest_fitting starts from a guess), whatever the mix of scripts and links.
+TEST(WeiboFormat, ShortenedSummaryIsTheLongestThatFits) {
+  const std::string pieces[] = {"a", "政", "😀", " ", "https://x.cn/p", "🇨🇳", "b", "。"};
+  std::string summary;
+  for (int i = 0; i < 300; ++i) {
+    summary += pieces[(i * 7 + i / 5) % 8];
+    const std::string cleaned = clean_post_text(summary);
+    const std::string head = "【标题】";
+    std::string expected;
+    for (std::size_t low = 1, high = kWeiboMaxLength; low <= high;) {
+      const std::size_t mid = low + (high - low) / 2;
+      const std::string candidate = head + truncate_weibo(cleaned, mid) + " " + kLink;
+      if (weibo_length(candidate) <= kWeiboMaxLength) {
+        expected = candidate;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    const std::string whole = head + cleaned + " " + kLink;
+    if (weibo_length(whole) <= kWeiboMaxLength) expected = whole;
+    ASSERT_EQ(lead_post_text("标题", summary, kLink), expected) << "summary of " << i + 1 << " pieces";
+  }
+}
+
 TEST(WeiboFormat, RepostText) {
   EXPECT_EQ(repost_text("沂南县人民政府新闻办公室"), "沂南县人民政府新闻办公室转发");
   EXPECT_LE(weibo_length(repost_text(repeat("单位", 200))), kWeiboMaxLength);
