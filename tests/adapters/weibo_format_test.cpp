@@ -74,6 +74,29 @@ TEST(WeiboFormat, WhitespaceIsFolded) {
   EXPECT_EQ(clean_post_text("  第一段\n\n第二段\t 结束  "), "第一段 第二段 结束");
 }
 
+// clean_post_text copies runs whole: the same text as dropping every '#' and folding each stretch of
+// whitespace into one space (none at either end), byte by byte.
+TEST(WeiboFormat, CleaningDropsTopicMarksAndFoldsWhitespaceAnywhere) {
+  const std::string pieces[] = {"#", " ", "\n", "a", "政", "\t#", "\r\n", "#话题#", "\v\f"};
+  for (int seed = 0; seed < 2000; ++seed) {
+    std::string text;
+    for (int k = 0, x = seed; k < 7; ++k, x /= 3) text += pieces[(x * 5 + k * seed) % 9];
+    std::string expected;
+    bool pending = false;
+    for (const char c : text) {
+      if (c == '#') continue;
+      if (std::string_view(" \n\r\t\v\f").find(c) != std::string_view::npos) {
+        pending = !expected.empty();
+        continue;
+      }
+      if (pending) expected += ' ';
+      pending = false;
+      expected += c;
+    }
+    ASSERT_EQ(clean_post_text(text), expected) << text;
+  }
+}
+
 TEST(WeiboFormat, VeryLongTitleIsShortenedAfterTheSummaryIsGone) {
   const std::string text = lead_post_text(repeat("标题", 120), "摘要", kLink);
   expect_postable(text, kLink);
