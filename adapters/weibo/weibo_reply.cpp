@@ -310,7 +310,16 @@ class PostReplyScanner {
         if (out) *out += plain;
         continue;
       }
-      const std::size_t length = c < 0x80 ? 1 : utf8_sequence();
+      if (c < 0x80) {  // a run of plain ASCII, copied whole
+        const char* run = p_;
+        while (p_ != end_ && static_cast<unsigned char>(*p_) >= 0x20 && static_cast<unsigned char>(*p_) < 0x80 &&
+               *p_ != '"' && *p_ != '\\') {
+          ++p_;
+        }
+        if (out) out->append(run, p_);
+        continue;
+      }
+      const std::size_t length = utf8_sequence();
       if (length == 0) return false;
       if (out) out->append(p_, length);
       p_ += length;
