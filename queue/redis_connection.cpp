@@ -43,6 +43,9 @@ struct ArgvView {
   std::vector<size_t> lengths;
 };
 
+// A buffer for the request form grown past this by a large pipeline is let go rather than kept.
+constexpr std::size_t kKeptWireBytes = 1 << 20;
+
 // Appends `args` to `out` as the Redis protocol's request (an array of bulk strings). hiredis's own
 // formatting (redisFormatSdsCommandArgv) runs a printf-style sdscatfmt for every argument: with
 // about 36 arguments per delivery that was 5 % of fabud's instructions.
@@ -297,15 +300,19 @@ Result<RedisReplyPtr> RedisConnection::round_trip(const RedisArgs& args, std::ch
   }
   wire_.clear();
   append_command(wire_, args);
-  if (redisAppendFormattedCommand(context_.get(), wire_.data(), wire_.size()) != REDIS_OK) {
-    return fail(io_error(args[0]));
-  }
+  if (hand_over_wire() != REDIS_OK) return fail(io_error(args[0]));
   auto reply = read_reply(args[0]);
   if (!reply) return reply;
   if (lengthened) {
     if (auto ok = set_socket_timeout(config_.command_timeout); !ok) return fail(ok.error());
   }
   return reply;
+}
+
+int RedisConnection::hand_over_wire() {
+  const int appended = redisAppendFormattedCommand(context_.get(), wire_.data(), wire_.size());
+  if (wire_.capacity() > kKeptWireBytes) std::string().swap(wire_);  // hiredis holds its own copy
+  return appended;
 }
 
 Result<std::vector<RedisReplyPtr>> RedisConnection::pipeline(const std::vector<RedisArgs>& commands) {
@@ -333,9 +340,7 @@ Result<std::vector<RedisReplyPtr>> RedisConnection::pipeline_once(const std::vec
   wire_.clear();
   for (const auto& args : commands) append_command(wire_, args);
   // One append for the whole pipeline: hiredis sends what it holds and reads the replies in order.
-  if (redisAppendFormattedCommand(context_.get(), wire_.data(), wire_.size()) != REDIS_OK) {
-    return fail(io_error("pipeline"));
-  }
+  if (hand_over_wire() != REDIS_OK) return fail(io_error("pipeline"));
   replies.reserve(commands.size());
   for (std::size_t i = 0; i < commands.size(); ++i) {
     auto reply = read_reply("pipeline");

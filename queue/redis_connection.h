@@ -102,6 +102,8 @@ class RedisConnection {
   Error io_error(std::string_view during);
   void drop();
   Result<RedisReplyPtr> read_reply(std::string_view during);
+  // Gives wire_ to hiredis's output buffer (a copy) and lets go of it when a large request grew it.
+  int hand_over_wire();
   Result<void> set_socket_timeout(std::chrono::milliseconds timeout);
 
   RedisConfig config_;

@@ -53,6 +53,19 @@ TEST(LedgerConnectionTest, ArgumentsArriveByteForByteAlonePipelinedAndInScripts)
   auto ran = redis.eval(joined, {key}, {awkward, ""});
   ASSERT_TRUE(ran) << ran.error().message;
   EXPECT_EQ(reply_string(ran->get()), key + "|" + awkward + "|");
+
+  // A request larger than the buffer fabu keeps between requests, then small ones again.
+  const std::string big(3 << 20, 'x');
+  auto big_replies = redis.pipeline({{"SET", key + ":big", big}, {"STRLEN", key + ":big"}});
+  ASSERT_TRUE(big_replies) << big_replies.error().message;
+  EXPECT_EQ(reply_integer((*big_replies)[1].get()), static_cast<long long>(big.size()));
+  ASSERT_TRUE(redis.command({"APPEND", key + ":big", big}));
+  auto again = redis.command({"GET", key});
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(reply_string(again->get()), awkward);
+  auto doubled = redis.command({"STRLEN", key + ":big"});
+  ASSERT_TRUE(doubled) << doubled.error().message;
+  EXPECT_EQ(reply_integer(doubled->get()), static_cast<long long>(2 * big.size()));
 }
 
 TEST(LedgerConnectionTest, PrefixWithBracesIsAConfigError) {
