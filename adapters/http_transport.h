@@ -74,6 +74,10 @@ Result<std::unique_ptr<HttpTransportFactory>> make_beast_transport_factory(const
 // application/x-www-form-urlencoded encoding of key/value pairs (UTF-8, RFC 3986 unreserved kept).
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
 std::string url_encode(std::string_view text);
+// The same without temporaries: `text` percent-encoded onto `out`; "key=value" onto a form `body`
+// (with '&' before it unless `body` is empty).
+void append_url_encoded(std::string& out, std::string_view text);
+void append_form_field(std::string& body, std::string_view key, std::string_view value);
 
 // multipart/form-data body for one file field plus text fields. Returns the body; `content_type`
 // receives the header value with the boundary.

@@ -180,5 +180,7 @@ std::string to_json(const Release& release);
 
 // Hex SHA-256 of to_json(release); two submissions with the same id and different digests conflict.
 std::string content_digest(const Release& release);
+// content_digest() of the release with its approval signatures left out, without copying it.
+std::string unsigned_content_digest(const Release& release);
 
 }  // namespace fabu

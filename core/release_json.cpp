@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_writer.h"
 #include "core/release.h"
 #include "core/sha256.h"
 
@@ -62,56 +63,115 @@ std::string Timestamp::iso() const {
   return buf;
 }
 
-std::string to_json(const Release& release) {
-  // nlohmann::json keeps object keys in a std::map, so the key order is fixed (sorted).
-  nlohmann::json doc = nlohmann::json::object();
-  const auto put_if_present = [&doc](const char* key, const std::string& value) {
-    if (!value.empty()) doc[key] = value;
-  };
-  doc["id"] = release.id;
-  doc["kind"] = std::string(to_string(release.kind));
-  doc["title"] = release.title;
-  doc["summary"] = release.summary;
-  put_if_present("body", release.body);
-  put_if_present("abstract", release.abstract);
-  doc["issuer"] = release.issuer;
-  if (release.doc_number) doc["doc_number"] = *release.doc_number;
-  doc["formed_at"] = release.formed_at.iso();
-  doc["disclosure"] = std::string(to_string(release.disclosure));
-  doc["subjects"] = release.subjects;
-  if (release.interprets) doc["interprets"] = *release.interprets;
-  if (release.link) doc["link"] = *release.link;
-  doc["images"] = release.images;
-  if (release.publish_at) doc["publish_at"] = release.publish_at->iso();
-  if (release.revision != 1) doc["revision"] = release.revision;
-  put_if_present("change_note", release.change_note);
-  doc["targets"] = nlohmann::json::object();
-  for (const auto& [channel, names] : release.targets) doc["targets"][channel] = names;
-  nlohmann::json approval = nlohmann::json::object();
-  approval["approver"] = release.approval.approver;
-  approval["approved_at"] = release.approval.approved_at.iso();
-  for (const ApprovalSignature& entry : release.approval.signatures) {
-    nlohmann::json signed_entry = {{"key_id", entry.key_id},
-                                   {"role", entry.role},
-                                   {"signed_at", entry.signed_at.iso()},
-                                   {"signature", entry.signature}};
-    if (entry.override_screen) signed_entry["override_screen"] = *entry.override_screen;
-    approval["signatures"].push_back(std::move(signed_entry));
+namespace {
+
+// Writes one JSON object's members in the order given; the caller gives them sorted by name, the order
+// nlohmann::json's std::map kept, so that the text (and every digest of it) stays what it was.
+class SortedObject {
+ public:
+  explicit SortedObject(std::string& out) : out_(out) { out_ += '{'; }
+  std::string& member(std::string_view name) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    append_json_string(out_, name);
+    out_ += ':';
+    return out_;
   }
-  doc["approval"] = std::move(approval);
-  if (release.conference) {
-    const ConferenceDetails& c = *release.conference;
-    nlohmann::json conf = {{"organiser", c.organiser},       {"starts_at", c.starts_at.iso()},
-                           {"ends_at", c.ends_at.iso()},     {"venue", c.venue},
-                           {"topic", c.topic},               {"spokespersons", c.spokespersons},
-                           {"registration", c.registration},
-                           {"livestream", {{"provider", c.livestream.provider}, {"url", c.livestream.url}}}};
-    if (c.live_text) conf["live_text"] = *c.live_text;
-    doc["conference"] = std::move(conf);
+  void text(std::string_view name, std::string_view value) { append_json_string(member(name), value); }
+  void texts(std::string_view name, const std::vector<std::string>& values) {
+    std::string& out = member(name);
+    out += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, values[i]);
+    }
+    out += ']';
   }
-  // A Release built in code (not parsed) might hold bad UTF-8: replace it rather than throw.
-  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  void close() { out_ += '}'; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+void write_approval(std::string& out, const Approval& approval, bool with_signatures) {
+  SortedObject object(out);
+  object.text("approved_at", approval.approved_at.iso());
+  object.text("approver", approval.approver);
+  if (with_signatures && !approval.signatures.empty()) {
+    std::string& list = object.member("signatures");
+    list += '[';
+    for (std::size_t i = 0; i < approval.signatures.size(); ++i) {
+      const ApprovalSignature& entry = approval.signatures[i];
+      if (i > 0) list += ',';
+      SortedObject signed_entry(list);
+      signed_entry.text("key_id", entry.key_id);
+      if (entry.override_screen) signed_entry.text("override_screen", *entry.override_screen);
+      signed_entry.text("role", entry.role);
+      signed_entry.text("signature", entry.signature);
+      signed_entry.text("signed_at", entry.signed_at.iso());
+      signed_entry.close();
+    }
+    list += ']';
+  }
+  object.close();
 }
+
+void write_conference(std::string& out, const ConferenceDetails& c) {
+  SortedObject conf(out);
+  conf.text("ends_at", c.ends_at.iso());
+  if (c.live_text) conf.text("live_text", *c.live_text);
+  SortedObject livestream(conf.member("livestream"));
+  livestream.text("provider", c.livestream.provider);
+  livestream.text("url", c.livestream.url);
+  livestream.close();
+  conf.text("organiser", c.organiser);
+  conf.text("registration", c.registration);
+  conf.texts("spokespersons", c.spokespersons);
+  conf.text("starts_at", c.starts_at.iso());
+  conf.text("topic", c.topic);
+  conf.text("venue", c.venue);
+  conf.close();
+}
+
+// The release's JSON written straight into a string (once per admitted release, and again for its
+// digest): the same text nlohmann::json::dump(-1, ' ', false, error_handler_t::replace) gave of the
+// document this function used to build, members sorted by name, strings escaped by append_json_string.
+std::string write_release(const Release& release, bool with_signatures) {
+  std::string out;
+  out.reserve(512 + release.title.size() + release.summary.size() + release.body.size() + release.abstract.size());
+  SortedObject doc(out);
+  if (!release.abstract.empty()) doc.text("abstract", release.abstract);
+  write_approval(doc.member("approval"), release.approval, with_signatures);
+  if (!release.body.empty()) doc.text("body", release.body);
+  if (!release.change_note.empty()) doc.text("change_note", release.change_note);
+  if (release.conference) write_conference(doc.member("conference"), *release.conference);
+  doc.text("disclosure", to_string(release.disclosure));
+  if (release.doc_number) doc.text("doc_number", *release.doc_number);
+  doc.text("formed_at", release.formed_at.iso());
+  doc.text("id", release.id);
+  doc.texts("images", release.images);
+  if (release.interprets) doc.text("interprets", *release.interprets);
+  doc.text("issuer", release.issuer);
+  doc.text("kind", to_string(release.kind));
+  if (release.link) doc.text("link", *release.link);
+  if (release.publish_at) doc.text("publish_at", release.publish_at->iso());
+  if (release.revision != 1) doc.member("revision") += std::to_string(release.revision);
+  doc.texts("subjects", release.subjects);
+  doc.text("summary", release.summary);
+  SortedObject targets(doc.member("targets"));
+  for (const auto& [channel, names] : release.targets) targets.texts(channel, names);
+  targets.close();
+  doc.text("title", release.title);
+  doc.close();
+  return out;
+}
+
+}  // namespace
+
+std::string to_json(const Release& release) { return write_release(release, true); }
+
+std::string unsigned_content_digest(const Release& release) { return sha256_hex(write_release(release, false)); }
 
 std::string content_digest(const Release& release) { return sha256_hex(to_json(release)); }
 

@@ -44,6 +44,7 @@ bool ends_url(unsigned char b) { return b <= 0x20 || b >= 0x7F; }
 
 // Byte length of the http(s) URL starting at `pos`, 0 when none starts there.
 std::size_t url_length_at(std::string_view text, std::size_t pos) {
+  if (pos >= text.size() || (text[pos] | 0x20) != 'h') return 0;  // most characters: answered at once
   std::size_t scheme = 0;
   if (starts_with_ascii_nocase(text, pos, "http://")) {
     scheme = 7;
@@ -104,17 +105,23 @@ std::vector<Atom> split_atoms(std::string_view text) {
 
 std::size_t units_to_length(std::size_t units) { return (units + 1) / 2; }
 
+// Counted without decoding: an ASCII character is 1 unit, anything else (a code point of two to four
+// bytes, or a malformed byte) 2. It runs over every post's text, often more than once.
 std::size_t weibo_units(std::string_view text) {
   std::size_t units = 0;
   for (std::size_t pos = 0; pos < text.size();) {
-    if (const std::size_t url = url_length_at(text, pos); url > 0) {
-      units += url_units;
-      pos += url;
+    if (static_cast<unsigned char>(text[pos]) < 0x80) {
+      if (const std::size_t url = url_length_at(text, pos); url > 0) {
+        units += url_units;
+        pos += url;
+      } else {
+        units += 1;
+        pos += 1;
+      }
       continue;
     }
-    char32_t cp = 0;
-    const std::size_t n = decode(text, pos, cp);
-    units += n == 0 ? 2 : code_point_units(cp);
+    const std::size_t n = utf8_sequence_length(text, pos);
+    units += 2;
     pos += n == 0 ? 1 : n;
   }
   return units;

@@ -58,7 +58,11 @@ std::string stream_line(const nlohmann::json& event, spdlog::level::level_enum l
 
 std::string stream_line(std::string_view event_object, spdlog::level::level_enum level) {
   // The same shape as the log file's line (daemon/log_sink.h): time and level, then the event's own.
-  std::string line = "{\"time\":\"" + iso_time_with_offset(std::chrono::system_clock::now()) + "\",\"level\":\"";
+  std::string line;
+  line.reserve(event_object.size() + 64);
+  line += "{\"time\":\"";
+  append_iso_time_with_offset(line, std::chrono::system_clock::now());
+  line += "\",\"level\":\"";
   const auto level_name = spdlog::level::to_string_view(level);
   line.append(level_name.data(), level_name.size());
   line += '"';

@@ -189,7 +189,8 @@ void Dispatcher::return_unfinished() {
 
 std::shared_ptr<const Release> Dispatcher::release_for(const std::string& release_id, int revision,
                                                        std::string& error) {
-  const std::string cache_key = release_id + "#" + std::to_string(revision);
+  std::string& cache_key = release_key_;
+  cache_key.assign(release_id).append("#").append(std::to_string(revision));
   if (auto it = releases_.find(cache_key); it != releases_.end()) return it->second;
   if (options_.admitted != nullptr) {
     if (auto admitted = options_.admitted->find(release_id, revision)) {

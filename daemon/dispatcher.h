@@ -133,7 +133,8 @@ class Dispatcher {
   std::thread wake_thread_;
 
   // Owned by the dispatcher thread only.
-  std::unordered_map<std::string, std::shared_ptr<const Release>> releases_;
+  std::unordered_map<std::string, std::shared_ptr<const Release>> releases_;  // by "<release id>#<revision>"
+  std::string release_key_;  // release_for's look-up key, reused: no string built per delivery
   std::unordered_map<std::uint64_t, ClaimedDelivery> outstanding_;  // by ticket: launched, no result recorded
   std::uint64_t next_ticket_ = 0;
   std::vector<Unrecorded> unrecorded_;  // results waiting for Redis to come back

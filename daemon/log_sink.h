@@ -33,6 +33,8 @@ inline constexpr std::string_view kEventLoggerName = "delivery";
 
 // "2026-12-10T08:31:00.123+08:00": local time with milliseconds and the UTC offset.
 std::string iso_time_with_offset(std::chrono::system_clock::time_point when);
+// The same, appended to `out` (no string of its own).
+void append_iso_time_with_offset(std::string& out, std::chrono::system_clock::time_point when);
 
 class JsonLineFormatter final : public spdlog::formatter {
  public:

@@ -52,7 +52,7 @@ RedisDeliveryLedger::RedisDeliveryLedger(const RedisConfig& config)
 
 Result<RedisReplyPtr> RedisDeliveryLedger::run(const RedisScript& script, RedisArgs args) {
   args.insert(args.begin(), base_);
-  return redis_.eval(script, {key("serial")}, args);
+  return redis_.eval(script, {key("serial")}, std::move(args));
 }
 
 DeliveryStatus delivery_status_from(const std::string& id, const redisReply* hash) {

@@ -69,7 +69,8 @@ class RedisConnection {
   Result<std::vector<RedisReplyPtr>> pipeline(const std::vector<RedisArgs>& commands);
 
   // EVALSHA, falling back to EVAL when the server lost its script cache (restart, SCRIPT FLUSH).
-  Result<RedisReplyPtr> eval(const RedisScript& script, const RedisArgs& keys, const RedisArgs& args);
+  // `args` by value: a caller that moves them in has them sent without a copy.
+  Result<RedisReplyPtr> eval(const RedisScript& script, const RedisArgs& keys, RedisArgs args);
 
   const RedisConfig& config() const { return config_; }
   std::string endpoint() const;  // "127.0.0.1:6379" for messages: the master in use with Sentinel
@@ -101,6 +102,8 @@ class RedisConnection {
   Error io_error(std::string_view during);
   void drop();
   Result<RedisReplyPtr> read_reply(std::string_view during);
+  // Gives wire_ to hiredis's output buffer (a copy) and lets go of it when a large request grew it.
+  int hand_over_wire();
   Result<void> set_socket_timeout(std::chrono::milliseconds timeout);
 
   RedisConfig config_;
@@ -108,6 +111,7 @@ class RedisConnection {
   int port_ = 0;
   bool moved_ = false;  // Cluster: host_/port_ came from a MOVED; the next connect uses them as they are
   std::unique_ptr<redisContext, RedisContextDeleter> context_;
+  std::string wire_;  // the commands being sent, in the Redis protocol; reused
   std::map<std::string, std::string> script_shas_;  // script name -> SHA-1 the server reported
 };
 

@@ -7,11 +7,12 @@
 #include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <cerrno>
 #include <charconv>
 
@@ -181,26 +182,31 @@ void Connection::handshake() {
   });
 }
 
+// The request head is written by hand into a buffer the connection keeps, and the body goes out
+// from the request itself (one gathered write): no header container, no copy of the body, and no
+// allocation once the buffer has grown to the size of a request head.
 void Connection::write() {
   phase_ = Phase::writing;
-  HttpRequest& request = pending_->request;
-  auto& message = message_.emplace();
-  message.version(11);
-  message.method_string(request.method);
+  const HttpRequest& request = pending_->request;
   const std::string_view path = request.path.starts_with('/') ? std::string_view(request.path).substr(1)
                                                                : std::string_view(request.path);
-  message.target(target_.base_path + std::string(path));
-  message.set(http::field::host, target_.host_header);
-  message.set(http::field::user_agent, "fabu");
-  for (const auto& [name, value] : request.headers) message.insert(name, value);
+  head_.clear();
+  head_.append(request.method).append(" ").append(target_.base_path).append(path).append(" HTTP/1.1\r\n");
+  head_.append("Host: ").append(target_.host_header).append("\r\nUser-Agent: fabu\r\n");
+  for (const auto& [name, value] : request.headers) head_.append(name).append(": ").append(value).append("\r\n");
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-    message.set(http::field::content_type,
-                request.content_type.empty() ? std::string("application/octet-stream") : request.content_type);
-    message.body() = std::move(request.body);
-    message.prepare_payload();
+    head_.append("Content-Type: ")
+        .append(request.content_type.empty() ? std::string_view("application/octet-stream")
+                                             : std::string_view(request.content_type))
+        .append("\r\nContent-Length: ");
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, request.body.size());
+    head_.append(digits, end).append("\r\n");
   }
-  with_stream([this](auto& stream) {
-    http::async_write(stream, *message_, [self = shared_from_this()](const error_code& code, std::size_t bytes) {
+  head_.append("\r\n");
+  const std::array<asio::const_buffer, 2> wire{asio::buffer(head_), asio::buffer(request.body)};
+  with_stream([this, &wire](auto& stream) {
+    asio::async_write(stream, wire, [self = shared_from_this()](const error_code& code, std::size_t bytes) {
       if (bytes > 0) self->written_ = true;
       if (code) return self->on_failure(code);
       self->written_ = true;
@@ -226,7 +232,6 @@ void Connection::on_reply() {
   timer_.cancel();
   auto message = parser_->release();
   parser_.reset();
-  message_.reset();
   HttpResponse response;
   response.status = static_cast<int>(message.result_int());
   response.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
@@ -248,7 +253,6 @@ void Connection::on_failure(const error_code& code) {
   if (reused_ && !written_ && !timed_out_ && !abandoned_ && !request.resent) {
     // The pooled connection died before it took any byte of the request: nothing can have reached
     // the server, so a new connection may carry it (once).
-    if (message_) request.request.body = std::move(message_->body());
     request.resent = true;
     pool_.resend(this, std::move(request));
     return;

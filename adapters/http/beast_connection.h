@@ -116,7 +116,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_stream_;
   boost::asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;
-  std::optional<boost::beast::http::request<boost::beast::http::string_body>> message_;
+  std::string head_;  // the current request's line and headers, as written; reused
   std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
 
   std::optional<PendingRequest> pending_;

@@ -86,10 +86,19 @@ Account read_account(const toml::table& table, const std::string& file, const st
 }  // namespace
 
 const Account* WeiboChannel::find(std::string_view id) const {
+  if (index_.size() == accounts.size()) {
+    const auto it = index_.find(id);
+    return it == index_.end() || accounts[it->second].id != id ? nullptr : &accounts[it->second];
+  }
   for (const auto& account : accounts) {
     if (account.id == id) return &account;
   }
   return nullptr;
+}
+
+void WeiboChannel::index_accounts() {
+  index_.clear();
+  for (std::size_t i = 0; i < accounts.size(); ++i) index_.emplace(accounts[i].id, i);
 }
 
 const Account& WeiboChannel::lead_account() const { return *find(lead); }
@@ -165,6 +174,7 @@ std::expected<WeiboChannel, ConfigErrors> parse_weibo_channel(const ChannelConfi
     }
   }
   if (!errors.empty()) return std::unexpected(std::move(errors));
+  out.index_accounts();
   return out;
 }
 

@@ -7,6 +7,8 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "adapters/adapter.h"
@@ -48,9 +50,19 @@ struct WeiboChannel {
   CorrectionPolicy correction = CorrectionPolicy::note;
   std::vector<Account> accounts;  // in file order
 
+  // Looks up by id: through the index parse_weibo_channel() builds (a hall has up to thousands of
+  // accounts and every delivery looks its account up), else by a scan of `accounts`.
   const Account* find(std::string_view id) const;
+  void index_accounts();  // after `accounts` changed; find() scans while the index is out of date
   const Account& lead_account() const;  // REQUIRES: validated (lead names an account)
   bool reposts(const Account& account) const { return account.id != lead && account.mode == MemberMode::repost; }
+
+ private:
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, std::size_t, IdHash, std::equal_to<>> index_;  // id -> position in accounts
 };
 
 // Validates the table, reporting every problem with the file, line and column of the offending node.

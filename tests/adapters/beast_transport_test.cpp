@@ -84,6 +84,32 @@ TEST(BeastTransport, PostCarriesItsBody) {
   EXPECT_EQ(server.last_body(), form_encode({{"access_token", "tok"}, {"status", "临沂发布"}}));
 }
 
+// The request head is written by hand: the headers a server sees, in order, and a body length only
+// where there is a body (or a POST).
+TEST(BeastTransport, RequestHeadCarriesHostAgentHeadersAndTheBodyLength) {
+  LoopbackHttpServer server({});
+  auto factory = make_factory();
+  auto transport = factory->make(url_of(server));
+  HttpRequest request = post("/statuses/share.json");
+  request.headers.emplace_back("Idempotency-Key", "r-1/microblog/lead/publish.1");
+  ASSERT_TRUE(send_and_wait(*transport, request).has_value());
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(server.port());
+  EXPECT_EQ(server.last_headers(),
+            (std::vector<std::string>{host, "User-Agent: fabu", "Idempotency-Key: r-1/microblog/lead/publish.1",
+                                      "Content-Type: application/x-www-form-urlencoded",
+                                      "Content-Length: " + std::to_string(request.body.size())}));
+  EXPECT_EQ(server.last_body(), request.body);
+  EXPECT_EQ(server.request_lines().back(), "POST /2/statuses/share.json");
+
+  ASSERT_TRUE(send_and_wait(*transport, get("users/show.json?uid=7")).has_value());
+  EXPECT_EQ(server.last_headers(), (std::vector<std::string>{host, "User-Agent: fabu"}));
+  HttpRequest empty_post = post("statuses/destroy.json");
+  empty_post.body.clear();
+  ASSERT_TRUE(send_and_wait(*transport, empty_post).has_value());
+  EXPECT_EQ(server.last_headers().back(), "Content-Length: 0");
+  EXPECT_EQ(server.connections(), 1);
+}
+
 TEST(BeastTransport, ServerClosingAfterReadingAPostLeavesItInDoubtAndIsNeverSentAgain) {
   LoopbackHttpServer server({.script = [](int) { return Script::close_without_answer; }});
   auto factory = make_factory();

@@ -23,6 +23,26 @@ TEST(HttpEncoding, UrlEncodeKeepsUnreservedOnly) {
   EXPECT_EQ(url_encode("临"), "%E4%B8%B4");
 }
 
+TEST(HttpEncoding, UrlEncodeEscapesEveryByteButLettersDigitsAndFourMarks) {
+  for (int c = 0; c < 256; ++c) {
+    const char byte = static_cast<char>(c);
+    const bool kept = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    static constexpr char hex[] = "0123456789ABCDEF";
+    const std::string expected = kept ? std::string(1, byte) : std::string{'%', hex[c >> 4], hex[c & 15]};
+    EXPECT_EQ(url_encode(std::string_view(&byte, 1)), expected) << "byte " << c;
+  }
+}
+
+TEST(HttpEncoding, AppendFormFieldJoinsWithAmpersandsOntoWhatIsThere) {
+  std::string body;
+  append_form_field(body, "access_token", "t+1");
+  EXPECT_EQ(body, "access_token=t%2B1");
+  append_form_field(body, "status", "临 a");
+  append_form_field(body, "is_comment", "0");
+  EXPECT_EQ(body, "access_token=t%2B1&status=%E4%B8%B4%20a&is_comment=0");
+}
+
 TEST(HttpEncoding, FormEncodeJoinsPairs) {
   EXPECT_EQ(form_encode({{"access_token", "t+1"}, {"status", "【通知】 https://x.cn/a?b=c"}}),
             "access_token=t%2B1&status=%E3%80%90%E9%80%9A%E7%9F%A5%E3%80%91%20https%3A%2F%2Fx.cn%2Fa%3Fb%3Dc");

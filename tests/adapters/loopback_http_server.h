@@ -89,6 +89,10 @@ class LoopbackHttpServer {
     std::lock_guard lock(mutex_);
     return last_body_;
   }
+  std::vector<std::string> last_headers() {  // "Name: value", in the order they came
+    std::lock_guard lock(mutex_);
+    return last_headers_;
+  }
 
  private:
   void accept_loop() {
@@ -132,6 +136,10 @@ class LoopbackHttpServer {
         std::lock_guard lock(mutex_);
         request_lines_.push_back(std::string(request.method_string()) + " " + std::string(request.target()));
         last_body_ = request.body();
+        last_headers_.clear();
+        for (const auto& field : request) {
+          last_headers_.push_back(std::string(field.name_string()) + ": " + std::string(field.value()));
+        }
       }
       const Script script = options_.script(number);
       if (options_.delay.count() > 0) std::this_thread::sleep_for(options_.delay);
@@ -172,6 +180,7 @@ class LoopbackHttpServer {
   std::vector<int> open_fds_;
   std::vector<std::string> request_lines_;
   std::string last_body_;
+  std::vector<std::string> last_headers_;
   std::vector<std::thread> serving_;
   std::thread accepting_;
 };

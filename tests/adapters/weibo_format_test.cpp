@@ -74,6 +74,29 @@ TEST(WeiboFormat, WhitespaceIsFolded) {
   EXPECT_EQ(clean_post_text("  第一段\n\n第二段\t 结束  "), "第一段 第二段 结束");
 }
 
+// clean_post_text copies runs whole: the same text as dropping every '#' and folding each stretch of
+// whitespace into one space (none at either end), byte by byte.
+TEST(WeiboFormat, CleaningDropsTopicMarksAndFoldsWhitespaceAnywhere) {
+  const std::string pieces[] = {"#", " ", "\n", "a", "政", "\t#", "\r\n", "#话题#", "\v\f"};
+  for (int seed = 0; seed < 2000; ++seed) {
+    std::string text;
+    for (int k = 0, x = seed; k < 7; ++k, x /= 3) text += pieces[(x * 5 + k * seed) % 9];
+    std::string expected;
+    bool pending = false;
+    for (const char c : text) {
+      if (c == '#') continue;
+      if (std::string_view(" \n\r\t\v\f").find(c) != std::string_view::npos) {
+        pending = !expected.empty();
+        continue;
+      }
+      if (pending) expected += ' ';
+      pending = false;
+      expected += c;
+    }
+    ASSERT_EQ(clean_post_text(text), expected) << text;
+  }
+}
+
 TEST(WeiboFormat, VeryLongTitleIsShortenedAfterTheSummaryIsGone) {
   const std::string text = lead_post_text(repeat("标题", 120), "摘要", kLink);
   expect_postable(text, kLink);
@@ -102,6 +125,32 @@ TEST(WeiboFormat, EveryLengthFits) {
     expect_postable(lead_post_text("标题", summary, kLink), kLink);
     expect_postable(member_post_text("标题", summary, "临沂市教育局", "临沂发布", kLink), kLink);
     if (::testing::Test::HasFailure()) break;
+  }
+}
+
+// The summary is shortened to the longest that fits: the same post as a plain binary search over every
+// budget finds (longest_fitting starts from a guess), whatever the mix of scripts and links.
+TEST(WeiboFormat, ShortenedSummaryIsTheLongestThatFits) {
+  const std::string pieces[] = {"a", "政", "😀", " ", "https://x.cn/p", "🇨🇳", "b", "。"};
+  std::string summary;
+  for (int i = 0; i < 300; ++i) {
+    summary += pieces[(i * 7 + i / 5) % 8];
+    const std::string cleaned = clean_post_text(summary);
+    const std::string head = "【标题】";
+    std::string expected;
+    for (std::size_t low = 1, high = kWeiboMaxLength; low <= high;) {
+      const std::size_t mid = low + (high - low) / 2;
+      const std::string candidate = head + truncate_weibo(cleaned, mid) + " " + kLink;
+      if (weibo_length(candidate) <= kWeiboMaxLength) {
+        expected = candidate;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    const std::string whole = head + cleaned + " " + kLink;
+    if (weibo_length(whole) <= kWeiboMaxLength) expected = whole;
+    ASSERT_EQ(lead_post_text("标题", summary, kLink), expected) << "summary of " << i + 1 << " pieces";
   }
 }
 

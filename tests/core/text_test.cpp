@@ -72,6 +72,16 @@ TEST(WeiboLength, EveryUrlCountsTen) {
   EXPECT_EQ(weibo_length("http://"), 4u);
 }
 
+TEST(WeiboLength, MalformedBytesCountAsTwoUnitsEachAndSchemesAnyCase) {
+  EXPECT_EQ(weibo_length("\xFF"), 1u);             // 2 units
+  EXPECT_EQ(weibo_length("\xFF\xFE" "ab"), 3u);   // 2 + 2 + 1 + 1
+  EXPECT_EQ(weibo_length("\xE4\xB8"), 2u);         // a cut sequence: each byte 2 units
+  EXPECT_EQ(weibo_length("HTTPS://A.CN/x"), 10u);
+  EXPECT_EQ(weibo_length("hTtP://a.cn"), 10u);
+  EXPECT_EQ(weibo_length("https://"), 4u);           // a bare scheme is 8 ASCII units
+  EXPECT_EQ(weibo_length("hhttp://a.cn"), 11u);      // 1 + 20 units
+}
+
 TEST(WeiboLength, EmojiCountPerCodePoint) {
   EXPECT_EQ(weibo_length("😀"), 1u);
   EXPECT_EQ(weibo_length(family), 5u);

@@ -2,9 +2,10 @@
 # The Debian package, built with CPack from the test build (the same CPack configuration script/package
 # uses): its contents, its control files and maintainer scripts, lintian (no error), the systemd unit
 # (systemd-analyze verify), the man pages, and the packaged config (valid for the fabud inside).
-#   tests/packaging/package_test.sh BUILD_DIR
+#   tests/packaging/package_test.sh BUILD_DIR [jemalloc]   ("jemalloc": the build links fabud with it)
 set -euo pipefail
-build="${1:?usage: package_test.sh BUILD_DIR}"
+build="${1:?usage: package_test.sh BUILD_DIR [jemalloc]}"
+allocator="${2:-}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -28,6 +29,12 @@ grep -qxF /etc/fabu/fabu.toml "$control/conffiles" || fail "fabu.toml is not a c
 grep -qxF /etc/logrotate.d/fabu "$control/conffiles" || fail "the logrotate file is not a conffile"
 grep -q 'adduser --system --group' "$control/postinst" || fail "postinst does not make the fabu system user"
 grep -q '^Depends:.*adduser' "$control/control" || fail "the package does not depend on adduser"
+if [ "$allocator" = jemalloc ]; then
+  grep -q '^Depends:.*libjemalloc2' "$control/control" || fail "fabud uses jemalloc, but the package does not depend on libjemalloc2"
+  # jemalloc, not glibc, answers fabud's malloc: its statistics at exit prove it replaced malloc.
+  MALLOC_CONF=stats_print:true "$build/daemon/fabud" --version 2>&1 | grep -q 'jemalloc statistics' ||
+    fail "fabud does not run on jemalloc"
+fi
 for script in postinst prerm postrm; do
   sh -n "$control/$script" || fail "$script is not valid sh"
   [ -x "$control/$script" ] || fail "$script is not executable"

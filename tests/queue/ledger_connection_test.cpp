@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "queue/redis_connection.h"
 #include "tests/queue/ledger_fixture.h"
 
 namespace fabu::testing {
@@ -26,6 +27,45 @@ TEST(LedgerConnectionTest, ConnectingToNothingIsATransientRefusal) {
   ASSERT_FALSE(ledger);
   EXPECT_EQ(ledger.error().kind, ErrorKind::transient);
   EXPECT_NE(ledger.error().message.find("connection refused"), std::string::npos) << ledger.error().message;
+}
+
+// fabu writes the protocol's request form itself (queue/redis_connection.cpp): arguments that look
+// like protocol, hold a NUL or are empty arrive byte for byte, alone, pipelined and in a script call.
+TEST(LedgerConnectionTest, ArgumentsArriveByteForByteAlonePipelinedAndInScripts) {
+  RedisServer server;
+  const auto config = config_for(server.port());
+  RedisConnection redis(config);
+  const std::string awkward("*2\r\n$3\r\nGET\r\n\0临沂 ", 21);
+  const std::string key = config.prefix + ":awkward";
+  ASSERT_TRUE(redis.command({"SET", key, awkward}));
+  auto got = redis.command({"GET", key});
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(reply_string(got->get()), awkward);
+
+  auto replies = redis.pipeline({{"SET", key + ":empty", ""}, {"STRLEN", key}, {"GET", key + ":empty"}, {"GET", key}});
+  ASSERT_TRUE(replies) << replies.error().message;
+  ASSERT_EQ(replies->size(), 4u);
+  EXPECT_EQ(reply_integer((*replies)[1].get()), static_cast<long long>(awkward.size()));
+  EXPECT_EQ(reply_string((*replies)[2].get(), "nil"), "");
+  EXPECT_EQ(reply_string((*replies)[3].get()), awkward);
+
+  const RedisScript joined{"joined", "return KEYS[1] .. '|' .. ARGV[1] .. '|' .. ARGV[2]"};
+  auto ran = redis.eval(joined, {key}, {awkward, ""});
+  ASSERT_TRUE(ran) << ran.error().message;
+  EXPECT_EQ(reply_string(ran->get()), key + "|" + awkward + "|");
+
+  // A request larger than the buffer fabu keeps between requests, then small ones again.
+  const std::string big(3 << 20, 'x');
+  auto big_replies = redis.pipeline({{"SET", key + ":big", big}, {"STRLEN", key + ":big"}});
+  ASSERT_TRUE(big_replies) << big_replies.error().message;
+  EXPECT_EQ(reply_integer((*big_replies)[1].get()), static_cast<long long>(big.size()));
+  ASSERT_TRUE(redis.command({"APPEND", key + ":big", big}));
+  auto again = redis.command({"GET", key});
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(reply_string(again->get()), awkward);
+  auto doubled = redis.command({"STRLEN", key + ":big"});
+  ASSERT_TRUE(doubled) << doubled.error().message;
+  EXPECT_EQ(reply_integer(doubled->get()), static_cast<long long>(2 * big.size()));
 }
 
 TEST(LedgerConnectionTest, PrefixWithBracesIsAConfigError) {
