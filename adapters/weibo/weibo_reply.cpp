@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.h"
+
 namespace fabu::weibo {
 
 Reply read_reply(const HttpResponse& response) {
@@ -249,26 +251,6 @@ class PostReplyScanner {
     }
   }
 
-  // The length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, at most
-  // U+10FFFF) of more than one byte at p_, or 0.
-  std::size_t utf8_sequence() const {
-    const auto byte = [this](std::ptrdiff_t i) { return static_cast<unsigned char>(p_[i]); };
-    const auto tail = [&](std::ptrdiff_t i) { return i < end_ - p_ && (byte(i) & 0xC0) == 0x80; };
-    const unsigned char lead = byte(0);
-    if (lead >= 0xC2 && lead <= 0xDF) return tail(1) ? 2 : 0;
-    if (lead >= 0xE0 && lead <= 0xEF) {
-      if (!tail(1) || !tail(2)) return 0;
-      if ((lead == 0xE0 && byte(1) < 0xA0) || (lead == 0xED && byte(1) > 0x9F)) return 0;
-      return 3;
-    }
-    if (lead >= 0xF0 && lead <= 0xF4) {
-      if (!tail(1) || !tail(2) || !tail(3)) return 0;
-      if ((lead == 0xF0 && byte(1) < 0x90) || (lead == 0xF4 && byte(1) > 0x8F)) return 0;
-      return 4;
-    }
-    return 0;
-  }
-
   // A string at p_ (on its opening quote); its decoded text into `out` unless that is null.
   bool string(std::string* out) {
     ++p_;
@@ -319,7 +301,8 @@ class PostReplyScanner {
         if (out) out->append(run, p_);
         continue;
       }
-      const std::size_t length = utf8_sequence();
+      // Beyond ASCII: a well-formed sequence (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF).
+      const std::size_t length = utf8_sequence_length(std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0);
       if (length == 0) return false;
       if (out) out->append(p_, length);
       p_ += length;
