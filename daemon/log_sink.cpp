@@ -17,7 +17,8 @@ std::string json_string(std::string_view text) {
   return out;
 }
 
-// Writes `value` as exactly `width` decimal digits (zero-padded) at `out`; the caller checked its range.
+// Writes `value` as exactly `width` decimal digits (zero-padded) at `out`. Its callers pass the fields of a
+// calendar time (a year of four digits, the rest of two or three), which fit their width.
 char* put_digits(char* out, long value, int width) {
   for (int i = width - 1; i >= 0; --i) {
     out[i] = static_cast<char>('0' + value % 10);
