@@ -35,12 +35,21 @@ end
 local out, claimed = {}, 0
 local releases, leases = {}, {}
 
+-- Where each lane handled goes in `ready` is gathered for the round (one ZADD and one ZREM): nothing
+-- reads `ready` until the next round's ZRANGEBYSCORE, which comes after they are written.
+local rescore, unready = {}, {}
+local function flush_ready()
+  zadd_all(ready_key, rescore)
+  zrem_all(ready_key, unready)
+  rescore, unready = {}, {}
+end
+
 local function claim_lane(lane)
   local lk, lq, lw = k('lane:' .. lane), k('lq:' .. lane), k('lw:' .. lane)
   local cfg = redis.call('HMGET', lk, 'max_in_flight', 'per_hour', 'min_gap_ms', 'inflight', 'parked',
                          'last_sent_ms', 'slow_until_ms', 'probe')
   if cfg[5] and cfg[5] ~= '' then
-    redis.call('ZREM', ready_key, lane)
+    unready[#unready + 1] = lane
     return
   end
   local max_in_flight = tonumber(cfg[1]) or 1  -- a lane nobody configured sends one at a time
@@ -106,9 +115,10 @@ local function claim_lane(lane)
   end
   if sent then redis.call('HSET', lk, 'inflight', int(inflight), 'last_sent_ms', int(last_sent)) end
   if next_score then
-    redis.call('ZADD', ready_key, int(next_score), lane)
+    rescore[#rescore + 1] = int(next_score)
+    rescore[#rescore + 1] = lane
   else
-    redis.call('ZREM', ready_key, lane)
+    unready[#unready + 1] = lane
   end
 end
 
@@ -121,6 +131,7 @@ for _ = 1, 16 do
     if claimed >= max then break end
     claim_lane(lane)
   end
+  flush_ready()
 end
 zadd_all(inflight_key, leases)
 return out
@@ -219,7 +230,22 @@ local function flush_activity()
   end
 end
 
+-- Whether a delivery this call may deliver has dependants, asked with one EXISTS over the batch
+-- instead of an SMEMBERS per delivery: dependants are rare, and no `waiters:` set is made during a call.
+local maybe_waiters = false
+do
+  local wkeys = {}
+  for i = 0, n - 1 do
+    local b = 4 + i * 10
+    if ARGV[b + 2] == OUTCOME.delivered then wkeys[#wkeys + 1] = k('waiters:' .. ARGV[b]) end
+  end
+  for i = 1, #wkeys, 500 do
+    if redis.call('EXISTS', unpack(wkeys, i, math.min(i + 499, #wkeys))) > 0 then maybe_waiters = true break end
+  end
+end
+
 local function release_waiters(id)
+  if not maybe_waiters then return end
   local wkey = k('waiters:' .. id)
   local waiters = redis.call('SMEMBERS', wkey)
   for _, w in ipairs(waiters) do
@@ -349,7 +375,9 @@ zrem_all(k('inflight'), finished_ids)
 flush_activity()
 -- Each lane the batch touched, with one read and at most one write of its hash: its in-flight count
 -- less the batch's finished sends, its breaker closed by a delivery (fields already closed or never
--- set are left alone: both read as 0), then back into `ready` at its head's due time unless parked.
+-- set are left alone: both read as 0), then back into `ready` at its head's due time unless parked
+-- (all of them in one ZADD).
+local ready_at = {}
 for lane in pairs(touched) do
   local lk = k('lane:' .. lane)
   local l = redis.call('HMGET', lk, 'inflight', 'parked', 'fails', 'probe', 'breaker_until_ms')
@@ -364,9 +392,13 @@ for lane in pairs(touched) do
   if #set > 0 then redis.call('HSET', lk, unpack(set)) end
   if not (l[2] and l[2] ~= '') then
     local head = redis.call('ZRANGE', k('lq:' .. lane), 0, 0, 'WITHSCORES')
-    if #head > 0 then redis.call('ZADD', k('ready'), 'LT', int(math.max(tonumber(head[2]), now)), lane) end
+    if #head > 0 then
+      ready_at[#ready_at + 1] = int(math.max(tonumber(head[2]), now))
+      ready_at[#ready_at + 1] = lane
+    end
   end
 end
+ready_lower_all(ready_at)
 if woke then wake() end
 return results
 )lua"};

@@ -30,6 +30,14 @@ local function ready_lower(lane, at)
   redis.call('ZADD', k('ready'), 'LT', int(at), lane)
 end
 
+-- The same for many lanes in one ZADD: `pairs_flat` is {due, lane, due, lane, ...}. A lane named twice
+-- keeps the lower of its times, as two calls would.
+local function ready_lower_all(pairs_flat)
+  for i = 1, #pairs_flat, 1000 do
+    redis.call('ZADD', k('ready'), 'LT', unpack(pairs_flat, i, math.min(i + 999, #pairs_flat)))
+  end
+end
+
 -- After a lane's queue changed: ready at its head's due time when it has queued work.
 local function reschedule(lane, now)
   local head = redis.call('ZRANGE', k('lq:' .. lane), 0, 0, 'WITHSCORES')

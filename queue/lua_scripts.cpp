@@ -69,8 +69,9 @@ if deadline > 0 then
   redis.call('ZADD', k('deadlines'), int(deadline), rid)
 end
 -- Each delivery's hash is written whole in one HSET; the release's delivery set and the set of lanes
--- take all of the release's members in one SADD each after the loop (nothing in the loop reads them).
-local ids, lanes = {}, {}
+-- take all of the release's members in one SADD each after the loop, and `ready` its lanes in one ZADD
+-- (nothing in the loop reads them).
+local ids, lanes, ready_at = {}, {}, {}
 for i = 0, n - 1 do
   local b = 15 + i * 4
   local channel, dest, lane, waits_on = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
@@ -96,11 +97,13 @@ for i = 0, n - 1 do
     redis.call('SADD', k('waiters:' .. waits_on), id)
   else
     redis.call('ZADD', k('lq:' .. lane), int(due), id)
-    ready_lower(lane, due)
+    ready_at[#ready_at + 1] = int(due)
+    ready_at[#ready_at + 1] = lane
   end
 end
 sadd_all(rk .. ':d', ids)
 sadd_all(k('lanes'), lanes)
+ready_lower_all(ready_at)
 link_policy(rk, rid, ids, link_target, doc_number, interprets, now)
 -- A release the screen held and that is now admitted (by an override, or changed so nothing holds)
 -- keeps its held record for the audit trail, marked released, in the same step.

@@ -20,32 +20,72 @@ constexpr std::int64_t kBudgetKeyTtlMs = 2 * 3'600'000LL;
 // Every script names its first key in KEYS (for Cluster routing); all keys share the hash tag.
 
 // KEYS[1] reach:due; ARGV: base, then per post: release id, "<channel>|<account>", post id, delivered
-// ms, followers key, due member, due ms, expire-at ms. One call enters a batch (one call per post cost
-// more than the post's own commands). A post whose field is already there is skipped, so a replay
-// changes nothing; the check is a read (HGET) and the post's fields go in one HSET, so a post entered
-// costs one hash write, not two.
+// ms, followers key, due member, due ms, expire-at ms. One call enters a batch, and its commands go per
+// release and per account, not per post (each command a script runs costs more than its fields):
+// - which posts a release already has: one HMGET of their `|post` fields, so a replay changes nothing;
+// - the followers at posting: the newest sample at or before the account's latest post in the batch,
+//   which is also the newest at or before each earlier post that it does not postdate (else that post
+//   asks for its own);
+// - the new posts' fields: one HSET per release; their first checkpoints: one ZADD; the expiry: one
+//   PEXPIREAT per release, as its last post entered says.
 constexpr std::size_t kAddPostFields = 8;
 const RedisScript kAddPosts{"reach_add_posts", R"lua(
 local base = ARGV[1]
-local entered, expire_at, expired = 0, {}, {}
+local releases, posts_of = {}, {}  -- reach keys in the order first named; key -> argument offsets
 for b = 2, #ARGV, 8 do
-  local rk, f, delivered = base .. 'rel:' .. ARGV[b] .. ':reach', ARGV[b + 1], ARGV[b + 3]
-  if not redis.call('HGET', rk, f .. '|post') then
-    local sample = redis.call('ZREVRANGEBYSCORE', base .. ARGV[b + 4], delivered, '-inf', 'LIMIT', 0, 1)
-    if #sample > 0 then
-      redis.call('HSET', rk, f .. '|post', ARGV[b + 2], f .. '|delivered_ms', delivered, f .. '|followers',
-                 string.match(sample[1], ':(%d+)$'))
-    else
-      redis.call('HSET', rk, f .. '|post', ARGV[b + 2], f .. '|delivered_ms', delivered)
+  local rk = base .. 'rel:' .. ARGV[b] .. ':reach'
+  if not posts_of[rk] then releases[#releases + 1] = rk; posts_of[rk] = {} end
+  table.insert(posts_of[rk], b)
+end
+
+local new_posts, latest = {}, {}  -- offsets of posts to enter; followers key -> latest delivered ms
+for _, rk in ipairs(releases) do
+  local fields = {}
+  for i, b in ipairs(posts_of[rk]) do fields[i] = ARGV[b + 1] .. '|post' end
+  local have, seen = redis.call('HMGET', rk, unpack(fields)), {}
+  for i, b in ipairs(posts_of[rk]) do
+    if not have[i] and not seen[fields[i]] then  -- a post named twice in the batch is entered once
+      seen[fields[i]] = true
+      new_posts[#new_posts + 1] = b
+      local fk, delivered = ARGV[b + 4], tonumber(ARGV[b + 3])
+      if not latest[fk] or delivered > tonumber(latest[fk]) then latest[fk] = ARGV[b + 3] end
     end
-    redis.call('ZADD', KEYS[1], ARGV[b + 6], ARGV[b + 5])
-    if not expire_at[rk] then expired[#expired + 1] = rk end
-    expire_at[rk] = ARGV[b + 7]  -- a release's hash expires as its last post entered says, once per call
-    entered = entered + 1
   end
 end
-for _, rk in ipairs(expired) do redis.call('PEXPIREAT', rk, expire_at[rk]) end
-return entered
+
+local newest = {}  -- followers key -> {score, count} of its newest sample up to latest[key], or false
+local function followers_at(fk, delivered)
+  local function ask(upto)
+    local s = redis.call('ZREVRANGEBYSCORE', base .. fk, upto, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    if #s == 0 then return false end
+    return {tonumber(s[2]), string.match(s[1], ':(%d+)$')}
+  end
+  if newest[fk] == nil then newest[fk] = ask(latest[fk]) end
+  local s = newest[fk]
+  if s and s[1] > tonumber(delivered) then s = ask(delivered) end
+  return s and s[2]
+end
+
+local writes, due, expire_at = {}, {}, {}
+for _, b in ipairs(new_posts) do
+  local rk, f = base .. 'rel:' .. ARGV[b] .. ':reach', ARGV[b + 1]
+  local w = writes[rk]
+  if not w then w = {}; writes[rk] = w end
+  w[#w + 1] = f .. '|post'; w[#w + 1] = ARGV[b + 2]
+  w[#w + 1] = f .. '|delivered_ms'; w[#w + 1] = ARGV[b + 3]
+  local followers = followers_at(ARGV[b + 4], ARGV[b + 3])
+  if followers then w[#w + 1] = f .. '|followers'; w[#w + 1] = followers end
+  due[#due + 1] = ARGV[b + 6]; due[#due + 1] = ARGV[b + 5]
+  expire_at[rk] = ARGV[b + 7]
+end
+for _, rk in ipairs(releases) do
+  if writes[rk] then
+    redis.call('HSET', rk, unpack(writes[rk]))
+    redis.call('PEXPIREAT', rk, expire_at[rk])
+  end
+end
+for i = 1, #due, 1000 do redis.call('ZADD', KEYS[1], unpack(due, i, math.min(i + 999, #due))) end
+return #new_posts
 )lua"};
 // Posts per call: long enough to spread the call's cost, short enough not to hold Redis for long.
 constexpr std::size_t kAddPostsBatch = 256;
@@ -54,7 +94,9 @@ constexpr std::size_t kAddPostsBatch = 256;
 // in the same step that hands them out, so two instances never read the same post at once.
 const RedisScript kClaimDue{"reach_claim_due", R"lua(
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[3], member) end
+local rescored = {}
+for _, member in ipairs(due) do rescored[#rescored + 1] = ARGV[3]; rescored[#rescored + 1] = member end
+for i = 1, #rescored, 1000 do redis.call('ZADD', KEYS[1], unpack(rescored, i, math.min(i + 999, #rescored))) end
 return due
 )lua"};
 

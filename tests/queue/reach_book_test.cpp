@@ -100,6 +100,33 @@ TEST_F(ReachBookTest, ABatchOfPostsLongerThanOneCallIsEnteredOnceEach) {
   EXPECT_TRUE(found);
 }
 
+// One call reads each account's followers once where it can: each post still gets the newest reading
+// at or before its own time, also when a reading came between two posts of the batch.
+TEST_F(ReachBookTest, EachPostOfABatchGetsTheFollowersReadBeforeIt) {
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 500, 5, 9}}, T0 - kHour));
+  ASSERT_TRUE(book_->record_followers("microblog", {{"lead", 600, 5, 9}}, T0 + 10));
+  const DeliveredPost before{"rel-a", "microblog", "lead", "4300000000000001", T0};
+  const DeliveredPost after{"rel-b", "microblog", "lead", "4300000000000002", T0 + 20};
+  const DeliveredPost exactly{"rel-c", "microblog", "lead", "4300000000000003", T0 + 10};
+  DeliveredPost twice = after;  // the same account of the same release, named again in the batch
+  twice.post_id = "4300000000000009";
+  ASSERT_TRUE(book_->add_posts({after, before, twice, exactly}));
+
+  const auto lead_of = [&](const std::string& release) {
+    auto reach = book_->release_reach(release);
+    EXPECT_TRUE(reach);
+    EXPECT_EQ(reach->size(), 1u);
+    return reach->empty() ? AccountReach{} : reach->front();
+  };
+  EXPECT_EQ(lead_of("rel-a").followers_at_delivery, 500);
+  EXPECT_EQ(lead_of("rel-b").followers_at_delivery, 600);
+  EXPECT_EQ(lead_of("rel-b").post_id, after.post_id);  // the first named stays
+  EXPECT_EQ(lead_of("rel-c").followers_at_delivery, 600);
+  auto due = book_->claim_due(T0 + 2 * kHour, 100, std::chrono::minutes(10));
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->size(), 3u);
+}
+
 TEST_F(ReachBookTest, TheHourlyBudgetIsSharedByEveryConnection) {
   auto other = make_redis_reach_book(config_, 400);
   int taken = 0;
