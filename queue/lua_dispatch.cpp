@@ -10,21 +10,22 @@ namespace fabu::lua {
 const RedisScript claim{"claim", std::string(kPrelude) + R"lua(
 local owner, max, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local lease, reap_limit = tonumber(ARGV[5]), tonumber(ARGV[6])
+local now_s = int(now)  -- `now` as Redis stores it, formatted once
 local ready_key, inflight_key = k('ready'), k('inflight')
 local hour = 3600000
 
 -- 1. Leases that ran out: their owner died or hung. The send may have happened, so the delivery goes
 --    back to its lane marked in doubt and the next attempt reconciles before sending again.
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', inflight_key, '-inf', '(' .. int(now), 'LIMIT', 0, reap_limit)) do
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', inflight_key, '-inf', '(' .. now_s, 'LIMIT', 0, reap_limit)) do
   redis.call('ZREM', inflight_key, id)
   local dk = k('d:' .. id)
   local d = redis.call('HMGET', dk, 'state', 'lane', 'attempt', 'owner')
   if d[1] == STATE.sending then
-    redis.call('HSET', dk, 'state', STATE.queued, 'in_doubt', '1', 'next_at', int(now), 'updated_ms', int(now),
+    redis.call('HSET', dk, 'state', STATE.queued, 'in_doubt', '1', 'next_at', now_s, 'updated_ms', now_s,
                'error_kind', KIND.transient,
                'error', 'lease of attempt ' .. str(d[3]) .. ' by ' .. str(d[4]) .. ' expired')
     lane_inflight_add(d[2], -1)
-    redis.call('ZADD', k('lq:' .. d[2]), int(now), id)
+    redis.call('ZADD', k('lq:' .. d[2]), now_s, id)
     ready_lower(d[2], now)
   end
 end
@@ -68,7 +69,7 @@ local function claim_lane(lane)
   while true do
     if inflight >= max_in_flight then break end
     if claimed >= max then next_score = now break end
-    local head = redis.call('ZRANGE', lq, 0, 0, 'WITHSCORES')
+    local head = redis.call('ZRANGE', lq, '0', '0', 'WITHSCORES')
     if #head == 0 then break end
     local id, due = head[1], tonumber(head[2])
     if due > now then next_score = due break end
@@ -91,10 +92,10 @@ local function claim_lane(lane)
       local attempt = num(d[4]) + 1
       -- The lease is the delivery's score in `inflight`; `next_at` (its old due time) and `owner` mean
       -- something only in the states that set them, so neither is cleared here (PROTOCOL.md, `d:`).
-      redis.call('HSET', dk, 'state', STATE.sending, 'attempt', int(attempt), 'owner', owner, 'updated_ms', int(now))
+      redis.call('HSET', dk, 'state', STATE.sending, 'attempt', int(attempt), 'owner', owner, 'updated_ms', now_s)
       leases[#leases + 1] = int(now + lease)
       leases[#leases + 1] = id
-      if per_hour > 0 then redis.call('ZADD', lw, int(now), id .. '#' .. int(attempt) .. '#' .. int(now)) end
+      if per_hour > 0 then redis.call('ZADD', lw, now_s, id .. '#' .. int(attempt) .. '#' .. now_s) end
       inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
       local rel = releases[release]
       if not rel then
@@ -125,7 +126,7 @@ end
 -- Every lane handled leaves `ready` or moves past `now` unless the batch filled up, so this ends.
 for _ = 1, 16 do
   if claimed >= max then break end
-  local lanes = redis.call('ZRANGEBYSCORE', ready_key, '-inf', int(now), 'LIMIT', 0, max - claimed)
+  local lanes = redis.call('ZRANGEBYSCORE', ready_key, '-inf', now_s, 'LIMIT', 0, max - claimed)
   if #lanes == 0 then break end
   for _, lane in ipairs(lanes) do
     if claimed >= max then break end
@@ -139,6 +140,7 @@ return out
 
 const RedisScript complete{"complete", std::string(kPrelude) + kSettled + kActivity + R"lua(
 local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
+local now_s = int(now)  -- `now` as Redis stores it, formatted once
 local results, touched, woke = {}, {}, false
 -- Counters and resets that nothing in this call reads back are gathered per lane and per release and
 -- written once at the end, so a batch of one lane's completions costs one write each, not one per row.
@@ -191,9 +193,9 @@ local function first_out(release)
   if r.out then return end  -- read with HMGET, not HSETNX: the documented ACL
   r.out = true
   if r.deadline > 0 then
-    redis.call('HSET', k('rel:' .. release), 'first_out_ms', int(now), 'in_time', now < r.deadline and '1' or '0')
+    redis.call('HSET', k('rel:' .. release), 'first_out_ms', now_s, 'in_time', now < r.deadline and '1' or '0')
   else
-    redis.call('HSET', k('rel:' .. release), 'first_out_ms', int(now))
+    redis.call('HSET', k('rel:' .. release), 'first_out_ms', now_s)
   end
   redis.call('ZREM', k('deadlines'), release)
 end
@@ -223,7 +225,7 @@ local function flush_activity()
   local fields = {}
   for field in pairs(activity) do
     fields[#fields + 1] = field
-    fields[#fields + 1] = int(now)
+    fields[#fields + 1] = now_s
   end
   for i = 1, #fields, 1000 do
     redis.call('HSET', k('activity'), unpack(fields, i, math.min(i + 999, #fields)))
@@ -232,6 +234,8 @@ end
 
 -- Whether a delivery this call may deliver has dependants, asked with one EXISTS over the batch
 -- instead of an SMEMBERS per delivery: dependants are rare, and no `waiters:` set is made during a call.
+-- While a Cluster slot moves, the node taking it refuses a command over several keys that are not all
+-- there (TRYAGAIN) but serves one key alone: then each set is read, as before.
 local maybe_waiters = false
 do
   local wkeys = {}
@@ -240,7 +244,8 @@ do
     if ARGV[b + 2] == OUTCOME.delivered then wkeys[#wkeys + 1] = k('waiters:' .. ARGV[b]) end
   end
   for i = 1, #wkeys, 500 do
-    if redis.call('EXISTS', unpack(wkeys, i, math.min(i + 499, #wkeys))) > 0 then maybe_waiters = true break end
+    local found = redis.pcall('EXISTS', unpack(wkeys, i, math.min(i + 499, #wkeys)))
+    if type(found) ~= 'number' or found > 0 then maybe_waiters = true break end
   end
 end
 
@@ -253,8 +258,8 @@ local function release_waiters(id)
     local wd = redis.call('HMGET', wk, 'state', 'lane')
     -- A delivery may wait for two (a correction: the post it corrects and its lead's new post).
     if wd[1] == STATE.waiting and redis.call('HINCRBY', wk, 'pending', -1) <= 0 then
-      redis.call('HSET', wk, 'state', STATE.queued, 'next_at', int(now), 'updated_ms', int(now))
-      redis.call('ZADD', k('lq:' .. wd[2]), int(now), w)
+      redis.call('HSET', wk, 'state', STATE.queued, 'next_at', now_s, 'updated_ms', now_s)
+      redis.call('ZADD', k('lq:' .. wd[2]), now_s, w)
       touched[wd[2]] = true
       woke = true
     end
@@ -265,8 +270,8 @@ end
 -- Dependants die with the reason chained; `waiters:<id>` is kept so retry_dead can revive them.
 local function kill(id, reason, kind)
   local dk = k('d:' .. id)
-  redis.call('HSET', dk, 'state', STATE.dead, 'error', reason, 'error_kind', kind, 'updated_ms', int(now))
-  redis.call('ZADD', k('dead'), int(now), id)
+  redis.call('HSET', dk, 'state', STATE.dead, 'error', reason, 'error_kind', kind, 'updated_ms', now_s)
+  redis.call('ZADD', k('dead'), now_s, id)
   finish(redis.call('HGET', dk, 'release'))
   for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. id))) do
     if redis.call('HGET', k('d:' .. w), 'state') == STATE.waiting then
@@ -290,9 +295,9 @@ local function withdraw(id, maybe_sent, in_doubt)
     local wd = redis.call('HMGET', wk, 'state', 'op', 'lane')
     if wd[1] == STATE.waiting then
       if wd[2] == OP.retract and (maybe_sent == '1' or in_doubt == '1') then
-        redis.call('HSET', wk, 'state', STATE.queued, 'in_doubt', '1', 'pending', '0', 'next_at', int(now),
-                   'updated_ms', int(now))
-        redis.call('ZADD', k('lq:' .. wd[3]), int(now), w)
+        redis.call('HSET', wk, 'state', STATE.queued, 'in_doubt', '1', 'pending', '0', 'next_at', now_s,
+                   'updated_ms', now_s)
+        redis.call('ZADD', k('lq:' .. wd[3]), now_s, w)
         touched[wd[3]] = true
         woke = true
       else
@@ -322,7 +327,7 @@ for i = 0, n - 1 do
     if outcome == OUTCOME.delivered then
       -- `in_doubt`, `error` and `error_kind` are cleared only where they were set; `owner` and `next_at`
       -- are left as they are (they mean nothing once delivered).
-      local fields = {'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note, 'updated_ms', int(now)}
+      local fields = {'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note, 'updated_ms', now_s}
       if in_doubt == '1' then fields[#fields + 1] = 'in_doubt'; fields[#fields + 1] = '0' end
       if d[6] and d[6] ~= '' then fields[#fields + 1] = 'error'; fields[#fields + 1] = '' end
       if d[7] and d[7] ~= '' then fields[#fields + 1] = 'error_kind'; fields[#fields + 1] = '' end
@@ -333,7 +338,7 @@ for i = 0, n - 1 do
       lane_delivered(lane)
       if op ~= OP.retract then record_activity(release, channel, dest) end
       if op == OP.retract and prev and prev ~= '' and redis.call('HGET', k('d:' .. prev), 'state') == STATE.delivered then
-        redis.call('HSET', k('d:' .. prev), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', int(now))
+        redis.call('HSET', k('d:' .. prev), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', now_s)
       end
     elseif op ~= OP.retract and release_closed(release) then
       withdraw(id, maybe_sent, in_doubt)
@@ -341,7 +346,7 @@ for i = 0, n - 1 do
     elseif outcome == OUTCOME.retry or outcome == OUTCOME.rate_limited then
       if next_at < now then next_at = now end
       redis.call('HSET', dk, 'state', STATE.retrying, 'error', err, 'error_kind', kind, 'next_at', int(next_at),
-                 'updated_ms', int(now))
+                 'updated_ms', now_s)
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       redis.call('ZADD', k('lq:' .. lane), int(next_at), id)
       if outcome == OUTCOME.retry and kind == KIND.transient then lane_failed(lane) end
@@ -354,11 +359,11 @@ for i = 0, n - 1 do
         end
       end
     elseif outcome == OUTCOME.needs_auth then
-      redis.call('HSET', dk, 'state', STATE.needs_auth, 'error', err, 'error_kind', kind, 'updated_ms', int(now))
+      redis.call('HSET', dk, 'state', STATE.needs_auth, 'error', err, 'error_kind', kind, 'updated_ms', now_s)
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       if err == '' then err = 'the account needs a new token' end
       redis.call('HSET', k('lane:' .. lane), 'parked', err)
-      redis.call('ZADD', k('lq:' .. lane), int(now), id)
+      redis.call('ZADD', k('lq:' .. lane), now_s, id)
       redis.call('ZREM', k('ready'), lane)
     else
       kill(id, err, kind)
@@ -391,7 +396,7 @@ for lane in pairs(touched) do
   end
   if #set > 0 then redis.call('HSET', lk, unpack(set)) end
   if not (l[2] and l[2] ~= '') then
-    local head = redis.call('ZRANGE', k('lq:' .. lane), 0, 0, 'WITHSCORES')
+    local head = redis.call('ZRANGE', k('lq:' .. lane), '0', '0', 'WITHSCORES')
     if #head > 0 then
       ready_at[#ready_at + 1] = int(math.max(tonumber(head[2]), now))
       ready_at[#ready_at + 1] = lane

@@ -40,7 +40,7 @@ end
 
 -- After a lane's queue changed: ready at its head's due time when it has queued work.
 local function reschedule(lane, now)
-  local head = redis.call('ZRANGE', k('lq:' .. lane), 0, 0, 'WITHSCORES')
+  local head = redis.call('ZRANGE', k('lq:' .. lane), '0', '0', 'WITHSCORES')
   if #head == 0 then return end
   local due = tonumber(head[2])
   if due < now then due = now end
@@ -73,7 +73,7 @@ end
 
 local function wake()
   redis.call('LPUSH', k('wake'), '1')
-  redis.call('LTRIM', k('wake'), 0, 63)
+  redis.call('LTRIM', k('wake'), '0', '63')
 end
 
 -- Acknowledge and delete an intake entry: its content now lives in the release or reject record.

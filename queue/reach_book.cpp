@@ -56,7 +56,7 @@ end
 local newest = {}  -- followers key -> {score, count} of its newest sample up to latest[key], or false
 local function followers_at(fk, delivered)
   local function ask(upto)
-    local s = redis.call('ZREVRANGEBYSCORE', base .. fk, upto, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    local s = redis.call('ZREVRANGEBYSCORE', base .. fk, upto, '-inf', 'WITHSCORES', 'LIMIT', '0', '1')
     if #s == 0 then return false end
     return {tonumber(s[2]), string.match(s[1], ':(%d+)$')}
   end
