@@ -13,8 +13,8 @@ local lane, record = ARGV[2], ARGV[3]
 redis.call('HSET', k('tokens'), lane, record)
 redis.call('INCR', k('tokens_version'))
 local held = 0
-for _, id in ipairs(redis.call('ZRANGE', k('lq:' .. lane), 0, -1)) do
-  if redis.call('HGET', k('d:' .. id), 'state') == 'needs_auth' then held = held + 1 end
+for _, id in ipairs(redis.call('ZRANGE', LQ_KEY .. lane, 0, -1)) do
+  if redis.call('HGET', D_KEY .. id, 'state') == 'needs_auth' then held = held + 1 end
 end
 return held
 )lua"};

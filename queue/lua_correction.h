@@ -30,11 +30,11 @@ local function correct_release(rk, rid, old_rev, rev, json, digest, link_target,
     local cur = redis.call('HGET', rk, 'cur:' .. key)
     if not cur then
       local first_publish = rid .. '|' .. key
-      if redis.call('EXISTS', k('d:' .. first_publish)) == 1 then cur = first_publish end
+      if redis.call('EXISTS', D_KEY .. first_publish) == 1 then cur = first_publish end
     end
     local op, prev = OP.publish, ''
     if cur then
-      local c = redis.call('HMGET', k('d:' .. cur), 'state', 'in_doubt', 'op', 'prev')
+      local c = redis.call('HMGET', D_KEY .. cur, 'state', 'in_doubt', 'op', 'prev')
       if c[1] == STATE.delivered or c[1] == STATE.sending or c[2] == '1' then
         op, prev = OP.correct, cur
       elseif c[1] ~= STATE.cancelled and c[1] ~= STATE.retracted then
@@ -50,7 +50,7 @@ local function correct_release(rk, rid, old_rev, rev, json, digest, link_target,
   local ids, lanes = {}, {}
   for _, s in ipairs(specs) do
     local deps, waits_on = {}, ''
-    if s.prev ~= '' and redis.call('HGET', k('d:' .. s.prev), 'state') ~= STATE.delivered then deps[#deps + 1] = s.prev end
+    if s.prev ~= '' and redis.call('HGET', D_KEY .. s.prev, 'state') ~= STATE.delivered then deps[#deps + 1] = s.prev end
     if s.after ~= '' then
       waits_on = news[s.channel .. '|' .. s.after] or ''
     elseif s.needs_link == '1' and link_target ~= '' and link_target ~= s.channel .. '|' .. s.dest then
@@ -93,15 +93,15 @@ local function link_policy(rk, rid, ids, link_target, doc_number, interprets, no
     local wkey = k('policy_waiters:' .. name)
     for _, w in ipairs(redis.call('SMEMBERS', wkey)) do
       -- A waiter without a hash was cancelled and packed with its settled release: nothing to hold.
-      if redis.call('EXISTS', k('d:' .. w)) == 0 then
+      if redis.call('EXISTS', D_KEY .. w) == 0 then
       elseif own_link ~= '' then
-        redis.call('SADD', k('waiters:' .. own_link), w)
-        redis.call('HSET', k('d:' .. w), 'note', 'waits for its policy ' .. rid .. ' to be published')
+        redis.call('SADD', WAITERS_KEY .. own_link, w)
+        redis.call('HSET', D_KEY .. w, 'note', 'waits for its policy ' .. rid .. ' to be published')
       else
-        local wd = redis.call('HMGET', k('d:' .. w), 'state', 'lane')
-        if wd[1] == STATE.waiting and redis.call('HINCRBY', k('d:' .. w), 'pending', -1) <= 0 then
-          redis.call('HSET', k('d:' .. w), 'state', STATE.queued, 'next_at', int(now), 'note', '', 'updated_ms', int(now))
-          redis.call('ZADD', k('lq:' .. wd[2]), int(now), w)
+        local wd = redis.call('HMGET', D_KEY .. w, 'state', 'lane')
+        if wd[1] == STATE.waiting and redis.call('HINCRBY', D_KEY .. w, 'pending', -1) <= 0 then
+          redis.call('HSET', D_KEY .. w, 'state', STATE.queued, 'next_at', int(now), 'note', '', 'updated_ms', int(now))
+          redis.call('ZADD', LQ_KEY .. wd[2], int(now), w)
           ready_lower(wd[2], now)
         end
       end
@@ -111,8 +111,8 @@ local function link_policy(rk, rid, ids, link_target, doc_number, interprets, no
   -- This release interprets a policy: its own article waits for the policy's.
   if interprets == '' or own_link == '' then return end
   local policy = interprets
-  if redis.call('EXISTS', k('rel:' .. policy)) == 0 then policy = redis.call('HGET', k('doc'), interprets) end
-  local dk = k('d:' .. own_link)
+  if redis.call('EXISTS', REL_KEY .. policy) == 0 then policy = redis.call('HGET', k('doc'), interprets) end
+  local dk = D_KEY .. own_link
   local d = redis.call('HMGET', dk, 'state', 'lane', 'waits_on')
   local holds = 0
   if d[3] and d[3] ~= '' and d[1] == STATE.waiting then holds = 1 end
@@ -120,13 +120,13 @@ local function link_policy(rk, rid, ids, link_target, doc_number, interprets, no
     redis.call('SADD', k('policy_waiters:' .. interprets), own_link)
     redis.call('HSET', dk, 'note', 'waits for its policy ' .. interprets .. ' to be admitted and published')
   else
-    local policy_link = redis.call('HGET', k('rel:' .. policy), 'link_d')
+    local policy_link = redis.call('HGET', REL_KEY .. policy, 'link_d')
     if not policy_link or delivery_get(policy_link, 'state')[1] == STATE.delivered then return end
-    redis.call('SADD', k('waiters:' .. policy_link), own_link)
+    redis.call('SADD', WAITERS_KEY .. policy_link, own_link)
     redis.call('HSET', dk, 'note', 'waits for its policy ' .. policy .. ' to be published')
   end
   if d[1] == STATE.queued then
-    redis.call('ZREM', k('lq:' .. d[2]), own_link)
+    redis.call('ZREM', LQ_KEY .. d[2], own_link)
     redis.call('HSET', dk, 'state', STATE.waiting, 'next_at', '0')
   end
   redis.call('HSET', dk, 'pending', int(holds + 1))

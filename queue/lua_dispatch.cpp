@@ -10,22 +10,23 @@ namespace fabu::lua {
 const RedisScript claim{"claim", std::string(kPrelude) + R"lua(
 local owner, max, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local lease, reap_limit = tonumber(ARGV[5]), tonumber(ARGV[6])
-local now_s = int(now)  -- `now` as Redis stores it, formatted once
+local now_s, lease_s = int(now), int(now + lease)  -- as Redis stores them, formatted once
 local ready_key, inflight_key = k('ready'), k('inflight')
 local hour = 3600000
+local NONE = {false, false, false}  -- an upstream or previous post that is not there (read only)
 
 -- 1. Leases that ran out: their owner died or hung. The send may have happened, so the delivery goes
 --    back to its lane marked in doubt and the next attempt reconciles before sending again.
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', inflight_key, '-inf', '(' .. now_s, 'LIMIT', 0, reap_limit)) do
   redis.call('ZREM', inflight_key, id)
-  local dk = k('d:' .. id)
+  local dk = D_KEY .. id
   local d = redis.call('HMGET', dk, 'state', 'lane', 'attempt', 'owner')
   if d[1] == STATE.sending then
     redis.call('HSET', dk, 'state', STATE.queued, 'in_doubt', '1', 'next_at', now_s, 'updated_ms', now_s,
                'error_kind', KIND.transient,
                'error', 'lease of attempt ' .. str(d[3]) .. ' by ' .. str(d[4]) .. ' expired')
     lane_inflight_add(d[2], -1)
-    redis.call('ZADD', k('lq:' .. d[2]), now_s, id)
+    redis.call('ZADD', LQ_KEY .. d[2], now_s, id)
     ready_lower(d[2], now)
   end
 end
@@ -33,7 +34,7 @@ end
 -- 2. Due lanes, earliest first; each gives deliveries while its gates allow. Within one call a
 --    release's serial and admission time cannot change, so each is read once; the new leases go into
 --    `inflight` in one ZADD at the end (nothing below reads it).
-local out, claimed = {}, 0
+local out, nout, claimed = {}, 0, 0
 local releases, leases = {}, {}
 
 -- Where each lane handled goes in `ready` is gathered for the round (one ZADD and one ZREM): nothing
@@ -46,7 +47,7 @@ local function flush_ready()
 end
 
 local function claim_lane(lane)
-  local lk, lq, lw = k('lane:' .. lane), k('lq:' .. lane), k('lw:' .. lane)
+  local lk, lq, lw = LANE_KEY .. lane, LQ_KEY .. lane, k('lw:' .. lane)
   local cfg = redis.call('HMGET', lk, 'max_in_flight', 'per_hour', 'min_gap_ms', 'inflight', 'parked',
                          'last_sent_ms', 'slow_until_ms', 'probe')
   if cfg[5] and cfg[5] ~= '' then
@@ -84,33 +85,37 @@ local function claim_lane(lane)
     if gate > now then next_score = gate break end
 
     redis.call('ZREM', lq, id)
-    local dk = k('d:' .. id)
+    local dk = D_KEY .. id
     local d = redis.call('HMGET', dk, 'state', 'waits_on', 'in_doubt', 'attempt', 'prev')
     -- Anything else in a lane queue is a leftover of a finished delivery: dropping it is the repair.
     if d[1] == STATE.queued or d[1] == STATE.retrying then
       local release, _, _, op = id_parts(id)
-      local attempt = num(d[4]) + 1
+      local attempt = int(num(d[4]) + 1)
       -- The lease is the delivery's score in `inflight`; `next_at` (its old due time) and `owner` mean
       -- something only in the states that set them, so neither is cleared here (PROTOCOL.md, `d:`).
-      redis.call('HSET', dk, 'state', STATE.sending, 'attempt', int(attempt), 'owner', owner, 'updated_ms', now_s)
-      leases[#leases + 1] = int(now + lease)
+      redis.call('HSET', dk, 'state', STATE.sending, 'attempt', attempt, 'owner', owner, 'updated_ms', now_s)
+      leases[#leases + 1] = lease_s
       leases[#leases + 1] = id
-      if per_hour > 0 then redis.call('ZADD', lw, now_s, id .. '#' .. int(attempt) .. '#' .. now_s) end
+      if per_hour > 0 then redis.call('ZADD', lw, now_s, id .. '#' .. attempt .. '#' .. now_s) end
       inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
       local rel = releases[release]
       if not rel then
-        rel = redis.call('HMGET', k('rel:' .. release), 'serial', 'admitted_ms', 'retract_reason', 'link')
+        rel = redis.call('HMGET', REL_KEY .. release, 'serial', 'admitted_ms', 'retract_reason', 'link')
         releases[release] = rel
       end
-      local up = {false, false, false}
-      if d[2] and d[2] ~= '' then up = redis.call('HMGET', k('d:' .. d[2]), 'post_id', 'url', 'note') end
-      local prev = {false, false, false}
-      if d[5] and d[5] ~= '' then prev = redis.call('HMGET', k('d:' .. d[5]), 'post_id', 'url', 'note') end
+      local up = NONE
+      if d[2] and d[2] ~= '' then up = redis.call('HMGET', D_KEY .. d[2], 'post_id', 'url', 'note') end
+      local prev = NONE
+      if d[5] and d[5] ~= '' then prev = redis.call('HMGET', D_KEY .. d[5], 'post_id', 'url', 'note') end
       local reason = ''
       if op == OP.retract then reason = str(rel[3]) end
-      local row = {id, lane, int(attempt), str(d[3]), str(rel[1]), str(rel[2]), str(up[1]), str(up[2]), str(up[3]),
-                   reason, str(prev[1]), str(prev[2]), str(prev[3]), str(rel[4])}
-      for _, v in ipairs(row) do out[#out + 1] = v end
+      -- The delivery's 14 reply fields, in the order ledger_dispatch.cpp reads them.
+      local o = nout
+      out[o + 1], out[o + 2], out[o + 3], out[o + 4] = id, lane, attempt, str(d[3])
+      out[o + 5], out[o + 6], out[o + 7], out[o + 8] = str(rel[1]), str(rel[2]), str(up[1]), str(up[2])
+      out[o + 9], out[o + 10], out[o + 11], out[o + 12] = str(up[3]), reason, str(prev[1]), str(prev[2])
+      out[o + 13], out[o + 14] = str(prev[3]), str(rel[4])
+      nout = o + 14
       claimed = claimed + 1
     end
   end
@@ -153,14 +158,14 @@ local breaker_failures, breaker_cooloff = tonumber(breaker[1]) or 5, tonumber(br
 -- and token errors say the platform answered, so they neither count nor close it.
 local function flush_breaker_reset(lane)
   if breaker_reset[lane] then
-    redis.call('HSET', k('lane:' .. lane), 'fails', '0', 'probe', '0', 'breaker_until_ms', '0')
+    redis.call('HSET', LANE_KEY .. lane, 'fails', '0', 'probe', '0', 'breaker_until_ms', '0')
     breaker_reset[lane] = nil
   end
 end
 
 local function lane_failed(lane)
   flush_breaker_reset(lane)  -- a delivery earlier in this batch closed the breaker before this failure
-  local lk = k('lane:' .. lane)
+  local lk = LANE_KEY .. lane
   local fails = redis.call('HINCRBY', lk, 'fails', 1)
   if breaker_failures > 0 and fails >= breaker_failures then
     local reopen = now + breaker_cooloff
@@ -179,7 +184,7 @@ local release_info = {}
 local function release_of_call(release)
   local r = release_info[release]
   if not r then
-    local v = redis.call('HMGET', k('rel:' .. release), 'first_out_ms', 'total', 'act', 'deadline_ms')
+    local v = redis.call('HMGET', REL_KEY .. release, 'first_out_ms', 'total', 'act', 'deadline_ms')
     r = {out = v[1] ~= false, total = v[2], act = v[3], deadline = num(v[4])}
     release_info[release] = r
   end
@@ -193,9 +198,9 @@ local function first_out(release)
   if r.out then return end  -- read with HMGET, not HSETNX: the documented ACL
   r.out = true
   if r.deadline > 0 then
-    redis.call('HSET', k('rel:' .. release), 'first_out_ms', now_s, 'in_time', now < r.deadline and '1' or '0')
+    redis.call('HSET', REL_KEY .. release, 'first_out_ms', now_s, 'in_time', now < r.deadline and '1' or '0')
   else
-    redis.call('HSET', k('rel:' .. release), 'first_out_ms', now_s)
+    redis.call('HSET', REL_KEY .. release, 'first_out_ms', now_s)
   end
   redis.call('ZREM', k('deadlines'), release)
 end
@@ -214,7 +219,7 @@ local function record_activity(release, channel, dest)
     if act then
       fields = activity_fields(act, channel)
     else
-      fields = channel_names(release_target_names(redis.call('HGET', k('rel:' .. release), 'json') or ''), channel)
+      fields = channel_names(release_target_names(redis.call('HGET', REL_KEY .. release, 'json') or ''), channel)
     end
     fields_of[key] = fields
   end
@@ -241,7 +246,7 @@ do
   local wkeys = {}
   for i = 0, n - 1 do
     local b = 4 + i * 10
-    if ARGV[b + 2] == OUTCOME.delivered then wkeys[#wkeys + 1] = k('waiters:' .. ARGV[b]) end
+    if ARGV[b + 2] == OUTCOME.delivered then wkeys[#wkeys + 1] = WAITERS_KEY .. ARGV[b] end
   end
   for i = 1, #wkeys, 500 do
     local found = redis.pcall('EXISTS', unpack(wkeys, i, math.min(i + 499, #wkeys)))
@@ -251,15 +256,15 @@ end
 
 local function release_waiters(id)
   if not maybe_waiters then return end
-  local wkey = k('waiters:' .. id)
+  local wkey = WAITERS_KEY .. id
   local waiters = redis.call('SMEMBERS', wkey)
   for _, w in ipairs(waiters) do
-    local wk = k('d:' .. w)
+    local wk = D_KEY .. w
     local wd = redis.call('HMGET', wk, 'state', 'lane')
     -- A delivery may wait for two (a correction: the post it corrects and its lead's new post).
     if wd[1] == STATE.waiting and redis.call('HINCRBY', wk, 'pending', -1) <= 0 then
       redis.call('HSET', wk, 'state', STATE.queued, 'next_at', now_s, 'updated_ms', now_s)
-      redis.call('ZADD', k('lq:' .. wd[2]), now_s, w)
+      redis.call('ZADD', LQ_KEY .. wd[2], now_s, w)
       touched[wd[2]] = true
       woke = true
     end
@@ -269,19 +274,19 @@ end
 
 -- Dependants die with the reason chained; `waiters:<id>` is kept so retry_dead can revive them.
 local function kill(id, reason, kind)
-  local dk = k('d:' .. id)
+  local dk = D_KEY .. id
   redis.call('HSET', dk, 'state', STATE.dead, 'error', reason, 'error_kind', kind, 'updated_ms', now_s)
   redis.call('ZADD', k('dead'), now_s, id)
   finish(redis.call('HGET', dk, 'release'))
-  for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. id))) do
-    if redis.call('HGET', k('d:' .. w), 'state') == STATE.waiting then
+  for _, w in ipairs(redis.call('SMEMBERS', WAITERS_KEY .. id)) do
+    if redis.call('HGET', D_KEY .. w, 'state') == STATE.waiting then
       kill(w, 'waited on ' .. id .. ', which failed: ' .. reason, KIND.permanent)
     end
   end
 end
 
 local function release_closed(release)
-  local state = redis.call('HGET', k('rel:' .. release), 'state')
+  local state = redis.call('HGET', REL_KEY .. release, 'state')
   return state == 'retracted' or state == 'cancelled'
 end
 
@@ -290,14 +295,14 @@ end
 -- gone out (the adapter then looks on the platform), else cancelled too.
 local function withdraw(id, maybe_sent, in_doubt)
   cancel_delivery(id, 'cancelled: release retracted while this was being sent', now)
-  for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. id))) do
-    local wk = k('d:' .. w)
+  for _, w in ipairs(redis.call('SMEMBERS', WAITERS_KEY .. id)) do
+    local wk = D_KEY .. w
     local wd = redis.call('HMGET', wk, 'state', 'op', 'lane')
     if wd[1] == STATE.waiting then
       if wd[2] == OP.retract and (maybe_sent == '1' or in_doubt == '1') then
         redis.call('HSET', wk, 'state', STATE.queued, 'in_doubt', '1', 'pending', '0', 'next_at', now_s,
                    'updated_ms', now_s)
-        redis.call('ZADD', k('lq:' .. wd[3]), now_s, w)
+        redis.call('ZADD', LQ_KEY .. wd[3], now_s, w)
         touched[wd[3]] = true
         woke = true
       else
@@ -312,7 +317,7 @@ for i = 0, n - 1 do
   local id, attempt, outcome = ARGV[b], ARGV[b + 1], ARGV[b + 2]
   local post_id, url, note, err, kind = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
   local next_at, maybe_sent = num(ARGV[b + 8]), ARGV[b + 9]
-  local dk = k('d:' .. id)
+  local dk = D_KEY .. id
   local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'prev', 'in_doubt', 'error', 'error_kind')
   -- Fencing: only the holder of the current attempt may finish it. A late reply from an attempt whose
   -- lease expired (or a replayed batch) finds another attempt or another state and changes nothing.
@@ -337,8 +342,8 @@ for i = 0, n - 1 do
       release_waiters(id)
       lane_delivered(lane)
       if op ~= OP.retract then record_activity(release, channel, dest) end
-      if op == OP.retract and prev and prev ~= '' and redis.call('HGET', k('d:' .. prev), 'state') == STATE.delivered then
-        redis.call('HSET', k('d:' .. prev), 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', now_s)
+      if op == OP.retract and prev and prev ~= '' and redis.call('HGET', D_KEY .. prev, 'state') == STATE.delivered then
+        redis.call('HSET', D_KEY .. prev, 'state', STATE.retracted, 'note', 'retracted by ' .. id, 'updated_ms', now_s)
       end
     elseif op ~= OP.retract and release_closed(release) then
       withdraw(id, maybe_sent, in_doubt)
@@ -348,12 +353,12 @@ for i = 0, n - 1 do
       redis.call('HSET', dk, 'state', STATE.retrying, 'error', err, 'error_kind', kind, 'next_at', int(next_at),
                  'updated_ms', now_s)
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
-      redis.call('ZADD', k('lq:' .. lane), int(next_at), id)
+      redis.call('ZADD', LQ_KEY .. lane, int(next_at), id)
       if outcome == OUTCOME.retry and kind == KIND.transient then lane_failed(lane) end
       if outcome == OUTCOME.rate_limited then
         -- The platform said "slow down": not the delivery's fault, so the attempt is given back.
         redis.call('HINCRBY', dk, 'attempt', -1)
-        local lk = k('lane:' .. lane)
+        local lk = LANE_KEY .. lane
         if next_at > num(redis.call('HGET', lk, 'slow_until_ms')) then
           redis.call('HSET', lk, 'slow_until_ms', int(next_at))
         end
@@ -362,8 +367,8 @@ for i = 0, n - 1 do
       redis.call('HSET', dk, 'state', STATE.needs_auth, 'error', err, 'error_kind', kind, 'updated_ms', now_s)
       if maybe_sent == '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       if err == '' then err = 'the account needs a new token' end
-      redis.call('HSET', k('lane:' .. lane), 'parked', err)
-      redis.call('ZADD', k('lq:' .. lane), now_s, id)
+      redis.call('HSET', LANE_KEY .. lane, 'parked', err)
+      redis.call('ZADD', LQ_KEY .. lane, now_s, id)
       redis.call('ZREM', k('ready'), lane)
     else
       kill(id, err, kind)
@@ -374,7 +379,7 @@ for i = 0, n - 1 do
 end
 -- With the count HINCRBY answers and the total read once per call (a completion never changes it).
 for release, delta in pairs(done_delta) do
-  settle_check(release, now, redis.call('HINCRBY', k('rel:' .. release), 'done', delta), release_of_call(release).total)
+  settle_check(release, now, redis.call('HINCRBY', REL_KEY .. release, 'done', delta), release_of_call(release).total)
 end
 zrem_all(k('inflight'), finished_ids)
 flush_activity()
@@ -384,7 +389,7 @@ flush_activity()
 -- (all of them in one ZADD).
 local ready_at = {}
 for lane in pairs(touched) do
-  local lk = k('lane:' .. lane)
+  local lk = LANE_KEY .. lane
   local l = redis.call('HMGET', lk, 'inflight', 'parked', 'fails', 'probe', 'breaker_until_ms')
   local set = {}
   local function put(field, value) set[#set + 1] = field; set[#set + 1] = value end
@@ -396,7 +401,7 @@ for lane in pairs(touched) do
   end
   if #set > 0 then redis.call('HSET', lk, unpack(set)) end
   if not (l[2] and l[2] ~= '') then
-    local head = redis.call('ZRANGE', k('lq:' .. lane), '0', '0', 'WITHSCORES')
+    local head = redis.call('ZRANGE', LQ_KEY .. lane, '0', '0', 'WITHSCORES')
     if #head > 0 then
       ready_at[#ready_at + 1] = int(math.max(tonumber(head[2]), now))
       ready_at[#ready_at + 1] = lane

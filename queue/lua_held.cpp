@@ -15,7 +15,7 @@ if now <= 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-if redis.call('EXISTS', k('rel:' .. rid)) == 1 then
+if redis.call('EXISTS', REL_KEY .. rid) == 1 then
   ack_intake(entry)
   return {'already_admitted', '0'}
 end

@@ -13,7 +13,7 @@ namespace fabu::lua {
 //   is queued, and the adapter looks on the platform before it acts.
 const RedisScript retract{"retract", std::string(kPrelude) + kSettled + R"lua(
 local rid, reason, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
-local rk = k('rel:' .. rid)
+local rk = REL_KEY .. rid
 if redis.call('EXISTS', rk) == 0 then return {'unknown', 0, 0, 0} end
 if redis.call('HGET', rk, 'state') == 'retracted' then return {'already', 0, 0, 0} end
 unpack_release(rid)
@@ -23,7 +23,7 @@ redis.call('ZREM', k('deadlines'), rid)
 local cancelled, queued, waiting = 0, 0, 0
 local ids, lanes = {}, {}
 for _, id in ipairs(redis.call('SMEMBERS', rk .. ':d')) do
-  local d = redis.call('HMGET', k('d:' .. id), 'state', 'in_doubt', 'op', 'rev', 'channel', 'dest', 'lane')
+  local d = redis.call('HMGET', D_KEY .. id, 'state', 'in_doubt', 'op', 'rev', 'channel', 'dest', 'lane')
   if d[3] ~= OP.retract and d[1] ~= STATE.cancelled and d[1] ~= STATE.retracted then
     local make, doubt, sending = d[1] == STATE.delivered, false, d[1] == STATE.sending
     if sending then
@@ -57,7 +57,7 @@ return {'retracting', cancelled, queued, waiting}
 // while nothing of the release has been sent: once a delivery started, retract instead.
 const RedisScript change_schedule{"change_schedule", std::string(kPrelude) + kSettled + R"lua(
 local rid, action, new_due, now = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-local rk = k('rel:' .. rid)
+local rk = REL_KEY .. rid
 if redis.call('EXISTS', rk) == 0 then return {'unknown', ''} end
 local state = redis.call('HGET', rk, 'state')
 if state == 'retracted' or state == 'cancelled' then return {'closed', state} end
@@ -82,8 +82,8 @@ if action == 'cancel' then
 end
 for _, r in ipairs(rows) do
   if r[2] == STATE.queued then
-    redis.call('ZADD', k('lq:' .. r[3]), int(new_due), r[1])
-    redis.call('HSET', k('d:' .. r[1]), 'next_at', int(new_due), 'updated_ms', int(now))
+    redis.call('ZADD', LQ_KEY .. r[3], int(new_due), r[1])
+    redis.call('HSET', D_KEY .. r[1], 'next_at', int(new_due), 'updated_ms', int(now))
     ready_lower(r[3], new_due)
   end
 end
@@ -107,7 +107,7 @@ local cutoff, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
 local settled = {[STATE.delivered] = true, [STATE.dead] = true, [STATE.retracted] = true, [STATE.cancelled] = true}
 local removed = 0
 for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutoff), 'LIMIT', 0, limit)) do
-  local rk = k('rel:' .. rid)
+  local rk = REL_KEY .. rid
   local ids = delivery_ids(rid)
   local live = false
   for _, id in ipairs(ids) do
@@ -116,7 +116,7 @@ for _, rid in ipairs(redis.call('ZRANGEBYSCORE', k('settled'), '-inf', int(cutof
   redis.call('ZREM', k('settled'), rid)
   if not live then
     for _, id in ipairs(ids) do
-      redis.call('DEL', k('d:' .. id), k('waiters:' .. id))
+      redis.call('DEL', D_KEY .. id, WAITERS_KEY .. id)
       redis.call('ZREM', k('dead'), id)
     end
     redis.call('DEL', rk, rk .. ':d', rk .. ':reach', packed_key(rid))
@@ -129,7 +129,7 @@ end
 local mark = redis.call('GET', k('settled_packed_to')) or '-inf'
 local batch = redis.call('ZRANGEBYSCORE', k('settled'), mark, '+inf', 'WITHSCORES', 'LIMIT', 0, limit * 5)
 for i = 1, #batch, 2 do
-  if redis.call('EXISTS', k('rel:' .. batch[i] .. ':d')) == 1 then redis.call('ZADD', k('packing'), 'NX', 0, batch[i]) end
+  if redis.call('EXISTS', REL_KEY .. batch[i] .. ':d') == 1 then redis.call('ZADD', k('packing'), 'NX', 0, batch[i]) end
 end
 if #batch > 0 then
   local last = batch[#batch]

@@ -19,6 +19,10 @@ std::string names_prelude();
 inline const std::string kPrelude = names_prelude() + R"lua(
 local base = ARGV[1]
 local function k(name) return base .. name end
+-- The prefixes of the keys a script names per delivery, lane or release, made once per call: such a
+-- key is then one concatenation, not two (each makes and interns a new string).
+local D_KEY, LQ_KEY, LANE_KEY, REL_KEY, WAITERS_KEY = base .. 'd:', base .. 'lq:', base .. 'lane:', base .. 'rel:',
+                                                    base .. 'waiters:'
 local function int(x) return string.format('%d', x) end
 local function num(x) return tonumber(x) or 0 end
 local function str(x) if x then return x end return '' end
@@ -40,7 +44,7 @@ end
 
 -- After a lane's queue changed: ready at its head's due time when it has queued work.
 local function reschedule(lane, now)
-  local head = redis.call('ZRANGE', k('lq:' .. lane), '0', '0', 'WITHSCORES')
+  local head = redis.call('ZRANGE', LQ_KEY .. lane, '0', '0', 'WITHSCORES')
   if #head == 0 then return end
   local due = tonumber(head[2])
   if due < now then due = now end
@@ -67,7 +71,7 @@ local function sadd_all(key, members)
 end
 
 local function lane_inflight_add(lane, delta)
-  local lk = k('lane:' .. lane)
+  local lk = LANE_KEY .. lane
   if redis.call('HINCRBY', lk, 'inflight', delta) < 0 then redis.call('HSET', lk, 'inflight', '0') end
 end
 
@@ -87,14 +91,14 @@ end
 -- A delivery that will never be sent (its release was retracted, its schedule cancelled, or a newer
 -- revision took its place) leaves its lane queue and the dead letters and settles as `cancelled`.
 local function cancel_delivery(id, why, now)
-  local dk = k('d:' .. id)
+  local dk = D_KEY .. id
   local d = redis.call('HMGET', dk, 'state', 'lane', 'release')
   redis.call('HSET', dk, 'state', STATE.cancelled, 'note', why, 'updated_ms', int(now))
-  if d[2] then redis.call('ZREM', k('lq:' .. d[2]), id) end
+  if d[2] then redis.call('ZREM', LQ_KEY .. d[2], id) end
   if d[1] == 'dead' then
     redis.call('ZREM', k('dead'), id)
   elseif d[3] then
-    redis.call('HINCRBY', k('rel:' .. d[3]), 'done', 1)
+    redis.call('HINCRBY', REL_KEY .. d[3], 'done', 1)
   end
 end
 
@@ -127,10 +131,10 @@ local function put_delivery(id, f, deps, due, now)
   optional('waits_on', f.waits_on, '')
   optional('pending', int(#deps), '0')
   optional('in_doubt', f.in_doubt, '0')
-  redis.call('HSET', k('d:' .. id), unpack(fields))
-  for _, dep in ipairs(deps) do redis.call('SADD', k('waiters:' .. dep), id) end
+  redis.call('HSET', D_KEY .. id, unpack(fields))
+  for _, dep in ipairs(deps) do redis.call('SADD', WAITERS_KEY .. dep, id) end
   if state == STATE.queued then
-    redis.call('ZADD', k('lq:' .. f.lane), int(due), id)
+    redis.call('ZADD', LQ_KEY .. f.lane, int(due), id)
     ready_lower(f.lane, due)
   end
 end

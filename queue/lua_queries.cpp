@@ -12,7 +12,7 @@ const RedisScript queue_depths{"queue_depths", std::string(kPrelude) + R"lua(
 local now, cap = tonumber(ARGV[2]), tonumber(ARGV[3])
 local queued, retrying, needs_auth, due, oldest, examined = 0, 0, 0, 0, -1, 0
 for _, lane in ipairs(redis.call('SMEMBERS', k('lanes'))) do
-  local lq = k('lq:' .. lane)
+  local lq = LQ_KEY .. lane
   due = due + redis.call('ZCOUNT', lq, '-inf', now)
   local first = redis.call('ZRANGE', lq, 0, 0, 'WITHSCORES')
   if first[2] then
@@ -22,7 +22,7 @@ for _, lane in ipairs(redis.call('SMEMBERS', k('lanes'))) do
   for _, id in ipairs(redis.call('ZRANGE', lq, 0, -1)) do
     local state = STATE.queued
     if examined < cap then
-      state = redis.call('HGET', k('d:' .. id), 'state')
+      state = redis.call('HGET', D_KEY .. id, 'state')
       examined = examined + 1
     end
     if state == STATE.retrying then
@@ -46,7 +46,7 @@ if ARGV[2] ~= '' then ids = delivery_ids(ARGV[2]) end
 for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
 local out = {}
 for _, id in ipairs(ids) do
-  local h = redis.call('HGETALL', k('d:' .. id))
+  local h = redis.call('HGETALL', D_KEY .. id)
   if #h == 0 then
     for name, v in pairs(packed_delivery(id) or {}) do
       h[#h + 1] = name

@@ -21,7 +21,7 @@ if now <= 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local rk = k('rel:' .. rid)
+local rk = REL_KEY .. rid
 local due = now
 if not_before > due then due = not_before end
 
@@ -72,6 +72,7 @@ end
 -- take all of the release's members in one SADD each after the loop, and `ready` its lanes in one ZADD
 -- (nothing in the loop reads them).
 local ids, lanes, ready_at = {}, {}, {}
+local now_s, due_s = int(now), int(due)  -- as Redis stores them, formatted once for every delivery
 for i = 0, n - 1 do
   local b = 15 + i * 4
   local channel, dest, lane, waits_on = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
@@ -81,23 +82,23 @@ for i = 0, n - 1 do
     id = op_id(rid, channel, dest, OP.publish, rev)
     redis.call('HSET', rk, 'cur:' .. channel .. '|' .. dest, id)
   end
-  local dk = k('d:' .. id)
+  local dk = D_KEY .. id
   ids[#ids + 1], lanes[#lanes + 1] = id, lane
   -- Fields at their default ('' or 0: no attempt, owner, lease, doubt, post or error yet) are left
   -- out: every reader takes an absent field as its default, and each costs the call and the AOF.
   if waits_on ~= '' then
     redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane, 'waits_on', waits_on,
-               'updated_ms', int(now), 'state', 'waiting', 'next_at', '0')
+               'updated_ms', now_s, 'state', 'waiting', 'next_at', '0')
   else
     redis.call('HSET', dk, 'release', rid, 'channel', channel, 'dest', dest, 'lane', lane,
-               'updated_ms', int(now), 'state', 'queued', 'next_at', int(due))
+               'updated_ms', now_s, 'state', 'queued', 'next_at', due_s)
   end
   if rev > 1 then redis.call('HSET', dk, 'op', OP.publish, 'rev', int(rev)) end
   if waits_on ~= '' then
-    redis.call('SADD', k('waiters:' .. waits_on), id)
+    redis.call('SADD', WAITERS_KEY .. waits_on, id)
   else
-    redis.call('ZADD', k('lq:' .. lane), int(due), id)
-    ready_at[#ready_at + 1] = int(due)
+    redis.call('ZADD', LQ_KEY .. lane, due_s, id)
+    ready_at[#ready_at + 1] = due_s
     ready_at[#ready_at + 1] = lane
   end
 end
@@ -128,7 +129,7 @@ local n = tonumber(ARGV[2])
 for i = 0, n - 1 do
   local b = 3 + i * 4
   local lane = ARGV[b]
-  redis.call('HSET', k('lane:' .. lane), 'max_in_flight', ARGV[b + 1], 'per_hour', ARGV[b + 2],
+  redis.call('HSET', LANE_KEY .. lane, 'max_in_flight', ARGV[b + 1], 'per_hour', ARGV[b + 2],
              'min_gap_ms', ARGV[b + 3])
   redis.call('SADD', k('lanes'), lane)
   -- A raised limit may free a lane that claim took out of `ready` when it was full. Scored at its
@@ -143,7 +144,7 @@ const RedisScript retry_dead{"retry_dead", std::string(kPrelude) + kSettled + R"
 local id, now = ARGV[2], tonumber(ARGV[3])
 
 local function revive(did, state)
-  local dk = k('d:' .. did)
+  local dk = D_KEY .. did
   local d = redis.call('HMGET', dk, 'lane', 'release', 'error')
   -- Its release comes alive again: its packed deliveries get their hashes back first (lua_settled.h).
   unpack_release(str(d[2]))
@@ -151,16 +152,16 @@ local function revive(did, state)
              'error', '', 'error_kind', '', 'owner', '', 'updated_ms', int(now),
              'next_at', state == 'queued' and int(now) or '0')
   redis.call('ZREM', k('dead'), did)
-  redis.call('HINCRBY', k('rel:' .. d[2]), 'done', -1)
+  redis.call('HINCRBY', REL_KEY .. d[2], 'done', -1)
   if state == 'queued' then
-    redis.call('ZADD', k('lq:' .. d[1]), int(now), did)
+    redis.call('ZADD', LQ_KEY .. d[1], int(now), did)
     reschedule(d[1], now)
   end
 end
 
 local function revive_dependants(did)
-  for _, w in ipairs(redis.call('SMEMBERS', k('waiters:' .. did))) do
-    local wd = redis.call('HMGET', k('d:' .. w), 'state', 'dropped', 'error')
+  for _, w in ipairs(redis.call('SMEMBERS', WAITERS_KEY .. did)) do
+    local wd = redis.call('HMGET', D_KEY .. w, 'state', 'dropped', 'error')
     local cause = 'waited on ' .. did .. ','
     if wd[1] == 'dead' and wd[2] ~= '1' and string.sub(str(wd[3]), 1, #cause) == cause then
       revive(w, 'waiting')
@@ -169,11 +170,11 @@ local function revive_dependants(did)
   end
 end
 
-local dk = k('d:' .. id)
+local dk = D_KEY .. id
 local d = redis.call('HMGET', dk, 'state', 'dropped', 'waits_on', 'release', 'op')
 if d[1] ~= 'dead' or d[2] == '1' then return 0 end
 -- A retracted release is not sent again; only its retractions may be retried.
-local closed = redis.call('HGET', k('rel:' .. str(d[4])), 'state')
+local closed = redis.call('HGET', REL_KEY .. str(d[4]), 'state')
 if (closed == 'retracted' or closed == 'cancelled') and d[5] ~= OP.retract then return 0 end
 local state = 'queued'
 if d[3] and d[3] ~= '' then
@@ -182,7 +183,7 @@ if d[3] and d[3] ~= '' then
   if upstream == 'dead' then return 0 end
   if upstream ~= 'delivered' then
     state = 'waiting'
-    redis.call('SADD', k('waiters:' .. d[3]), id)
+    redis.call('SADD', WAITERS_KEY .. d[3], id)
   end
 end
 revive(id, state)
@@ -193,19 +194,19 @@ return 1
 
 const RedisScript drop_dead{"drop_dead", std::string(kPrelude) + R"lua(
 local id = ARGV[2]
-if redis.call('HGET', k('d:' .. id), 'state') ~= 'dead' then return 0 end
+if redis.call('HGET', D_KEY .. id, 'state') ~= 'dead' then return 0 end
 if redis.call('ZREM', k('dead'), id) == 0 then return 0 end
-redis.call('HSET', k('d:' .. id), 'dropped', '1')
+redis.call('HSET', D_KEY .. id, 'dropped', '1')
 return 1
 )lua"};
 
 const RedisScript unpark_lane{"unpark_lane", std::string(kPrelude) + R"lua(
 local lane, now = ARGV[2], tonumber(ARGV[3])
-local lq = k('lq:' .. lane)
-redis.call('HDEL', k('lane:' .. lane), 'parked')
+local lq = LQ_KEY .. lane
+redis.call('HDEL', LANE_KEY .. lane, 'parked')
 local held = 0
 for _, id in ipairs(redis.call('ZRANGE', lq, 0, -1)) do
-  local dk = k('d:' .. id)
+  local dk = D_KEY .. id
   if redis.call('HGET', dk, 'state') == 'needs_auth' then
     redis.call('HSET', dk, 'state', 'queued', 'next_at', int(now), 'updated_ms', int(now))
     redis.call('ZADD', lq, int(now), id)

@@ -35,7 +35,7 @@ local packed_of = {}  -- release id -> {suffix -> fields} or false, read once pe
 
 local function release_of(id) return string.match(id, '^[^|]*') end
 
-local function packed_key(rid) return k('rel:' .. rid .. ':settled') end
+local function packed_key(rid) return REL_KEY .. rid .. ':settled' end
 
 local function packed_rows(rid)
   local rows = packed_of[rid]
@@ -76,7 +76,7 @@ end
 -- HMGET of a delivery in either form.
 local function delivery_get(id, ...)
   local names = {...}
-  local v = redis.call('HMGET', k('d:' .. id), ...)
+  local v = redis.call('HMGET', D_KEY .. id, ...)
   for i = 1, #names do if v[i] then return v end end
   local f = packed_delivery(id)
   if not f then return v end
@@ -86,7 +86,7 @@ end
 
 -- Every delivery id of a release, in either form.
 local function delivery_ids(rid)
-  local ids = redis.call('SMEMBERS', k('rel:' .. rid .. ':d'))
+  local ids = redis.call('SMEMBERS', REL_KEY .. rid .. ':d')
   local rows = packed_rows(rid)
   if rows then for suffix in pairs(rows) do ids[#ids + 1] = rid .. suffix end end
   return ids
@@ -97,8 +97,8 @@ local function packed_row(rid, id, d)
   local suffix = string.sub(id, #rid + 1)
   local channel, dest = string.match(suffix, '^|([^|]*)|([^|]*)')
   local row = {suffix}
-  for i, name in ipairs(PACKED) do
-    local v = d[i]
+  for i = 1, #PACKED do
+    local name, v = PACKED[i], d[i]
     if v and NUMERIC[name] then v = tonumber(v) or 0 end
     if v and (name == 'prev' or name == 'waits_on') and string.sub(v, 1, #rid + 1) == rid .. '|' then
       v = string.sub(v, #rid + 1)
@@ -113,12 +113,12 @@ end
 -- keys packing deletes to `gone`. Returns its state (nil: no hash). Only a cancelled delivery can
 -- still have waiters: a delivered one's went when it was delivered.
 local function take_settled(rid, id, rows, gone)
-  local d = redis.call('HMGET', k('d:' .. id), unpack(PACKED))
+  local d = redis.call('HMGET', D_KEY .. id, unpack(PACKED))
   local state = d[1]
   if SETTLES[state] then
     rows[#rows + 1] = packed_row(rid, id, d)
-    gone[#gone + 1] = k('d:' .. id)
-    if state == STATE.cancelled then gone[#gone + 1] = k('waiters:' .. id) end
+    gone[#gone + 1] = D_KEY .. id
+    if state == STATE.cancelled then gone[#gone + 1] = WAITERS_KEY .. id end
   end
   return state
 end
@@ -135,7 +135,7 @@ end
 -- delivering). Returns false, packing nothing, for a larger release: the retention sweep packs that
 -- one in chunks (pack_settled). A live delivery or a missing hash leaves the release as it is.
 local function compact_whole(rid)
-  local rk = k('rel:' .. rid)
+  local rk = REL_KEY .. rid
   local ids = redis.call('SMEMBERS', rk .. ':d')
   if #ids > PACK_CHUNK then return false end
   local rows, gone, keep = {}, {}, {}
@@ -162,7 +162,7 @@ end
 -- as it is). SSCAN returns every member present from start to end of the walk at least once; members
 -- packed meanwhile are removed, and members added come only with an unpack, which ends the walk.
 local function compact_release(rid)
-  local rk = k('rel:' .. rid)
+  local rk = REL_KEY .. rid
   local function stop() redis.call('ZREM', k('packing'), rid) return 0 end
   local c = redis.call('HMGET', rk, 'total', 'done')
   if not c[1] or num(c[2]) < num(c[1]) then return stop() end
@@ -215,10 +215,10 @@ local function unpack_release(rid)
       args[#args + 1] = name
       args[#args + 1] = v
     end
-    redis.call('HSET', k('d:' .. rid .. suffix), unpack(args))
+    redis.call('HSET', D_KEY .. rid .. suffix, unpack(args))
     ids[#ids + 1] = rid .. suffix
   end
-  sadd_all(k('rel:' .. rid .. ':d'), ids)
+  sadd_all(REL_KEY .. rid .. ':d', ids)
   redis.call('DEL', packed_key(rid))
   packed_of[rid] = false
 end
@@ -228,7 +228,7 @@ end
 -- release's `done` count and `total` passes them (not read again).
 local function settle_check(release, now, done, total)
   if done == nil then
-    local r = redis.call('HMGET', k('rel:' .. release), 'total', 'done')
+    local r = redis.call('HMGET', REL_KEY .. release, 'total', 'done')
     total, done = r[1], num(r[2])
   end
   if total and done >= num(total) then
