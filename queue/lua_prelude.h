@@ -34,14 +34,6 @@ local function ready_lower(lane, at)
   redis.call('ZADD', k('ready'), 'LT', int(at), lane)
 end
 
--- The same for many lanes in one ZADD: `pairs_flat` is {due, lane, due, lane, ...}. A lane named twice
--- keeps the lower of its times, as two calls would.
-local function ready_lower_all(pairs_flat)
-  for i = 1, #pairs_flat, 1000 do
-    redis.call('ZADD', k('ready'), 'LT', unpack(pairs_flat, i, math.min(i + 999, #pairs_flat)))
-  end
-end
-
 -- After a lane's queue changed: ready at its head's due time when it has queued work.
 local function reschedule(lane, now)
   local head = redis.call('ZRANGE', LQ_KEY .. lane, '0', '0', 'WITHSCORES')
@@ -52,9 +44,15 @@ local function reschedule(lane, now)
 end
 
 -- ZADD / ZREM / SADD of many members, in chunks that stay well inside Lua's limit on unpacked arguments.
-local function zadd_all(key, pairs_flat)
+-- `flag` (optional) is a ZADD option for every chunk, such as 'LT'.
+local function zadd_all(key, pairs_flat, flag)
   for i = 1, #pairs_flat, 1000 do
-    redis.call('ZADD', key, unpack(pairs_flat, i, math.min(i + 999, #pairs_flat)))
+    local last = math.min(i + 999, #pairs_flat)
+    if flag then
+      redis.call('ZADD', key, flag, unpack(pairs_flat, i, last))
+    else
+      redis.call('ZADD', key, unpack(pairs_flat, i, last))
+    end
   end
 end
 
@@ -69,6 +67,10 @@ local function sadd_all(key, members)
     redis.call('SADD', key, unpack(members, i, math.min(i + 499, #members)))
   end
 end
+
+-- ready_lower for many lanes in one ZADD: `pairs_flat` is {due, lane, due, lane, ...}. A lane named
+-- twice keeps the lower of its times, as two calls would.
+local function ready_lower_all(pairs_flat) zadd_all(k('ready'), pairs_flat, 'LT') end
 
 local function lane_inflight_add(lane, delta)
   local lk = LANE_KEY .. lane

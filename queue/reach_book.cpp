@@ -31,11 +31,12 @@ constexpr std::int64_t kBudgetKeyTtlMs = 2 * 3'600'000LL;
 constexpr std::size_t kAddPostFields = 8;
 const RedisScript kAddPosts{"reach_add_posts", R"lua(
 local base = ARGV[1]
-local releases, posts_of = {}, {}  -- reach keys in the order first named; key -> argument offsets
+local releases, posts_of, rk_of = {}, {}, {}  -- reach keys in the order first named; key -> offsets; offset -> key
 for b = 2, #ARGV, 8 do
   local rk = base .. 'rel:' .. ARGV[b] .. ':reach'
   if not posts_of[rk] then releases[#releases + 1] = rk; posts_of[rk] = {} end
   table.insert(posts_of[rk], b)
+  rk_of[b] = rk
 end
 
 local new_posts, latest = {}, {}  -- offsets of posts to enter; followers key -> latest delivered ms
@@ -68,7 +69,7 @@ end
 
 local writes, due, expire_at = {}, {}, {}
 for _, b in ipairs(new_posts) do
-  local rk, f = base .. 'rel:' .. ARGV[b] .. ':reach', ARGV[b + 1]
+  local rk, f = rk_of[b], ARGV[b + 1]
   local w = writes[rk]
   if not w then w = {}; writes[rk] = w end
   w[#w + 1] = f .. '|post'; w[#w + 1] = ARGV[b + 2]
