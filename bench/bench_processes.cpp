@@ -8,11 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace fabu::bench {
@@ -197,6 +200,22 @@ LoopbackCertificate make_loopback_certificate(const std::string& dir) {
                      dir + "/openssl.log");
   if (openssl.wait(std::chrono::seconds(30)) != 0) throw std::runtime_error("openssl req failed: see " + dir + "/openssl.log");
   return made;
+}
+
+std::vector<std::string> redis_server_command(int port, const std::string& dir, bool aof) {
+  return {"redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "",
+          "--appendonly", aof ? "yes" : "no", "--appendfsync", "everysec", "--daemonize", "no"};
+}
+
+std::int64_t redis_used_memory(int port) {
+  const std::string command = "redis-cli -p " + std::to_string(port) + " INFO memory";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  if (!pipe) return -1;
+  char line[512];
+  while (std::fgets(line, sizeof line, pipe.get()) != nullptr) {
+    if (std::string_view(line).starts_with("used_memory:")) return std::atoll(line + 12);
+  }
+  return -1;
 }
 
 std::int64_t unix_ms() {

@@ -66,6 +66,13 @@ std::int64_t peak_rss_kb(int pid);
 // GET http://127.0.0.1:<port><path>; returns the body, "" when the server cannot be reached.
 std::string http_get(int port, const std::string& path);
 
+// redis-server on 127.0.0.1:<port> in `dir`, as production runs it: no RDB snapshots, and with `aof`
+// the append-only file fsynced every second (else none, only to show what AOF costs).
+std::vector<std::string> redis_server_command(int port, const std::string& dir, bool aof);
+
+// Redis's used_memory in bytes (INFO memory, read with redis-cli), -1 when unreadable.
+std::int64_t redis_used_memory(int port);
+
 std::int64_t unix_ms();
 
 // A self-signed certificate for 127.0.0.1 (an IP subjectAltName) and its key, written into `dir` by

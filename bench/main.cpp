@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/redis_floor.h"
 #include "bench/scenario.h"
 #include "bench/sink_ceiling.h"
 
@@ -64,6 +65,14 @@ Scenarios (--scenarios, comma-separated):
               platform after its release's due time. Target: p99 < 100 ms.
   idle        10,000 releases scheduled an hour ahead, two fabud instances: once all are admitted,
               the CPU of both fabud and redis-server over 30 s, in % of one core. Target: < 1 %.
+  floor-multi Redis's floor (not fabu): the throughput job's writes alone, decided outside Redis and
+              sent as one MULTI/EXEC block per step (admission per release; claim and completion per
+              --claim-batch deliveries): each release and its deliveries' states in one hash, each
+              delivery in its lane's queue, leases, counts, one log line per delivery. No reads, no
+              Lua. "worker" is this program. What any design on one Redis with AOF pays at least for
+              the job; compare its redis us/d with throughput's. No target.
+  floor-script the same steps, each as one call of a script that checks a fencing token and then runs
+              the step's writes: the thinnest Lua a fenced design needs. No target.
   bullmq-half the same for BullMQ: bullmq's job at half of the rate bullmq measured in this run (run it
               after bullmq), its producer adding one release's jobs at a time at that pace.
 
@@ -158,7 +167,7 @@ void print_comparison(const std::vector<ScenarioResult>& results) {
 int main(int argc, char** argv) {
   CLI::App app(kDescription, "fabu-bench");
   app.get_formatter()->column_width(34);
-  std::string scenarios = "sink,fanout,throughput,half-load,bullmq,bullmq-half";
+  std::string scenarios = "sink,fanout,throughput,half-load,bullmq,bullmq-half,floor-multi,floor-script";
   std::string sink = "minimal";
   int sink_seconds = 5;
   int sink_connections = 64;
@@ -171,7 +180,7 @@ int main(int argc, char** argv) {
   int portal_releases = 200;
   shared.bullmq_dir = FABU_SOURCE_DIR "/bench/bullmq";
   shared.fabud_bin = FABU_FABUD_BIN;
-  app.add_option("--scenarios", scenarios, "which to run: sink, fanout, throughput, half-load, portal, bullmq, bullmq-half")
+  app.add_option("--scenarios", scenarios, "which to run: sink, fanout, throughput, half-load, portal, bullmq, bullmq-half, floor-multi, floor-script")
       ->capture_default_str();
   app.add_option("--sink", sink, "what the weibo channel posts to: minimal (fabu-sink) or sandbox (fabu-sandbox)")
       ->capture_default_str()->check(CLI::IsMember({"minimal", "sandbox"}));
@@ -236,6 +245,10 @@ int main(int argc, char** argv) {
         spec.min_per_second = 13500;
         spec.max_cpu_us = 75;
       }
+    } else if (name == "floor-multi" || name == "floor-script") {
+      spec.releases = releases;
+      spec.accounts = accounts;
+      spec.accounts_per_release = std::min(per_release, accounts);
     } else if (name == "lateness" || name == "idle") {
       spec.schedule = name == "lateness" ? fabu::bench::Schedule::lateness : fabu::bench::Schedule::idle;
       spec.releases = name == "lateness" ? 1000 : 10000;
@@ -272,8 +285,14 @@ int main(int argc, char** argv) {
                    spec.accounts_per_release, spec.pace_per_second > 0 ? ", paced" : "");
     }
     try {
-      results.push_back(spec.name == "sink" ? fabu::bench::measure_sink_ceiling(spec, sink_seconds, sink_connections)
-                                            : fabu::bench::run_scenario(spec));
+      if (spec.name == "sink") {
+        results.push_back(fabu::bench::measure_sink_ceiling(spec, sink_seconds, sink_connections));
+      } else if (spec.name.starts_with("floor-")) {
+        const auto step = spec.name == "floor-multi" ? fabu::bench::FloorStep::multi : fabu::bench::FloorStep::script;
+        results.push_back(fabu::bench::measure_redis_floor(spec, step));
+      } else {
+        results.push_back(fabu::bench::run_scenario(spec));
+      }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "fabu-bench: %s: %s\n", spec.name.c_str(), e.what());
       return 2;

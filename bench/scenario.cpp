@@ -131,18 +131,6 @@ std::string read_text(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Redis's used_memory in bytes (INFO memory), -1 when unreadable.
-std::int64_t redis_used_memory(int port) {
-  const std::string command = "redis-cli -p " + std::to_string(port) + " INFO memory";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return -1;
-  char line[512];
-  while (std::fgets(line, sizeof line, pipe.get()) != nullptr) {
-    if (std::string_view(line).starts_with("used_memory:")) return std::atoll(line + 12);
-  }
-  return -1;
-}
-
 // MEMORY USAGE of the delivery records of releases bench-0 .. bench-(releases - 1): each `d:` hash and
 // `waiters:` set, `rel:<id>:d` and the packed `rel:<id>:settled` (docs/PROTOCOL.md, "Retention");
 // -1 when unreadable.
@@ -194,9 +182,7 @@ struct Platform {
 
   explicit Platform(const ScenarioSpec& spec) {
     if (spec.keep_files) dir.keep();
-    redis = Subprocess({"redis-server", "--port", std::to_string(redis_port), "--bind", "127.0.0.1", "--dir", dir.path(),
-                        "--save", "", "--appendonly", spec.aof ? "yes" : "no", "--appendfsync", "everysec", "--daemonize", "no"},
-                       dir.path() + "/redis.log");
+    redis = Subprocess(redis_server_command(redis_port, dir.path(), spec.aof), dir.path() + "/redis.log");
     sandbox_runs = spec.sink == Sink::sandbox;
     if (sandbox_runs) {
       sink = Subprocess({FABU_SANDBOX_BIN, "--port", std::to_string(sink_port), "--safe-domain", kSafeDomain, "--latency-ms",
