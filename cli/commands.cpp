@@ -23,7 +23,6 @@
 #include "queue/delivery_ledger.h"
 
 namespace fabu::cli {
-namespace {
 
 std::shared_ptr<const Config> load_or_report(const Context& ctx) {
   auto config = load_config(ctx.config_path);
@@ -34,6 +33,8 @@ std::shared_ptr<const Config> load_or_report(const Context& ctx) {
   }
   return *config;
 }
+
+namespace {
 
 std::unique_ptr<DeliveryLedger> connect_or_report(const Config& config) {
   auto ledger = DeliveryLedger::connect(config.redis);

@@ -2,6 +2,7 @@
 // 2 bad input (invalid release files, bad config).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ struct Context {
   std::string config_path;
   bool json = false;  // machine-readable output where supported
 };
+
+// The config at ctx.config_path; nullptr after printing why it cannot be used.
+std::shared_ptr<const Config> load_or_report(const Context& ctx);
 
 int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_run);
 int status(const Context& ctx, const std::string& release_id);

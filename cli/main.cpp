@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/deadlines.h"
 #include "cli/conference.h"
+#include "cli/instances.h"
 #include "cli/roster.h"
 #include "cli/lifecycle.h"
 #include "cli/logs.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
       "  fabuctl schedule list | cancel ID | reschedule ID 2026-12-10T09:00:00+08:00\n"
       "  fabuctl logs --follow --channel microblog   every delivery event as it happens\n"
       "  fabuctl lanes                               accounts and their queues\n"
+      "  fabuctl instances                           the fabud instances on this Redis, their versions\n"
       "  fabuctl due --within 5                      releases late or due within 5 working days\n"
       "  fabuctl roster                              spokespersons by level, with counts\n"
       "  fabuctl conference list | show ID | cancel ID --reason R | record ID FILE | calendar\n"
@@ -132,6 +134,15 @@ int main(int argc, char** argv) {
                 "Exit codes: 0 shown, 1 nothing recorded for the release or Redis failed, 2 bad config.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
+
+  auto* instances = app.add_subcommand("instances", "The fabud instances working on this Redis: version, host, state");
+  instances->add_flag("--json", ctx.json, "An array of {name, state, version, revision, host, pid, started_ms, seen_ms, stopped_ms}");
+  instances->footer("Each fabud announces itself every 5 s and once more when it stops. STATE is running (heard from\n"
+                    "within three announcements), stopped (it said so when it stopped) or silent (it stopped\n"
+                    "announcing without saying so: killed, hung, or cut off from Redis; its in-flight deliveries\n"
+                    "come back in doubt when their lease runs out). While upgrading instances one at a time, check\n"
+                    "that every running instance shows the new version. Entries not heard from for 7 days are\n"
+                    "forgotten.");
 
   int due_within = 2;
   auto* due = app.add_subcommand("due", "Releases not gone out yet that are late or near their 20-working-day deadline");
@@ -289,6 +300,7 @@ int main(int argc, char** argv) {
     }
     if (dlq_drop->parsed()) return fabu::cli::dlq_drop(ctx, ids);
     if (lanes->parsed()) return fabu::cli::lanes(ctx);
+    if (instances->parsed()) return fabu::cli::instances(ctx);
     if (due->parsed()) return fabu::cli::due(ctx, due_within);
     if (roster->parsed()) return fabu::cli::roster(ctx);
     if (conference_list->parsed()) return fabu::cli::conference_list(ctx, conference_all, limit);

@@ -173,6 +173,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!retention_ledger) return std::unexpected(ConfigErrors{});
   daemon->retention_ = std::make_unique<RetentionSweeper>(std::move(retention_ledger), d.retention_days,
                                                           std::chrono::minutes(10), &daemon->workers_);
+  daemon->heartbeat_ = std::make_unique<InstanceHeartbeat>(redis, d.instance);
   if (!config->conference.calendar_file.empty()) {
     auto calendar_ledger = connect_waiting(redis, stop_requested);
     if (!calendar_ledger) return std::unexpected(ConfigErrors{});
@@ -292,6 +293,7 @@ int Daemon::stop() {
   dispatcher_.reset();
   reach_scrape_.reset();  // the API that read it is gone
   reach_.reset();  // after the dispatcher, which tells it of the last deliveries
+  heartbeat_.reset();  // announces the instance stopped, now that nothing of it works on
   if (left > 0) {
     spdlog::warn("{} deliveries were still in flight at the deadline; they were handed back in doubt and are "
                  "looked for on the platform before any resend", left);

@@ -20,6 +20,7 @@
 #include "daemon/delivery_log.h"
 #include "daemon/admin_api.h"
 #include "daemon/dispatcher.h"
+#include "daemon/instance_heartbeat.h"
 #include "daemon/intake_worker.h"
 #include "daemon/redis_health.h"
 #include "daemon/snapshot.h"
@@ -84,6 +85,7 @@ class Daemon {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<AccountWatch> accounts_;
   std::unique_ptr<RetentionSweeper> retention_;
+  std::unique_ptr<InstanceHeartbeat> heartbeat_;  // the last to go: it says the instance stopped
   std::unique_ptr<CalendarFileWriter> calendar_file_;  // [conference] calendar_file, when set
   std::unique_ptr<ChannelReachSource> reach_source_;
   std::unique_ptr<ReachWorker> reach_;  // null when [reach] calls_per_hour = 0; outlives the dispatcher

@@ -1,0 +1,44 @@
+// InstanceHeartbeat: keeps this fabud's entry in the instance registry (queue/instance_registry.h)
+// current, so `fabuctl instances` shows which instances run on the Redis, which version each runs,
+// and which stopped or went silent.
+//
+// One thread with a registry connection of its own announces the instance at start and then every
+// `period`; its destructor announces it stopped, once (bounded by [redis] command_timeout: an instance
+// that could not say so shows as silent). A failed announcement is logged once per outage, not every
+// period.
+//
+// Thread rules: construct and destroy from one thread; the destructor stops and joins.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "queue/instance_registry.h"
+
+namespace fabu {
+
+class InstanceHeartbeat {
+ public:
+  InstanceHeartbeat(const RedisConfig& redis, std::string instance,
+                    std::chrono::milliseconds period = std::chrono::seconds(5));
+  ~InstanceHeartbeat();
+  InstanceHeartbeat(const InstanceHeartbeat&) = delete;
+  InstanceHeartbeat& operator=(const InstanceHeartbeat&) = delete;
+
+ private:
+  void run();
+  void announce(std::int64_t stopped_ms);
+
+  InstanceRegistry registry_;  // the heartbeat thread's, and the destructor's once it has joined
+  InstanceRecord self_;
+  const std::chrono::milliseconds period_;
+  bool failing_ = false;  // the last announcement failed (logged once)
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace fabu
