@@ -141,8 +141,8 @@ int main(int argc, char** argv) {
                     "within three announcements), stopped (it said so when it stopped) or silent (it stopped\n"
                     "announcing without saying so: killed, hung, or cut off from Redis; its in-flight deliveries\n"
                     "come back in doubt when their lease runs out). While upgrading instances one at a time, check\n"
-                    "that every running instance shows the new version. Entries not heard from for 7 days are\n"
-                    "forgotten.");
+                    "that every running instance shows the new version. A stopped instance is forgotten after a day\n"
+                    "(the default name, hostname-pid, is new at every start), a silent one after 7 days.");
 
   int due_within = 2;
   auto* due = app.add_subcommand("due", "Releases not gone out yet that are late or near their 20-working-day deadline");

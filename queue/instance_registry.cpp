@@ -72,11 +72,13 @@ Result<void> InstanceRegistry::announce(const InstanceRecord& self) {
   if (reply_is_error(written->get())) return fail(redis_error_reply(**written, "HSET instances"));
   auto entries = list();
   if (!entries) return fail(entries.error());
-  const std::int64_t forget_before =
-      self.seen_ms - std::chrono::duration_cast<std::chrono::milliseconds>(kForgetAfter).count();
+  const auto before = [&](std::chrono::hours age) {
+    return self.seen_ms - std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+  };
   RedisArgs forget = {"HDEL", key_};
   for (const auto& e : *entries) {
-    if (e.name != self.name && e.seen_ms < forget_before) forget.push_back(e.name);
+    const bool stopped_long_ago = e.stopped_ms > 0 && e.stopped_ms < before(kForgetStoppedAfter);
+    if (e.name != self.name && (stopped_long_ago || e.seen_ms < before(kForgetAfter))) forget.push_back(e.name);
   }
   if (forget.size() == 2) return {};
   auto removed = redis_.command(forget);

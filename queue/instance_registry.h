@@ -4,8 +4,9 @@
 // is what a change of the stored data's format will ask before it switches (docs/proposals).
 //
 // Key: `instances`, a hash: field = instance name ([daemon] instance), value = JSON
-// {version, revision, host, pid, started_ms, seen_ms, stopped_ms, period_ms}. An entry not seen for
-// kForgetAfter is removed by the next announcement of any instance.
+// {version, revision, host, pid, started_ms, seen_ms, stopped_ms, period_ms}. The next announcement of
+// any instance removes an entry that stopped more than kForgetStoppedAfter ago (an instance named
+// hostname-pid, the default, is a new entry at every start) and one not heard from for kForgetAfter.
 //
 // Thread rules: one InstanceRegistry per thread (it owns one Redis connection).
 #pragma once
@@ -46,13 +47,14 @@ InstanceState instance_state(const InstanceRecord& record, std::int64_t now_ms);
 
 class InstanceRegistry {
  public:
-  // Entries not seen for this long are forgotten.
+  static constexpr std::chrono::hours kForgetStoppedAfter{24};
   static constexpr std::chrono::hours kForgetAfter{24 * 7};
 
   explicit InstanceRegistry(RedisConfig config);
 
-  // Writes `self` (its seen_ms is the time of the announcement) and forgets entries of other
-  // instances not seen since `self.seen_ms - kForgetAfter`.
+  // Writes `self` (its seen_ms is the time of the announcement) and forgets the entries of other
+  // instances that stopped before `self.seen_ms - kForgetStoppedAfter` or were last heard from before
+  // `self.seen_ms - kForgetAfter`.
   Result<void> announce(const InstanceRecord& self);
 
   // Every entry, sorted by name. An entry whose value does not parse is listed with its name only and

@@ -69,15 +69,22 @@ TEST_F(InstanceRegistryTest, AnAnnouncementReplacesTheInstancesEarlierOne) {
   EXPECT_EQ((*listed)[0].seen_ms, kNow + 5000);
 }
 
-TEST_F(InstanceRegistryTest, ForgetsOthersNotHeardFromForAWeekAtTheNextAnnouncement) {
-  ASSERT_TRUE(registry_.announce(record("gone", kNow - 8 * kDay)).has_value());
-  ASSERT_TRUE(registry_.announce(record("quiet", kNow - 6 * kDay)).has_value());
+TEST_F(InstanceRegistryTest, ForgetsOthersStoppedForADayOrSilentForAWeekAtTheNextAnnouncement) {
+  ASSERT_TRUE(registry_.announce(record("silent-8d", kNow - 8 * kDay)).has_value());
+  ASSERT_TRUE(registry_.announce(record("silent-6d", kNow - 6 * kDay)).has_value());
+  auto stopped_2d = record("stopped-2d", kNow - 2 * kDay);
+  stopped_2d.stopped_ms = stopped_2d.seen_ms;
+  ASSERT_TRUE(registry_.announce(stopped_2d).has_value());
+  auto stopped_1h = record("stopped-1h", kNow - 3600000);
+  stopped_1h.stopped_ms = stopped_1h.seen_ms;
+  ASSERT_TRUE(registry_.announce(stopped_1h).has_value());
   ASSERT_TRUE(registry_.announce(record("self", kNow)).has_value());
   auto listed = registry_.list();
   ASSERT_TRUE(listed.has_value());
-  ASSERT_EQ(listed->size(), 2u);
-  EXPECT_EQ((*listed)[0].name, "quiet");
-  EXPECT_EQ((*listed)[1].name, "self");
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].name, "self");
+  EXPECT_EQ((*listed)[1].name, "silent-6d");
+  EXPECT_EQ((*listed)[2].name, "stopped-1h");
 }
 
 TEST_F(InstanceRegistryTest, AnEntryThatDoesNotParseIsListedByNameAsSilent) {
