@@ -161,6 +161,20 @@ HttpServerResponse ApiRoutes::dashboard(bool can_operate) {
     }
   }
   out["followers"] = std::move(followers);
+
+  json instances = json::array();
+  {
+    std::lock_guard lock(dashboard_mu_);
+    if (dashboard_.instances) {
+      if (auto listed = dashboard_.instances->list()) {
+        for (const auto& r : *listed) {
+          instances.push_back({{"name", r.name}, {"state", to_string(instance_state(r, now))}, {"version", r.version},
+                               {"revision", r.revision}, {"host", r.host}, {"pid", r.pid}, {"seen_ms", r.seen_ms}});
+        }
+      }
+    }
+  }
+  out["instances"] = std::move(instances);
   return json_response(200, out);
 }
 

@@ -61,16 +61,18 @@
 #include "http_server/bearer_tokens.h"
 #include "http_server/http_server.h"
 #include "queue/delivery_ledger.h"
+#include "queue/instance_registry.h"
 #include "queue/ledger_log.h"
 #include "queue/reach_book.h"
 
 namespace fabu {
 
-// What the dashboard's routes read besides the ledger, each on a connection of its own; either may be
+// What the dashboard's routes read besides the ledger, each on a connection of its own; any may be
 // null (its panel is then empty).
 struct DashboardReaders {
   std::unique_ptr<LedgerLog> log;
   std::unique_ptr<ReachBook> reach;
+  std::unique_ptr<InstanceRegistry> instances;  // the Instances panel (fabuctl instances)
 };
 
 class ApiRoutes {

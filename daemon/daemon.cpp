@@ -195,7 +195,8 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
       reach_metrics = [scrape = daemon->reach_scrape_.get()](std::string& out) { scrape->render(out, unix_now_ms()); };
     }
     // The dashboard's readers (GET /v1/dashboard, /v1/log), on connections of their own.
-    DashboardReaders dashboard{nullptr, make_redis_reach_book(config->redis, config->daemon.retention_days)};
+    DashboardReaders dashboard{nullptr, make_redis_reach_book(config->redis, config->daemon.retention_days),
+                               std::make_unique<InstanceRegistry>(config->redis)};
     if (config->daemon.log_stream_max > 0) {
       dashboard.log = std::make_unique<LedgerLog>(config->redis, config->daemon.log_stream_max);
     }

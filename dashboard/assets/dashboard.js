@@ -232,10 +232,28 @@
     if (followers.length === 0) list.appendChild(el('li', 'no accounts'));
   }
 
+  // Every fabud on this Redis (fabuctl instances); a note when running instances report different versions.
+  function renderInstances(instances) {
+    const body = $('instances');
+    clear(body);
+    const running = new Set();
+    for (const i of instances) {
+      const version = i.version ? i.version + (i.revision && i.revision !== 'unknown' ? ' (' + i.revision + ')' : '') : '?';
+      if (i.state === 'running') running.add(version);
+      const tr = row([i.name, el('span', i.state, 'state-' + i.state), version, i.host || '—', when(i.seen_ms)]);
+      tr.dataset.state = i.state;
+      tr.dataset.pid = String(i.pid);
+      body.appendChild(tr);
+    }
+    if (instances.length === 0) body.appendChild(row(['no instance has announced itself']));
+    $('instances-note').textContent = running.size > 1
+      ? running.size + ' versions are running: an upgrade is under way, or an instance was left behind.' : '';
+  }
+
   // Without data nothing stays on the page, and no button stays enabled.
   function clearPanels() {
     canOperate = false;
-    for (const id of ['queue', 'last-hour', 'dead', 'releases', 'reauth', 'inspection', 'followers']) clear($(id));
+    for (const id of ['queue', 'last-hour', 'dead', 'releases', 'reauth', 'inspection', 'followers', 'instances']) clear($(id));
   }
 
   async function refresh() {
@@ -263,6 +281,7 @@
     renderReauth(d.reauth);
     renderInspection(d.inspection);
     renderFollowers(d.followers);
+    renderInstances(d.instances || []);
   }
 
   function detailOf(line) {

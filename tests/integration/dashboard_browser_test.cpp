@@ -109,6 +109,9 @@ TEST(DashboardBrowser, ShowsDeliveriesRetriesAndDropsDeadLettersAndRefusesRetrac
   EXPECT_TRUE(browser->wait_for("return document.getElementById('inspection').textContent.includes('lead_acct');"));
   EXPECT_TRUE(browser->wait_for(exists("#followers svg.spark circle")))
       << browser->execute("return document.getElementById('followers').textContent;");
+  // The instances panel lists this fabud, running.
+  EXPECT_TRUE(browser->wait_for(exists("#instances tr[data-state='running'][data-pid='" + std::to_string(fabud.pid()) + "']")))
+      << browser->execute("return document.getElementById('instances').textContent;");
 
   // A retraction without a token, sent from the page, is refused and changes nothing.
   const auto refused = browser->execute_async(
