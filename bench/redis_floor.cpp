@@ -72,13 +72,14 @@ class FloorDriver {
         deliveries.push_back(std::move(d));
       }
       step.push_back(std::move(states));
-      step.push_back(xadd(log_line(R"("detail":")" + std::to_string(per_release) + R"( deliveries","event":"admitted","release":")" + release + "\"")));
-      send(step);
+      step.push_back(xadd(log_line(R"("detail":")" + std::to_string(per_release) +
+                                   R"( deliveries","event":"admitted","release":")" + release + "\"")));
+      send(std::move(step));
     }
     for (std::size_t b = 0; b < deliveries.size(); b += static_cast<std::size_t>(batch)) {
       const auto first = deliveries.begin() + static_cast<std::ptrdiff_t>(b);
-      const auto last = deliveries.begin() + static_cast<std::ptrdiff_t>(std::min(deliveries.size(), b + static_cast<std::size_t>(batch)));
-      const std::vector<Delivery> round(first, last);
+      const std::size_t end = std::min(deliveries.size(), b + static_cast<std::size_t>(batch));
+      const std::vector<Delivery> round(first, deliveries.begin() + static_cast<std::ptrdiff_t>(end));
       send(claim(round));
       send(complete(round));
     }
@@ -131,12 +132,14 @@ class FloorDriver {
       ++done[d.release];
       finished.push_back(d.release + d.suffix);
     }
-    for (const auto& [release, count] : done) step.push_back({"HINCRBY", key("rel:" + release), "done", std::to_string(count)});
+    for (const auto& [release, count] : done) {
+      step.push_back({"HINCRBY", key("rel:" + release), "done", std::to_string(count)});
+    }
     step.push_back(std::move(finished));
     for (const auto& d : round) {
       step.push_back(xadd(log_line(R"("attempt":1,"channel":"microblog","destination":")" + d.suffix.substr(11) +
-                                   R"(","event":"delivery","latency_ms":1,"outcome":"delivered","post_id":"5000000000014382","release":")" +
-                                   d.release + "\"")));
+                                   R"(","event":"delivery","latency_ms":1,"outcome":"delivered",)" +
+                                   R"("post_id":"5000000000014382","release":")" + d.release + "\"")));
     }
     return step;
   }
@@ -148,7 +151,9 @@ class FloorDriver {
       auto replies = redis_.pipeline(step);
       if (!replies) throw std::runtime_error("redis-floor: " + replies.error().message);
       const redisReply* exec = replies->back().get();
-      if (reply_is_error(exec) || reply_size(exec) != step.size() - 2) throw std::runtime_error("redis-floor: a MULTI block failed");
+      if (reply_is_error(exec) || reply_size(exec) != step.size() - 2) {
+        throw std::runtime_error("redis-floor: a MULTI block failed");
+      }
       return;
     }
     RedisArgs args = {kToken};
@@ -161,7 +166,9 @@ class FloorDriver {
 
   static void check(const Result<RedisReplyPtr>& reply, const std::string& what) {
     if (!reply) throw std::runtime_error("redis-floor: " + what + ": " + reply.error().message);
-    if (reply_is_error(reply->get())) throw std::runtime_error("redis-floor: " + what + ": " + reply_string(reply->get()));
+    if (reply_is_error(reply->get())) {
+      throw std::runtime_error("redis-floor: " + what + ": " + reply_string(reply->get()));
+    }
   }
 
   RedisConnection redis_;

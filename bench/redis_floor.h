@@ -2,10 +2,11 @@
 // it. Not fabu: a yardstick for the Redis part of fabud's cost (docs/BENCHMARKS.md, "Redis's floor").
 //
 // The job has the throughput scenario's shape (spec.releases releases, each to accounts_per_release of
-// spec.accounts accounts, steps of claim_batch deliveries) and sends only the writes a delivery cannot do without, with no reads and no Lua per
-// delivery: admission (the release, its deliveries' states in one hash, each delivery in its lane's
-// queue, a log line), the claim (each head out of its lane's queue, states `sending`, leases) and the
-// completion (states `delivered`, leases gone, the release's count, a log line per delivery).
+// spec.accounts accounts, steps of claim_batch deliveries) and sends only the writes a delivery cannot
+// do without, with no reads and no Lua per delivery: admission (the release, its deliveries' states in
+// one hash, each delivery in its lane's queue, a log line), the claim (each head out of its lane's
+// queue, states `sending`, leases) and the completion (states `delivered`, leases gone, the release's
+// count, a log line per delivery).
 // `floor-multi` sends each step as one MULTI/EXEC block, one round trip; `floor-script` as one call of
 // the thinnest script a fenced design needs: it compares a fencing token, then runs the step's writes.
 //
@@ -33,8 +34,9 @@ struct FloorJob {
 // (with FloorStep::script: "fenced" when the token in Redis is another).
 void run_floor_job(const RedisConfig& redis, FloorStep step, const FloorJob& job);
 
-// Runs the job against a fresh redis-server with spec's persistence. The row: deliveries/s of the whole job, the driver's CPU per
-// delivery as "worker", redis-server's as "redis", Redis's memory growth per delivery.
+// Runs the job against a fresh redis-server with spec's persistence. The row: deliveries/s of the
+// whole job, the driver's CPU per delivery as "worker", redis-server's as "redis", Redis's memory
+// growth per delivery.
 ScenarioResult measure_redis_floor(const ScenarioSpec& spec, FloorStep step);
 
 }  // namespace fabu::bench
