@@ -149,6 +149,17 @@ void print_comparison(const std::vector<ScenarioResult>& results) {
     std::printf("fabud vs BullMQ on the same job: %.2fx the deliveries/s, %.2fx less CPU per delivery (worker + redis)\n",
                 fabu->per_second / bullmq->per_second, fabu_cpu > 0 ? bullmq_cpu / fabu_cpu : 0.0);
   }
+  const ScenarioResult* floor_multi = find(results, "floor-multi");
+  const ScenarioResult* floor_script = find(results, "floor-script");
+  if (fabu != nullptr && fabu->delivered > 0 && (floor_multi != nullptr || floor_script != nullptr)) {
+    std::printf("redis per delivery: throughput %.1f us", fabu->redis_cpu_us);
+    for (const ScenarioResult* f : {floor_multi, floor_script}) {
+      if (f != nullptr && f->redis_cpu_us > 0) {
+        std::printf("; %s %.1f us (%.1fx less)", f->name.c_str(), f->redis_cpu_us, fabu->redis_cpu_us / f->redis_cpu_us);
+      }
+    }
+    std::printf(": the floor is the job's writes alone, decided outside Redis\n");
+  }
   for (const ScenarioResult* r : {fabu, bullmq}) {
     if (r == nullptr || r->delivered == 0) continue;
     const double all = r->worker_cpu_us + r->redis_cpu_us + r->sink_cpu_us;

@@ -92,6 +92,20 @@ json entries_json(const std::vector<LogEntry>& entries) {
   return out;
 }
 
+// The registry's entries with their state at `now`; an empty array without a registry.
+Result<json> instances_json(InstanceRegistry* registry, std::int64_t now) {
+  json out = json::array();
+  if (registry == nullptr) return out;
+  auto listed = registry->list();
+  if (!listed) return fail(listed.error());
+  for (const auto& r : *listed) {
+    out.push_back({{"name", r.name}, {"state", to_string(instance_state(r, now))}, {"version", r.version},
+                   {"revision", r.revision}, {"host", r.host}, {"pid", r.pid}, {"started_ms", r.started_ms},
+                   {"seen_ms", r.seen_ms}, {"stopped_ms", r.stopped_ms}});
+  }
+  return out;
+}
+
 }  // namespace
 
 HttpServerResponse ApiRoutes::dashboard(bool can_operate) {
@@ -162,20 +176,19 @@ HttpServerResponse ApiRoutes::dashboard(bool can_operate) {
   }
   out["followers"] = std::move(followers);
 
-  json instances = json::array();
   {
     std::lock_guard lock(dashboard_mu_);
-    if (dashboard_.instances) {
-      if (auto listed = dashboard_.instances->list()) {
-        for (const auto& r : *listed) {
-          instances.push_back({{"name", r.name}, {"state", to_string(instance_state(r, now))}, {"version", r.version},
-                               {"revision", r.revision}, {"host", r.host}, {"pid", r.pid}, {"seen_ms", r.seen_ms}});
-        }
-      }
-    }
+    auto instances = instances_json(dashboard_.instances.get(), now);
+    out["instances"] = instances ? std::move(*instances) : json::array();
   }
-  out["instances"] = std::move(instances);
   return json_response(200, out);
+}
+
+HttpServerResponse ApiRoutes::instances() {
+  std::lock_guard lock(dashboard_mu_);
+  auto listed = instances_json(dashboard_.instances.get(), unix_now_ms());
+  if (!listed) return json_response(503, {{"error", listed.error().message}});
+  return json_response(200, {{"instances", std::move(*listed)}});
 }
 
 HttpServerResponse ApiRoutes::log_entries(const HttpServerRequest& request) {

@@ -134,6 +134,7 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
                          BearerTokens::Verdict::allowed);
   }
   if (path == std::vector<std::string>{"v1", "log"}) return log_entries(request);
+  if (path == std::vector<std::string>{"v1", "instances"}) return instances();
   if (path == std::vector<std::string>{"v1", "schedules"}) return schedules(request);
   if (path == std::vector<std::string>{"v1", "conferences.ics"}) return conference_calendar();
   if (path.size() == 3 && path[0] == "v1" && path[1] == "releases") return release(path[2]);
@@ -147,7 +148,7 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
                                             "POST /v1/releases/{id}/reschedule", "POST /v1/releases/{id}/schedule/cancel",
                                             "GET /v1/schedules", "GET /v1/conferences.ics",
                                             "POST /v1/conferences/{id}/cancel", "POST /v1/conferences/{id}/record", "GET /v1/rejects", "GET /v1/dead", "GET /v1/held",
-                                            "POST /v1/dead/{id}/retry", "POST /v1/dead/{id}/drop", "GET /v1/dashboard", "GET /v1/log",
+                                            "POST /v1/dead/{id}/retry", "POST /v1/dead/{id}/drop", "GET /v1/dashboard", "GET /v1/log", "GET /v1/instances",
                                             "GET /v1/health", "GET /metrics", "GET /"}}});
 }
 

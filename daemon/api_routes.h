@@ -35,6 +35,7 @@
 //   GET  /v1/dashboard         role read: every panel of the dashboard in one reply (api_dashboard.cpp)
 //   GET  /v1/log?after=ID&limit=N             role read: the delivery log stream's entries after ID (the
 //                                             newest N without `after`), oldest first
+//   GET  /v1/instances         role read: the fabud instances on this Redis (queue/instance_registry.h)
 //   GET  /, /dashboard/...     no token: the dashboard's page and assets (dashboard/), which hold no data
 //   GET  /v1/health            no token: {"redis","intake_depth","instance"}; 503 while Redis is unreachable
 //   GET  /metrics              role read: Prometheus text format
@@ -114,6 +115,8 @@ class ApiRoutes {
   // caller's token may retry and retract (the page says why its buttons are disabled otherwise).
   HttpServerResponse dashboard(bool can_operate);
   HttpServerResponse log_entries(const HttpServerRequest& request);
+  // GET /v1/instances: the instance registry's entries with their state now (as the dashboard's panel).
+  HttpServerResponse instances();
   HttpServerResponse dead_letter_action(const std::vector<std::string>& path, const std::string& caller);
 
   std::string instance_;

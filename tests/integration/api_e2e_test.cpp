@@ -78,6 +78,14 @@ TEST(AdminApiE2E, SubmitValidatesQueuesAndReports) {
   auto dead = http_request(api_port, "GET", "/v1/dead", {}, {}, kOperateToken);
   EXPECT_EQ(dead.status, 200);
   EXPECT_TRUE(nlohmann::json::parse(dead.body)["dead"].is_array()) << dead.body;
+  auto instances = http_request(api_port, "GET", "/v1/instances", {}, {}, kReadToken);
+  EXPECT_EQ(instances.status, 200) << instances.body;
+  const auto listed = nlohmann::json::parse(instances.body, nullptr, false);
+  ASSERT_TRUE(listed.is_object() && listed["instances"].is_array()) << instances.body;
+  ASSERT_EQ(listed["instances"].size(), 1u) << instances.body;
+  EXPECT_EQ(listed["instances"][0]["pid"], fabud.pid()) << instances.body;
+  EXPECT_EQ(listed["instances"][0]["state"], "running") << instances.body;
+  EXPECT_EQ(http_request(api_port, "GET", "/v1/instances", {}, {}, kSubmitToken).status, 403);
   auto health = http_request(api_port, "GET", "/v1/health");  // no token needed
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(nlohmann::json::parse(health.body)["redis"], "up");
