@@ -54,6 +54,19 @@ void InstanceHeartbeat::announce(std::int64_t stopped_ms) {
     spdlog::info("instance registry: {} announced again", self_.name);
   }
   failing_ = !done;
+  if (!done) return;
+  // Another process wrote this name's entry after our previous announcement: two instances share one
+  // name (a predecessor that crashed never writes again, so a restart is not mistaken for this).
+  const auto& replaced = *done;
+  const bool clash = replaced && last_written_ms_ > 0 && replaced->seen_ms > last_written_ms_ &&
+                     (replaced->pid != self_.pid || replaced->host != self_.host);
+  if (clash && !clash_reported_) {
+    spdlog::error("instance registry: another fabud (host {}, pid {}) also runs as instance '{}'; give each "
+                  "instance its own [daemon] instance, or their intake claims and `fabuctl instances` mix up",
+                  replaced->host, replaced->pid, self_.name);
+  }
+  clash_reported_ = clash;
+  last_written_ms_ = self_.seen_ms;
 }
 
 void InstanceHeartbeat::run() {

@@ -5,7 +5,8 @@
 // One thread with a registry connection of its own announces the instance at start and then every
 // `period`; its destructor announces it stopped, once (bounded by [redis] command_timeout: an instance
 // that could not say so shows as silent). A failed announcement is logged once per outage, not every
-// period.
+// period. When another process writes the same name's entry between two announcements, two instances
+// share one [daemon] instance: that is logged as an error, once while it lasts.
 //
 // Thread rules: construct and destroy from one thread; the destructor stops and joins.
 #pragma once
@@ -34,7 +35,9 @@ class InstanceHeartbeat {
   InstanceRegistry registry_;  // the heartbeat thread's, and the destructor's once it has joined
   InstanceRecord self_;
   const std::chrono::milliseconds period_;
-  bool failing_ = false;  // the last announcement failed (logged once)
+  bool failing_ = false;              // the last announcement failed (logged once)
+  std::int64_t last_written_ms_ = 0;  // seen_ms of our last announcement that Redis took
+  bool clash_reported_ = false;       // another process shares our name (logged once while it lasts)
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

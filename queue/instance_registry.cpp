@@ -65,26 +65,32 @@ InstanceState instance_state(const InstanceRecord& record, std::int64_t now_ms) 
 InstanceRegistry::InstanceRegistry(RedisConfig config)
     : redis_(config), key_(config.prefix + ":{" + config.prefix + "}:instances") {}
 
-Result<void> InstanceRegistry::announce(const InstanceRecord& self) {
+Result<std::optional<InstanceRecord>> InstanceRegistry::announce(const InstanceRecord& self) {
   if (self.name.empty()) return fail(Error::invalid("an instance needs a name to announce itself"));
+  auto entries = list();
+  if (!entries) return fail(entries.error());
   auto written = redis_.command({"HSET", key_, self.name, record_json(self)});
   if (!written) return fail(written.error());
   if (reply_is_error(written->get())) return fail(redis_error_reply(**written, "HSET instances"));
-  auto entries = list();
-  if (!entries) return fail(entries.error());
   const auto before = [&](std::chrono::hours age) {
     return self.seen_ms - std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
   };
+  std::optional<InstanceRecord> replaced;
   RedisArgs forget = {"HDEL", key_};
-  for (const auto& e : *entries) {
+  for (auto& e : *entries) {
+    if (e.name == self.name) {
+      replaced = std::move(e);
+      continue;
+    }
     const bool stopped_long_ago = e.stopped_ms > 0 && e.stopped_ms < before(kForgetStoppedAfter);
-    if (e.name != self.name && (stopped_long_ago || e.seen_ms < before(kForgetAfter))) forget.push_back(e.name);
+    if (stopped_long_ago || e.seen_ms < before(kForgetAfter)) forget.push_back(e.name);
   }
-  if (forget.size() == 2) return {};
-  auto removed = redis_.command(forget);
-  if (!removed) return fail(removed.error());
-  if (reply_is_error(removed->get())) return fail(redis_error_reply(**removed, "HDEL instances"));
-  return {};
+  if (forget.size() > 2) {
+    auto removed = redis_.command(forget);
+    if (!removed) return fail(removed.error());
+    if (reply_is_error(removed->get())) return fail(redis_error_reply(**removed, "HDEL instances"));
+  }
+  return replaced;
 }
 
 Result<std::vector<InstanceRecord>> InstanceRegistry::list() {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,8 +55,10 @@ class InstanceRegistry {
 
   // Writes `self` (its seen_ms is the time of the announcement) and forgets the entries of other
   // instances that stopped before `self.seen_ms - kForgetStoppedAfter` or were last heard from before
-  // `self.seen_ms - kForgetAfter`.
-  Result<void> announce(const InstanceRecord& self);
+  // `self.seen_ms - kForgetAfter`. Returns the entry it replaced under self.name, if there was one: an
+  // entry of another process written after this one's previous announcement means two instances run
+  // under one name.
+  Result<std::optional<InstanceRecord>> announce(const InstanceRecord& self);
 
   // Every entry, sorted by name. An entry whose value does not parse is listed with its name only and
   // its state is silent.

@@ -1,7 +1,10 @@
 // End to end: a running fabud shows in `fabuctl instances` with this build's version, and shows as
-// stopped after a SIGTERM; two instances on one Redis are listed apart.
+// stopped after a SIGTERM; two instances on one Redis are listed apart; two configured with one name
+// are told so in their logs.
 #include <signal.h>
 
+#include <chrono>
+#include <map>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -54,6 +57,22 @@ TEST(InstancesE2E, ARunningFabudIsListedWithItsVersionAndAsStoppedAfterSigterm) 
   EXPECT_NE(table.find("press-first"), std::string::npos) << table;
   EXPECT_NE(table.find("stopped"), std::string::npos) << table;
   EXPECT_NE(table.find("running"), std::string::npos) << table;
+  // Instances with names of their own never take each other for a second instance of their name.
+  EXPECT_EQ(h.log_of("first").find("also runs as instance"), std::string::npos) << h.log_of("first");
+  EXPECT_EQ(h.log_of("second").find("also runs as instance"), std::string::npos) << h.log_of("second");
+}
+
+TEST(InstancesE2E, TwoFabudsConfiguredWithOneNameAreToldSo) {
+  Harness h;
+  auto first = h.start_fabud_as("first", "press-twin");
+  auto second = h.start_fabud_as("second", "press-twin");
+  ASSERT_TRUE(Harness::eventually(
+      [&] {
+        return h.log_of("first").find("also runs as instance 'press-twin'") != std::string::npos ||
+               h.log_of("second").find("also runs as instance 'press-twin'") != std::string::npos;
+      },
+      std::chrono::seconds(30)))
+      << h.log_of("first") << h.log_of("second");
 }
 
 }  // namespace

@@ -57,11 +57,17 @@ TEST_F(InstanceRegistryTest, ListsWhatEachInstanceAnnouncedSortedByName) {
   EXPECT_EQ(instance_state(b, kNow), InstanceState::running);
 }
 
-TEST_F(InstanceRegistryTest, AnAnnouncementReplacesTheInstancesEarlierOne) {
-  ASSERT_TRUE(registry_.announce(record("fabud-a", kNow)).has_value());
+TEST_F(InstanceRegistryTest, AnAnnouncementReplacesTheInstancesEarlierOneAndReturnsIt) {
+  auto first = registry_.announce(record("fabud-a", kNow));
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->has_value());
   auto later = record("fabud-a", kNow + 5000);
   later.pid = 5151;
-  ASSERT_TRUE(registry_.announce(later).has_value());
+  auto replaced = registry_.announce(later);
+  ASSERT_TRUE(replaced.has_value());
+  ASSERT_TRUE(replaced->has_value());
+  EXPECT_EQ((*replaced)->pid, 4242);
+  EXPECT_EQ((*replaced)->seen_ms, kNow);
   auto listed = registry_.list();
   ASSERT_TRUE(listed.has_value());
   ASSERT_EQ(listed->size(), 1u);
