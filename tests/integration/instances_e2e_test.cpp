@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -73,6 +74,23 @@ TEST(InstancesE2E, TwoFabudsConfiguredWithOneNameAreToldSo) {
       },
       std::chrono::seconds(30)))
       << h.log_of("first") << h.log_of("second");
+}
+
+// A fabud SIGKILLed and started again at once under its name finds its predecessor's entry, still
+// fresh: that is a restart, not a second instance.
+TEST(InstancesE2E, ARestartAfterACrashIsNotTakenForASecondInstance) {
+  Harness h;
+  auto crashed = h.start_fabud_as("crashed", "press-phoenix");
+  ASSERT_TRUE(Harness::eventually([&] { return listed(h).count("press-phoenix") == 1; })) << h.log_of("crashed");
+  crashed.kill_and_wait();
+  auto again = h.start_fabud_as("again", "press-phoenix");
+  ASSERT_TRUE(Harness::eventually([&] {
+    auto now = listed(h);
+    return now.count("press-phoenix") && now["press-phoenix"]["pid"] == again.pid();
+  })) << h.log_of("again");
+  std::this_thread::sleep_for(std::chrono::seconds(11));  // two more announcements
+  EXPECT_EQ(h.log_of("again").find("also runs as instance"), std::string::npos) << h.log_of("again");
+  EXPECT_EQ(listed(h)["press-phoenix"]["state"], "running");
 }
 
 }  // namespace
