@@ -50,7 +50,7 @@ std::string log_line(const std::string& event_fields) {
 class FloorDriver {
  public:
   FloorDriver(const RedisConfig& redis, FloorStep step)
-      : redis_(redis), base_(redis.prefix + ":{" + redis.prefix + "}:"), step_(step) {}
+      : redis_(redis), base_(key_base(redis)), step_(step) {}
 
   void run(int releases, int per_release, int accounts, int batch, bool set_token) {
     if (set_token) check(redis_.command({"SET", key("own"), kToken}), "SET own");

@@ -7,6 +7,7 @@
 
 #include "cli/table.h"
 #include "core/clock.h"
+#include "daemon/instance_json.h"
 #include "queue/instance_registry.h"
 
 namespace fabu::cli {
@@ -41,13 +42,7 @@ int instances(const Context& ctx) {
   const std::int64_t now = unix_now_ms();
   if (ctx.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : *entries) {
-      out.push_back({{"name", r.name},         {"state", to_string(instance_state(r, now))},
-                     {"version", r.version},   {"revision", r.revision},
-                     {"host", r.host},         {"pid", r.pid},
-                     {"started_ms", r.started_ms}, {"seen_ms", r.seen_ms},
-                     {"stopped_ms", r.stopped_ms}});
-    }
+    for (const auto& r : *entries) out.push_back(instance_json(r, now));
     std::cout << out.dump(2) << "\n";
     return 0;
   }

@@ -11,6 +11,7 @@
 #include "daemon/account_watch.h"
 #include "daemon/api_replies.h"
 #include "daemon/api_routes.h"
+#include "daemon/instance_json.h"
 #include "daemon/readiness.h"
 #include "dashboard/log_digest.h"
 
@@ -98,11 +99,7 @@ Result<json> instances_json(InstanceRegistry* registry, std::int64_t now) {
   if (registry == nullptr) return out;
   auto listed = registry->list();
   if (!listed) return fail(listed.error());
-  for (const auto& r : *listed) {
-    out.push_back({{"name", r.name}, {"state", to_string(instance_state(r, now))}, {"version", r.version},
-                   {"revision", r.revision}, {"host", r.host}, {"pid", r.pid}, {"started_ms", r.started_ms},
-                   {"seen_ms", r.seen_ms}, {"stopped_ms", r.stopped_ms}});
-  }
+  for (const auto& r : *listed) out.push_back(instance_json(r, now));
   return out;
 }
 

@@ -48,7 +48,7 @@ Result<std::optional<DeliveryStatus>> LedgerQueries::delivery(const std::string&
 }
 
 RedisDeliveryLedger::RedisDeliveryLedger(const RedisConfig& config)
-    : redis_(config), base_(config.prefix + ":{" + config.prefix + "}:"), token_key_(config.token_key) {}
+    : redis_(config), base_(key_base(config)), token_key_(config.token_key) {}
 
 Result<RedisReplyPtr> RedisDeliveryLedger::run(const RedisScript& script, RedisArgs args) {
   args.insert(args.begin(), base_);

@@ -63,7 +63,7 @@ InstanceState instance_state(const InstanceRecord& record, std::int64_t now_ms) 
 }
 
 InstanceRegistry::InstanceRegistry(RedisConfig config)
-    : redis_(config), key_(config.prefix + ":{" + config.prefix + "}:instances") {}
+    : redis_(config), key_(key_base(config) + "instances") {}
 
 Result<std::optional<InstanceRecord>> InstanceRegistry::announce(const InstanceRecord& self) {
   if (self.name.empty()) return fail(Error::invalid("an instance needs a name to announce itself"));

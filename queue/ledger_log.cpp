@@ -29,7 +29,7 @@ LedgerLog::LedgerLog(RedisConfig config, std::int64_t max_len)
     : redis_(config), key_(key_for(config)), max_len_(max_len) {}
 
 std::string LedgerLog::key_for(const RedisConfig& config) {
-  return config.prefix + ":{" + config.prefix + "}:log";
+  return key_base(config) + "log";
 }
 
 Result<void> LedgerLog::append(const std::vector<std::string>& lines) {

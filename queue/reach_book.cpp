@@ -151,7 +151,7 @@ Result<void> check_replies(const Result<std::vector<RedisReplyPtr>>& replies, st
 class RedisReachBook final : public ReachBook {
  public:
   RedisReachBook(const RedisConfig& config, int retention_days)
-      : redis_(config), base_(config.prefix + ":{" + config.prefix + "}:"), retention_ms_(retention_days * kDayMs) {}
+      : redis_(config), base_(key_base(config)), retention_ms_(retention_days * kDayMs) {}
 
   Result<void> add_posts(const std::vector<DeliveredPost>& posts) override {
     for (std::size_t first = 0; first < posts.size(); first += kAddPostsBatch) {

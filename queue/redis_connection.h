@@ -115,6 +115,10 @@ class RedisConnection {
   std::map<std::string, std::string> script_shas_;  // script name -> SHA-1 the server reported
 };
 
+// `<prefix>:{<prefix>}:`, the start of every key of one office: the braces keep them all in one
+// Cluster slot, so a script may touch any of them.
+inline std::string key_base(const RedisConfig& config) { return config.prefix + ":{" + config.prefix + "}:"; }
+
 // Error for an error reply, with the kind judged from Redis's error code.
 Error redis_error_reply(const redisReply& reply, std::string_view during);
 
