@@ -7,7 +7,7 @@
 
 namespace fabu::lua {
 
-const RedisScript claim{"claim", std::string(kPrelude) + R"lua(
+const RedisScript claim{"claim", std::string(kPrelude) + kSettled + R"lua(
 local owner, max, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local lease, reap_limit = tonumber(ARGV[5]), tonumber(ARGV[6])
 local now_s, lease_s = int(now), int(now + lease)  -- as Redis stores them, formatted once
@@ -104,9 +104,9 @@ local function claim_lane(lane)
         releases[release] = rel
       end
       local up = NONE
-      if d[2] and d[2] ~= '' then up = redis.call('HMGET', D_KEY .. d[2], 'post_id', 'url', 'note') end
+      if d[2] and d[2] ~= '' then up = delivery_get(d[2], 'post_id', 'url', 'note') end
       local prev = NONE
-      if d[5] and d[5] ~= '' then prev = redis.call('HMGET', D_KEY .. d[5], 'post_id', 'url', 'note') end
+      if d[5] and d[5] ~= '' then prev = delivery_get(d[5], 'post_id', 'url', 'note') end
       local reason = ''
       if op == OP.retract then reason = str(rel[3]) end
       -- The delivery's 14 reply fields, in the order ledger_dispatch.cpp reads them.
@@ -149,7 +149,7 @@ local now_s = int(now)  -- `now` as Redis stores it, formatted once
 local results, touched, woke = {}, {}, false
 -- Counters and resets that nothing in this call reads back are gathered per lane and per release and
 -- written once at the end, so a batch of one lane's completions costs one write each, not one per row.
-local inflight_delta, done_delta, breaker_reset, finished_ids = {}, {}, {}, {}
+local inflight_delta, done_delta, breaker_reset, finished_ids, finished = {}, {}, {}, {}, {}
 local breaker = redis.call('HMGET', k('breaker'), 'failures', 'cooloff_ms')
 local breaker_failures, breaker_cooloff = tonumber(breaker[1]) or 5, tonumber(breaker[2]) or 60000
 
@@ -255,7 +255,7 @@ do
 end
 
 local function release_waiters(id)
-  if not maybe_waiters then return end
+  if not maybe_waiters then return 0 end
   local wkey = WAITERS_KEY .. id
   local waiters = redis.call('SMEMBERS', wkey)
   for _, w in ipairs(waiters) do
@@ -270,6 +270,7 @@ local function release_waiters(id)
     end
   end
   if #waiters > 0 then redis.call('DEL', wkey) end
+  return #waiters
 end
 
 -- Dependants die with the reason chained; `waiters:<id>` is kept so retry_dead can revive them.
@@ -312,34 +313,81 @@ local function withdraw(id, maybe_sent, in_doubt)
   end
 end
 
+-- A delivered delivery is packed at once (lua_settled.h, "Packed when delivered") unless something may
+-- still read or change its hash: a dependant woken by it (a previous version's claim reads the upstream
+-- post from the hash), a retraction waiting for it (it marks the post retracted; the retract script
+-- makes every send under way of a retracted release such a waiter), or a release too large for one
+-- chunk. Rows are gathered per release and written after the batch, as one more chunk of the release's
+-- string; the hashes and their members of `rel:<id>:d` go with them.
+local rows_of, packed_ids, packed_keys, packed_order = {}, {}, {}, {}
+local function packs_when_delivered(release, op, waiters)
+  return waiters == 0 and op ~= OP.retract and num(release_of_call(release).total) <= PACK_CHUNK
+end
+
+-- `d` is complete's HMGET of the delivery; the row holds what the delivered hash would have held.
+local function pack_delivered(id, d, release, channel, dest, op, rev, post_id, url, note)
+  local function cleared(v) if v and v ~= '' then return '' end return v end
+  local in_doubt = d[5]
+  if in_doubt == '1' then in_doubt = '0' end
+  -- A first publish's hash has no `op` or `rev` (its id has no suffix); every other delivery's has both.
+  local stored_op, stored_rev = false, false
+  if #id > #release + #channel + #dest + 2 then stored_op, stored_rev = op, rev end
+  local row = packed_row(release, id, {STATE.delivered, d[2], in_doubt, post_id, url, note, cleared(d[6]),
+                                       cleared(d[7]), now_s, d[3], stored_op, stored_rev, d[4], d[8], false})
+  local rows = rows_of[release]
+  if not rows then
+    rows, packed_ids[release] = {}, {}
+    rows_of[release] = rows
+    packed_order[#packed_order + 1] = release
+  end
+  rows[#rows + 1] = row
+  table.insert(packed_ids[release], id)
+  packed_keys[#packed_keys + 1] = D_KEY .. id
+end
+
+-- The rows before the hashes: a call cut short leaves a delivery in both forms (the hash wins), never
+-- in neither.
+local function flush_packed()
+  for _, release in ipairs(packed_order) do
+    append_packed(release, rows_of[release])
+    srem_all(REL_KEY .. release .. ':d', packed_ids[release])
+    packed_of[release] = nil
+  end
+  for i = 1, #packed_keys, 500 do redis.call('DEL', unpack(packed_keys, i, math.min(i + 499, #packed_keys))) end
+end
+
 for i = 0, n - 1 do
   local b = 4 + i * 10
   local id, attempt, outcome = ARGV[b], ARGV[b + 1], ARGV[b + 2]
   local post_id, url, note, err, kind = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
   local next_at, maybe_sent = num(ARGV[b + 8]), ARGV[b + 9]
   local dk = D_KEY .. id
-  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'prev', 'in_doubt', 'error', 'error_kind')
+  local d = redis.call('HMGET', dk, 'state', 'attempt', 'lane', 'prev', 'in_doubt', 'error', 'error_kind', 'waits_on')
   -- Fencing: only the holder of the current attempt may finish it. A late reply from an attempt whose
-  -- lease expired (or a replayed batch) finds another attempt or another state and changes nothing.
-  if d[1] ~= STATE.sending or d[2] ~= attempt then
+  -- lease expired (or a replayed batch) finds another attempt or another state and changes nothing; a
+  -- delivery named twice in one batch is finished once (a packed one keeps its hash until the end).
+  if d[1] ~= STATE.sending or d[2] ~= attempt or finished[id] then
     results[#results + 1] = 0
   else
     results[#results + 1] = 1
     local lane, prev, in_doubt = d[3], d[4], d[5]
-    local release, channel, dest, op = id_parts(id)
-    finished_ids[#finished_ids + 1] = id
+    local release, channel, dest, op, rev = id_parts(id)
+    finished_ids[#finished_ids + 1], finished[id] = id, true
     inflight_delta[lane] = (inflight_delta[lane] or 0) - 1
     if outcome == OUTCOME.delivered then
-      -- `in_doubt`, `error` and `error_kind` are cleared only where they were set; `owner` and `next_at`
-      -- are left as they are (they mean nothing once delivered).
-      local fields = {'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note, 'updated_ms', now_s}
-      if in_doubt == '1' then fields[#fields + 1] = 'in_doubt'; fields[#fields + 1] = '0' end
-      if d[6] and d[6] ~= '' then fields[#fields + 1] = 'error'; fields[#fields + 1] = '' end
-      if d[7] and d[7] ~= '' then fields[#fields + 1] = 'error_kind'; fields[#fields + 1] = '' end
-      redis.call('HSET', dk, unpack(fields))
       finish(release)
       if op ~= OP.retract then first_out(release) end
-      release_waiters(id)
+      if packs_when_delivered(release, op, release_waiters(id)) then
+        pack_delivered(id, d, release, channel, dest, op, rev, post_id, url, note)
+      else
+        -- `in_doubt`, `error` and `error_kind` are cleared only where they were set; `owner` and
+        -- `next_at` are left as they are (they mean nothing once delivered).
+        local fields = {'state', STATE.delivered, 'post_id', post_id, 'url', url, 'note', note, 'updated_ms', now_s}
+        if in_doubt == '1' then fields[#fields + 1] = 'in_doubt'; fields[#fields + 1] = '0' end
+        if d[6] and d[6] ~= '' then fields[#fields + 1] = 'error'; fields[#fields + 1] = '' end
+        if d[7] and d[7] ~= '' then fields[#fields + 1] = 'error_kind'; fields[#fields + 1] = '' end
+        redis.call('HSET', dk, unpack(fields))
+      end
       lane_delivered(lane)
       if op ~= OP.retract then record_activity(release, channel, dest) end
       if op == OP.retract and prev and prev ~= '' and redis.call('HGET', D_KEY .. prev, 'state') == STATE.delivered then
@@ -377,6 +425,7 @@ for i = 0, n - 1 do
     touched[lane] = true
   end
 end
+flush_packed()
 -- With the count HINCRBY answers and the total read once per call (a completion never changes it).
 for release, delta in pairs(done_delta) do
   settle_check(release, now, redis.call('HINCRBY', REL_KEY .. release, 'done', delta), release_of_call(release).total)

@@ -68,6 +68,12 @@ local function sadd_all(key, members)
   end
 end
 
+local function srem_all(key, members)
+  for i = 1, #members, 500 do
+    redis.call('SREM', key, unpack(members, i, math.min(i + 499, #members)))
+  end
+end
+
 -- ready_lower for many lanes in one ZADD: `pairs_flat` is {due, lane, due, lane, ...}. A lane named
 -- twice keeps the lower of its times, as two calls would.
 local function ready_lower_all(pairs_flat) zadd_all(k('ready'), pairs_flat, 'LT') end

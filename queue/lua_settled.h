@@ -4,11 +4,14 @@
 // When a release settles, the `d:` hash of each of its delivered, retracted and cancelled deliveries
 // is packed into a MessagePack row of `rel:<id>:settled` (one string per release) and deleted, with
 // its `waiters:` set and its member of `rel:<id>:d`. Dead deliveries keep their hash, so the dead
-// letters stay retryable and droppable exactly as before. A release is packed only when none of its
-// deliveries is live, and every script that makes one live again (retract, a correction, retry_dead)
-// unpacks it first: so a live release never has a compact form, and the hot path (claim, complete)
-// reads `d:` hashes only. Scripts that read deliveries of a release that may be settled read both forms
-// through `delivery_get` and `delivery_ids`. Records written before compaction existed (no
+// letters stay retryable and droppable exactly as before. Every script that makes a settled release
+// live again (retract, a correction, retry_dead) unpacks it first.
+//
+// Packed when delivered: complete packs a delivered delivery at once, while its release lives, when
+// nothing may still read or change its hash (no dependants, not a retraction, a release of at most
+// PACK_CHUNK deliveries; lua_dispatch.cpp). So a live release holds packed rows only of deliveries with
+// nothing left to do. Scripts that read deliveries that may be packed read both forms through
+// `delivery_get` and `delivery_ids`. Records written before compaction existed (no
 // `rel:<id>:settled`) are read as they are.
 //
 // Packing goes in chunks of at most PACK_CHUNK deliveries per script call, so that Redis never blocks

@@ -1,97 +1,9 @@
 // Compaction of settled deliveries (queue/lua_settled.h): a settled release keeps one packed record,
 // reads the same through the ledger, and comes alive again as before. Real redis-server.
-#include <set>
-
-#include "queue/lua_prelude.h"
-#include "queue/lua_scripts.h"
-#include "queue/lua_settled.h"
-#include "queue/redis_connection.h"
-#include "tests/queue/ledger_fixture.h"
+#include "tests/queue/settled_fixture.h"
 
 namespace fabu::testing {
 namespace {
-
-class SettledTest : public LedgerTest {
- protected:
-  void SetUp() override {
-    LedgerTest::SetUp();
-    redis_ = std::make_unique<RedisConnection>(config_);
-  }
-
-  std::string key(const std::string& name) const { return config_.prefix + ":{" + config_.prefix + "}:" + name; }
-
-  // The names of the keys of the ledger matching `pattern` (after the key base).
-  std::vector<std::string> keys(const std::string& pattern) {
-    auto reply = redis_->command({"KEYS", key(pattern)});
-    EXPECT_TRUE(reply) << reply.error().message;
-    std::vector<std::string> out;
-    if (!reply) return out;
-    for (std::size_t i = 0; i < reply_size(reply->get()); ++i) out.push_back(reply_string(reply_at(reply->get(), i)));
-    return out;
-  }
-
-  std::int64_t memory_usage(const std::string& name) {
-    auto reply = redis_->command({"MEMORY", "USAGE", key(name), "SAMPLES", "0"});
-    EXPECT_TRUE(reply) << reply.error().message;
-    return reply ? reply_integer(reply->get()) : 0;
-  }
-
-  // Turns a compacted release back into the layout fabu wrote before compaction existed.
-  void write_old_layout(const std::string& release_id) {
-    const RedisScript script{"old_layout", std::string(lua::kPrelude) + lua::kSettled + "unpack_release(ARGV[2])"};
-    auto reply = redis_->eval(script, {key("serial")}, {key(""), release_id});
-    ASSERT_TRUE(reply) << reply.error().message;
-  }
-
-  std::vector<DeliveryStatus> deliveries(const std::string& release_id) {
-    auto all = ledger_->deliveries_of(release_id);
-    EXPECT_TRUE(all) << all.error().message;
-    return all ? *all : std::vector<DeliveryStatus>{};
-  }
-
-  // A release to `n` accounts, each on its own lane: more deliveries than one chunk packs.
-  static AdmitRequest wide(const std::string& release_id, int n) {
-    std::vector<DeliverySpec> specs;
-    for (int i = 0; i < n; ++i) {
-      const std::string account = "a" + std::to_string(i);
-      specs.push_back(spec("microblog", account, "microblog/" + account));
-    }
-    return request(release_id, std::move(specs));
-  }
-
-  // Claims and completes, in batches, everything due at `now`: the ids in `dying` die, the rest are
-  // delivered.
-  void complete_all(std::int64_t now, const std::set<std::string>& dying = {}) {
-    for (auto claimed = claim(now, 500); !claimed.empty(); claimed = claim(now, 500)) {
-      std::vector<Completion> batch;
-      for (const auto& d : claimed) {
-        const bool dies = dying.contains(d.id);
-        batch.push_back(completion(d.id, d.attempt, dies ? CompletionOutcome::dead : CompletionOutcome::delivered, 0,
-                                   dies ? "content rejected" : ""));
-      }
-      auto applied = ledger_->apply_completions(batch, now);
-      ASSERT_TRUE(applied) << applied.error().message;
-    }
-  }
-
-  // One call of pack_settled, as the retention sweep makes it: {deliveries packed, releases left}.
-  std::pair<std::int64_t, std::int64_t> pack_step() {
-    auto reply = redis_->eval(lua::pack_settled, {key("serial")}, {key("")});
-    EXPECT_TRUE(reply) << reply.error().message;
-    if (!reply) return {-1, -1};
-    return {reply_integer(reply_at(reply->get(), 0)), reply_integer(reply_at(reply->get(), 1))};
-  }
-
-  std::int64_t packing() {
-    auto reply = redis_->command({"ZCARD", key("packing")});
-    EXPECT_TRUE(reply) << reply.error().message;
-    return reply ? reply_integer(reply->get()) : -1;
-  }
-
-  std::unique_ptr<RedisConnection> redis_;
-};
-
-constexpr int kChunk = 500;  // PACK_CHUNK in queue/lua_settled.h
 
 TEST_F(SettledTest, ANewDeliveryHashHoldsOnlyItsFieldsThatAreNotAtTheirDefault) {
   admit(request("r1", {spec("microblog", "lead", "microblog/lead")}));
@@ -147,13 +59,12 @@ TEST_F(SettledTest, TheHotPathLeavesFieldsThatMeanNothingInTheNewStateAsTheyWere
   auto again = claim(T0 + 5);
   ASSERT_EQ(again.size(), 1u);
   ASSERT_TRUE(finish(again[0], CompletionOutcome::delivered, T0 + 6));
-  EXPECT_EQ(hash_fields({"error", "error_kind", "lease_until"}), (std::vector<std::string>{"", "", "(nil)"}))
-      << "an error that was set is cleared on delivery";
+  EXPECT_TRUE(keys("d:" + id).empty()) << "packed when delivered (ledger_packed_test.cpp)";
   auto delivered = status(id);
   EXPECT_EQ(delivered.state, DeliveryState::delivered);
   EXPECT_EQ(delivered.owner, "");
   EXPECT_EQ(delivered.next_at_ms, 0);
-  EXPECT_EQ(delivered.last_error, "");
+  EXPECT_EQ(delivered.last_error, "") << "an error that was set is cleared on delivery";
   EXPECT_EQ(delivered.error_kind, "");
 }
 
@@ -345,7 +256,7 @@ TEST_F(SettledTest, TheSweepPacksReleasesSettledInTheOldLayout) {
   EXPECT_EQ(*removed, 0);
   EXPECT_TRUE(keys("d:old|*").empty());
   EXPECT_EQ(keys("rel:old:settled").size(), 1u);
-  EXPECT_EQ(keys("d:live|*").size(), 3u) << "a live release is never packed";
+  EXPECT_EQ(keys("d:live|*").size(), 3u) << "the sweep does not pack a live release";
   auto all = deliveries("old");
   ASSERT_EQ(all.size(), 3u);
   for (const auto& d : all) EXPECT_EQ(d.post_id, "post-" + d.id);
