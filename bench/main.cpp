@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <ranges>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -84,7 +85,9 @@ record B/d: what the delivery records themselves take (MEMORY USAGE of each rele
 `rel:<id>:d` and packed `rel:<id>:settled`, per delivery; 0 for BullMQ); redis max ms: Redis's
 longest single command in the run (SLOWLOG, commands of 1 ms and more; every other client of that
 Redis waits that long), named per scenario below the table with the next two.
-Exit status: 0 when every scenario with a target passes, 1 otherwise, 2 on a setup failure.
+A scenario that fails is reported and the rest still run; a paced scenario whose full one measured
+nothing is skipped. Exit status: 0 when every scenario ran and every one with a target passes, 1
+otherwise, 2 on a setup failure (bad arguments, or nothing could be measured).
 )";
 
 std::string fixed(double value, int decimals) {
@@ -276,14 +279,30 @@ int main(int argc, char** argv) {
     specs.push_back(spec);
   }
 
+  // A paced scenario runs at half of what its full one measured earlier in the same run: checked before
+  // anything runs, so a misordered list costs no minutes.
+  auto full_of = [](const std::string& name) { return name == "half-load" ? "throughput" : "bullmq"; };
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].name != "half-load" && specs[i].name != "bullmq-half") continue;
+    const auto before = std::ranges::subrange(specs.begin(), specs.begin() + static_cast<std::ptrdiff_t>(i));
+    if (std::ranges::none_of(before, [&](const auto& s) { return s.name == full_of(specs[i].name); })) {
+      std::fprintf(stderr, "fabu-bench: %s needs a %s run before it in --scenarios\n", specs[i].name.c_str(),
+                   full_of(specs[i].name));
+      return 2;
+    }
+  }
+
+  // A scenario that fails is reported and the others still run: the table shows what was measured.
   std::vector<ScenarioResult> results;
+  bool failed = false;
   for (auto& spec : specs) {
     if (spec.name == "half-load" || spec.name == "bullmq-half") {
-      const std::string full = spec.name == "half-load" ? "throughput" : "bullmq";
-      const ScenarioResult* peak = find(results, full);
+      const ScenarioResult* peak = find(results, full_of(spec.name));
       if (peak == nullptr || peak->per_second <= 0) {
-        std::fprintf(stderr, "fabu-bench: %s needs a %s run before it in --scenarios\n", spec.name.c_str(), full.c_str());
-        return 2;
+        std::fprintf(stderr, "fabu-bench: %s skipped: %s measured no deliveries/s\n", spec.name.c_str(),
+                     full_of(spec.name));
+        failed = true;
+        continue;
       }
       spec.pace_per_second = peak->per_second / 2;
       // About ten seconds of load at that pace, at most --releases.
@@ -305,14 +324,15 @@ int main(int argc, char** argv) {
         results.push_back(fabu::bench::run_scenario(spec));
       }
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "fabu-bench: %s: %s\n", spec.name.c_str(), e.what());
-      return 2;
+      std::fprintf(stderr, "fabu-bench: %s failed: %s\n", spec.name.c_str(), e.what());
+      failed = true;
     }
   }
   print_table(results);
   print_comparison(results);
+  if (failed && results.empty()) return 2;
   for (const auto& r : results) {
-    if ((r.has_target && !r.passed) || r.delivered != r.deliveries) return 1;
+    if ((r.has_target && !r.passed) || r.delivered != r.deliveries) failed = true;
   }
-  return 0;
+  return failed ? 1 : 0;
 }
