@@ -79,13 +79,16 @@ void Daemon::start_reach(Daemon& daemon, const Config& config) {
   daemon.reach_ = std::make_unique<ReachWorker>(std::move(poller), unix_now_ms, std::chrono::seconds(30));
 }
 
-std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> Daemon::reach_hook(
-    ReachWorker& reach, const Snapshot<ChannelSet>& channels) {
-  return [&reach, &channels](const ClaimedDelivery& delivery, const DeliveryReceipt& receipt) {
-    if (delivery.operation != Operation::publish || receipt.post_id.empty()) return;
+// Only publishes are followed (not retractions or correction notes), on channels that read reach.
+ReachNoteMaker Daemon::reach_notes(const Snapshot<ChannelSet>& channels, int retention_days) {
+  const std::int64_t retention_ms = std::int64_t{retention_days} * 24 * 3'600'000;
+  return [&channels, retention_ms](const ClaimedDelivery& delivery, const DeliveryReceipt& receipt,
+                                   std::int64_t now_ms) -> std::optional<ReachNote> {
+    if (delivery.operation != Operation::publish || receipt.post_id.empty()) return std::nullopt;
     const Adapter* adapter = channels.get()->find(delivery.channel);
-    if (adapter == nullptr || !adapter->reads_reach()) return;
-    reach.delivered({delivery.release_id, delivery.channel, delivery.destination, receipt.post_id, unix_now_ms()});
+    if (adapter == nullptr || !adapter->reads_reach()) return std::nullopt;
+    return ReachNote{{delivery.release_id, delivery.channel, delivery.destination, receipt.post_id, now_ms},
+                     retention_ms};
   };
 }
 
@@ -149,7 +152,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
                                                    &daemon->calendar_, &daemon->admitted_);
   start_reach(*daemon, *config);
   DispatcherOptions options;
-  if (daemon->reach_) options.on_delivered = reach_hook(*daemon->reach_, daemon->channels_);
+  if (daemon->reach_) options.reach_note = reach_notes(daemon->channels_, d.retention_days);
   options.owner = d.instance;
   options.max_in_flight = d.max_in_flight;
   options.claim_batch = d.claim_batch;

@@ -66,8 +66,7 @@ class Daemon {
   // Reads the holiday folder again; a broken one is logged and the running calendar stays.
   void reload_calendar(const CalendarConfig& config);
   static void start_reach(Daemon& daemon, const Config& config);
-  static std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> reach_hook(
-      ReachWorker& reach, const Snapshot<ChannelSet>& channels);
+  static ReachNoteMaker reach_notes(const Snapshot<ChannelSet>& channels, int retention_days);
 
   std::shared_ptr<const Config> config_;
   const AdapterRegistry& registry_;

@@ -294,10 +294,16 @@ void Dispatcher::record(std::vector<Finished> finished) {
 
 bool Dispatcher::flush_completions() {
   if (unrecorded_.empty()) return true;
+  const std::int64_t now = unix_now_ms();
   std::vector<Completion> completions;
   completions.reserve(unrecorded_.size());
-  for (const auto& u : unrecorded_) completions.push_back(u.completion);
-  auto applied = ledger_->apply_completions(completions, unix_now_ms());
+  for (const auto& u : unrecorded_) {
+    completions.push_back(u.completion);
+    if (options_.reach_note && u.completion.outcome == CompletionOutcome::delivered) {
+      completions.back().reach = options_.reach_note(u.delivery, u.completion.receipt, now);
+    }
+  }
+  auto applied = ledger_->apply_completions(completions, now);
   if (!applied) {
     // Keep the results: they are recorded (and logged) as soon as Redis answers again. If this process
     // dies first, the leases expire and the deliveries are reconciled against the platform instead.
@@ -322,7 +328,6 @@ void Dispatcher::log_verdicts(const std::vector<Unrecorded>& results, const std:
     log_.record(u.delivery, u.completion, u.latency_ms, u.breaker_hold);
     if (u.completion.outcome != CompletionOutcome::delivered) continue;
     delivered_.fetch_add(1);
-    if (options_.on_delivered) options_.on_delivered(u.delivery, u.completion.receipt);
   }
   log_.flush();  // the batch's events to the Redis log stream, in one round trip
 }

@@ -38,6 +38,11 @@
 
 namespace fabu {
 
+// The reach note of a delivered delivery (queue/delivery_ledger.h, ReachNote), or nullopt when its post
+// is not followed.
+using ReachNoteMaker = std::function<std::optional<ReachNote>(const ClaimedDelivery&, const DeliveryReceipt&,
+                                                               std::int64_t now_ms)>;
+
 struct DispatcherOptions {
   std::string owner;  // instance name, recorded on every claimed delivery
   int max_in_flight = 512;
@@ -54,9 +59,9 @@ struct DispatcherOptions {
   // Releases this process's intake admitted, parsed: found there, a release is not read back from
   // Redis and parsed again (may be null).
   const AdmittedReleases* admitted = nullptr;
-  // Told of every delivery the ledger recorded as delivered, on the dispatcher thread, after the
-  // record (may be empty). Must not block: the reach poller only notes the post.
-  std::function<void(const ClaimedDelivery&, const DeliveryReceipt&)> on_delivered;
+  // The post a delivery put out when the reach book follows it, entered by the step that records the
+  // delivery (may be empty: reach off). Called on the dispatcher thread with the record's time.
+  ReachNoteMaker reach_note;
 };
 
 class Dispatcher {

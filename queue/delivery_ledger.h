@@ -28,6 +28,7 @@
 #include "core/error.h"
 #include "core/release.h"
 #include "core/screen.h"
+#include "queue/reach_book.h"
 
 namespace fabu {
 
@@ -143,6 +144,13 @@ enum class FailureKind { none, transient, rate_limited, auth, permanent, config,
 FailureKind failure_kind(ErrorKind kind);
 std::string_view to_string(FailureKind kind);
 
+// A post a delivery put out, entered in the reach book by the step that records the delivery (so it is
+// followed exactly when the delivery is recorded as delivered).
+struct ReachNote {
+  DeliveredPost post;
+  std::int64_t retention_ms = 0;  // the release's reach hash is kept this long after its last checkpoint
+};
+
 struct Completion {
   std::string id;
   int attempt = 0;  // must match the claim (fencing): a stale completion is ignored
@@ -154,6 +162,9 @@ struct Completion {
   // retry / needs_auth: the attempt may have reached the platform (a timeout after sending), so the
   // next attempt is marked in doubt and must reconcile before sending again.
   bool maybe_sent = false;
+  // delivered, reach on, a publish on a channel that reads reach: the post to follow (ignored when the
+  // completion is stale or not a delivery).
+  std::optional<ReachNote> reach;
 };
 
 struct DeliveryStatus {

@@ -144,6 +144,14 @@ Result<std::vector<bool>> RedisDeliveryLedger::apply_completions(const std::vect
                              c.receipt.post_id, c.receipt.url, c.receipt.note, c.error, std::string(to_string(c.error_kind)),
                              std::to_string(c.next_at_ms), c.maybe_sent ? "1" : "0"});
   }
+  const auto notes = std::ranges::count_if(completions, [](const Completion& c) { return c.reach.has_value(); });
+  args.push_back(std::to_string(notes));
+  for (std::size_t i = 0; i < completions.size(); ++i) {
+    const auto& note = completions[i].reach;
+    if (!note) continue;
+    args.push_back(std::to_string(i));
+    for (auto& arg : reach_post_args(note->post, note->retention_ms)) args.push_back(std::move(arg));
+  }
   auto reply = run(lua::complete, std::move(args));
   if (!reply) return fail(reply.error());
   if (reply_size(reply->get()) != completions.size()) return fail(script_shape_error("complete"));

@@ -3,6 +3,7 @@
 
 #include "queue/lua_activity.h"
 #include "queue/lua_prelude.h"
+#include "queue/lua_reach.h"
 #include "queue/lua_settled.h"
 
 namespace fabu::lua {
@@ -143,7 +144,7 @@ zadd_all(inflight_key, leases)
 return out
 )lua"};
 
-const RedisScript complete{"complete", std::string(kPrelude) + kSettled + kActivity + R"lua(
+const RedisScript complete{"complete", std::string(kPrelude) + kSettled + kActivity + kReachEntry + R"lua(
 local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local now_s = int(now)  -- `now` as Redis stores it, formatted once
 local results, touched, woke = {}, {}, false
@@ -348,6 +349,17 @@ end
 -- The rows before the hashes: a call cut short leaves a delivery in both forms (the hash wins), never
 -- in neither.
 local function flush_packed()
+-- The posts to follow (reach) of the completions applied as delivered, entered in this same step.
+do
+  local rb = 4 + n * 10
+  local offsets = {}
+  for j = 0, (tonumber(ARGV[rb]) or 0) - 1 do
+    local at = rb + 1 + j * 9
+    local row = tonumber(ARGV[at])
+    if results[row + 1] == 1 and ARGV[4 + row * 10 + 2] == OUTCOME.delivered then offsets[#offsets + 1] = at + 1 end
+  end
+  if #offsets > 0 then enter_posts(base, k('reach:due'), ARGV, offsets) end
+end
   for _, release in ipairs(packed_order) do
     append_packed(release, rows_of[release])
     srem_all(REL_KEY .. release .. ':d', packed_ids[release])

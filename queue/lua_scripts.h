@@ -35,7 +35,9 @@ extern const RedisScript set_lanes;
 extern const RedisScript claim;
 inline constexpr int claim_fields = 14;
 // ARGV: base, now_ms, n, then n x (id, attempt, outcome, post_id, url, note, error, error_kind,
-//       next_at_ms, maybe_sent). Returns one integer per completion: 1 applied, 0 stale.
+//       next_at_ms, maybe_sent), then r, then r x (index of a completion, the 8 reach_post_args of its
+//       post): entered in the reach book when that completion is applied as delivered. Returns one
+//       integer per completion: 1 applied, 0 stale.
 extern const RedisScript complete;
 inline constexpr int completion_fields = 10;
 // ARGV: base, delivery id, now_ms. Returns 1 when requeued, 0 when it was not a live dead letter.

@@ -6,6 +6,7 @@
 #include <hiredis/hiredis.h>
 #include <nlohmann/json.hpp>
 
+#include "queue/lua_reach.h"
 #include "queue/redis_connection.h"
 
 namespace fabu {
@@ -19,74 +20,13 @@ constexpr std::int64_t kBudgetKeyTtlMs = 2 * 3'600'000LL;
 
 // Every script names its first key in KEYS (for Cluster routing); all keys share the hash tag.
 
-// KEYS[1] reach:due; ARGV: base, then per post: release id, "<channel>|<account>", post id, delivered
-// ms, followers key, due member, due ms, expire-at ms. One call enters a batch, and its commands go per
-// release and per account, not per post (each command a script runs costs more than its fields):
-// - which posts a release already has: one HMGET of their `|post` fields, so a replay changes nothing;
-// - the followers at posting: the newest sample at or before the account's latest post in the batch,
-//   which is also the newest at or before each earlier post that it does not postdate (else that post
-//   asks for its own);
-// - the new posts' fields: one HSET per release; their first checkpoints: one ZADD; the expiry: one
-//   PEXPIREAT per release, as its last post entered says.
+// KEYS[1] reach:due; ARGV: base, then per post the 8 arguments of reach_post_args(). What it does per
+// release and per account: enter_posts (queue/lua_reach.h), which the complete script shares.
 constexpr std::size_t kAddPostFields = 8;
-const RedisScript kAddPosts{"reach_add_posts", R"lua(
-local base = ARGV[1]
-local releases, posts_of, rk_of = {}, {}, {}  -- reach keys in the order first named; key -> offsets; offset -> key
-for b = 2, #ARGV, 8 do
-  local rk = base .. 'rel:' .. ARGV[b] .. ':reach'
-  if not posts_of[rk] then releases[#releases + 1] = rk; posts_of[rk] = {} end
-  table.insert(posts_of[rk], b)
-  rk_of[b] = rk
-end
-
-local new_posts, latest = {}, {}  -- offsets of posts to enter; followers key -> latest delivered ms
-for _, rk in ipairs(releases) do
-  local fields = {}
-  for i, b in ipairs(posts_of[rk]) do fields[i] = ARGV[b + 1] .. '|post' end
-  local have, seen = redis.call('HMGET', rk, unpack(fields)), {}
-  for i, b in ipairs(posts_of[rk]) do
-    if not have[i] and not seen[fields[i]] then  -- a post named twice in the batch is entered once
-      seen[fields[i]] = true
-      new_posts[#new_posts + 1] = b
-      local fk, delivered = ARGV[b + 4], tonumber(ARGV[b + 3])
-      if not latest[fk] or delivered > tonumber(latest[fk]) then latest[fk] = ARGV[b + 3] end
-    end
-  end
-end
-
-local newest = {}  -- followers key -> {score, count} of its newest sample up to latest[key], or false
-local function followers_at(fk, delivered)
-  local function ask(upto)
-    local s = redis.call('ZREVRANGEBYSCORE', base .. fk, upto, '-inf', 'WITHSCORES', 'LIMIT', '0', '1')
-    if #s == 0 then return false end
-    return {tonumber(s[2]), string.match(s[1], ':(%d+)$')}
-  end
-  if newest[fk] == nil then newest[fk] = ask(latest[fk]) end
-  local s = newest[fk]
-  if s and s[1] > tonumber(delivered) then s = ask(delivered) end
-  return s and s[2]
-end
-
-local writes, due, expire_at = {}, {}, {}
-for _, b in ipairs(new_posts) do
-  local rk, f = rk_of[b], ARGV[b + 1]
-  local w = writes[rk]
-  if not w then w = {}; writes[rk] = w end
-  w[#w + 1] = f .. '|post'; w[#w + 1] = ARGV[b + 2]
-  w[#w + 1] = f .. '|delivered_ms'; w[#w + 1] = ARGV[b + 3]
-  local followers = followers_at(ARGV[b + 4], ARGV[b + 3])
-  if followers then w[#w + 1] = f .. '|followers'; w[#w + 1] = followers end
-  due[#due + 1] = ARGV[b + 6]; due[#due + 1] = ARGV[b + 5]
-  expire_at[rk] = ARGV[b + 7]
-end
-for _, rk in ipairs(releases) do
-  if writes[rk] then
-    redis.call('HSET', rk, unpack(writes[rk]))
-    redis.call('PEXPIREAT', rk, expire_at[rk])
-  end
-end
-for i = 1, #due, 1000 do redis.call('ZADD', KEYS[1], unpack(due, i, math.min(i + 999, #due))) end
-return #new_posts
+const RedisScript kAddPosts{"reach_add_posts", std::string(lua::kReachEntry) + R"lua(
+local offsets = {}
+for b = 2, #ARGV, 8 do offsets[#offsets + 1] = b end
+return enter_posts(ARGV[1], KEYS[1], ARGV, offsets)
 )lua"};
 // Posts per call: long enough to spread the call's cost, short enough not to hold Redis for long.
 constexpr std::size_t kAddPostsBatch = 256;
@@ -140,6 +80,10 @@ std::vector<std::string> split(std::string_view text, char sep) {
 
 std::string account_field(const std::string& channel, const std::string& account) { return channel + "|" + account; }
 
+std::string followers_name(const std::string& channel, const std::string& account) {
+  return "reach:f:" + account_field(channel, account);
+}
+
 Result<void> check_replies(const Result<std::vector<RedisReplyPtr>>& replies, std::string_view during) {
   if (!replies) return fail(replies.error());
   for (const auto& reply : *replies) {
@@ -159,14 +103,7 @@ class RedisReachBook final : public ReachBook {
       RedisArgs args{base_};
       args.reserve(1 + (last - first) * kAddPostFields);
       for (std::size_t i = first; i < last; ++i) {
-        const DeliveredPost& post = posts[i];
-        const auto last_due = checkpoint_due_ms(post.delivered_ms, kReachCheckpoints.size() - 1);
-        for (const auto& arg : {post.release, account_field(post.channel, post.account), post.post_id,
-                          std::to_string(post.delivered_ms), followers_name(post.channel, post.account),
-                          due_member(post, 0), std::to_string(checkpoint_due_ms(post.delivered_ms, 0)),
-                          std::to_string(last_due + retention_ms_)}) {
-          args.push_back(arg);
-        }
+        for (auto& arg : reach_post_args(posts[i], retention_ms_)) args.push_back(std::move(arg));
       }
       auto reply = redis_.eval(kAddPosts, {key("reach:due")}, args);
       if (!reply) return fail(reply.error());
@@ -379,9 +316,6 @@ class RedisReachBook final : public ReachBook {
   }
 
   std::string key(const std::string& name) const { return base_ + name; }
-  static std::string followers_name(const std::string& channel, const std::string& account) {
-    return "reach:f:" + account_field(channel, account);
-  }
   std::string budget_key(std::int64_t now_ms) const {
     return key("reach:calls:" + std::to_string(hour_window_start_ms(now_ms)));
   }
@@ -393,6 +327,18 @@ class RedisReachBook final : public ReachBook {
 };
 
 }  // namespace
+
+std::vector<std::string> reach_post_args(const DeliveredPost& post, std::int64_t retention_ms) {
+  const auto last_due = checkpoint_due_ms(post.delivered_ms, kReachCheckpoints.size() - 1);
+  return {post.release,
+          account_field(post.channel, post.account),
+          post.post_id,
+          std::to_string(post.delivered_ms),
+          followers_name(post.channel, post.account),
+          due_member(post, 0),
+          std::to_string(checkpoint_due_ms(post.delivered_ms, 0)),
+          std::to_string(last_due + retention_ms)};
+}
 
 std::string due_member(const DeliveredPost& post, std::size_t checkpoint) {
   return post.release + "|" + post.channel + "|" + post.account + "|" + post.post_id + "|" +

@@ -87,7 +87,9 @@ class ReachBook {
  public:
   virtual ~ReachBook() = default;
 
-  // Enters delivered posts for their checkpoints and notes each account's followers at delivery.
+  // Enters delivered posts for their checkpoints and notes each account's followers at delivery. fabud
+  // does not call it: the complete script enters each delivered post with the same Lua function
+  // (queue/lua_reach.h, Completion::reach); this is for posts delivered elsewhere, and for tests.
   // Idempotent: a post already entered for that account of the release changes nothing, so after a
   // failure (some posts may have been entered) the caller enters them all again.
   virtual Result<void> add_posts(const std::vector<DeliveredPost>& posts) = 0;
@@ -138,6 +140,12 @@ class ReachBook {
 
 // The Redis implementation. Connects on first use. `retention_days` as daemon.retention_days.
 std::unique_ptr<ReachBook> make_redis_reach_book(const RedisConfig& config, int retention_days);
+
+// A delivered post as the scripts that enter it take it (reach_add_posts, and complete for the deliveries
+// it records as delivered; queue/lua_reach.h): release id, "<channel>|<account>", post id, delivered ms,
+// followers key, first due member, its due ms, the reach hash's expiry (`retention_ms` after the last
+// checkpoint).
+std::vector<std::string> reach_post_args(const DeliveredPost& post, std::int64_t retention_ms);
 
 // A due-post entry and back ("<release>|<channel>|<account>|<post id>|<delivered ms>|<checkpoint>").
 std::string due_member(const DeliveredPost& post, std::size_t checkpoint);

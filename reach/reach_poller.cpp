@@ -17,11 +17,6 @@ constexpr std::size_t kFollowerCallers = 3;
 ReachPoller::ReachPoller(ReachOptions options, std::unique_ptr<ReachBook> book, ReachSource& source)
     : options_(std::move(options)), book_(std::move(book)), source_(source) {}
 
-void ReachPoller::delivered(DeliveredPost post) {
-  std::lock_guard lock(mu_);
-  pending_.push_back(std::move(post));
-}
-
 ReachMetrics ReachPoller::metrics() const {
   std::lock_guard lock(mu_);
   return metrics_;
@@ -32,24 +27,7 @@ void ReachPoller::count(std::int64_t ReachMetrics::* field, std::int64_t by) {
   metrics_.*field += by;
 }
 
-Result<void> ReachPoller::enter_delivered() {
-  std::vector<DeliveredPost> posts;
-  {
-    std::lock_guard lock(mu_);
-    posts.swap(pending_);
-  }
-  if (posts.empty()) return {};
-  if (auto added = book_->add_posts(posts); !added) {
-    std::lock_guard lock(mu_);  // keep them for the next round (add_posts is idempotent)
-    pending_.insert(pending_.end(), posts.begin(), posts.end());
-    metrics_.errors += 1;
-    return added;
-  }
-  return {};
-}
-
 Result<void> ReachPoller::poll(std::int64_t now_ms) {
-  if (auto entered = enter_delivered(); !entered) return entered;
   bool budget_spent = false;
   // Checkpoints first: they are tied to a time, while followers are read again at the next turn.
   if (auto posts = read_posts(now_ms, budget_spent); !posts) return posts;
@@ -199,15 +177,6 @@ ReachWorker::~ReachWorker() {
   if (thread_.joinable()) thread_.join();
 }
 
-void ReachWorker::delivered(DeliveredPost post) {
-  poller_->delivered(std::move(post));
-  {
-    std::lock_guard lock(mu_);
-    new_posts_ = true;
-  }
-  cv_.notify_all();
-}
-
 void ReachWorker::round() {
   try {
     auto done = poller_->poll(clock_());
@@ -221,35 +190,13 @@ void ReachWorker::round() {
   }
 }
 
-void ReachWorker::enter_delivered() {
-  try {
-    if (auto entered = poller_->enter_delivered(); !entered) {
-      spdlog::warn("reach: could not enter delivered posts yet: {}", entered.error().message);
-    }
-  } catch (const std::exception& e) {
-    spdlog::error("reach: entering delivered posts failed unexpectedly: {}", e.what());
-  }
-}
-
 void ReachWorker::run() {
-  auto next_round = std::chrono::steady_clock::now();
   for (;;) {
-    if (std::chrono::steady_clock::now() >= next_round) {
-      round();
-      next_round = std::chrono::steady_clock::now() + tick_;
-    }
-    bool enter = false;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait_until(lock, next_round, [this] { return stopping_ || new_posts_; });
-      if (stopping_) break;
-      enter = new_posts_;
-      new_posts_ = false;
-    }
-    // New posts are entered at once (one small script each), not at the next round.
-    if (enter) enter_delivered();
+    round();
+    const auto next_round = std::chrono::steady_clock::now() + tick_;
+    std::unique_lock lock(mu_);
+    if (cv_.wait_until(lock, next_round, [this] { return stopping_; })) break;
   }
-  enter_delivered();
 }
 
 }  // namespace fabu

@@ -1,16 +1,17 @@
 // Reach polling: reading back from the platforms how many follow each account and how far each
 // delivered post went (reposts, comments, likes) at +1 h, +6 h, +24 h, +72 h and +7 d.
 //
-// ReachPoller is the logic of one round, with time as an argument: enter the posts delivered since
-// the last round, read the due checkpoints (claimed from Redis, grouped per account, at most 100 ids a
+// ReachPoller is the logic of one round, with time as an argument: read the due checkpoints (claimed from Redis, grouped per account, at most 100 ids a
 // call), and every `followers_every` read all accounts' followers (100 a call). Every call first takes
 // one from the app's hourly budget in Redis, shared by all instances; when it is spent the round stops
 // and the posts claimed but not read wait for the next clock hour. The platforms sit behind ReachSource
 // (the daemon bridges its adapters), so a test drives a simulated week with fakes in a second.
 // ReachWorker runs rounds on a thread of its own.
 //
-// Thread rules: ReachPoller is NOT thread-safe (one ReachBook connection), except delivered() and
-// metrics(), which any thread may call. ReachWorker: construct and destroy from one thread; the
+// Delivered posts are entered by the step that records their delivery (the complete script), not here.
+//
+// Thread rules: ReachPoller is NOT thread-safe (one ReachBook connection), except metrics(), which any
+// thread may call. ReachWorker: construct and destroy from one thread; the
 // destructor stops and joins promptly (the thread waits on a condition variable, never sleeps).
 #pragma once
 
@@ -70,12 +71,8 @@ class ReachPoller {
  public:
   ReachPoller(ReachOptions options, std::unique_ptr<ReachBook> book, ReachSource& source);
 
-  // A post a delivery put out; entered into Redis at the next round. Thread-safe.
-  void delivered(DeliveredPost post);
   // One round at `now_ms`. Fails only when Redis does (the round stops; the next one resumes).
   Result<void> poll(std::int64_t now_ms);
-  // Enters the posts delivered since the last round into Redis (done by poll(); also at shutdown).
-  Result<void> enter_delivered();
   ReachMetrics metrics() const;  // thread-safe
 
  private:
@@ -90,13 +87,11 @@ class ReachPoller {
   const ReachOptions options_;
   std::unique_ptr<ReachBook> book_;
   ReachSource& source_;
-  mutable std::mutex mu_;  // guards pending_ and metrics_
-  std::vector<DeliveredPost> pending_;
+  mutable std::mutex mu_;  // guards metrics_
   ReachMetrics metrics_;
 };
 
-// Runs a poller's rounds every `tick` until destroyed. Posts delivered meanwhile are entered into
-// Redis at once (not at the next round), and at the end, so a clean stop loses none.
+// Runs a poller's rounds every `tick` until destroyed.
 class ReachWorker {
  public:
   using Clock = std::function<std::int64_t()>;  // unix ms
@@ -105,13 +100,11 @@ class ReachWorker {
   ReachWorker(const ReachWorker&) = delete;
   ReachWorker& operator=(const ReachWorker&) = delete;
 
-  void delivered(DeliveredPost post);  // thread-safe
   ReachMetrics metrics() const { return poller_->metrics(); }
 
  private:
   void run();
   void round();
-  void enter_delivered();
 
   std::unique_ptr<ReachPoller> poller_;
   Clock clock_;
@@ -119,7 +112,6 @@ class ReachWorker {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  bool new_posts_ = false;
   bool failing_ = false;  // the worker thread's only
   std::thread thread_;
 };

@@ -3,6 +3,8 @@
 // or while it drains.
 #include "daemon/dispatcher.h"
 
+#include <atomic>
+
 #include <gtest/gtest.h>
 
 #include "config/config.h"
@@ -172,12 +174,14 @@ TEST_F(DispatcherTest, AResultTheLedgerRefusesAsStaleIsNotLoggedAsDelivered) {
   EXPECT_EQ(log_.log().stale_count(), 1);
 }
 
-TEST_F(DispatcherTest, OnlyDeliveriesTheLedgerRecordedAreToldToOnDelivered) {
-  std::mutex mu;
-  std::vector<std::pair<std::string, std::string>> told;  // delivery id, post id
-  options_.on_delivered = [&](const ClaimedDelivery& delivery, const DeliveryReceipt& receipt) {
-    std::lock_guard lock(mu);
-    told.emplace_back(delivery.id, receipt.post_id);
+// A delivered result carries its reach note to the ledger, which enters it only when it applies the
+// result (the memory ledger keeps what it entered, as the complete script does).
+TEST_F(DispatcherTest, OnlyDeliveriesTheLedgerRecordedHaveTheirPostFollowed) {
+  std::atomic<int> asked{0};
+  options_.reach_note = [&](const ClaimedDelivery& delivery, const DeliveryReceipt& receipt,
+                            std::int64_t now_ms) -> std::optional<ReachNote> {
+    ++asked;
+    return ReachNote{{delivery.release_id, delivery.channel, delivery.destination, receipt.post_id, now_ms}, 1000};
   };
   options_.lease = std::chrono::milliseconds(50);
   board_.script->hold("lead");
@@ -186,10 +190,13 @@ TEST_F(DispatcherTest, OnlyDeliveriesTheLedgerRecordedAreToldToOnDelivered) {
   ASSERT_TRUE(settles_in("r9|board|lead", DeliveryState::delivered));
   ASSERT_TRUE(board_.script->answer_held(DeliveryReceipt{"post-late", "", ""}));  // refused as stale
   ASSERT_TRUE(eventually([&] { return log_.deliveries("stale").size() == 1; }));
-  std::lock_guard lock(mu);
-  ASSERT_EQ(told.size(), 1u);
-  EXPECT_EQ(told[0].first, "r9|board|lead");
-  EXPECT_EQ(told[0].second, "post-lead-2");
+  EXPECT_EQ(asked.load(), 2) << "both results came back delivered";
+  const auto notes = ledger_.reach_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].post.release, "r9");
+  EXPECT_EQ(notes[0].post.account, "lead");
+  EXPECT_EQ(notes[0].post.post_id, "post-lead-2");
+  EXPECT_GT(notes[0].post.delivered_ms, 0);
 }
 
 TEST_F(DispatcherTest, ResultsAreKeptWhileRedisRefusesThemAndLoggedOnceRecorded) {

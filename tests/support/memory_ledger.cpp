@@ -35,6 +35,7 @@ struct MemoryLedger::Store {
   std::deque<IntakeEntry> unread;
   std::map<std::string, IntakeEntry> pending;               // read, not yet acknowledged
   std::vector<RejectRecord> rejects;
+  std::vector<ReachNote> reach_notes;  // of completions applied as delivered, as the complete script enters them
   std::map<std::string, HeldRecord> held;
   std::map<std::string, Hook> hooks;
   std::map<std::string, int> calls;
@@ -288,7 +289,10 @@ class MemoryLedger::DispatchRole final : public DispatchLedger {
     std::lock_guard lock(s_->mu);
     if (auto e = s_->enter("apply_completions")) return fail(*e);
     std::vector<bool> applied;
-    for (const auto& c : completions) applied.push_back(s_->apply(c, now_ms));
+    for (const auto& c : completions) {
+      applied.push_back(s_->apply(c, now_ms));
+      if (applied.back() && c.outcome == CompletionOutcome::delivered && c.reach) s_->reach_notes.push_back(*c.reach);
+    }
     return applied;
   }
 
@@ -401,6 +405,11 @@ std::optional<std::string> MemoryLedger::stored_release(const std::string& relea
 std::vector<RejectRecord> MemoryLedger::rejects() const {
   std::lock_guard lock(store_->mu);
   return store_->rejects;
+}
+
+std::vector<ReachNote> MemoryLedger::reach_notes() const {
+  std::lock_guard lock(store_->mu);
+  return store_->reach_notes;
 }
 
 std::vector<HeldRecord> MemoryLedger::held() const {

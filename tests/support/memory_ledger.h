@@ -55,6 +55,8 @@ class MemoryLedger {
   std::optional<std::string> stored_release(const std::string& release_id) const;
   std::vector<RejectRecord> rejects() const;
   std::vector<HeldRecord> held() const;
+  // The reach notes of completions applied as delivered, in order.
+  std::vector<ReachNote> reach_notes() const;
   bool lane_parked(const std::string& lane) const;
 
  private:
