@@ -144,7 +144,8 @@ zadd_all(inflight_key, leases)
 return out
 )lua"};
 
-const RedisScript complete{"complete", std::string(kPrelude) + kSettled + kActivity + kReachEntry + R"lua(
+const RedisScript complete{"complete",
+                           std::string(kPrelude) + kSettled + kActivity + kReachEntry + R"lua(
 local now, n = tonumber(ARGV[2]), tonumber(ARGV[3])
 local now_s = int(now)  -- `now` as Redis stores it, formatted once
 local results, touched, woke = {}, {}, false
@@ -365,7 +366,7 @@ end
     srem_all(REL_KEY .. release .. ':d', packed_ids[release])
     packed_of[release] = nil
   end
-  for i = 1, #packed_keys, 500 do redis.call('DEL', unpack(packed_keys, i, math.min(i + 499, #packed_keys))) end
+  in_chunks('DEL', nil, packed_keys)
 end
 
 for i = 0, n - 1 do

@@ -56,23 +56,21 @@ local function zadd_all(key, pairs_flat, flag)
   end
 end
 
-local function zrem_all(key, members)
+-- `command key member ...` over every member, 500 to a command (`command member ...` when `key` is nil).
+local function in_chunks(command, key, members)
   for i = 1, #members, 500 do
-    redis.call('ZREM', key, unpack(members, i, math.min(i + 499, #members)))
+    local last = math.min(i + 499, #members)
+    if key then
+      redis.call(command, key, unpack(members, i, last))
+    else
+      redis.call(command, unpack(members, i, last))
+    end
   end
 end
 
-local function sadd_all(key, members)
-  for i = 1, #members, 500 do
-    redis.call('SADD', key, unpack(members, i, math.min(i + 499, #members)))
-  end
-end
-
-local function srem_all(key, members)
-  for i = 1, #members, 500 do
-    redis.call('SREM', key, unpack(members, i, math.min(i + 499, #members)))
-  end
-end
+local function zrem_all(key, members) in_chunks('ZREM', key, members) end
+local function sadd_all(key, members) in_chunks('SADD', key, members) end
+local function srem_all(key, members) in_chunks('SREM', key, members) end
 
 -- ready_lower for many lanes in one ZADD: `pairs_flat` is {due, lane, due, lane, ...}. A lane named
 -- twice keeps the lower of its times, as two calls would.

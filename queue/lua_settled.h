@@ -154,7 +154,7 @@ local function compact_whole(rid)
   append_packed(rid, rows)
   redis.call('DEL', rk .. ':d')
   sadd_all(rk .. ':d', keep)
-  for i = 1, #gone, 500 do redis.call('DEL', unpack(gone, i, math.min(i + 499, #gone))) end
+  in_chunks('DEL', nil, gone)
   packed_of[rid] = nil
   return true
 end
@@ -193,8 +193,8 @@ local function compact_release(rid)
     -- The row first, the hashes last: a call that fails half-way leaves a delivery in both forms, which
     -- every reader handles (the hash wins), never in neither.
     append_packed(rid, rows)
-    for i = 1, #ids, 500 do redis.call('SREM', rk .. ':d', unpack(ids, i, math.min(i + 499, #ids))) end
-    for i = 1, #gone, 500 do redis.call('DEL', unpack(gone, i, math.min(i + 499, #gone))) end
+    srem_all(rk .. ':d', ids)
+    in_chunks('DEL', nil, gone)
     packed_of[rid] = nil
   end
   if cursor == '0' then
