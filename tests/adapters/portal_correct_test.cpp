@@ -12,7 +12,6 @@ namespace {
 
 using namespace portal_test;
 
-constexpr int kDay = 60 * 24;
 
 class PortalCorrect : public PortalDelivery {
  protected:

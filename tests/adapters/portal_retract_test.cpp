@@ -11,7 +11,6 @@ namespace {
 
 using namespace portal_test;
 
-constexpr int kDay = 60 * 24;
 const std::string kReason = "数据有误，核实后重新发布";
 
 class PortalRetract : public PortalDelivery {

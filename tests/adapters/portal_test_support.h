@@ -76,6 +76,8 @@ inline Release make_release(std::string id, std::string title, std::vector<std::
   return r;
 }
 
+constexpr int kDay = 60 * 24;  // in minutes, for may_day_ms
+
 // 2026-05-01 00:00:00 Beijing time plus `minutes`.
 inline std::int64_t may_day_ms(int minutes = 0) {
   return (1777564800LL + 60LL * minutes) * 1000;

@@ -7,11 +7,11 @@
 #include "adapters/http_transport.h"
 #include "tests/adapters/fake_http_transport.h"
 #include "tests/adapters/weibo_test_support.h"
+#include "tests/adapters/weibo_sample_link.h"
 
 namespace fabu::testing {
 namespace {
 
-const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
 
 std::string status_json(const std::string& id, const std::string& text) {
   return R"({"id":)" + id + R"(,"idstr":")" + id + R"(","text":")" + text + R"("})";

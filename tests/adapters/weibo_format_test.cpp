@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "core/text.h"
+#include "tests/adapters/weibo_sample_link.h"
 
 namespace fabu::weibo {
 namespace {
 
-const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
+using testing::kLink;
 
 std::string repeat(std::string_view piece, int times) {
   std::string out;

@@ -8,11 +8,11 @@
 #include "adapters/weibo/weibo_format.h"
 #include "core/text.h"
 #include "tests/adapters/weibo_sandbox_fixture.h"
+#include "tests/adapters/weibo_sample_link.h"
 
 namespace fabu::testing {
 namespace {
 
-const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
 
 std::string with_correction(const std::string& toml_text, const std::string& policy) {
   const std::string anchor = "hall = \"临沂政务微博发布厅\"\n";

@@ -4,11 +4,11 @@
 
 #include "tests/adapters/fake_http_transport.h"
 #include "tests/adapters/weibo_test_support.h"
+#include "tests/adapters/weibo_sample_link.h"
 
 namespace fabu::testing {
 namespace {
 
-const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
 
 class WeiboLifecycleUnitTest : public ::testing::Test {
  protected:

@@ -5,11 +5,11 @@
 #include <fstream>
 
 #include "tests/adapters/weibo_sandbox_fixture.h"
+#include "tests/adapters/weibo_sample_link.h"
 
 namespace fabu::testing {
 namespace {
 
-const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
 
 using WeiboSandboxTest = WeiboSandboxFixture;
 

@@ -4,13 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/weibo/weibo_timeline.h"
+#include "tests/adapters/weibo_sample_link.h"
 
 namespace fabu::weibo {
 namespace {
 
 using nlohmann::json;
 
-const std::string kLink = "https://www.linyi.gov.cn/info/tzgg/2026-press-017.html";
+using testing::kLink;
 
 json share(const std::string& id, const std::string& text) { return {{"idstr", id}, {"text", text}}; }
 json repost_of(const std::string& id, const json& original) {

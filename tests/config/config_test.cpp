@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "tests/config/config_test_support.h"
 
 #include <unistd.h>
 
@@ -41,12 +42,6 @@ ConfigErrors errors_of(std::string_view text) {
   auto result = parse_config(text, "t.toml");
   EXPECT_FALSE(result.has_value()) << "expected the config to be rejected";
   return result.has_value() ? ConfigErrors{} : result.error();
-}
-
-std::string joined(const ConfigErrors& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
-  return out;
 }
 
 TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "core/deadline.h"
+#include "tests/config/config_test_support.h"
 
 namespace fabu {
 namespace {
@@ -23,12 +24,6 @@ const WorkingCalendar& real_calendar() {
     return loaded ? *loaded : WorkingCalendar{};
   }();
   return calendar;
-}
-
-std::string joined(const ConfigErrors& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
-  return out;
 }
 
 TEST(HolidayFilesTest, TheRepositoryHoldsTheCheckedYearsWithTheirNotices) {

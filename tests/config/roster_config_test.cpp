@@ -4,15 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "tests/config/config_test_support.h"
 
 namespace fabu {
 namespace {
-
-std::string joined(const ConfigErrors& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
-  return out;
-}
 
 TEST(RosterConfigTest, TheExampleRosterLoads) {
   auto loaded = load_config(std::string(FABU_SOURCE_DIR) + "/config/fabu.example.toml");

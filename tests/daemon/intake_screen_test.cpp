@@ -32,7 +32,7 @@ class OneLaneFactory : public AdapterFactory {
   }
 };
 
-std::shared_ptr<const ChannelSet> channels(const std::string& screen_toml = "") {
+std::shared_ptr<const ChannelSet> screened_channels(const std::string& screen_toml = "") {
   AdapterRegistry registry;
   registry.add(std::make_unique<OneLaneFactory>());
   auto config = parse_config(screen_toml + "[channels.board]\ntype = \"one_lane\"\n", "test.toml");
@@ -59,7 +59,7 @@ std::string release_toml(const std::string& summary) {
 
 TEST(IntakeScreen, AReleaseWithPersonalDataIsHeldWithMaskedMatches) {
   const std::string payload = release_toml("家属电话13812345678，身份证号11010519491231002X");
-  const IntakeDecision d = examine_payload(payload, "toml", *channels(), unsigned_ok());
+  const IntakeDecision d = examine_payload(payload, "toml", *screened_channels(), unsigned_ok());
   ASSERT_FALSE(d.request) << "a held release is never admitted";
   ASSERT_TRUE(d.held) << join(d.errors);
   EXPECT_TRUE(d.errors.empty());
@@ -76,12 +76,14 @@ TEST(IntakeScreen, AReleaseWithPersonalDataIsHeldWithMaskedMatches) {
 }
 
 TEST(IntakeScreen, ACleanReleaseIsAdmittedAndAWarningIsNoted) {
-  const IntakeDecision clean = examine_payload(release_toml("请知情者联系市公安局，热线12345。"), "toml", *channels(), unsigned_ok());
+  const IntakeDecision clean = examine_payload(release_toml("请知情者联系市公安局，热线12345。"), "toml",
+                                               *screened_channels(), unsigned_ok());
   ASSERT_TRUE(clean.request) << join(clean.errors);
   EXPECT_FALSE(clean.held);
   EXPECT_TRUE(clean.screen_note.empty());
   const IntakeDecision warned =
-      examine_payload(release_toml("承办单位统一社会信用代码91371300MA3C4XXX1B"), "toml", *channels(), unsigned_ok());
+      examine_payload(release_toml("承办单位统一社会信用代码91371300MA3C4XXX1B"), "toml", *screened_channels(),
+                      unsigned_ok());
   ASSERT_TRUE(warned.request);
   EXPECT_EQ(warned.screen_note, "credit_code (warning) in summary at byte 36: 91371300MA3C4XXX1B; "
                                 "credit_code (warning) in abstract at byte 36: 91371300MA3C4XXX1B");
@@ -89,12 +91,12 @@ TEST(IntakeScreen, ACleanReleaseIsAdmittedAndAWarningIsNoted) {
 
 TEST(IntakeScreen, TheConfigDecidesWhatIsScreened) {
   const std::string with_term = release_toml("本材料为内部资料");
-  EXPECT_TRUE(examine_payload(with_term, "toml", *channels(), unsigned_ok()).request);
-  const auto terms = channels("[screen]\nsensitive_terms = [\"内部资料\"]\n");
+  EXPECT_TRUE(examine_payload(with_term, "toml", *screened_channels(), unsigned_ok()).request);
+  const auto terms = screened_channels("[screen]\nsensitive_terms = [\"内部资料\"]\n");
   EXPECT_TRUE(examine_payload(with_term, "toml", *terms, unsigned_ok()).held);
-  const auto off = channels("[screen]\nenabled = false\n");
+  const auto off = screened_channels("[screen]\nenabled = false\n");
   EXPECT_TRUE(examine_payload(release_toml("电话13812345678"), "toml", *off, unsigned_ok()).request);
-  const auto hotline = channels("[screen]\npublic_numbers = [\"138-1234-5678\"]\n");
+  const auto hotline = screened_channels("[screen]\npublic_numbers = [\"138-1234-5678\"]\n");
   EXPECT_TRUE(examine_payload(release_toml("热线13812345678"), "toml", *hotline, unsigned_ok()).request);
 }
 
