@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "tests/adapters/portal_test_support.h"
+#include "tests/config/config_test_support.h"
 
 namespace fabu {
 namespace {
@@ -25,12 +26,6 @@ const ConfigError* find_error(const ConfigErrors& errors, std::string_view needl
   auto it = std::find_if(errors.begin(), errors.end(),
                          [&](const ConfigError& e) { return e.message.find(needle) != std::string::npos; });
   return it == errors.end() ? nullptr : &*it;
-}
-
-std::string all_messages(const ConfigErrors& errors) {
-  std::string out;
-  for (const auto& e : errors) out += e.to_string() + "\n";
-  return out;
 }
 
 TEST(PortalConfig, ValidTableBuildsAnAdapterWithOneLane) {
@@ -63,7 +58,7 @@ TEST(PortalConfig, ReportsEveryProblemWithItsLine) {
       "id = \"Bad-Id\"\n"                                     // 16
       "name = \"坏\"\n";                                      // 17
   const ConfigErrors errors = create_errors(text);
-  SCOPED_TRACE(all_messages(errors));
+  SCOPED_TRACE(joined(errors));
 
   const ConfigError* output_dir = find_error(errors, "channels.portal.output_dir");
   ASSERT_NE(output_dir, nullptr);
@@ -108,7 +103,7 @@ TEST(PortalConfig, RequiresColumnsAndASerialInThePattern) {
       "org_code = \"01527918X\"\n"
       "index_pattern = \"{org}-{year}\"\n";
   const ConfigErrors errors = create_errors(text);
-  SCOPED_TRACE(all_messages(errors));
+  SCOPED_TRACE(joined(errors));
   EXPECT_NE(find_error(errors, "channels.portal.columns"), nullptr);
   const ConfigError* pattern = find_error(errors, "must contain {serial}");
   ASSERT_NE(pattern, nullptr);
