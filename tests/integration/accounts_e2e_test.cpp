@@ -14,10 +14,6 @@
 namespace fabu::testing {
 namespace {
 
-std::string fabuctl(const Harness& h, const std::string& args) {
-  return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
-}
-
 // The line of `fabuctl accounts` for one account.
 std::string account_line(const std::string& table, const std::string& lane) {
   const auto at = table.find(lane + " ");

@@ -9,12 +9,7 @@
 namespace fabu::testing {
 namespace {
 
-std::string fabuctl(const Harness& h, const std::string& args) {
-  return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
-}
-
-Date today() { return china_date(unix_now_ms() / 1000); }
-Date days_from_today(int days) { return date_from_days(days_since_epoch(today()) + days); }
+Date days_from_today(int days) { return date_from_days(days_since_epoch(china_today()) + days); }
 
 // A release formed on `formed`, scheduled far ahead so that nothing of it goes out during the test.
 std::string scheduled_release(const std::string& id, const Date& formed) {
@@ -43,14 +38,14 @@ TEST(CalendarE2eTest, SubmitWarnsAndDueListsWhatIsLateOrNear) {
             std::string::npos)
       << late.body;
   auto fresh_api = http_request(options.api_port, "POST", "/v1/releases",
-                                scheduled_release("cal-api-fresh", today()), "application/json",
+                                scheduled_release("cal-api-fresh", china_today()), "application/json",
                                 "caltok-submit-0123456789");
   ASSERT_EQ(fresh_api.status, 202) << fresh_api.body;
   EXPECT_FALSE(nlohmann::json::parse(fresh_api.body).contains("deadline_warning")) << fresh_api.body;
 
   TempDir files;
   write_file(files.path() + "/late.json", scheduled_release("cal-late", days_from_today(-70)));
-  write_file(files.path() + "/fresh.json", scheduled_release("cal-fresh", today()));
+  write_file(files.path() + "/fresh.json", scheduled_release("cal-fresh", china_today()));
   std::string said;
   ASSERT_EQ(run_shell(fabuctl(h, "submit " + files.path() + "/late.json"), said), 0) << said;
   EXPECT_NE(said.find("warning: cal-late is late: formed " + days_from_today(-70).iso()), std::string::npos) << said;
@@ -89,10 +84,10 @@ TEST(CalendarE2eTest, FabudWarnsAtStartWhenTheComingYearIsMissing) {
   options.extra_toml = "[calendar]\nholidays_dir = \"" + holiday_folder(holidays.path(), {0}) + "\"\n";
   Harness h(options);
   auto fabud = h.start_fabud();
-  const std::string next = std::to_string(today().year + 1);
+  const std::string next = std::to_string(china_today().year + 1);
   EXPECT_TRUE(Harness::eventually([&] { return h.log_of().find("no holiday notice for " + next) != std::string::npos; }))
       << h.log_of();
-  EXPECT_EQ(h.log_of().find("no holiday notice for " + std::to_string(today().year) + " "), std::string::npos);
+  EXPECT_EQ(h.log_of().find("no holiday notice for " + std::to_string(china_today().year) + " "), std::string::npos);
 }
 
 // A new year's file dropped in is read on SIGHUP; a broken file is refused and the old calendar stays.
@@ -105,9 +100,9 @@ TEST(CalendarE2eTest, SighupReadsTheHolidayFolderAgainAndKeepsTheOldOneWhenItIsB
   Harness h(options);
   auto fabud = h.start_fabud();
   ASSERT_TRUE(wait_for_port(options.api_port)) << h.log_of();
-  const int year = today().year;
+  const int year = china_today().year;
   const auto submit = [&](const std::string& id) {
-    auto reply = http_request(options.api_port, "POST", "/v1/releases", scheduled_release(id, today()),
+    auto reply = http_request(options.api_port, "POST", "/v1/releases", scheduled_release(id, china_today()),
                               "application/json", "caltok-reload-0123456789");
     EXPECT_EQ(reply.status, 202) << reply.body;
     return nlohmann::json::parse(reply.body).value("deadline_warning", "");

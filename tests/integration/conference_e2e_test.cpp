@@ -24,10 +24,6 @@ using std::chrono::seconds;
 
 constexpr const char* kLivestream = "https://live.example.cn/linyi/1203";
 
-std::string fabuctl(const Harness& h, const std::string& args) {
-  return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
-}
-
 HarnessOptions conference_options() {
   HarnessOptions o;
   o.extra_toml =

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include "http_server/bearer_tokens.h"
 
@@ -251,5 +252,17 @@ std::string signed_release(const std::string& json, const std::string& role) {
   if (doc.contains("approval") && doc["approval"].is_object()) doc["approval"].erase("signatures");
   return add_signature(doc.dump(), test_key_id, test_reviewer_key().private_pem, role);
 }
+
+std::string fabuctl(const Harness& h, const std::string& args) {
+  return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
+}
+
+std::string member_id(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "m%03d", i);
+  return buf;
+}
+
+Date china_today() { return china_date(unix_now_ms() / 1000); }
 
 }  // namespace fabu::testing

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/deadline.h"
 #include "core/ed25519.h"
 #include "queue/delivery_ledger.h"
 #include "tests/support/process.h"
@@ -150,5 +151,14 @@ int posts_by(const nlohmann::json& posts, const std::string& token);
 std::string release_json(const std::string& id, const std::string& targets_json,
                          const std::string& title = "临沂市举行新闻发布会",
                          const std::string& summary = "市政府新闻办今天举行新闻发布会，介绍全市政务公开工作情况。");
+
+// The shell command that runs fabuctl with this harness's config: `fabuctl --config <path> <args>`.
+std::string fabuctl(const Harness& h, const std::string& args);
+
+// A member account's id in the matrix tests' numbering: m000, m001, …
+std::string member_id(int i);
+
+// Today in China (UTC+8), the calendar the statutory clock and the report card count in.
+Date china_today();
 
 }  // namespace fabu::testing

@@ -19,16 +19,6 @@ namespace {
 
 using std::chrono::seconds;
 
-std::string fabuctl(const Harness& h, const std::string& args) {
-  return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
-}
-
-std::string member_id(int i) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "m%03d", i);
-  return buf;
-}
-
 std::vector<AccountSpec> fifty_members() {
   std::vector<AccountSpec> members;
   for (int i = 0; i < 50; ++i) members.push_back({member_id(i), "county", i % 3 == 0 ? "repost" : "post"});

@@ -52,7 +52,7 @@ int count_events(const std::vector<nlohmann::json>& lines, const std::string& ev
   return n;
 }
 
-std::string fabuctl(const Harness& h, const std::string& args) {
+std::string fabuctl_logs(const Harness& h, const std::string& args) {
   return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " logs " + args + " 2>&1";
 }
 
@@ -108,7 +108,7 @@ TEST(LogE2E, FabuctlLogsReadsFiltersAndFollowsTheStream) {
   std::string out;
   // Every delivery of the release, as JSON objects with the log file's fields.
   ASSERT_TRUE(Harness::eventually([&] {
-    run_shell(fabuctl(h, "--json --release log-hall --state delivered"), out);
+    run_shell(fabuctl_logs(h, "--json --release log-hall --state delivered"), out);
     return lines_of(out).size() == deliveries;
   })) << out;
   for (const auto& j : json_lines(out)) {
@@ -116,19 +116,19 @@ TEST(LogE2E, FabuctlLogsReadsFiltersAndFollowsTheStream) {
     EXPECT_EQ(j["outcome"], "delivered");
     EXPECT_EQ(j["event"], "delivery");
   }
-  ASSERT_EQ(run_shell(fabuctl(h, "--release log-hall --since 1h"), out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl_logs(h, "--release log-hall --since 1h"), out), 0) << out;
   const auto human = lines_of(out);
   ASSERT_EQ(human.size(), deliveries + 1) << out;  // admitted, then each delivery
   EXPECT_NE(human[0].find("admitted  log-hall"), std::string::npos) << out;
 
-  ASSERT_EQ(run_shell(fabuctl(h, "--account county_a"), out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl_logs(h, "--account county_a"), out), 0) << out;
   ASSERT_EQ(lines_of(out).size(), 1u) << out;
   EXPECT_NE(out.find("microblog/county_a  attempt 1"), std::string::npos) << out;
-  ASSERT_EQ(run_shell(fabuctl(h, "--channel portal --state delivered"), out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl_logs(h, "--channel portal --state delivered"), out), 0) << out;
   EXPECT_EQ(lines_of(out).size(), 1u) << out;
-  ASSERT_EQ(run_shell(fabuctl(h, "--since 2099-01-01T00:00:00+08:00"), out), 0) << out;
+  ASSERT_EQ(run_shell(fabuctl_logs(h, "--since 2099-01-01T00:00:00+08:00"), out), 0) << out;
   EXPECT_TRUE(out.empty()) << out;
-  EXPECT_EQ(run_shell(fabuctl(h, "--since yesterday"), out), 2) << out;
+  EXPECT_EQ(run_shell(fabuctl_logs(h, "--since yesterday"), out), 2) << out;
   EXPECT_NE(out.find("--since 'yesterday'"), std::string::npos) << out;
 
   // --follow prints the events that come after it started.

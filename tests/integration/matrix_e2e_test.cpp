@@ -55,7 +55,7 @@ std::optional<DeliveryStatus> find_delivery(Harness& h, const std::string& relea
   return std::nullopt;
 }
 
-bool delivered(Harness& h, const std::string& release, const std::string& destination) {
+bool delivered_to(Harness& h, const std::string& release, const std::string& destination) {
   auto d = find_delivery(h, release, destination);
   return d && d->state == DeliveryState::delivered;
 }
@@ -72,12 +72,6 @@ std::vector<nlohmann::json> delivery_events(const std::string& log) {
     if (!event.is_discarded()) events.push_back(std::move(event));
   }
   return events;
-}
-
-std::string member_id(int i) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "m%03d", i);
-  return buf;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -267,12 +261,12 @@ TEST(MatrixE2E, MinimumGapHoldsAcrossTwoInstances) {
   for (const auto& id : releases) h.enqueue(release_json(id, R"({"portal":["tzgg"],"microblog":["paced"]})"));
   // Instance a sends the first post; then it is frozen so that instance b must send the second,
   // inside the gap a's send opened, before both run side by side for the rest.
-  ASSERT_TRUE(Harness::eventually([&] { return delivered(h, "gap-1", "paced"); }, seconds(20))) << h.log_of("fabud-a");
+  ASSERT_TRUE(Harness::eventually([&] { return delivered_to(h, "gap-1", "paced"); }, seconds(20))) << h.log_of("fabud-a");
   a.signal(SIGSTOP);
   auto b = h.start_fabud_as("fabud-b", "instance-b");
   const bool second_sent = Harness::eventually([&] {
     int n = 0;
-    for (const auto& id : releases) n += delivered(h, id, "paced") ? 1 : 0;
+    for (const auto& id : releases) n += delivered_to(h, id, "paced") ? 1 : 0;
     return n >= 2;
   }, seconds(20));
   a.signal(SIGCONT);
@@ -313,7 +307,7 @@ TEST(MatrixE2E, PostsPerHourLimitKeepsTheThirdQueuedWithoutCountingAFailure) {
   for (const auto& id : releases) h.enqueue(release_json(id, R"({"portal":["tzgg"],"microblog":["hourly"]})"));
   ASSERT_TRUE(Harness::eventually([&] {
     int n = 0;
-    for (const auto& id : releases) n += delivered(h, id, "hourly") ? 1 : 0;
+    for (const auto& id : releases) n += delivered_to(h, id, "hourly") ? 1 : 0;
     return n == 2;
   }, seconds(20))) << h.log_of();
   // A later release for another account goes out: the dispatcher has claimed past the held one.

@@ -16,7 +16,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kReadToken = "apitok-metrics-read-0123456789";
+const std::string kMetricsReadToken = "apitok-metrics-read-0123456789";
 
 // The value of one sample line ("name{labels} value"), or -1 when the text has no such line.
 double sample(const std::string& text, const std::string& series) {
@@ -45,7 +45,7 @@ TEST(MetricsE2E, AfterARunWithFaultsTheMetricsPassPromtoolAndMatchTheSandboxsCou
                    .api_port = api_port};
   o.retry_extra_toml = "breaker_failures = 0\n";  // every failure reaches the sandbox (no holds)
   o.microblog_extra_toml = "rate_limit_wait_seconds = 1\n";
-  o.api_tokens = {{"grafana", R"(["read"])", kReadToken}};
+  o.api_tokens = {{"grafana", R"(["read"])", kMetricsReadToken}};
   Harness h(o);
   auto fabud = h.start_fabud();
   ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
@@ -61,7 +61,7 @@ TEST(MetricsE2E, AfterARunWithFaultsTheMetricsPassPromtoolAndMatchTheSandboxsCou
   }
   ASSERT_TRUE(Harness::eventually([&] { return h.ledger().intake_depth().value_or(1) == 0; })) << h.log_of();
 
-  const auto metrics = http_request(api_port, "GET", "/metrics", {}, {}, kReadToken);
+  const auto metrics = http_request(api_port, "GET", "/metrics", {}, {}, kMetricsReadToken);
   ASSERT_EQ(metrics.status, 200);
   const std::string& text = metrics.body;
   const auto [said, status] = promtool_check(text);
@@ -124,7 +124,7 @@ TEST(MetricsE2E, AfterARunWithFaultsTheMetricsPassPromtoolAndMatchTheSandboxsCou
 TEST(MetricsE2E, QueueGaugesSeeDueAndScheduledWork) {
   const int api_port = free_port();
   HarnessOptions o{.members = {{"county_a"}}, .api_port = api_port};
-  o.api_tokens = {{"grafana", R"(["read"])", kReadToken}};
+  o.api_tokens = {{"grafana", R"(["read"])", kMetricsReadToken}};
   Harness h(o);
   // A release due in 2099 is admitted and waits in its lane, not yet due.
   auto fabud = h.start_fabud();
@@ -133,7 +133,7 @@ TEST(MetricsE2E, QueueGaugesSeeDueAndScheduledWork) {
   doc["publish_at"] = "2099-01-01T09:00:00+08:00";
   h.enqueue(signed_release(doc.dump()));
   ASSERT_TRUE(Harness::eventually([&] { return !h.deliveries("metrics-later").empty(); })) << h.log_of();
-  const auto text = http_request(api_port, "GET", "/metrics", {}, {}, kReadToken).body;
+  const auto text = http_request(api_port, "GET", "/metrics", {}, {}, kMetricsReadToken).body;
   EXPECT_EQ(sample(text, "fabu_scheduled_releases"), 1) << text;
   EXPECT_EQ(sample(text, "fabu_queue_deliveries{state=\"queued\"}"), 1) << "the article; the post waits on it: " << text;
   EXPECT_EQ(sample(text, "fabu_queue_due_deliveries"), 0) << text;
@@ -145,7 +145,7 @@ TEST(MetricsE2E, QueueGaugesSeeDueAndScheduledWork) {
 TEST(MetricsE2E, InspectFlagsTheIdleAccountAndTheColumnNothingWasDeliveredTo) {
   const int api_port = free_port();
   HarnessOptions o{.members = {{"county_a"}, {"county_idle"}}, .api_port = api_port};
-  o.api_tokens = {{"grafana", R"(["read"])", kReadToken}};
+  o.api_tokens = {{"grafana", R"(["read"])", kMetricsReadToken}};
   Harness h(o);
   write_file(h.config_path(), read_file(h.config_path()) + "\n[inspection]\nidle_days = 14\nidle_warn_days = 10\n"
                                                             "[inspection.column_days]\ntzgg = 180\nzcjd = 14\n");
@@ -175,7 +175,7 @@ TEST(MetricsE2E, InspectFlagsTheIdleAccountAndTheColumnNothingWasDeliveredTo) {
   EXPECT_THAT(table, HasSubstr("county_idle")) << table;
   EXPECT_THAT(table, HasSubstr("2 fail")) << table;
 
-  const auto text = http_request(api_port, "GET", "/metrics", {}, {}, kReadToken).body;
+  const auto text = http_request(api_port, "GET", "/metrics", {}, {}, kMetricsReadToken).body;
   EXPECT_EQ(sample(text, "fabu_inspection_status{check=\"account_idle\",channel=\"microblog\",target=\"county_idle\"}"), 2)
       << text;
   EXPECT_EQ(sample(text, "fabu_inspection_status{check=\"account_idle\",channel=\"microblog\",target=\"county_a\"}"), 0);

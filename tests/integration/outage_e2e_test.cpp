@@ -11,12 +11,6 @@
 namespace fabu::testing {
 namespace {
 
-int count_of(const std::string& text, const std::string& needle) {
-  int n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
-  return n;
-}
-
 // XADD until Redis takes it: the test's own connection went stale while Redis was down, and its
 // first command after the restart fails (transient) like any client's.
 void enqueue_when_up(Harness& h, const std::string& json) {

@@ -30,10 +30,6 @@ constexpr std::int64_t kMinute = 60'000;
 constexpr std::int64_t kHour = 60 * kMinute;
 constexpr int kCallsPerHour = 2;  // three accounts need three post reads per checkpoint: the budget binds
 
-std::string fabuctl(const Harness& h, const std::string& args) {
-  return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
-}
-
 class ReachE2E : public ::testing::Test {
  protected:
   ReachE2E()

@@ -11,12 +11,6 @@
 namespace fabu::testing {
 namespace {
 
-int count_of(const std::string& text, const std::string& needle) {
-  int n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
-  return n;
-}
-
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   EXPECT_NE(at, std::string::npos) << "the generated config has no '" << from << "'";
@@ -54,7 +48,7 @@ TEST(ReloadE2E, BadConfigIsRefusedAndOldOneKeepsDeliveringThenGoodOneAddsAnAccou
   EXPECT_NE(h.log_of().find("max_in_flight"), std::string::npos) << "the refusal names the key";
   write_file(h.config_path(), replaced(good, "mode = \"post\"\nposts_per_hour = 0\nmin_gap_seconds = 0\n[[",
                                        "mode = \"shout\"\nposts_per_hour = 0\nmin_gap_seconds = 0\n[["));
-  const int refused_before = count_of(h.log_of(), "reload refused");
+  const std::size_t refused_before = count_of(h.log_of(), "reload refused");
   fabud.signal(SIGHUP);
   ASSERT_TRUE(Harness::eventually([&] { return count_of(h.log_of(), "reload refused") > refused_before; }))
       << h.log_of();

@@ -15,12 +15,6 @@ namespace {
 
 using std::chrono::seconds;
 
-std::string fabuctl(const Harness& h, const std::string& args) {
-  return std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " " + args;
-}
-
-Date today() { return china_date(unix_now_ms() / 1000); }
-
 struct Seed {
   std::string id;
   std::string kind;
@@ -34,7 +28,7 @@ struct Seed {
 std::string seeded(const Seed& s) {
   auto doc = nlohmann::json::parse(release_json(s.id, s.targets, "标题" + s.id));
   doc["kind"] = s.kind;
-  doc["formed_at"] = date_from_days(days_since_epoch(today()) - s.formed_days_ago).iso();
+  doc["formed_at"] = date_from_days(days_since_epoch(china_today()) - s.formed_days_ago).iso();
   if (!s.doc_number.empty()) doc["doc_number"] = s.doc_number;
   if (!s.interprets.empty()) doc["interprets"] = s.interprets;
   if (s.kind == "conference") {
@@ -144,8 +138,8 @@ TEST(ReportE2eTest, TheCardMatchesWhatWasSeeded) {
   int member_posts = 0, microblog_posts = posts["lead_acct"];
   for (const char* m : {"c1", "c2", "d1", "z1"}) member_posts += posts[m], microblog_posts += posts[m];
 
-  const std::string from = date_from_days(days_since_epoch(today()) - 1).iso();
-  const std::string range = "--from " + from + " --to " + today().iso();
+  const std::string from = date_from_days(days_since_epoch(china_today()) - 1).iso();
+  const std::string range = "--from " + from + " --to " + china_today().iso();
   ASSERT_EQ(run_shell(fabuctl(h, "report " + range + " --format json") + " 2>/dev/null", said), 0) << said;
   const auto card = nlohmann::json::parse(said);
   EXPECT_EQ(card["period"]["from"], from);
