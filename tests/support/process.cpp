@@ -4,15 +4,19 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -20,21 +24,59 @@
 
 namespace fabu::testing {
 
-int free_port() {
+namespace {
+
+// True when nothing holds 127.0.0.1:port (a listener, or a connection bound to it).
+bool bindable(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind() failed");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+// The lowest port of the kernel's ephemeral range (net.ipv4.ip_local_port_range), 32768 if unreadable.
+int ephemeral_low() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  return in >> low && low > 2048 ? low : 32768;
+}
+
+// Claims a port for this process with an exclusive flock on its lock file. The descriptor is never
+// closed: the kernel drops the lock when the process ends, however it ends.
+bool claim(const std::filesystem::path& lock) {
+  const int fd = ::open(lock.c_str(), O_CREAT | O_RDONLY | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int free_port() {
+  const int high = ephemeral_low();
+  const int low = std::max(1024, high - 12000);
+  std::error_code ignored;
+  const auto dir = std::filesystem::temp_directory_path() / "fabu-test-ports";
+  std::filesystem::create_directories(dir, ignored);
+  std::filesystem::permissions(dir, std::filesystem::perms::all, ignored);
+  thread_local std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> pick(low, high - 1);
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    const int port = pick(random);
+    if (!claim(dir / std::to_string(port))) continue;
+    if (bindable(port)) return port;
+    // Held by something outside the tests (script/test's own redis-server, say): the claim stays, so
+    // this process does not try it again.
+  }
+  throw std::runtime_error("no free loopback port below " + std::to_string(high));
 }
 
 bool wait_for_port(int port, std::chrono::milliseconds timeout) {

@@ -10,7 +10,12 @@
 
 namespace fabu::testing {
 
-// A free TCP port on 127.0.0.1 (bound then released; good enough for tests).
+// A TCP port on 127.0.0.1 that is free now and that no other test process running at the same time is
+// given. A port the kernel picks (bind to port 0, then close) is not enough when tests run in
+// parallel: until the server started with it binds it, the same port may go to another test's server
+// or, being in the kernel's ephemeral range, to any outgoing connection. So the port comes from below
+// that range, and is claimed with an flock on a file (`fabu-test-ports/<port>` in the temporary
+// folder) that the process holds until it ends.
 int free_port();
 
 // Blocks until something accepts TCP connections on 127.0.0.1:port, or the timeout passes.
