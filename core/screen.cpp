@@ -56,8 +56,6 @@ std::string ScreenResult::digest() const {
 
 ScreenResult screen_release(const Release& release, const ScreenPolicy& policy) {
   ScreenResult result;
-  // Without the signatures: an override is one more signature, and must still name the same result.
-  result.content_digest = unsigned_content_digest(release);
   if (!policy.enabled) return result;
   const std::array<std::pair<std::string_view, std::string_view>, 6> fields{{
       {"title", release.title},
@@ -72,6 +70,8 @@ ScreenResult screen_release(const Release& release, const ScreenPolicy& policy) 
     result.matches.insert(result.matches.end(), std::make_move_iterator(found.begin()),
                           std::make_move_iterator(found.end()));
   }
+  // Without the signatures: an override is one more signature, and must still name the same result.
+  if (!result.matches.empty()) result.content_digest = unsigned_content_digest(release);
   return result;
 }
 

@@ -52,7 +52,9 @@ struct ScreenMatch {
 };
 
 struct ScreenResult {
-  std::string content_digest;  // content_digest() of the release screened, its signatures left out
+  // content_digest() of the release screened, its signatures left out. Only taken when something
+  // matched: a release with no match has no digest to override or to record (empty then).
+  std::string content_digest;
   std::vector<ScreenMatch> matches;  // in field order, then by offset
 
   // True when any match holds the release.

@@ -228,6 +228,21 @@ TEST(Screen, ADisabledPolicyFindsNothing) {
   EXPECT_TRUE(screen_release(sample(), policy).matches.empty());
 }
 
+TEST(Screen, TakesTheContentDigestOnlyWhenSomethingMatched) {
+  Release clean = sample();
+  clean.summary = "请联系家属";
+  clean.body = "老人已找到。";
+  const ScreenResult nothing = screen_release(clean, office_policy());
+  EXPECT_TRUE(nothing.matches.empty());
+  EXPECT_TRUE(nothing.content_digest.empty()) << "nothing to override or record";
+  Release warned = clean;
+  warned.body = "统一社会信用代码91371300MA3C4XXX1B。";
+  const ScreenResult warning = screen_release(warned, office_policy());
+  ASSERT_FALSE(warning.matches.empty());
+  EXPECT_FALSE(warning.holds());
+  EXPECT_EQ(warning.content_digest, content_digest(warned)) << "a warning is described with its digest";
+}
+
 TEST(Screen, TheDigestNamesTheContentAndTheHoldingMatches) {
   const ScreenPolicy policy = office_policy();
   const ScreenResult a = screen_release(sample(), policy);
