@@ -350,17 +350,6 @@ end
 -- The rows before the hashes: a call cut short leaves a delivery in both forms (the hash wins), never
 -- in neither.
 local function flush_packed()
--- The posts to follow (reach) of the completions applied as delivered, entered in this same step.
-do
-  local rb = 4 + n * 10
-  local offsets = {}
-  for j = 0, (tonumber(ARGV[rb]) or 0) - 1 do
-    local at = rb + 1 + j * 9
-    local row = tonumber(ARGV[at])
-    if results[row + 1] == 1 and ARGV[4 + row * 10 + 2] == OUTCOME.delivered then offsets[#offsets + 1] = at + 1 end
-  end
-  if #offsets > 0 then enter_posts(base, k('reach:due'), ARGV, offsets) end
-end
   for _, release in ipairs(packed_order) do
     append_packed(release, rows_of[release])
     srem_all(REL_KEY .. release .. ':d', packed_ids[release])
@@ -437,6 +426,18 @@ for i = 0, n - 1 do
     end
     touched[lane] = true
   end
+end
+-- The posts to follow (reach) of the completions applied as delivered, entered in this same step, before
+-- the packed rows are written.
+do
+  local rb = 4 + n * 10
+  local offsets = {}
+  for j = 0, (tonumber(ARGV[rb]) or 0) - 1 do
+    local at = rb + 1 + j * 9
+    local row = tonumber(ARGV[at])
+    if results[row + 1] == 1 and ARGV[4 + row * 10 + 2] == OUTCOME.delivered then offsets[#offsets + 1] = at + 1 end
+  end
+  if #offsets > 0 then enter_posts(base, k('reach:due'), ARGV, offsets) end
 end
 flush_packed()
 -- With the count HINCRBY answers and the total read once per call (a completion never changes it).
