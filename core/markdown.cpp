@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/text.h"
@@ -71,22 +73,74 @@ void unwrap(cmark_node* link) {
   cmark_node_free(link);  // unlinks it from its parent first
 }
 
-}  // namespace
+using ParserPtr = std::unique_ptr<cmark_parser, ParserDeleter>;
+using NodePtr = std::unique_ptr<cmark_node, NodeDeleter>;
 
-std::string render_markdown(std::string_view markdown) {
+// A parser with the GFM extensions attached, and the document it read. The parser owns the extension
+// list the renderer needs, so it must live until the HTML is out. Null when cmark could not allocate.
+std::pair<ParserPtr, NodePtr> parse_markdown(std::string_view markdown) {
   // The registration in the library sets a plain static flag: call it once for all threads.
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
-
-  // The parser owns the extension list the renderer needs, so it lives until the HTML is out.
-  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(kParseOptions));
+  ParserPtr parser(cmark_parser_new(kParseOptions));
   if (!parser) return {};
   for (const char* name : kExtensions) {
     if (cmark_syntax_extension* extension = cmark_find_syntax_extension(name))
       cmark_parser_attach_syntax_extension(parser.get(), extension);
   }
   cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
-  std::unique_ptr<cmark_node, NodeDeleter> document(cmark_parser_finish(parser.get()));
+  NodePtr document(cmark_parser_finish(parser.get()));
+  if (!document) return {};
+  return {std::move(parser), std::move(document)};
+}
+
+bool is_block(cmark_node_type type) {
+  return type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING || type == CMARK_NODE_ITEM ||
+         type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_BLOCK_QUOTE ||
+         type == CMARK_NODE_THEMATIC_BREAK;
+}
+
+}  // namespace
+
+std::string markdown_shown_text(std::string_view markdown) {
+  auto [parser, document] = parse_markdown(markdown);
+  if (!document) return std::string(markdown);
+  std::string out;
+  out.reserve(markdown.size());
+  std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(document.get()));
+  for (cmark_event_type event; (event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+    cmark_node* node = cmark_iter_get_node(iter.get());
+    const cmark_node_type type = cmark_node_get_type(node);
+    if (event == CMARK_EVENT_EXIT) {
+      // A table's cells and rows (an extension's node types) are apart on the page, like blocks.
+      const std::string_view name = cmark_node_get_type_string(node);
+      if (is_block(type) || name == "table_cell" || name == "table_row") out += '\n';
+      continue;
+    }
+    switch (type) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+      case CMARK_NODE_CODE_BLOCK:
+      case CMARK_NODE_HTML_INLINE:  // shown as text by render_markdown
+      case CMARK_NODE_HTML_BLOCK:
+        if (const char* literal = cmark_node_get_literal(node)) out += literal;
+        if (is_block(type)) out += '\n';
+        break;
+      case CMARK_NODE_SOFTBREAK:  // a browser shows a line break inside a paragraph as a space
+        out += ' ';
+        break;
+      case CMARK_NODE_LINEBREAK:
+        out += '\n';
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+std::string render_markdown(std::string_view markdown) {
+  auto [parser, document] = parse_markdown(markdown);
   if (!document) return {};
 
   // The tree must not change under a live iterator: collect first, rewrite afterwards.

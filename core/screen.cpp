@@ -1,11 +1,11 @@
 #include "core/screen.h"
 
-#include "core/sha256.h"
-
-
 #include <algorithm>
 #include <array>
 #include <utility>
+
+#include "core/sha256.h"
+#include "core/text.h"
 
 namespace fabu {
 namespace {
@@ -21,6 +21,32 @@ constexpr std::array<std::pair<ScreenKind, std::string_view>, 6> kKindNames{{
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Markdown can split a number in the body's source that the page shows whole ("138**1234**5678",
+// "138&#49;2345678"). So the body is read again as it is shown, and what that finds beyond the
+// source's own matches is reported under the field "body as shown" (offsets into that text). Each of
+// the source's matches stands for one shown match of the same kind and masked value. A body without
+// a character Markdown reads as inline markup shows as it is written.
+std::vector<ScreenMatch> shown_body_matches(std::string_view body, const std::vector<ScreenMatch>& source_matches,
+                                            const ScreenPolicy& policy) {
+  if (body.find_first_of("*_~`&[\\<") == std::string_view::npos) return {};
+  std::vector<const ScreenMatch*> unclaimed;
+  for (const auto& m : source_matches) {
+    if (m.field == "body") unclaimed.push_back(&m);
+  }
+  std::vector<ScreenMatch> extra;
+  for (auto& m : screen_text(markdown_shown_text(body), "body as shown", policy)) {
+    const auto same = std::find_if(unclaimed.begin(), unclaimed.end(), [&](const ScreenMatch* s) {
+      return s != nullptr && s->kind == m.kind && s->masked == m.masked;
+    });
+    if (same != unclaimed.end()) {
+      *same = nullptr;
+    } else {
+      extra.push_back(std::move(m));
+    }
+  }
+  return extra;
 }
 
 }  // namespace
@@ -70,6 +96,9 @@ ScreenResult screen_release(const Release& release, const ScreenPolicy& policy) 
     result.matches.insert(result.matches.end(), std::make_move_iterator(found.begin()),
                           std::make_move_iterator(found.end()));
   }
+  auto shown = shown_body_matches(release.body, result.matches, policy);
+  result.matches.insert(result.matches.end(), std::make_move_iterator(shown.begin()),
+                        std::make_move_iterator(shown.end()));
   // Without the signatures: an override is one more signature, and must still name the same result.
   if (!result.matches.empty()) result.content_digest = unsigned_content_digest(release);
   return result;

@@ -43,7 +43,7 @@ struct ScreenPolicy {
 
 struct ScreenMatch {
   ScreenKind kind = ScreenKind::mobile;
-  std::string field;        // "title", "summary", "body", "abstract", "issuer", "doc_number"
+  std::string field;        // "title", "summary", "body", "abstract", "issuer", "doc_number", "body as shown"
   std::size_t offset = 0;   // byte offset of the match in that field (UTF-8)
   std::size_t length = 0;   // bytes the match spans there, separators included
   std::string masked;       // e.g. "138****5678"; the configured term for sensitive_term
@@ -69,7 +69,8 @@ struct ScreenResult {
 // that screen text of their own.
 std::vector<ScreenMatch> screen_text(std::string_view text, std::string_view field, const ScreenPolicy& policy);
 
-// Screens title, summary, body, abstract, issuer and doc_number. A disabled policy finds nothing.
+// Screens title, summary, body, abstract, issuer and doc_number, and the body as its Markdown is shown
+// (what only that finds is reported under "body as shown"). A disabled policy finds nothing.
 ScreenResult screen_release(const Release& release, const ScreenPolicy& policy);
 
 // [{"kind","field","offset","length","masked","holds"}, ...]. Reading skips any entry that does not

@@ -3,7 +3,10 @@
 // The text is read as a row of units, one per code point, each normalised to one ASCII character
 // (full-width digits and letters to ASCII, dashes and spaces of every width to '-' and ' ', anything
 // else to '#') and keeping its byte span in the original, so offsets point into the field as written.
-// Numbers are then maximal runs of digits; a run is judged by its length and its neighbours.
+// A code point that shows nothing (a zero-width space, a soft hyphen, a direction mark, a variation
+// selector) is no unit: it joins the span of the unit before it, so "138<ZWSP>1234<ZWSP>5678", which
+// reads as 13812345678, is one run. Numbers are then maximal runs of digits; a run is judged by its
+// length and its neighbours.
 #include <algorithm>
 #include <cctype>
 
@@ -28,8 +31,15 @@ char32_t decode(std::string_view text, std::size_t pos, std::size_t n) {
     case 1: return b(0);
     case 2: return ((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu);
     case 3: return ((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
-    default: return 0x10000;  // outside the BMP: nothing the screen looks for
+    default: return ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
   }
+}
+
+// Format characters and selectors that a reader does not see between two digits.
+bool is_invisible(char32_t cp) {
+  return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x180E || (cp >= 0x180B && cp <= 0x180D) ||
+         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
 char normalise(char32_t cp) {
@@ -42,8 +52,14 @@ char normalise(char32_t cp) {
     if (c == '-' || c == '/' || c == '.' || c == '+') return c;
     return '#';
   }
-  if (cp == 0x3000 || cp == 0x00A0) return ' ';
-  if (cp >= 0x2010 && cp <= 0x2015) return '-';  // hyphens and dashes
+  // Spaces: no-break, Ogham, the en quad to the hair space, narrow no-break, medium mathematical,
+  // ideographic.
+  if (cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+      cp == 0x3000) {
+    return ' ';
+  }
+  // Hyphens and dashes, the minus sign, the small and full-width forms of the hyphen-minus.
+  if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63) return '-';
   return '#';
 }
 
@@ -52,6 +68,11 @@ std::vector<Unit> units_of(std::string_view text) {
   units.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
     std::size_t n = utf8_sequence_length(text, pos);
+    if (n != 0 && is_invisible(decode(text, pos, n))) {
+      if (!units.empty()) units.back().length += n;
+      pos += n;
+      continue;
+    }
     const char c = n == 0 ? '#' : normalise(decode(text, pos, n));
     if (n == 0) n = 1;  // a malformed byte is a unit of its own
     units.push_back({c, pos, n});
@@ -182,7 +203,7 @@ class FieldScanner {
   }
 
   // Numbers written in groups with one separator: a mobile as 3-4-4 (138-1234-5678, 138 1234 5678),
-  // a bank card as groups of four (6222 0212 3456 7890 123).
+  // a bank card as groups of four (6222 0212 3456 7890 123), an ID number as 6 and the rest.
   void separated_groups() {
     for (std::size_t i = 0; i < units_.size();) {
       if (!is_digit(units_[i].c)) {
@@ -210,8 +231,19 @@ class FieldScanner {
   }
 
   void judge_groups(std::size_t begin, std::size_t end, const std::vector<std::size_t>& sizes) {
-    const auto b = static_cast<std::ptrdiff_t>(begin);
-    if (is_alnum(at(b - 1)) || is_alnum(at(static_cast<std::ptrdiff_t>(end))) || joined(begin, end)) return;
+    const auto b = static_cast<std::ptrdiff_t>(begin), e = static_cast<std::ptrdiff_t>(end);
+    // An ID number written in groups (110105 19491231 002X, 110105-1949-1231-002X): the six digits of
+    // its area first, 18 characters in all. Caught whatever touches it, as when written whole.
+    if (sizes.front() == 6 && !overlaps(begin, end)) {
+      const std::string digits = chars(begin, end, true);
+      if (digits.size() == 18 && is_resident_id18(digits) && !is_public(digits)) {
+        return add(ScreenKind::resident_id, begin, end, mask_keeping(digits, 6, 4));
+      }
+      if (digits.size() == 17 && at(e) == 'X' && !is_digit(at(e + 1)) && is_resident_id18(digits + "X")) {
+        return add(ScreenKind::resident_id, begin, end + 1, mask_keeping(digits + "X", 6, 4));
+      }
+    }
+    if (is_alnum(at(b - 1)) || is_alnum(at(e)) || joined(begin, end)) return;
     if (overlaps(begin, end)) return;
     const std::string digits = chars(begin, end, true);
     if (is_public(digits)) return;

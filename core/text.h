@@ -35,4 +35,10 @@ std::string html_escape(std::string_view text);
 // unsafe link schemes (javascript:, data:, vbscript:) dropped.
 std::string render_markdown(std::string_view markdown);
 
+// The text a reader sees of rendered Markdown: emphasis and code markers gone, character references
+// decoded, link targets left out, a line break inside a paragraph as a space, and each block, table
+// cell and hard line break on a line of its own. What the privacy screen reads the body as, besides
+// its source.
+std::string markdown_shown_text(std::string_view markdown);
+
 }  // namespace fabu

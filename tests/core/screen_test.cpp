@@ -58,6 +58,17 @@ const Hit kHits[] = {
     {"１３８－１２３４－５６７８", ScreenKind::mobile, 0, 39, "138****5678"},
     {"https://example.cn/?tel=13812345678", ScreenKind::mobile, 24, 11, "138****5678"},
     {"请勿外传：内部资料", ScreenKind::sensitive_term, 15, 12, "内部资料"},
+    // Characters that show nothing join what they stand between; spaces of any width separate groups.
+    {"电话138\u200b1234\u200b5678请联系", ScreenKind::mobile, 6, 17, "138****5678"},
+    {"138\u20601234\ufeff5678", ScreenKind::mobile, 0, 17, "138****5678"},
+    {"身份证110105\u00ad19491231002X请联系", ScreenKind::resident_id, 9, 20, "110105********002X"},
+    {"电话138\u20091234\u20095678", ScreenKind::mobile, 6, 17, "138****5678"},
+    {"138\u202f1234\u202f5678", ScreenKind::mobile, 0, 17, "138****5678"},
+    {"138\u22121234\u22125678", ScreenKind::mobile, 0, 17, "138****5678"},
+    // An ID number in groups: 6-8-4, 6-4-4-4, with its check character X apart or not.
+    {"身份证110105 19491231 002X请联系", ScreenKind::resident_id, 9, 20, "110105********002X"},
+    {"110105-1949-1231-002X", ScreenKind::resident_id, 0, 21, "110105********002X"},
+    {"号码 371302 19850615 1237 已登记", ScreenKind::resident_id, 7, 20, "371302********1237"},
     {"绝密文件", ScreenKind::sensitive_term, 0, 6, "绝密"},
     {"统一社会信用代码：91371300MA3C4XXX1B", ScreenKind::credit_code, 27, 18, "91371300MA3C4XXX1B"},
     {"91110000100011743X", ScreenKind::credit_code, 0, 18, "91110000100011743X"},
@@ -226,6 +237,45 @@ TEST(Screen, ADisabledPolicyFindsNothing) {
   ScreenPolicy policy = office_policy();
   policy.enabled = false;
   EXPECT_TRUE(screen_release(sample(), policy).matches.empty());
+}
+
+TEST(Screen, ReadsTheBodyAlsoAsItsMarkdownIsShown) {
+  const ScreenPolicy policy = office_policy();
+  const auto shown = [&](const char* body) {
+    Release r = sample();
+    r.summary = "请联系家属";
+    r.body = body;
+    return screen_release(r, policy).matches;
+  };
+  for (const char* body : {"联系电话：138**1234**5678。", "联系电话：138&#49;2345678。", "联系电话：138&#x31;2345678。",
+                           "联系电话：`138`12345678。", "联系电话：~~138~~12345678"}) {
+    const auto matches = shown(body);
+    ASSERT_EQ(matches.size(), 1u) << body;
+    EXPECT_EQ(matches[0].kind, ScreenKind::mobile) << body;
+    EXPECT_EQ(matches[0].field, "body as shown") << body;
+    EXPECT_EQ(matches[0].masked, "138****5678") << body;
+    EXPECT_TRUE(matches[0].holds);
+  }
+  const auto id = shown("身份证：110105*1949*1231002X。");
+  ASSERT_EQ(id.size(), 1u);
+  EXPECT_EQ(id[0].kind, ScreenKind::resident_id);
+  EXPECT_EQ(id[0].field, "body as shown");
+  const auto term = shown("请勿外传：**内部**资料");
+  ASSERT_EQ(term.size(), 1u);
+  EXPECT_EQ(term[0].kind, ScreenKind::sensitive_term);
+  EXPECT_EQ(term[0].field, "body as shown");
+}
+
+TEST(Screen, ANumberTheSourceShowsIsReportedOnceUnderTheBody) {
+  Release r = sample();
+  r.summary = "请联系家属";
+  r.body = "**寻人启事**：联系电话13812345678，或 `13912345678`。";
+  const auto matches = screen_release(r, office_policy()).matches;
+  ASSERT_EQ(matches.size(), 2u);
+  EXPECT_EQ(matches[0].field, "body");
+  EXPECT_EQ(matches[1].field, "body");
+  r.body = "**重要**通知：2026年12月5日 14:30，[详情](https://www.linyi.gov.cn/a/13812345678.html) &amp; 附件";
+  EXPECT_TRUE(screen_release(r, office_policy()).matches.empty()) << "markup, a date and a link target hold nothing";
 }
 
 TEST(Screen, TakesTheContentDigestOnlyWhenSomethingMatched) {

@@ -231,6 +231,18 @@ TEST(Markdown, RawHtmlInsideATableCellIsShownEscaped) {
   EXPECT_EQ(html.find("javascript:"), std::string::npos) << html;
 }
 
+TEST(Markdown, ShownTextIsWhatAReaderSees) {
+  EXPECT_EQ(markdown_shown_text("# 标题\n\n*强调*和**加粗**，`代码`，~~删去~~ &amp; &#49;&#x32;\n"),
+            "标题\n强调和加粗，代码，删去 & 12\n");
+  EXPECT_EQ(markdown_shown_text("[临沂市人民政府](https://www.linyi.gov.cn/138)"), "临沂市人民政府\n")
+      << "a link's target is not shown";
+  EXPECT_EQ(markdown_shown_text("第一行\n第二行  \n第三行"), "第一行 第二行\n第三行\n")
+      << "a soft break shows as a space, a hard one as a new line";
+  EXPECT_EQ(markdown_shown_text("| a | b |\n|---|---|\n| 138 | 1234 |\n"), "a\nb\n138\n1234\n\n")
+      << "table cells stand apart";
+  EXPECT_EQ(markdown_shown_text("前文\n\n<b>粗</b>\n"), "前文\n<b>粗</b>\n") << "raw HTML is shown as it is written";
+}
+
 TEST(Markdown, SafeLinksStay) {
   const std::string html = render_markdown("[临沂市人民政府](https://www.linyi.gov.cn/)");
   EXPECT_NE(html.find("<a href=\"https://www.linyi.gov.cn/\">临沂市人民政府</a>"), std::string::npos) << html;
