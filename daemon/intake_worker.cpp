@@ -132,7 +132,10 @@ IntakeDecision examine_entry(const IntakeEntry& entry, int max_claims, const Cha
                             " times without being admitted or rejected (daemon.intake_max_claims = " +
                             std::to_string(max_claims) + "); it is not read again"});
   }
-  if (!entry.has_release) return refused(RejectReason::no_release, {"release", "entry has no `release` field"});
+  if (!entry.has_release) {
+    return refused(RejectReason::no_release,
+                   {"release", entry.malformed.empty() ? "entry has no `release` field" : entry.malformed});
+  }
   return examine_payload(entry.payload, entry.format.empty() ? "json" : entry.format, channels, approval);
 }
 

@@ -50,9 +50,13 @@ std::optional<DeliveryState> delivery_state_from(std::string_view s);
 // One entry read from the intake stream.
 struct IntakeEntry {
   std::string entry_id;  // stream id, e.g. "1700000000000-0"
-  std::string payload;   // the `release` field (JSON)
+  std::string payload;   // the `release` field (JSON); see `malformed` for an entry without exactly one
   std::string format;    // the `format` field: "json" (default) or "toml"
-  bool has_release = false;  // the entry has a `release` field at all
+  bool has_release = false;  // the entry has exactly one `release` field
+  // Why an entry without exactly one `release` field is not a release, naming the fields it has. Its
+  // `payload` is then what it carried, so nothing sent is lost: the value of its one other field (a
+  // release under a misspelt name, most likely), else every field as a JSON array of [name, value].
+  std::string malformed;
   // How often the consumer group has handed this entry out, this time included (XPENDING's delivery
   // count); 1 for an entry read for the first time. An entry handed out again and again was never
   // decided: whatever took it died on it (docs/PROTOCOL.md, poison entries).

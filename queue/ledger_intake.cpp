@@ -15,6 +15,36 @@ namespace {
 
 constexpr const char* kGroup = "fabud";
 
+// An entry with no `release` field or several: the reason names its fields, and the payload keeps
+// what it carried (IntakeEntry::malformed).
+void describe_malformed(const redisReply* fields, int releases, IntakeEntry& out) {
+  constexpr std::size_t kNamesShown = 8;
+  std::string names;
+  std::size_t count = 0, others = 0;  // fields, and fields other than `format`
+  const redisReply* other_value = nullptr;
+  nlohmann::json all = nlohmann::json::array();
+  for (std::size_t i = 0; i + 1 < reply_size(fields); i += 2) {
+    const std::string name = reply_string(reply_at(fields, i));
+    all.push_back({name, reply_string(reply_at(fields, i + 1))});
+    if (count < kNamesShown) names += (count == 0 ? "" : ", ") + bounded(name, 64);
+    ++count;
+    if (name != "format") {
+      ++others;
+      other_value = reply_at(fields, i + 1);
+    }
+  }
+  if (count > kNamesShown) names += ", and " + std::to_string(count - kNamesShown) + " more";
+  if (releases > 1) {
+    out.malformed = "entry has " + std::to_string(releases) + " `release` fields: one release per entry (its fields: " +
+                    names + ")";
+  } else {
+    out.malformed = "entry has no `release` field (its fields: " + (names.empty() ? std::string("none") : names) +
+                    "): the release goes in a field named `release`";
+  }
+  out.payload = releases == 0 && others == 1 ? reply_string(other_value)
+                                             : all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // One stream entry: [id, [field, value, ...]]. The field list is nil for an entry deleted after it
 // was delivered (already admitted or rejected): such entries are skipped.
 std::optional<IntakeEntry> entry_from(const redisReply* entry) {
@@ -23,14 +53,16 @@ std::optional<IntakeEntry> entry_from(const redisReply* entry) {
   IntakeEntry out;
   out.entry_id = reply_string(reply_at(entry, 0));
   out.format = "json";
+  int releases = 0;
   for (std::size_t i = 0; i + 1 < reply_size(fields); i += 2) {
-    std::string name = reply_string(reply_at(fields, i));
+    const std::string name = reply_string(reply_at(fields, i));
     if (name == "release") {
-      out.payload = reply_string(reply_at(fields, i + 1));
-      out.has_release = true;
+      if (++releases == 1) out.payload = reply_string(reply_at(fields, i + 1));
     }
     if (name == "format") out.format = reply_string(reply_at(fields, i + 1));
   }
+  out.has_release = releases == 1;
+  if (!out.has_release) describe_malformed(fields, releases, out);
   return out;
 }
 

@@ -46,6 +46,9 @@ TEST(IntakeDecision, AnEntryWithoutAReleaseFieldSaysSo) {
   e.has_release = false;
   EXPECT_EQ(reasons(examine_entry(e, 5, *channels, ApprovalPolicy{})), "release: entry has no `release` field");
   EXPECT_EQ(reasons(examine_entry(entry(""), 5, *channels, ApprovalPolicy{})), "document is empty");
+  e.malformed = "entry has no `release` field (its fields: Release): the release goes in a field named `release`";
+  EXPECT_EQ(reasons(examine_entry(e, 5, *channels, ApprovalPolicy{})), "release: " + e.malformed)
+      << "the reason names the fields the entry has";
 }
 
 TEST(IntakeDecision, UnknownFormatAndHostilePayloadsAreRefusedNotThrown) {

@@ -1,4 +1,7 @@
 // The intake stream, admission idempotency, rejects and wake-ups, against a real redis-server.
+#include <nlohmann/json.hpp>
+
+#include "queue/redis_connection.h"
 #include "tests/queue/ledger_fixture.h"
 
 namespace fabu::testing {
@@ -41,6 +44,31 @@ TEST_F(LedgerTest, FormatFieldIsKept) {
   ASSERT_EQ(read->size(), 1u);
   EXPECT_EQ(read->front().format, "toml");
   EXPECT_EQ(read->front().payload, "id = \"r1\"");
+}
+
+TEST_F(LedgerTest, AnEntryWithoutExactlyOneReleaseFieldNamesItsFieldsAndKeepsWhatItCarried) {
+  RedisConnection redis(config_);
+  const std::string intake = config_.prefix + ":{" + config_.prefix + "}:intake";
+  ASSERT_TRUE(redis.command({"XADD", intake, "*", "Release", R"({"id":"typo"})"}).has_value());
+  ASSERT_TRUE(redis.command({"XADD", intake, "*", "release", R"({"id":"a"})", "release", R"({"id":"b"})"}).has_value());
+  ASSERT_TRUE(redis.command({"XADD", intake, "*", "foo", "bar", "format", "toml", "note", "x"}).has_value());
+  auto read = ledger_->read_intake("instance-a", 10, 200ms);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->size(), 3u);
+  const IntakeEntry& typo = (*read)[0];
+  EXPECT_FALSE(typo.has_release);
+  EXPECT_EQ(typo.payload, R"({"id":"typo"})") << "a release under another name is kept as it was sent";
+  EXPECT_NE(typo.malformed.find("no `release` field (its fields: Release)"), std::string::npos) << typo.malformed;
+  const IntakeEntry& twice = (*read)[1];
+  EXPECT_FALSE(twice.has_release) << "which of two releases was meant is not guessed";
+  EXPECT_NE(twice.malformed.find("2 `release` fields"), std::string::npos) << twice.malformed;
+  EXPECT_EQ(nlohmann::json::parse(twice.payload),
+            nlohmann::json::parse(R"([["release","{\"id\":\"a\"}"],["release","{\"id\":\"b\"}"]])"));
+  const IntakeEntry& other = (*read)[2];
+  EXPECT_FALSE(other.has_release);
+  EXPECT_NE(other.malformed.find("its fields: foo, format, note"), std::string::npos) << other.malformed;
+  EXPECT_EQ(nlohmann::json::parse(other.payload),
+            nlohmann::json::parse(R"([["foo","bar"],["format","toml"],["note","x"]])"));
 }
 
 TEST_F(LedgerTest, EmptyIntakeReadReturnsNothing) {
