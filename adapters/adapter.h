@@ -123,6 +123,13 @@ class Adapter {
     return std::nullopt;
   }
 
+  // Why this channel cannot post a release's own `link` (the one it gives when no targeted channel
+  // makes a page), or nullopt when it can. Asked at planning, so such a release is refused at intake.
+  virtual std::optional<std::string> refuses_link(const std::string& link) const {
+    (void)link;
+    return std::nullopt;
+  }
+
   virtual void deliver(const DeliveryJob& job, DeliveryCallback done) = 0;
 
   // Undoes a delivery (statuses/destroy, or marking the portal page withdrawn).

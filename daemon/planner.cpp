@@ -75,6 +75,17 @@ std::expected<AdmitRequest, FieldErrors> plan_release(const Release& release, co
   if (needs_some_link && link_delivery.empty() && !release.link) {
     errors.push_back({"targets", "microblog posts need a link: target a portal column or set `link`"});
   }
+  // The release's own link is what its posts carry when no targeted channel makes a page: each channel
+  // that posts it must accept it, or the release is refused here rather than dead at delivery.
+  if (link_delivery.empty() && release.link) {
+    for (const auto& p : planned) {
+      if (!p.planned.needs_link) continue;
+      if (auto why = channels.find(p.channel)->refuses_link(*release.link)) {
+        errors.push_back({"link", *why});
+        break;
+      }
+    }
+  }
   // A correction may reach an admitted release: what it needs on each channel is planned too (the queue
   // decides which plan applies, as only it knows whether the release is admitted).
   std::vector<Pending> corrections;

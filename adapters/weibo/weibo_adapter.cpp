@@ -9,6 +9,7 @@
 #include "adapters/weibo/weibo_format.h"
 #include "adapters/weibo/weibo_reach.h"
 #include "adapters/weibo/weibo_removal.h"
+#include "core/bounded_text.h"
 
 namespace fabu {
 
@@ -35,6 +36,12 @@ class WeiboAdapter final : public Adapter {
 
   std::vector<LaneLimits> lanes(const std::string& channel) const override {
     return weibo::lane_limits(hall_, channel);
+  }
+
+  std::optional<std::string> refuses_link(const std::string& link) const override {
+    if (hall_.safe_domain.empty() || weibo::url_on_domain(link, hall_.safe_domain)) return std::nullopt;
+    return "Weibo accepts only posts linking to the safe domain " + hall_.safe_domain + " ([weibo] safe_domain): '" +
+           bounded(link, 64) + "' is not on it; target a portal column or give a link on that domain";
   }
 
   std::expected<std::vector<PlannedDelivery>, FieldErrors> plan_correction(

@@ -165,6 +165,14 @@ TEST_F(WeiboAdapterTest, PlansLeadAllAndGroups) {
   EXPECT_EQ((*collapsed)[2].destination, "yinan_fabu");
 }
 
+TEST_F(WeiboAdapterTest, RefusesALinkOffTheSafeDomainAtPlanning) {
+  EXPECT_FALSE(adapter_->refuses_link("https://www.linyi.gov.cn/art/2026/12/5/x.html"));
+  const auto why = adapter_->refuses_link("https://evil.example.com/x?u=www.linyi.gov.cn");
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("safe domain www.linyi.gov.cn"), std::string::npos) << *why;
+  EXPECT_NE(why->find("'https://evil.example.com/x?u=www.linyi.gov.cn'"), std::string::npos) << *why;
+}
+
 TEST_F(WeiboAdapterTest, PlanErrorsNameTheField) {
   const auto release = sample_release();
   auto unknown = adapter_->plan(*release, "microblog", {"lead", "lanshan", "group:zone"});

@@ -43,6 +43,11 @@ class FakeAccountsAdapter : public Adapter {
     return out;
   }
   std::vector<LaneLimits> lanes(const std::string&) const override { return {}; }
+  // Like Weibo's safe domain: links to evil.example.com are refused.
+  std::optional<std::string> refuses_link(const std::string& link) const override {
+    if (!link.starts_with("https://evil.example.com/")) return std::nullopt;
+    return "not on the safe domain";
+  }
   void deliver(const DeliveryJob&, DeliveryCallback) override {}
   void retract(const DeliveryJob&, const DeliveryReceipt&, RetractCallback) override {}
 };
@@ -122,6 +127,23 @@ TEST(Planner, PostsWithoutAnyLinkAreRefused) {
   auto ok = plan_release(with_link, *set);
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->deliveries[0].waits_on, "");
+}
+
+TEST(Planner, AnOwnLinkAChannelCannotPostIsRefusedAtPlanning) {
+  auto set = channels();
+  Release elsewhere = release({{"microblog", {"lead", "r_m1"}}});
+  elsewhere.link = "https://evil.example.com/x";
+  auto refused = plan_release(elsewhere, *set);
+  ASSERT_FALSE(refused.has_value());
+  ASSERT_EQ(refused.error().size(), 1u);
+  EXPECT_EQ(refused.error()[0].path, "link");
+  EXPECT_EQ(refused.error()[0].reason, "not on the safe domain");
+  Release via_portal = elsewhere;
+  via_portal.targets["portal"] = {"tzgg"};
+  EXPECT_TRUE(plan_release(via_portal, *set).has_value()) << "the portal's article makes the link the posts carry";
+  Release reposts_only = release({{"microblog", {"r_m1"}}});
+  reposts_only.link = "https://evil.example.com/x";
+  EXPECT_TRUE(plan_release(reposts_only, *set).has_value()) << "a repost carries no link of its own";
 }
 
 TEST(Planner, PublishAtBecomesNotBefore) {

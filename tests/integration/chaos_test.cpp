@@ -60,8 +60,9 @@ ChaosSize chaos_size() {
 
 // One release of the plan: a tenth go to a portal column plus two accounts (their posts link to
 // the article and wait for it), the rest to three accounts with a link of their own. One in fifty
-// links off the app's safe domain: Weibo would refuse it, so fabu dead-letters those at once, which
-// checks the other half of the promise (nothing posted, a dead letter with a reason).
+// links off the app's safe domain, which fabud is not told of here: the platform refuses it, so fabu
+// dead-letters those at once, which checks the other half of the promise (nothing posted, a dead
+// letter with a reason).
 struct PlannedRelease {
   std::string id;
   std::string column;  // "" = no portal target
@@ -162,6 +163,9 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
              .retry_cap_ms = 1000,
              .request_timeout_ms = 1000,
              .redis_port = redis.port(),
+             // fabud without the app's safe domain: the releases linking off it reach the platform,
+             // which refuses them, instead of being refused at intake.
+             .weibo_safe_domain = "",
              .drain_deadline_seconds = 3,
              .microblog_extra_toml = "rate_limit_wait_seconds = 1\n",
              // One platform failing a fifth of all writes trips the channel's breaker now and then:

@@ -99,9 +99,9 @@ std::string Harness::render_config(const std::string& instance) const {
           "\"\nsite_name = \"临沂市人民政府\"\norg_code = \"01527918X\"\nindex_pattern = \"{org}-{year}-{serial:6}\"\n"
           "page_size = 20\n[[channels.portal.columns]]\nid = \"tzgg\"\nname = \"通知公告\"\n"
           "[[channels.portal.columns]]\nid = \"zcjd\"\nname = \"政策解读\"\n\n";
-  toml += "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" + sandbox_->base_url() +
-          "\"\nsafe_domain = \"www.linyi.gov.cn\"\nlead = \"lead_acct\"\nhall = \"临沂政务微博发布厅\"\n" +
-          options_.microblog_extra_toml + "\n";
+  toml += "[channels.microblog]\ntype = \"weibo\"\napi_base = \"" + sandbox_->base_url() + "\"\n";
+  if (!options_.weibo_safe_domain.empty()) toml += "safe_domain = \"" + options_.weibo_safe_domain + "\"\n";
+  toml += "lead = \"lead_acct\"\nhall = \"临沂政务微博发布厅\"\n" + options_.microblog_extra_toml + "\n";
   toml += options_.reach_toml + "\n";
   toml += options_.approval_toml.empty() ? test_approval_toml() : options_.approval_toml;
   toml += "\n";

@@ -50,6 +50,9 @@ struct HarnessOptions {
   std::vector<int> redis_cluster_ports;
   std::string prefix;  // the office's redis.prefix; empty = a unique one
   std::string safe_domain = "www.linyi.gov.cn";
+  // The weibo channel's safe_domain in fabud's config; empty leaves it out, so fabud posts any link
+  // and only the platform (the sandbox, which keeps www.linyi.gov.cn) refuses one off the domain.
+  std::string weibo_safe_domain = "www.linyi.gov.cn";
   int drain_deadline_seconds = 5;
   int api_port = 0;  // non-zero: fabud serves its HTTP API on 127.0.0.1:<api_port>
   std::vector<ApiTokenSpec> api_tokens;
