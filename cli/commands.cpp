@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +12,7 @@
 #include "adapters/http_transport.h"
 #include "cli/deadlines.h"
 #include "cli/held.h"
+#include "cli/input_file.h"
 #include "cli/operator_log.h"
 #include "cli/table.h"
 #include "core/bounded_text.h"
@@ -46,30 +45,6 @@ std::unique_ptr<DeliveryLedger> connect_or_report(const Config& config) {
   return std::move(*ledger);
 }
 
-// Reads a release file; one larger than any release may be is not read at all.
-bool read_whole(const std::string& path, std::string& out, std::string& why) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    why = "is a folder, not a release file";
-    return false;
-  }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > ReleaseLimits::document_bytes) {
-    why = "is " + std::to_string(size) + " bytes, over the limit document_bytes (" +
-          std::to_string(ReleaseLimits::document_bytes) + ")";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = "cannot read the file";
-    return false;
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  out = buf.str();
-  return true;
-}
-
 }  // namespace
 
 int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_run) {
@@ -98,15 +73,15 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
   const auto calendar = load_calendar_or_report(*config);
   int invalid = 0, failed = 0;
   for (const auto& file : files) {
-    std::string text, why;
-    if (!read_whole(file, text, why)) {
-      std::cerr << file << ": " << why << "\n";
+    const auto text = read_input_file(file, release_file_limit);
+    if (!text) {
+      std::cerr << file << ": " << text.error() << "\n";
       ++invalid;
       continue;
     }
     const std::string ext = std::filesystem::path(file).extension().string();
     const std::string format = ext == ".json" ? "json" : "toml";
-    IntakeDecision decision = examine_payload(text, format, **channels, config->approval);
+    IntakeDecision decision = examine_payload(*text, format, **channels, config->approval);
     if (decision.held) {
       if (dry_run) {
         std::cout << file << ": valid, but the privacy screen would hold release " << decision.release_id << ":\n";

@@ -1,12 +1,11 @@
 #include "cli/conference.h"
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/accounts.h"
+#include "cli/input_file.h"
 #include "cli/operator_log.h"
 #include "cli/table.h"
 #include "conference/calendar.h"
@@ -181,15 +180,15 @@ int conference_cancel(const Context& ctx, const std::string& id, const std::stri
 }
 
 int conference_record(const Context& ctx, const std::string& id, const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::cerr << file << ": cannot read the file\n";
+  // The record becomes part of a release body (core/conference.h): no longer than a body may be.
+  const auto markdown = read_input_file(file, {ReleaseLimits::body_bytes, "body_bytes"});
+  if (!markdown) {
+    std::cerr << file << ": " << markdown.error() << "\n";
     return 2;
   }
-  const std::string markdown(std::istreambuf_iterator<char>(in), {});
   Setup setup;
   if (int code = open_setup(ctx, setup); code != 0) return code;
-  auto result = record_conference(*setup.ledger, *setup.channels, id, markdown, unix_now_ms());
+  auto result = record_conference(*setup.ledger, *setup.channels, id, *markdown, unix_now_ms());
   if (!result) {
     std::cerr << "fabuctl: " << result.error().message << "\n";
     return 1;

@@ -1,11 +1,10 @@
 #include "cli/lifecycle.h"
 
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/input_file.h"
 #include "cli/table.h"
 #include "core/bounded_text.h"
 #include "core/clock.h"
@@ -99,17 +98,17 @@ int retract(const Context& ctx, const std::string& release_id, const std::string
 }
 
 int correct(const Context& ctx, const std::string& release_id, const std::string& file) {
-  std::string text, why;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::cerr << file << ": cannot read the file\n";
+  const auto text = read_input_file(file, release_file_limit);
+  if (!text) {
+    std::cerr << file << ": " << text.error() << "\n";
     return 2;
   }
-  text.assign(std::istreambuf_iterator<char>(in), {});
   const auto format = file.ends_with(".json") ? DocumentFormat::json : DocumentFormat::toml;
-  auto submitted = read_release(text, format);
+  auto submitted = read_release(*text, format);
   if (!submitted) {
-    for (const auto& e : submitted.error()) std::cerr << file << ": " << e.path << ": " << e.reason << "\n";
+    for (const auto& e : submitted.error()) {
+      std::cerr << file << ": " << (e.path.empty() ? "(document)" : e.path) << ": " << e.reason << "\n";
+    }
     return 2;
   }
   const Release& release = submitted->release;

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/release_document.h"
+#include "queue/delivery_ledger.h"
 #include "queue/ledger_log.h"
 
 namespace fabu::cli {
@@ -46,6 +47,21 @@ void print_entries(const std::vector<LogEntry>& entries, const LogsOptions& opti
 }
 
 }  // namespace
+
+std::vector<std::string> log_states() {
+  std::vector<std::string> states;
+  for (CompletionOutcome outcome : {CompletionOutcome::delivered, CompletionOutcome::retry,
+                                    CompletionOutcome::rate_limited, CompletionOutcome::needs_auth,
+                                    CompletionOutcome::dead}) {
+    states.emplace_back(to_string(outcome));
+  }
+  states.emplace_back("stale");  // a result the ledger refused (daemon/delivery_log.h)
+  for (const char* event : {"admitted", "duplicate", "held", "rejected", "conflict", "corrected"}) {
+    states.emplace_back(event);
+  }
+  states.emplace_back("operator");
+  return states;
+}
 
 std::expected<std::int64_t, std::string> parse_since(std::string_view text, std::int64_t now_ms) {
   std::int64_t amount = 0;

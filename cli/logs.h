@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -21,6 +22,10 @@ struct LogsOptions {
   std::string since;    // only events at or after: "2026-12-10T08:00:00+08:00", or an age "90s", "30m", "2h", "7d"
   bool follow = false;  // after the events so far, wait for new ones until interrupted
 };
+
+// What --state may name: the outcomes of deliveries as the ledger names them (queue/ledger_names.cpp)
+// and "stale", the intake's events (daemon/delivery_log.h), and "operator".
+std::vector<std::string> log_states();
 
 // "30m" -> now - 30 minutes; an ISO 8601 time with offset -> that time; as Unix ms. The error says
 // what is accepted.

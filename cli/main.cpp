@@ -69,18 +69,25 @@ int main(int argc, char** argv) {
   std::string release_id;
   auto* status = app.add_subcommand("status", "Show every delivery of a release: state, attempts, post id, last error");
   status->add_option("id", release_id, "Release id")->required();
+  status->add_flag("--json", ctx.json,
+                   "An array of {id, channel, destination, operation, revision, state, attempt, post_id, url,\n"
+                   "note, last_error, next_at_ms}; for a release the privacy screen holds, its held record");
 
   int limit = 20;
+  const CLI::Range list_length(1, 100000);  // -n 0 or less would list nothing and say the list is empty
   auto* rejects = app.add_subcommand("rejects", "List recently rejected releases with the field and the reason");
-  rejects->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str();
+  rejects->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str()->check(list_length);
 
   auto* held = app.add_subcommand("held", "List releases the privacy screen holds: masked matches, digest, how to override");
-  held->add_option("-n,--limit", limit, "How many, latest first")->capture_default_str();
+  held->add_option("-n,--limit", limit, "How many, latest first")->capture_default_str()->check(list_length);
+  held->add_flag("--json", ctx.json,
+                 "An array of {id, state, held_at_ms, first_held_at_ms, submissions, screen_digest, reason, matches}\n"
+                 "(the fields of GET /v1/held)");
 
   auto* dlq = app.add_subcommand("dlq", "The dead-letter record: deliveries fabud gave up on");
   dlq->require_subcommand(1);
   auto* dlq_list = dlq->add_subcommand("list", "List dead deliveries with their reason");
-  dlq_list->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str();
+  dlq_list->add_option("-n,--limit", limit, "How many, newest first")->capture_default_str()->check(list_length);
   std::vector<std::string> ids;
   bool all = false;
   auto* dlq_retry = dlq->add_subcommand("retry", "Queue dead deliveries again (attempts start over)");
@@ -106,9 +113,9 @@ int main(int argc, char** argv) {
   logs->add_option("--channel", logs_options.channel, "Only deliveries on this channel (microblog, portal)");
   logs->add_option("--account", logs_options.account, "Only deliveries to this destination (a microblog account id)");
   logs->add_option("--state", logs_options.state,
-                   "Only this outcome (delivered, retrying, rate_limited, needs_auth, dead, stale) or intake\n"
-                   "event (admitted, duplicate, held, rejected, conflict, corrected), or operator (what a\n"
-                   "person retracted, moved, cancelled, retried, dropped or re-authorised, and who)");
+                   "Only this delivery outcome or intake event, or operator (what a person retracted, moved,\n"
+                   "cancelled, retried, dropped or re-authorised, and who)")
+      ->check(CLI::IsMember(fabu::cli::log_states()));
   logs->add_option("--since", logs_options.since,
                    "Only events from then on: an age (90s, 30m, 2h, 7d) or a time with its offset\n"
                    "(2026-12-10T08:00:00+08:00)");
@@ -165,7 +172,7 @@ int main(int argc, char** argv) {
   conference->require_subcommand(1);
   auto* conference_list = conference->add_subcommand("list", "Conferences from now on, earliest first");
   conference_list->add_flag("--all", conference_all, "Past conferences too");
-  conference_list->add_option("-n,--limit", limit, "How many")->capture_default_str();
+  conference_list->add_option("-n,--limit", limit, "How many")->capture_default_str()->check(list_length);
   auto* conference_show = conference->add_subcommand("show", "A conference's fields and the state of each step");
   conference_show->add_option("id", release_id, "Conference release id")->required();
   auto* conference_cancel = conference->add_subcommand("cancel", "Cancel a conference: unsent steps cancelled, a cancellation notice published");
@@ -201,7 +208,7 @@ int main(int argc, char** argv) {
   auto* schedule = app.add_subcommand("schedule", "Releases waiting for their publish_at: list, cancel, reschedule");
   schedule->require_subcommand(1);
   auto* schedule_list = schedule->add_subcommand("list", "Releases due later, soonest first (times in Asia/Shanghai)");
-  schedule_list->add_option("-n,--limit", limit, "How many")->capture_default_str();
+  schedule_list->add_option("-n,--limit", limit, "How many")->capture_default_str()->check(list_length);
   auto* schedule_cancel = schedule->add_subcommand("cancel", "Cancel a scheduled release: nothing of it goes out");
   schedule_cancel->add_option("id", release_id, "Release id")->required();
   auto* schedule_move = schedule->add_subcommand("reschedule", "Move a scheduled release to another time");

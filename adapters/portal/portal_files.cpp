@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/file_descriptor.h"
+
 namespace fabu::portal {
 namespace {
 
@@ -28,26 +30,6 @@ std::string temp_name_for(const std::string& path) {
                                   std::to_string(counter.fetch_add(1))))
       .string();
 }
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  // Closes now so that a failing close (possible on NFS) is reported.
-  int close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
 
 Result<void> write_all(int fd, std::string_view content, const std::string& path) {
   while (!content.empty()) {

@@ -206,5 +206,44 @@ TEST(IntakeHostileE2E, FabuctlRefusesHostileInputWithoutAborting) {
   EXPECT_LT(longest_line(out), 2048u);
 }
 
+// Every verb that reads a file reads at most its limit, whatever the file is (a pipe has no size to
+// check first), and refuses a folder or a file it cannot open with the reason. Lists shorter than one
+// entry and log states that do not exist are refused, not answered with an empty list.
+TEST(IntakeHostileE2E, FabuctlRefusesFilesAndArgumentsItCannotTakeWithTheReason) {
+  Harness h;
+  TempDir dir;
+  const std::string fabuctl = std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " ";
+  std::string out;
+  EXPECT_EQ(run_shell("head -c 600000 /dev/zero | " + fabuctl + "submit --dry-run /dev/stdin", out), 2) << out;
+  EXPECT_NE(out.find("/dev/stdin: is more than 524288 bytes, over the limit document_bytes (524288)"),
+            std::string::npos)
+      << out;
+  for (const std::string verb : {"submit --dry-run", "correct good-001", "conference record good-001"}) {
+    EXPECT_EQ(run_shell(fabuctl + verb + " " + dir.path(), out), 2) << verb << ": " << out;
+    EXPECT_NE(out.find(dir.path() + ": is a folder, not a file"), std::string::npos) << verb << ": " << out;
+    EXPECT_EQ(run_shell(fabuctl + verb + " " + dir.path() + "/missing.toml", out), 2) << verb << ": " << out;
+    EXPECT_NE(out.find("missing.toml: cannot read it: No such file or directory"), std::string::npos)
+        << verb << ": " << out;
+  }
+  write_file(dir.path() + "/big.md", std::string(600 * 1024, 'x'));
+  EXPECT_EQ(run_shell(fabuctl + "correct good-001 " + dir.path() + "/big.md", out), 2) << out;
+  EXPECT_NE(out.find("big.md: is 614400 bytes, over the limit document_bytes (524288)"), std::string::npos) << out;
+  EXPECT_EQ(run_shell(fabuctl + "conference record good-001 " + dir.path() + "/big.md", out), 2) << out;
+  EXPECT_NE(out.find("big.md: is 614400 bytes, over the limit body_bytes (262144)"), std::string::npos) << out;
+  write_file(dir.path() + "/empty.toml", "");
+  EXPECT_EQ(run_shell(fabuctl + "correct good-001 " + dir.path() + "/empty.toml", out), 2) << out;
+  EXPECT_NE(out.find("empty.toml: (document): "), std::string::npos) << out;
+
+  for (const std::string list : {"rejects -n -5", "rejects -n 0", "held -n -1", "dlq list -n 0"}) {
+    EXPECT_NE(run_shell(fabuctl + list, out), 0) << list << ": " << out;
+    EXPECT_NE(out.find("--limit: Value"), std::string::npos) << list << ": " << out;
+    EXPECT_NE(out.find("not in range 1 to"), std::string::npos) << list << ": " << out;
+  }
+  EXPECT_NE(run_shell(fabuctl + "logs --state bogus", out), 0) << out;
+  EXPECT_NE(out.find("--state: bogus not in {delivered,retrying,rate_limited,needs_auth,dead,stale,admitted,"),
+            std::string::npos)
+      << out;
+}
+
 }  // namespace
 }  // namespace fabu::testing

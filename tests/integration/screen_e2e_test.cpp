@@ -77,6 +77,15 @@ TEST(ScreenE2E, PersonalDataIsHeldShownMaskedAndReleasedWhenRemoved) {
   EXPECT_NE(out.find("\"state\": \"held\""), std::string::npos) << out;
   EXPECT_NE(out.find("\"masked\": \"110105********002X\""), std::string::npos) << out;
   expect_no_raw_numbers(out, "fabuctl status --json");
+  // --json after the verb, as with every verb that has it.
+  ASSERT_EQ(run_shell(fabuctl + "status screen-held --json", out), 0) << out;
+  EXPECT_NE(out.find("\"masked\": \"110105********002X\""), std::string::npos) << out;
+  ASSERT_EQ(run_shell(fabuctl + "status screen-clean --json", out), 0) << out;
+  EXPECT_NE(out.find("\"state\": \"delivered\""), std::string::npos) << out;
+  ASSERT_EQ(run_shell(fabuctl + "held -n 5 --json", out), 0) << out;
+  EXPECT_NE(out.find("\"id\": \"screen-held\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"screen_digest\": \"" + held[0].screen_digest + "\""), std::string::npos) << out;
+  expect_no_raw_numbers(out, "fabuctl held --json");
 
   ASSERT_EQ(run_shell(fabuctl + "wait -t 5 screen-clean screen-held", out), 3) << out;
   EXPECT_NE(out.find("1 release(s) held by the privacy screen"), std::string::npos) << out;
