@@ -12,7 +12,9 @@ namespace fabu {
 
 // `text` itself when it has at most `max_bytes` bytes. Otherwise its longest prefix of at most
 // `max_bytes` bytes that ends on a UTF-8 boundary, followed by "… (N bytes, at most M)".
-// Malformed UTF-8 in the kept prefix is left as it is (callers that print it replace it).
+// Malformed UTF-8 in the kept prefix is left as it is (callers that print it replace it). What it
+// returned is returned as it is when cut again to the same size, so the size stated stays the
+// original's however many layers cut it.
 std::string bounded(std::string_view text, std::size_t max_bytes);
 
 // What log lines and error reasons quote of a value: 64 bytes, the size of a release id.

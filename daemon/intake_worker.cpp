@@ -23,17 +23,63 @@ namespace {
 // Detail of an intake log line: every error is there, but one line stays readable.
 constexpr std::size_t log_detail_bytes = 2048;
 
+// Reads only the top-level "id" of a JSON document, up to the first thing it cannot read: a string
+// with a bad byte or a number out of range later in the document does not hide an id before it.
+class ReleaseIdReader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::string id;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool string(string_t& text) override {
+    if (depth_ == 1 && in_id_ && !found_) {
+      id = text;
+      found_ = true;
+    }
+    return value();
+  }
+  bool start_object(std::size_t) override { return open(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& name) override {
+    in_id_ = depth_ == 1 && name == "id";
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool value() {
+    in_id_ = false;
+    return true;
+  }
+  bool open() {
+    in_id_ = false;
+    ++depth_;
+    return depth_ <= 64;  // deeper than any release: stop reading
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+  int depth_ = 0;
+  bool in_id_ = false;
+  bool found_ = false;
+};
+
 // The id of a payload that failed validation, so ops can find it by the name they know. Best effort:
 // only a JSON document within the size limit is looked at, and nothing it holds can make this throw.
 std::string guess_release_id(const std::string& payload, const std::string& format) {
   if (format != "json" || payload.size() > ReleaseLimits::document_bytes) return {};
   if (payload.find('\0') != std::string::npos) return {};
   try {
-    const auto doc = nlohmann::json::parse(payload, nullptr, false);
-    if (!doc.is_object()) return {};
-    const auto id = doc.find("id");
-    if (id == doc.end() || !id->is_string()) return {};
-    return bounded(id->get<std::string>(), ReleaseLimits::id_bytes);
+    ReleaseIdReader reader;
+    nlohmann::json::sax_parse(payload, &reader);
+    return bounded(reader.id, ReleaseLimits::id_bytes);
   } catch (const std::exception&) {
     return {};
   }

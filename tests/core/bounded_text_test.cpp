@@ -19,5 +19,16 @@ TEST(BoundedText, ACharacterIsNeverSplit) {
   EXPECT_TRUE(is_valid_utf8(cut));
 }
 
+TEST(BoundedText, CuttingAgainToTheSameSizeKeepsTheOriginalSize) {
+  const std::string once = bounded(std::string(65, 'x'), 64);
+  EXPECT_EQ(once, std::string(64, 'x') + "… (65 bytes, at most 64)");
+  EXPECT_EQ(bounded(once, 64), once);
+  EXPECT_EQ(bounded(bounded(once, 64), 64), once);
+  EXPECT_EQ(bounded(once, 8), "xxxxxxxx… (90 bytes, at most 8)") << "cut smaller, it is a new value";
+  const std::string lookalike = std::string(70, 'y') + "… (65 bytes, at most 64)";
+  EXPECT_EQ(bounded(lookalike, 64), std::string(64, 'y') + "… (96 bytes, at most 64)")
+      << "a text longer than the size before its phrase was not cut by bounded";
+}
+
 }  // namespace
 }  // namespace fabu

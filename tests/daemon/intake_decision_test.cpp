@@ -61,7 +61,14 @@ TEST(IntakeDecision, UnknownFormatAndHostilePayloadsAreRefusedNotThrown) {
   EXPECT_NE(reasons(examine_entry(toml, 5, *channels, ApprovalPolicy{})).find("outside a quoted string"), std::string::npos);
   const IntakeDecision big = examine_entry(entry(R"({"id":"big","title":1e999})"), 5, *channels, ApprovalPolicy{});
   EXPECT_NE(reasons(big).find("title: number 1e999 is out of range"), std::string::npos) << reasons(big);
-  EXPECT_EQ(big.release_id, "") << "the id guess reads no number out of range either";
+  EXPECT_EQ(big.release_id, "big") << "a number out of range after the id does not hide it";
+  const IntakeDecision bad_byte =
+      examine_entry(entry("{\"id\":\"utf-1\",\"kind\":\"news\",\"title\":\"a\xff\xfe b\"}"), 5, *channels, ApprovalPolicy{});
+  EXPECT_NE(reasons(bad_byte).find("title"), std::string::npos) << reasons(bad_byte);
+  EXPECT_EQ(bad_byte.release_id, "utf-1") << "a bad byte after the id does not hide it";
+  const IntakeDecision nested = examine_entry(entry(R"({"meta":{"id":"inner"},"id":["x"],"title":"t"})"), 5,
+                                              *channels, ApprovalPolicy{});
+  EXPECT_EQ(nested.release_id, "") << "only a top-level string is an id";
   const IntakeDecision long_id = examine_payload(R"({"id":")" + std::string(100000, 'x') + R"("})", "json", *channels, ApprovalPolicy{});
   EXPECT_LE(long_id.release_id.size(), 64u + 40u) << "the guessed id is cut";
 }
