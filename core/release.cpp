@@ -33,7 +33,10 @@ bool is_id_char(char c) {
 }
 
 // First disallowed control character, as its code point; nullopt when the text is clean.
-// C0, DEL and C1 controls are invisible on a portal page and in a post, and break feeds.
+// C0, DEL and C1 controls are invisible on a portal page and in a post, and break feeds. The
+// bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069) are invisible too
+// and make a text show in another order than it reads ("Trojan Source"): nothing a Chinese press
+// release needs, and a post that shows one thing and says another.
 std::optional<char32_t> first_control(std::string_view text, bool multiline) {
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
@@ -42,6 +45,10 @@ std::optional<char32_t> first_control(std::string_view text, bool multiline) {
     } else if (byte == 0xC2 && i + 1 < text.size()) {
       const auto next = static_cast<unsigned char>(text[i + 1]);
       if (next >= 0x80 && next <= 0x9F) return next;  // U+0080..U+009F
+    } else if (byte == 0xE2 && i + 2 < text.size()) {
+      const auto second = static_cast<unsigned char>(text[i + 1]), third = static_cast<unsigned char>(text[i + 2]);
+      if (second == 0x80 && third >= 0xAA && third <= 0xAE) return 0x2000 + (third - 0x80);  // U+202A..U+202E
+      if (second == 0x81 && third >= 0xA6 && third <= 0xA9) return 0x2040 + (third - 0x80);  // U+2066..U+2069
     }
     const std::size_t n = utf8_sequence_length(text, i);
     i += n == 0 ? 1 : n;

@@ -347,6 +347,23 @@ TEST(ReleaseStrings, InvalidUtf8InJsonNamesTheField) {
   EXPECT_EQ(r.error().size(), 1u) << join(r.error());
 }
 
+TEST(ReleaseStrings, DirectionOverridesAndIsolatesAreRefused) {
+  json doc = base_json();
+  doc["title"] = "关于\u202e知通的\u202c放假安排";  // shows reversed: "Trojan Source"
+  expect_error(json_errors(doc), "title", "control character U+202E");
+  doc = base_json();
+  doc["summary"] = "摘要\u2066隔离\u2069";
+  expect_error(json_errors(doc), "summary", "control character U+2066");
+  doc = base_json();
+  doc["body"] = "正文\u202a嵌入";
+  expect_error(json_errors(doc), "body", "control character U+202A");
+  doc = base_json();
+  doc["title"] = "关于\u2069";
+  expect_error(json_errors(doc), "title", "U+2069");
+  doc["title"] = "左—右\u2028“引号”\u2030";  // neighbours of the ranges are ordinary characters
+  EXPECT_TRUE(json_errors(doc).empty()) << join(json_errors(doc));
+}
+
 TEST(ReleaseStrings, ControlCharactersOnlyNewlineAndTabInLongText) {
   json doc = base_json();
   doc["title"] = "标题\u0007";
