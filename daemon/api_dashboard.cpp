@@ -2,8 +2,12 @@
 // GET /v1/log feeds the live delivery log, POST /v1/dead/{id}/retry and /drop are the page's Retry and
 // Drop buttons. They
 // read only what the ledger, the log stream and the reach book already keep.
-#include <algorithm>
-#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 
@@ -74,14 +78,36 @@ json release_json_of(const RecentRelease& recent, const Result<std::optional<Rel
   return out;
 }
 
-// "<ms>-<seq>", the shape of a stream id.
-bool is_stream_id(const std::string& id) {
+// A stream entry id, "<ms>-<seq>": Redis reads both parts as unsigned 64-bit numbers and refuses the
+// command (XRANGE) for anything else.
+struct StreamId {
+  std::uint64_t ms = 0;
+  std::uint64_t seq = 0;
+};
+
+std::optional<std::uint64_t> stream_id_part(std::string_view digits) {
+  std::uint64_t value = 0;
+  const char* end = digits.data() + digits.size();
+  const auto [stop, error] = std::from_chars(digits.data(), end, value);  // digits only: no sign, no space
+  if (digits.empty() || error != std::errc() || stop != end) return std::nullopt;
+  return value;
+}
+
+std::optional<StreamId> parse_stream_id(std::string_view id) {
   const auto dash = id.find('-');
-  const auto digits = [](std::string_view s) {
-    return !s.empty() && s.size() <= 20 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-  };
-  return dash != std::string::npos && digits(std::string_view(id).substr(0, dash)) &&
-         digits(std::string_view(id).substr(dash + 1));
+  if (dash == std::string_view::npos) return std::nullopt;
+  const auto ms = stream_id_part(id.substr(0, dash));
+  const auto seq = stream_id_part(id.substr(dash + 1));
+  if (!ms || !seq) return std::nullopt;
+  return StreamId{*ms, *seq};
+}
+
+// The first id after `id`, as XRANGE's start; nullopt after the last id there can be.
+std::optional<std::string> stream_id_after(const StreamId& id) {
+  constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
+  if (id.seq < kMax) return std::to_string(id.ms) + "-" + std::to_string(id.seq + 1);
+  if (id.ms < kMax) return std::to_string(id.ms + 1) + "-0";
+  return std::nullopt;
 }
 
 json entries_json(const std::vector<LogEntry>& entries) {
@@ -189,14 +215,20 @@ HttpServerResponse ApiRoutes::instances() {
 }
 
 HttpServerResponse ApiRoutes::log_entries(const HttpServerRequest& request) {
-  const std::string after = request.query_param("after");
-  if (!after.empty() && !is_stream_id(after)) {
-    return json_response(422, {{"error", "after: expected a log entry id such as 1765000000123-0"}});
+  const auto after_param = request.query_param("after");
+  const auto after = after_param ? parse_stream_id(*after_param) : std::nullopt;
+  if (after_param && !after) {
+    return json_response(422, {{"error", "after: expected a log entry id such as 1765000000123-0, both parts whole "
+                                         "numbers from 0 to 18446744073709551615"}});
   }
-  const auto limit = static_cast<std::size_t>(api::limit_of(request, 100));
+  const auto limit = api::limit_of(request, 100);
+  if (!limit) return limit.error();
+  const auto from = after ? stream_id_after(*after) : std::nullopt;
   std::lock_guard lock(dashboard_mu_);
   if (!dashboard_.log) return json_response(200, {{"entries", json::array()}, {"stream", false}});
-  auto entries = after.empty() ? dashboard_.log->latest(limit) : dashboard_.log->range(next_stream_id(after), limit);
+  if (after && !from) return json_response(200, {{"entries", json::array()}, {"stream", true}});  // nothing after
+  const auto count = static_cast<std::size_t>(*limit);
+  auto entries = from ? dashboard_.log->range(*from, count) : dashboard_.log->latest(count);
   if (!entries) return json_response(503, {{"error", entries.error().message}});
   return json_response(200, {{"entries", entries_json(*entries)}, {"stream", true}});
 }

@@ -112,9 +112,12 @@ HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const 
       FieldErrors wrong;
       if (read->release.id != id) wrong.push_back({"id", "is '" + read->release.id + "', not the release in the path"});
       if (read->release.revision < 2) wrong.push_back({"revision", "a correction needs revision 2 or higher"});
-      if (!wrong.empty()) return json_response(422, {{"id", id}, {"errors", errors_json(wrong)}});
+      if (!wrong.empty()) {
+        api::log_refused_submission(422, caller, id, wrong);
+        return json_response(422, {{"id", id}, {"errors", errors_json(wrong)}});
+      }
     }
-    return submit(request);  // validates fully, queues, answers as POST /v1/releases
+    return submit(request, caller);  // validates fully, queues, answers as POST /v1/releases
   }
   if (path.size() == 4 && verb == "reschedule") {
     const auto body = body_object(request);
@@ -189,11 +192,12 @@ HttpServerResponse ApiRoutes::conference(const HttpServerRequest& request, const
 }
 
 HttpServerResponse ApiRoutes::schedules(const HttpServerRequest& request) {
-  const int limit = api::limit_of(request, 100);
+  const auto limit = api::limit_of(request, 100);
+  if (!limit) return limit.error();
   Result<std::vector<ScheduledRelease>> due;
   {
     std::lock_guard lock(ledger_mu_);
-    due = ledger_->scheduled(unix_now_ms(), limit);
+    due = ledger_->scheduled(unix_now_ms(), *limit);
   }
   if (!due) return json_response(503, {{"error", due.error().message}});
   json out = json::array();

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/bounded_text.h"
 #include "core/clock.h"
 #include "daemon/account_watch.h"
 #include "dashboard/dashboard_assets.h"
@@ -25,6 +27,7 @@ using api::delivery_json;
 using api::errors_json;
 using api::json_response;
 using api::limit_of;
+using api::log_refused_submission;
 
 // Path segments with %XX decoded; empty segments dropped ("/v1//dead/" is /v1/dead).
 std::vector<std::string> split_path(std::string_view path) {
@@ -65,6 +68,78 @@ HttpServerResponse dashboard_asset(const DashboardAsset& asset) {
 // Masked matches only: a held record never holds the numbers the screen found.
 json matches_json(const std::vector<ScreenMatch>& matches) { return json::parse(screen_matches_json(matches)); }
 
+// Every route as its method and path, `{id}` standing for any one segment: the 404 lists them and a
+// 405's Allow header is read from them, so route() below must take exactly these shapes.
+struct Endpoint {
+  std::string_view method;
+  std::string_view path;
+};
+constexpr Endpoint kEndpoints[] = {
+    {"POST", "/v1/releases"},
+    {"GET", "/v1/releases/{id}"},
+    {"POST", "/v1/releases/{id}/retract"},
+    {"POST", "/v1/releases/{id}/corrections"},
+    {"POST", "/v1/releases/{id}/reschedule"},
+    {"POST", "/v1/releases/{id}/schedule/cancel"},
+    {"GET", "/v1/schedules"},
+    {"GET", "/v1/conferences.ics"},
+    {"POST", "/v1/conferences/{id}/cancel"},
+    {"POST", "/v1/conferences/{id}/record"},
+    {"GET", "/v1/rejects"},
+    {"GET", "/v1/dead"},
+    {"GET", "/v1/held"},
+    {"POST", "/v1/dead/{id}/retry"},
+    {"POST", "/v1/dead/{id}/drop"},
+    {"GET", "/v1/dashboard"},
+    {"GET", "/v1/log"},
+    {"GET", "/v1/instances"},
+    {"GET", "/v1/health"},
+    {"GET", "/metrics"},
+    {"GET", "/"},
+};
+
+bool endpoint_matches(std::string_view pattern, const std::vector<std::string>& path) {
+  const auto segments = split_path(pattern);
+  if (segments.size() != path.size()) return false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (segments[i] != "{id}" && segments[i] != path[i]) return false;
+  }
+  return true;
+}
+
+// The methods the resource at `path` takes ("GET", "POST"); none when no route has that path (a 404,
+// not a 405). The dashboard's assets take GET.
+std::vector<std::string_view> allowed_methods(std::string_view raw_path, const std::vector<std::string>& path) {
+  std::vector<std::string_view> out;
+  if (find_dashboard_asset(raw_path)) out.push_back("GET");
+  for (const auto& e : kEndpoints) {
+    if (endpoint_matches(e.path, path) && std::find(out.begin(), out.end(), e.method) == out.end()) {
+      out.push_back(e.method);
+    }
+  }
+  return out;
+}
+
+// RFC 9110 15.5.6: a 405 names the methods the resource does take.
+HttpServerResponse method_not_allowed(const std::vector<std::string_view>& allowed) {
+  std::string list;
+  for (const auto method : allowed) list += (list.empty() ? "" : ", ") + std::string(method);
+  auto r = json_response(405, {{"error", "method not allowed: this resource takes " + list}});
+  r.headers.emplace_back("Allow", list);
+  return r;
+}
+
+HttpServerResponse no_such_endpoint() {
+  json endpoints = json::array();
+  for (const auto& e : kEndpoints) endpoints.push_back(std::string(e.method) + " " + std::string(e.path));
+  return json_response(404, {{"error", "no such endpoint"}, {"endpoints", std::move(endpoints)}});
+}
+
+std::int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 ApiRoutes::ApiRoutes(std::string instance, std::unique_ptr<DeliveryLedger> ledger,
@@ -89,7 +164,11 @@ HttpServerResponse ApiRoutes::handle(const HttpServerRequest& request) {
 HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   const auto path = split_path(request.path());
   const bool post = request.method == "POST";
-  if (!post && request.method != "GET") return json_response(405, {{"error", "method not allowed"}});
+  // Before the token check: which methods a route takes is no secret (README), and no token changes it.
+  const auto allowed = allowed_methods(request.path(), path);
+  if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), request.method) == allowed.end()) {
+    return method_not_allowed(allowed);
+  }
   if (!post && path == std::vector<std::string>{"v1", "health"}) return health();  // readiness probes need no token
   if (!post) {
     if (auto asset = find_dashboard_asset(request.path())) return dashboard_asset(*asset);  // holds no data
@@ -110,6 +189,15 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
                        : post   ? tokens->check(request.header("authorization"), {"submit"})
                                 : tokens->check(request.header("authorization"), {"read", "operate"});
     if (check.verdict == BearerTokens::Verdict::unauthenticated) {
+      // Anyone can send these, as fast as they like: a line a minute, counting the others.
+      if (const auto left_out = unauthorized_log_.admit(steady_now_ms())) {
+        spdlog::warn("admin api: {} {} from {} refused (401): {}{}", bounded(request.method, 16),
+                     bounded(request.path(), quoted_value_bytes),
+                     request.remote_address.empty() ? "an unknown address" : request.remote_address,
+                     request.header("authorization").empty() ? "no Authorization header" : "not a valid bearer token",
+                     *left_out == 0 ? std::string()
+                                    : "; " + std::to_string(*left_out) + " more refused since the last such line");
+      }
       auto r = json_response(401, {{"error", "a valid bearer token is required (Authorization: Bearer <token>)"}});
       r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"fabu\"");
       return r;
@@ -123,11 +211,11 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
     caller = check.token_name;
   }
 
-  if (post && path == std::vector<std::string>{"v1", "releases"}) return submit(request);
+  if (post && path == std::vector<std::string>{"v1", "releases"}) return submit(request, caller);
   if (post && path.size() >= 4 && path[0] == "v1" && path[1] == "releases") return lifecycle(request, path, caller);
   if (dead_action) return dead_letter_action(path, caller);
   if (conference_action) return conference(request, path, caller);
-  if (post) return json_response(405, {{"error", "method not allowed"}});
+  if (request.method != "GET") return no_such_endpoint();  // a route of another method is a 405 above
   if (path == std::vector<std::string>{"v1", "dashboard"}) {
     return dashboard(tokens->empty() ||
                      tokens->check(request.header("authorization"), {"operate"}).verdict ==
@@ -142,23 +230,19 @@ HttpServerResponse ApiRoutes::route(const HttpServerRequest& request) {
   if (path == std::vector<std::string>{"v1", "dead"}) return dead(request);
   if (path == std::vector<std::string>{"v1", "held"}) return held(request);
   if (path == std::vector<std::string>{"metrics"}) return metrics();
-  return json_response(404, {{"error", "no such endpoint"},
-                             {"endpoints", {"POST /v1/releases", "GET /v1/releases/{id}",
-                                            "POST /v1/releases/{id}/retract", "POST /v1/releases/{id}/corrections",
-                                            "POST /v1/releases/{id}/reschedule", "POST /v1/releases/{id}/schedule/cancel",
-                                            "GET /v1/schedules", "GET /v1/conferences.ics",
-                                            "POST /v1/conferences/{id}/cancel", "POST /v1/conferences/{id}/record", "GET /v1/rejects", "GET /v1/dead", "GET /v1/held",
-                                            "POST /v1/dead/{id}/retry", "POST /v1/dead/{id}/drop", "GET /v1/dashboard", "GET /v1/log", "GET /v1/instances",
-                                            "GET /v1/health", "GET /metrics", "GET /"}}});
+  return no_such_endpoint();
 }
 
-HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request) {
+HttpServerResponse ApiRoutes::submit(const HttpServerRequest& request, const std::string& caller) {
   const std::string format = request.header("content-type").find("toml") != std::string::npos ? "toml" : "json";
   if (request.body.size() > ReleaseLimits::document_bytes) {
-    return json_response(413, {{"errors", errors_json({{"", "document is larger than 512 KiB"}})}});
+    const FieldErrors errors = {{"", "document is larger than 512 KiB"}};
+    log_refused_submission(413, caller, "", errors);
+    return json_response(413, {{"errors", errors_json(errors)}});
   }
   const auto decision = examine_payload(request.body, format, *channels_.get(), *approval_.get());
   if (!decision.request && !decision.held) {
+    log_refused_submission(422, caller, decision.release_id, decision.errors);
     return json_response(422, {{"id", decision.release_id}, {"errors", errors_json(decision.errors)}});
   }
   Result<std::string> entry;
@@ -201,10 +285,12 @@ HttpServerResponse ApiRoutes::release(const std::string& id) {
 }
 
 HttpServerResponse ApiRoutes::rejects(const HttpServerRequest& request) {
+  const auto limit = limit_of(request, 50);
+  if (!limit) return limit.error();
   Result<std::vector<RejectRecord>> records;
   {
     std::lock_guard lock(ledger_mu_);
-    records = ledger_->rejects(limit_of(request, 50));
+    records = ledger_->rejects(*limit);
   }
   if (!records) return json_response(503, {{"error", records.error().message}});
   json out = json::array();
@@ -218,10 +304,12 @@ HttpServerResponse ApiRoutes::rejects(const HttpServerRequest& request) {
 // Releases held by the privacy screen, latest first, with their masked matches and the digest an
 // override must name. The payload is left out: it is the personal data the hold protects.
 HttpServerResponse ApiRoutes::held(const HttpServerRequest& request) {
+  const auto limit = limit_of(request, 50);
+  if (!limit) return limit.error();
   Result<std::vector<HeldRecord>> records;
   {
     std::lock_guard lock(ledger_mu_);
-    records = ledger_->held(limit_of(request, 50));
+    records = ledger_->held(*limit);
   }
   if (!records) return json_response(503, {{"error", records.error().message}});
   json out = json::array();
@@ -234,10 +322,12 @@ HttpServerResponse ApiRoutes::held(const HttpServerRequest& request) {
 }
 
 HttpServerResponse ApiRoutes::dead(const HttpServerRequest& request) {
+  const auto limit = limit_of(request, 50);
+  if (!limit) return limit.error();
   Result<std::vector<DeliveryStatus>> dead;
   {
     std::lock_guard lock(ledger_mu_);
-    dead = ledger_->dead_letters(limit_of(request, 50));
+    dead = ledger_->dead_letters(*limit);
   }
   if (!dead) return json_response(503, {{"error", dead.error().message}});
   json out = json::array();

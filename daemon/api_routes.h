@@ -34,7 +34,8 @@
 //                                             {"id","dropped":true}; 404 when it is not a dead letter
 //   GET  /v1/dashboard         role read: every panel of the dashboard in one reply (api_dashboard.cpp)
 //   GET  /v1/log?after=ID&limit=N             role read: the delivery log stream's entries after ID (the
-//                                             newest N without `after`), oldest first
+//                                             newest N without `after`), oldest first; 422 when ID is not
+//                                             "<ms>-<seq>" of two unsigned 64-bit numbers
 //   GET  /v1/instances         role read: the fabud instances on this Redis (queue/instance_registry.h)
 //   GET  /, /dashboard/...     no token: the dashboard's page and assets (dashboard/), which hold no data
 //   GET  /v1/health            no token: {"redis","intake_depth","instance"}; 503 while Redis is unreachable
@@ -43,6 +44,9 @@
 // Every route but /v1/health needs `Authorization: Bearer <token>` of a token holding the route's role
 // (`operate` implies `read`): 401 with `WWW-Authenticate: Bearer` when the token is missing or unknown,
 // 403 when it lacks the role. With no tokens configured (allowed on loopback only) nothing is checked.
+// A method a route does not take is 405 with `Allow`, before any token check. `?limit=N` is a whole
+// number from 1 to 10000 (422 otherwise). 401s are logged with the client's address, at most one line
+// a minute (counting the rest); 403s and refused submissions (413, 422) one line each, naming the token.
 // It validates with the same code as the intake worker, so an accepted release is admitted.
 // Thread rules: handle() and set_tokens() may be called from several threads; the one Redis connection
 // is used under a mutex.
@@ -56,6 +60,7 @@
 
 #include "core/working_days.h"
 #include "core/approval.h"
+#include "daemon/api_log_throttle.h"
 #include "daemon/channel_set.h"
 #include "daemon/delivery_log.h"
 #include "daemon/snapshot.h"
@@ -95,7 +100,8 @@ class ApiRoutes {
 
  private:
   HttpServerResponse route(const HttpServerRequest& request);
-  HttpServerResponse submit(const HttpServerRequest& request);
+  // POST /v1/releases, and a correction once its path was checked. `caller`: the token's name.
+  HttpServerResponse submit(const HttpServerRequest& request, const std::string& caller);
   // api_lifecycle.cpp: POST /v1/releases/{id}/..., GET /v1/schedules.
   // `caller`: the token's name, for the operator events in the log.
   HttpServerResponse lifecycle(const HttpServerRequest& request, const std::vector<std::string>& path,
@@ -126,6 +132,7 @@ class ApiRoutes {
   const Snapshot<ApprovalPolicy>& approval_;
   DeliveryLog& log_;
   Snapshot<BearerTokens> tokens_;
+  LogThrottle unauthorized_log_{60'000};  // 401s: a flood of them writes a line a minute
   const Snapshot<WorkingCalendar>* calendar_;  // swapped on reload; null = no deadline warnings
   MetricsRenderer more_metrics_;
   std::mutex dashboard_mu_;  // the readers' connections: one request at a time uses them

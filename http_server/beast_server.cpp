@@ -170,6 +170,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request.body = std::move(message.body());
+    error_code peer_error;
+    const auto peer = beast::get_lowest_layer(stream_).remote_endpoint(peer_error);
+    if (!peer_error) request.remote_address = peer.address().to_string();
     HttpServerResponse response;
     try {
       response = state_->handler(request);

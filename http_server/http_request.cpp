@@ -8,9 +8,9 @@ std::string_view HttpServerRequest::path() const {
   return t.substr(0, t.find('?'));
 }
 
-std::string HttpServerRequest::query_param(std::string_view name) const {
+std::optional<std::string> HttpServerRequest::query_param(std::string_view name) const {
   const auto question = target.find('?');
-  if (question == std::string::npos) return {};
+  if (question == std::string::npos) return std::nullopt;
   std::string_view query = std::string_view(target).substr(question + 1);
   while (!query.empty()) {
     const auto amp = query.find('&');
@@ -20,7 +20,7 @@ std::string HttpServerRequest::query_param(std::string_view name) const {
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }
-  return {};
+  return std::nullopt;
 }
 
 std::string HttpServerRequest::header(std::string_view lower_name) const {

@@ -5,8 +5,11 @@
 // beyond), checks its Content-Length against max_body_bytes (413 without reading the body; a negative
 // or malformed length is a 400), then reads the body under the same read timeout (408 and close when
 // a request is not complete in time). Beyond max_connections open connections a new one is answered
-// 503 and closed (over TLS: closed). Connections are kept alive between requests unless the client
-// says otherwise. With tls_cert_file and tls_key_file set, every connection is TLS.
+// 503 without its request being read (over TLS, after the handshake) and closed. While max_connections
+// such answers are under way (each until the client closes, at most the read timeout for the handshake
+// and for the write, then 2 s), a further connection is closed at once with no reply: a flood costs
+// no handshakes and no writes. Connections are kept alive between requests unless the client says
+// otherwise. With tls_cert_file and tls_key_file set, every connection is TLS.
 //
 // Thread rules: the handler is called on one of `threads` server threads, concurrently for different
 // connections and never twice at once for one connection; it must be thread-safe and should not block
@@ -18,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,10 +49,11 @@ struct HttpServerRequest {
   std::string target;  // as sent: "/v1/rejects?limit=5"
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case, in arrival order
   std::string body;
+  std::string remote_address;  // the client's IP address ("127.0.0.1", "::1"); "" when unknown
 
   std::string_view path() const;  // target without the query
-  // The query parameter's value ("" when absent); no percent-decoding.
-  std::string query_param(std::string_view name) const;
+  // The query parameter's value, "" for `?name=` or `?name`; nullopt when absent. No percent-decoding.
+  std::optional<std::string> query_param(std::string_view name) const;
   // The first header of that name (lower case), "" when absent.
   std::string header(std::string_view lower_name) const;
 };

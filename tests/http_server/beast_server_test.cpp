@@ -203,6 +203,35 @@ TEST_F(ServerFixture, ConnectionsBeyondTheCapAre503) {
   EXPECT_EQ(status, 200);
 }
 
+// The 503s are answers under way too: beyond max_connections of them (twice the cap in all), a new
+// connection is closed at once, with no reply to write.
+TEST_F(ServerFixture, ConnectionsBeyondTwiceTheCapAreClosedWithoutAReply) {
+  HttpServerOptions options;
+  options.max_connections = 1;
+  start(options);
+  RawClient served(port());
+  ASSERT_TRUE(served.send(get("/a")));
+  EXPECT_EQ(status_of(served.read_response()), 200);
+  RawClient refused(port());  // kept open: its 503 lingers (2 s) waiting for it to close
+  EXPECT_EQ(status_of(refused.read_response()), 503);
+  RawClient dropped(port());
+  EXPECT_EQ(dropped.read_response(std::chrono::seconds(1)), "");
+  EXPECT_TRUE(dropped.closed_by_peer(std::chrono::seconds(1)));
+  EXPECT_EQ(calls_, 1);
+}
+
+TEST(BeastServer, TheHandlerSeesTheClientsAddress) {
+  auto server = start_beast_http_server({}, [](const HttpServerRequest& r) {
+    HttpServerResponse response;
+    response.body = r.remote_address;
+    return response;
+  });
+  ASSERT_TRUE(server) << server.error().message;
+  RawClient client((*server)->port());
+  ASSERT_TRUE(client.send(get("/")));
+  EXPECT_EQ(body_of(client.read_response()), "127.0.0.1");
+}
+
 TEST_F(ServerFixture, AHandlerThatThrowsIs500) {
   start();
   RawClient client(port());

@@ -200,6 +200,106 @@ TEST(AdminApiE2E, LifecycleRoutesNeedTheOperateRole) {
   EXPECT_THAT(schedules.body, HasSubstr("\"schedules\""));
 }
 
+// ?limit= and ?after= as a hostile client sends them: each refused with a 422 naming the parameter,
+// never clamped, replaced by a default or passed on to Redis (which answered a 503 with its own error).
+TEST(AdminApiE2E, QueryParametersOutOfRangeAre422) {
+  const int api_port = free_port();
+  Harness h(api_options(api_port));
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  ASSERT_EQ(http_request(api_port, "POST", "/v1/releases", release_json("api-limits", R"({"portal":["tzgg"]})"),
+                         "application/json", kSubmitToken).status, 202);
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("api-limits"); })) << h.log_of();
+
+  const auto overflow = http_request(api_port, "GET", "/v1/log?after=99999999999999999999-0&limit=2", {}, {}, kReadToken);
+  EXPECT_EQ(overflow.status, 422) << overflow.body;
+  EXPECT_THAT(overflow.body, HasSubstr("after: expected a log entry id"));
+  EXPECT_EQ(overflow.body.find("ERR"), std::string::npos) << overflow.body;
+  for (const std::string after : {"0-18446744073709551616", "garbage", "", "1-2-3"}) {
+    const auto r = http_request(api_port, "GET", "/v1/log?after=" + after, {}, {}, kReadToken);
+    EXPECT_EQ(r.status, 422) << after << ": " << r.body;
+  }
+
+  for (const std::string route : {"/v1/log", "/v1/rejects", "/v1/dead", "/v1/held", "/v1/schedules"}) {
+    for (const std::string limit : {"-1", "0", "1e3", "abc", "10001", "99999999999999999999", ""}) {
+      const auto r = http_request(api_port, "GET", route + "?limit=" + limit, {}, {}, kReadToken);
+      EXPECT_EQ(r.status, 422) << route << "?limit=" << limit << ": " << r.body;
+      EXPECT_THAT(r.body, HasSubstr("limit: expected a whole number from 1 to 10000")) << route;
+    }
+    EXPECT_EQ(http_request(api_port, "GET", route + "?limit=10000", {}, {}, kReadToken).status, 200) << route;
+    EXPECT_EQ(http_request(api_port, "GET", route, {}, {}, kReadToken).status, 200) << route;
+  }
+
+  // A limit within the range is what it says; `after` pages on from an entry.
+  const auto two = http_request(api_port, "GET", "/v1/log?limit=2", {}, {}, kReadToken);
+  ASSERT_EQ(two.status, 200) << two.body;
+  const auto entries = nlohmann::json::parse(two.body)["entries"];
+  ASSERT_EQ(entries.size(), 2u) << two.body;
+  const auto next = http_request(api_port, "GET", "/v1/log?limit=1&after=" + entries[0]["id"].get<std::string>(), {},
+                                 {}, kReadToken);
+  ASSERT_EQ(next.status, 200) << next.body;
+  const auto paged = nlohmann::json::parse(next.body)["entries"];
+  ASSERT_EQ(paged.size(), 1u) << next.body;
+  EXPECT_EQ(paged[0]["id"], entries[1]["id"]);
+  // The last id there can be: nothing comes after it.
+  const auto last = http_request(api_port, "GET", "/v1/log?after=18446744073709551615-18446744073709551615", {}, {},
+                                 kReadToken);
+  EXPECT_EQ(last.status, 200) << last.body;
+  EXPECT_EQ(nlohmann::json::parse(last.body)["entries"].size(), 0u) << last.body;
+}
+
+// RFC 9110 15.5.6: a 405 carries Allow with the methods the resource takes.
+TEST(AdminApiE2E, A405ListsTheAllowedMethods) {
+  const int api_port = free_port();
+  Harness h(api_options(api_port));
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+  const struct {
+    std::string request;
+    std::string allow;
+  } cases[] = {{"DELETE /v1/releases/x", "GET"}, {"GET /v1/releases", "POST"}, {"PUT /v1/dead", "GET"},
+               {"GET /v1/dead/d1/retry", "POST"}, {"POST /v1/health", "GET"}};
+  for (const auto& c : cases) {
+    RawClient client(api_port);
+    client.send(c.request + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + kOperateToken +
+                "\r\nContent-Length: 0\r\n\r\n");
+    const auto response = client.read_response();
+    EXPECT_EQ(status_of(response), 405) << c.request << ": " << response;
+    EXPECT_THAT(response, HasSubstr("\r\nAllow: " + c.allow + "\r\n")) << c.request;
+  }
+}
+
+// What the API refused reaches fabud's log for ops: a refused submission with the token's name, the
+// release id and its reasons (not the payload); 401s with the client's address, one line however
+// many come.
+TEST(AdminApiE2E, RefusalsAreLogged) {
+  const int api_port = free_port();
+  Harness h(api_options(api_port));
+  auto fabud = h.start_fabud();
+  ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
+
+  const std::string marker = "marker-7f3a9c";
+  const auto refused = http_request(api_port, "POST", "/v1/releases",
+                                    release_json("api-refused", R"({"microblog":["lead","nobody"]})",
+                                                 "临沂市举行新闻发布会", "市政府新闻办今天举行新闻发布会 " + marker),
+                                    "application/json", kSubmitToken);
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_TRUE(Harness::eventually([&] {
+    return h.log_of().find("refused a release from token 'cms' (422), id 'api-refused': targets.microblog[1]") !=
+           std::string::npos;
+  }, std::chrono::seconds(5))) << h.log_of();
+  EXPECT_EQ(h.log_of().find(marker), std::string::npos) << "the payload stays out of the log";
+
+  for (int i = 0; i < 30; ++i) {
+    EXPECT_EQ(http_request(api_port, "GET", "/v1/dead", {}, {}, i % 2 ? "not-a-token" : "").status, 401);
+  }
+  EXPECT_TRUE(Harness::eventually([&] {
+    return h.log_of().find("GET /v1/dead from 127.0.0.1 refused (401): no Authorization header") != std::string::npos;
+  }, std::chrono::seconds(5))) << h.log_of();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(count_of(h.log_of(), "refused (401)"), 1) << h.log_of();
+}
+
 TEST(AdminApiE2E, ARevokedTokenStopsWorkingAtReload) {
   const int api_port = free_port();
   Harness h(api_options(api_port));
