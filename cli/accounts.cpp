@@ -87,15 +87,30 @@ class EchoOff {
   bool active_ = false;
 };
 
+// A token is far shorter; a longer first line (a file or /dev/zero sent by mistake) is no token.
+constexpr std::size_t kTokenBytes = 4096;
+
+// The first line of `in`, at most kTokenBytes + 1 bytes of it: enough to know it is too long.
+std::string first_line(std::istream& in) {
+  std::string line;
+  for (char c; line.size() <= kTokenBytes && in.get(c) && c != '\n';) line += c;
+  return line;
+}
+
 std::string read_token(const std::string& account) {
   std::string line;
   if (isatty(STDIN_FILENO)) {
     std::cerr << "new access token for " << account << " (not shown): " << std::flush;
     EchoOff quiet(STDIN_FILENO);
-    std::getline(std::cin, line);
+    line = first_line(std::cin);
     std::cerr << "\n";
   } else {
-    std::getline(std::cin, line);
+    line = first_line(std::cin);
+  }
+  if (line.size() > kTokenBytes) {
+    std::cerr << "fabuctl accounts set-token: the first line on stdin is over " << kTokenBytes
+              << " bytes: not a token\n";
+    return {};
   }
   const auto first = line.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return {};

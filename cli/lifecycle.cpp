@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/release.h"
 #include "core/release_document.h"
+#include "core/screen.h"
 #include "core/text.h"
 #include "cli/operator_log.h"
 #include "queue/delivery_ledger.h"
@@ -64,6 +65,13 @@ int retract(const Context& ctx, const std::string& release_id, const std::string
   if (reason.empty()) {
     std::cerr << "fabuctl retract: --reason is required; it is shown on the portal's withdrawal notice\n";
     return 2;
+  }
+  // The reason is published on the withdrawal notice: the privacy screen reads it first.
+  if (auto config = load_config(ctx.config_path)) {
+    if (auto refusal = screen_refusal(reason, "reason", (*config)->screen)) {
+      std::cerr << "fabuctl retract: --reason " << *refusal << "\n";
+      return 2;
+    }
   }
   int code = 0;
   auto ledger = open_ledger(ctx, code);

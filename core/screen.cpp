@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/sha256.h"
 #include "core/text.h"
@@ -83,14 +85,31 @@ std::string ScreenResult::digest() const {
 ScreenResult screen_release(const Release& release, const ScreenPolicy& policy) {
   ScreenResult result;
   if (!policy.enabled) return result;
-  const std::array<std::pair<std::string_view, std::string_view>, 6> fields{{
+  // Every text of the release that is published somewhere: the post, the portal page and its
+  // catalogue, the correction note, a conference's notice, posts and calendar entry.
+  std::vector<std::pair<std::string, std::string_view>> fields{
       {"title", release.title},
       {"summary", release.summary},
       {"body", release.body},
-      {"abstract", release.abstract},
       {"issuer", release.issuer},
-      {"doc_number", release.doc_number ? std::string_view(*release.doc_number) : std::string_view()},
-  }};
+      {"change_note", release.change_note},
+  };
+  // The abstract is the summary unless it was given: the same text is reported once.
+  if (release.abstract != release.summary) fields.emplace_back("abstract", release.abstract);
+  if (release.doc_number) fields.emplace_back("doc_number", *release.doc_number);
+  if (release.link) fields.emplace_back("link", *release.link);
+  for (std::size_t i = 0; i < release.subjects.size(); ++i) {
+    fields.emplace_back("subjects[" + std::to_string(i) + "]", release.subjects[i]);
+  }
+  if (const auto& c = release.conference) {
+    fields.emplace_back("conference.organiser", c->organiser);
+    fields.emplace_back("conference.venue", c->venue);
+    fields.emplace_back("conference.topic", c->topic);
+    fields.emplace_back("conference.registration", c->registration);
+    fields.emplace_back("conference.livestream.provider", c->livestream.provider);
+    fields.emplace_back("conference.livestream.url", c->livestream.url);
+    if (c->live_text) fields.emplace_back("conference.live_text", *c->live_text);
+  }
   for (const auto& [name, text] : fields) {
     auto found = screen_text(text, name, policy);
     result.matches.insert(result.matches.end(), std::make_move_iterator(found.begin()),
@@ -102,6 +121,18 @@ ScreenResult screen_release(const Release& release, const ScreenPolicy& policy) 
   // Without the signatures: an override is one more signature, and must still name the same result.
   if (!result.matches.empty()) result.content_digest = unsigned_content_digest(release);
   return result;
+}
+
+std::optional<std::string> screen_refusal(std::string_view text, std::string_view field, const ScreenPolicy& policy) {
+  if (!policy.enabled) return std::nullopt;
+  std::string found;
+  for (const auto& m : screen_text(text, field, policy)) {
+    if (!m.holds) continue;
+    found += (found.empty() ? "" : "; ") + std::string(to_string(m.kind)) + " at byte " + std::to_string(m.offset) +
+             ": " + m.masked;
+  }
+  if (found.empty()) return std::nullopt;
+  return "would publish what the privacy screen holds (" + found + "): say it without the number";
 }
 
 ScreenDecision decide_screen(const ScreenResult& result, const std::vector<VerifiedOverride>& overrides,

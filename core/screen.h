@@ -43,7 +43,7 @@ struct ScreenPolicy {
 
 struct ScreenMatch {
   ScreenKind kind = ScreenKind::mobile;
-  std::string field;        // "title", "summary", "body", "abstract", "issuer", "doc_number", "body as shown"
+  std::string field;        // "title", "summary", "body", "conference.venue", ..., "body as shown"
   std::size_t offset = 0;   // byte offset of the match in that field (UTF-8)
   std::size_t length = 0;   // bytes the match spans there, separators included
   std::string masked;       // e.g. "138****5678"; the configured term for sensitive_term
@@ -65,12 +65,19 @@ struct ScreenResult {
   std::string digest() const;
 };
 
+// Why `text`, published as `field` outside a release (a retraction's reason, on the portal's
+// withdrawal notice), may not be: its holding matches, masked; nullopt when none holds or the screen
+// is off. A release has overrides; a text like this is simply said again without the number.
+std::optional<std::string> screen_refusal(std::string_view text, std::string_view field, const ScreenPolicy& policy);
+
 // The matches in one piece of text, reported against `field`. Exposed for tests and for channels
 // that screen text of their own.
 std::vector<ScreenMatch> screen_text(std::string_view text, std::string_view field, const ScreenPolicy& policy);
 
-// Screens title, summary, body, abstract, issuer and doc_number, and the body as its Markdown is shown
-// (what only that finds is reported under "body as shown"). A disabled policy finds nothing.
+// Screens every published text of the release: title, summary, body, issuer, change_note, abstract
+// (when not the summary), doc_number, link, subjects and a conference's organiser, venue, topic,
+// registration, livestream and live_text, each under its field path; and the body as its Markdown is
+// shown (what only that finds is reported under "body as shown"). A disabled policy finds nothing.
 ScreenResult screen_release(const Release& release, const ScreenPolicy& policy);
 
 // [{"kind","field","offset","length","masked","holds"}, ...]. Reading skips any entry that does not

@@ -35,11 +35,47 @@ char32_t decode(std::string_view text, std::size_t pos, std::size_t n) {
   }
 }
 
-// Format characters and selectors that a reader does not see between two digits.
+// What a reader does not see between two digits: format characters, selectors, combining marks (a
+// keycap's U+20E3 included), and '#', which a Weibo post drops (weibo::clean_post_text).
 bool is_invisible(char32_t cp) {
-  return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x180E || (cp >= 0x180B && cp <= 0x180D) ||
+  return cp == '#' || cp == 0x00AD || (cp >= 0x0300 && cp <= 0x036F) || cp == 0x061C || cp == 0x180E ||
+         (cp >= 0x180B && cp <= 0x180D) || (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
          (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
-         (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
+         (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
+         cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
+// The digit a character is read as, or -1: the decimal digits of other scripts and of mathematics,
+// superscripts and subscripts, circled and parenthesised digits, and the Chinese numerals.
+int digit_of(char32_t cp) {
+  // Scripts and blocks whose ten digits are consecutive from these zeros.
+  static constexpr char32_t kZeros[] = {0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6,
+                                        0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090,
+                                        0x17E0, 0x1810, 0x1946, 0x19D0, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xAA50,
+                                        0xABF0, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1FBF0, 0x2080};
+  for (const char32_t zero : kZeros) {
+    if (cp >= zero && cp < zero + 10) return static_cast<int>(cp - zero);
+  }
+  // One to nine from these ones: circled, parenthesised, with a full stop, negative and sans-serif circled.
+  static constexpr char32_t kOnes[] = {0x2460, 0x2474, 0x2488, 0x24F5, 0x2776, 0x2780, 0x278A};
+  for (const char32_t one : kOnes) {
+    if (cp >= one && cp < one + 9) return static_cast<int>(cp - one) + 1;
+  }
+  switch (cp) {
+    case 0x2070: case 0x24EA: case 0x24FF: case 0x3007: case 0x96F6: return 0;  // ⁰ ⓪ ⓿ 〇 零
+    case 0x00B9: case 0x4E00: return 1;                                         // ¹ 一
+    case 0x00B2: case 0x4E8C: return 2;                                         // ² 二
+    case 0x00B3: case 0x4E09: return 3;                                         // ³ 三
+    case 0x56DB: return 4;                                                      // 四
+    case 0x4E94: return 5;                                                      // 五
+    case 0x516D: return 6;                                                      // 六
+    case 0x4E03: return 7;                                                      // 七
+    case 0x516B: return 8;                                                      // 八
+    case 0x4E5D: return 9;                                                      // 九
+    default: break;
+  }
+  if (cp >= 0x2074 && cp <= 0x2079) return static_cast<int>(cp - 0x2070);  // ⁴ to ⁹
+  return -1;
 }
 
 char normalise(char32_t cp) {
@@ -48,18 +84,24 @@ char normalise(char32_t cp) {
     const char c = static_cast<char>(cp);
     if (std::isdigit(static_cast<unsigned char>(c))) return c;
     if (std::isalpha(static_cast<unsigned char>(c))) return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (c == ' ' || c == '\t') return ' ';
-    if (c == '-' || c == '/' || c == '.' || c == '+') return c;
+    // A line break shows as a space on a page and in a post, as a tab does.
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') return ' ';
+    if (c == '-' || c == '/' || c == '.' || c == '+' || c == '_' || c == '(' || c == ')') return c;
     return '#';
   }
+  if (const int digit = digit_of(cp); digit >= 0) return static_cast<char>('0' + digit);
+  // The check character X as the multiplication sign, the Cyrillic Kha or the Greek Chi.
+  if (cp == 0x00D7 || cp == 0x0425 || cp == 0x0445 || cp == 0x03A7 || cp == 0x03C7) return 'X';
   // Spaces: no-break, Ogham, the en quad to the hair space, narrow no-break, medium mathematical,
-  // ideographic.
+  // ideographic; and what shows as blank: the Hangul fillers and the blank Braille pattern.
   if (cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
-      cp == 0x3000) {
+      cp == 0x3000 || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 || cp == 0x2800) {
     return ' ';
   }
   // Hyphens and dashes, the minus sign, the small and full-width forms of the hyphen-minus.
   if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 || cp == 0xFE63) return '-';
+  // Dots between groups: the middle dot, the katakana middle dot, the ideographic comma.
+  if (cp == 0x00B7 || cp == 0x30FB || cp == 0x3001) return '.';
   return '#';
 }
 
@@ -84,6 +126,16 @@ std::vector<Unit> units_of(std::string_view text) {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_digit(c) || (c >= 'A' && c <= 'Z'); }
 bool is_joiner(char c) { return c == '-' || c == '/' || c == '.'; }
+// What may stand between the groups of one number: "138 1234 5678", "138-1234-5678", "138.1234.5678",
+// "(0539)", "110105_19491231_002X". A comma may not: "13,812,345,678" is an amount.
+bool is_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' || c == '(' || c == ')'; }
+
+// The mobile number in `digits`: itself, or after a country code 86 or 0086 ("+8613812345678").
+std::string_view mobile_part(std::string_view digits) {
+  if (digits.size() == 13 && digits.starts_with("86")) return digits.substr(2);
+  if (digits.size() == 15 && digits.starts_with("0086")) return digits.substr(4);
+  return digits;
+}
 
 class FieldScanner {
  public:
@@ -93,7 +145,7 @@ class FieldScanner {
   std::vector<ScreenMatch> scan() {
     credit_codes();
     digit_runs();
-    separated_groups();
+    grouped_numbers();
     std::sort(matches_.begin(), matches_.end(),
               [](const ScreenMatch& a, const ScreenMatch& b) { return a.offset < b.offset; });
     return std::move(matches_);
@@ -192,67 +244,98 @@ class FieldScanner {
     if (digits.size() == 18 && is_resident_id18(digits) && !is_public(digits)) {
       return add(ScreenKind::resident_id, begin, end, mask_keeping(digits, 6, 4));
     }
+    if (is_public(digits)) return;
+    // A mobile number is caught whatever touches it ("Tel.13812345678", "13812345678/13987654321",
+    // "+8613812345678"): one that looks like part of a code is still reported, as with ID numbers.
+    const std::string_view mobile = mobile_part(digits);
+    if (is_mobile(mobile) && !is_public(std::string(mobile))) {
+      return add(ScreenKind::mobile, begin, end, mask_keeping(mobile, 3, 4));
+    }
     const bool alone = !is_alnum(at(b - 1)) && !is_alnum(at(static_cast<std::ptrdiff_t>(end)));
-    if (!alone || is_public(digits)) return;
+    if (!alone) return;
     if (digits.size() == 15 && is_resident_id15(digits)) {
       return add(ScreenKind::resident_id_15, begin, end, mask_keeping(digits, 6, 3));
     }
     if (joined(begin, end)) return;
-    if (is_mobile(digits)) return add(ScreenKind::mobile, begin, end, mask_keeping(digits, 3, 4));
     if (is_bank_card(digits)) return add(ScreenKind::bank_card, begin, end, mask_keeping(digits, 4, 4));
   }
 
-  // Numbers written in groups with one separator: a mobile as 3-4-4 (138-1234-5678, 138 1234 5678),
-  // a bank card as groups of four (6222 0212 3456 7890 123), an ID number as 6 and the rest.
-  void separated_groups() {
+  // Numbers written in groups: runs of digits apart by one to three separators ("138 1234 5678",
+  // "138  1234-5678", "(0539) 138.1234.5678", "110105 19491231 002X"). Every stretch of two to six
+  // consecutive groups is tried, longest first from each group on: an ID number (18 digits, or 17 and
+  // its X), a mobile number (11 digits, also after 86 or 0086), a bank card in groups of four.
+  void grouped_numbers() {
+    std::vector<std::pair<std::size_t, std::size_t>> groups;
     for (std::size_t i = 0; i < units_.size();) {
       if (!is_digit(units_[i].c)) {
         ++i;
         continue;
       }
-      std::vector<std::size_t> sizes;
-      std::size_t end = i;
-      char separator = 0;
-      for (;;) {
-        const std::size_t group_end = run_end(end, is_digit);
-        sizes.push_back(group_end - end);
-        end = group_end;
-        const char next = at(static_cast<std::ptrdiff_t>(end));
-        if ((next != ' ' && next != '-') || (separator != 0 && next != separator) ||
-            !is_digit(at(static_cast<std::ptrdiff_t>(end) + 1))) {
+      const std::size_t end = run_end(i, is_digit);
+      if (!groups.empty() && !separated_only(groups.back().second, i)) {
+        judge_sequence(groups);
+        groups.clear();
+      }
+      groups.emplace_back(i, end);
+      i = end;
+    }
+    judge_sequence(groups);
+  }
+
+  bool separated_only(std::size_t from, std::size_t to) const {
+    if (to - from < 1 || to - from > 3) return false;
+    for (std::size_t i = from; i < to; ++i) {
+      if (!is_separator(units_[i].c)) return false;
+    }
+    return true;
+  }
+
+  void judge_sequence(const std::vector<std::pair<std::size_t, std::size_t>>& groups) {
+    constexpr std::size_t kMostGroups = 6;
+    for (std::size_t first = 0; first + 1 < groups.size(); ++first) {
+      for (std::size_t count = std::min(groups.size() - first, kMostGroups); count >= 2; --count) {
+        if (judge_window(groups, first, count)) {
+          first += count - 1;
           break;
         }
-        separator = next;
-        ++end;
       }
-      if (sizes.size() > 1) judge_groups(i, end, sizes);
-      i = end;
     }
   }
 
-  void judge_groups(std::size_t begin, std::size_t end, const std::vector<std::size_t>& sizes) {
-    const auto b = static_cast<std::ptrdiff_t>(begin), e = static_cast<std::ptrdiff_t>(end);
-    // An ID number written in groups (110105 19491231 002X, 110105-1949-1231-002X): the six digits of
-    // its area first, 18 characters in all. Caught whatever touches it, as when written whole.
-    if (sizes.front() == 6 && !overlaps(begin, end)) {
-      const std::string digits = chars(begin, end, true);
-      if (digits.size() == 18 && is_resident_id18(digits) && !is_public(digits)) {
-        return add(ScreenKind::resident_id, begin, end, mask_keeping(digits, 6, 4));
-      }
-      if (digits.size() == 17 && at(e) == 'X' && !is_digit(at(e + 1)) && is_resident_id18(digits + "X")) {
-        return add(ScreenKind::resident_id, begin, end + 1, mask_keeping(digits + "X", 6, 4));
-      }
+  bool judge_window(const std::vector<std::pair<std::size_t, std::size_t>>& groups, std::size_t first,
+                    std::size_t count) {
+    const std::size_t begin = groups[first].first, end = groups[first + count - 1].second;
+    if (overlaps(begin, end)) return false;
+    std::string digits;
+    bool fours = count >= 4;  // a bank card: groups of four, the last of one to four
+    for (std::size_t k = first; k < first + count; ++k) {
+      const std::size_t size = groups[k].second - groups[k].first;
+      digits += chars(groups[k].first, groups[k].second);
+      if (k + 1 < first + count ? size != 4 : size > 4) fours = false;
     }
-    if (is_alnum(at(b - 1)) || is_alnum(at(e)) || joined(begin, end)) return;
-    if (overlaps(begin, end)) return;
-    const std::string digits = chars(begin, end, true);
-    if (is_public(digits)) return;
-    if (sizes == std::vector<std::size_t>{3, 4, 4} && is_mobile(digits)) {
-      return add(ScreenKind::mobile, begin, end, mask_keeping(digits, 3, 4));
+    if (is_public(digits)) return false;
+    if (digits.size() == 18 && is_resident_id18(digits)) {
+      add(ScreenKind::resident_id, begin, end, mask_keeping(digits, 6, 4));
+      return true;
     }
-    const bool fours = sizes.size() >= 4 && sizes.back() >= 1 && sizes.back() <= 4 &&
-                       std::all_of(sizes.begin(), sizes.end() - 1, [](std::size_t n) { return n == 4; });
-    if (fours && is_bank_card(digits)) add(ScreenKind::bank_card, begin, end, mask_keeping(digits, 4, 4));
+    // The check character X may stand apart like a group of its own ("110105 1949 1231 002 X").
+    std::size_t x_at = end;
+    while (x_at < units_.size() && x_at - end < 3 && is_separator(units_[x_at].c)) ++x_at;
+    const auto x = static_cast<std::ptrdiff_t>(x_at);
+    if (digits.size() == 17 && at(x) == 'X' && !is_digit(at(x + 1)) && is_resident_id18(digits + "X")) {
+      add(ScreenKind::resident_id, begin, x_at + 1, mask_keeping(digits + "X", 6, 4));
+      return true;
+    }
+    const std::string_view mobile = mobile_part(digits);
+    if (is_mobile(mobile) && !is_public(std::string(mobile))) {
+      add(ScreenKind::mobile, begin, end, mask_keeping(mobile, 3, 4));
+      return true;
+    }
+    if (fours && is_bank_card(digits)) {
+      add(ScreenKind::bank_card, begin, end, mask_keeping(digits, 4, 4));
+      return true;
+    }
+    return false;
   }
 
   std::vector<Unit> units_;

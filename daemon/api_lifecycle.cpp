@@ -5,6 +5,7 @@
 #include "conference/calendar.h"
 #include "core/clock.h"
 #include "core/release_document.h"
+#include "core/screen.h"
 #include "daemon/conference_actions.h"
 #include "daemon/api_replies.h"
 #include "daemon/api_routes.h"
@@ -88,6 +89,10 @@ HttpServerResponse ApiRoutes::lifecycle(const HttpServerRequest& request, const 
     const std::string reason = body ? string_member(*body, "reason") : std::string();
     if (reason.empty()) {
       return json_response(422, {{"errors", errors_json({{"reason", "required: a non-empty string saying why"}})}});
+    }
+    // The reason is published on the withdrawal notice: the privacy screen reads it first.
+    if (auto refusal = screen_refusal(reason, "reason", channels_.get()->screen())) {
+      return json_response(422, {{"errors", errors_json({{"reason", *refusal}})}});
     }
     Result<RetractResult> result;
     {

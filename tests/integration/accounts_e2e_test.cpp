@@ -127,6 +127,9 @@ TEST_F(AccountsE2E, SetTokenRefusesAnUnknownAccountAndAnEmptyToken) {
   EXPECT_NE(said.find("no account 'nobody_here'"), std::string::npos) << said;
   EXPECT_EQ(run_shell(fabuctl(h_, "accounts set-token county_a"), said, "\n"), 2);
   EXPECT_NE(said.find("no token"), std::string::npos) << said;
+  // A file sent by mistake (here /dev/zero: no line break, no end) is read only up to the limit.
+  EXPECT_EQ(run_shell(fabuctl(h_, "accounts set-token county_a") + " < /dev/zero", said), 2);
+  EXPECT_NE(said.find("over 4096 bytes: not a token"), std::string::npos) << said;
   EXPECT_EQ(*h_.ledger().tokens_version(), 0);
 }
 

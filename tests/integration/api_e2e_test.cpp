@@ -17,6 +17,7 @@ namespace fabu::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kSubmitToken = "apitok-submit-0123456789";
 const std::string kReadToken = "apitok-read-0123456789";
@@ -172,6 +173,18 @@ TEST(AdminApiE2E, LifecycleRoutesNeedTheOperateRole) {
             422);
   EXPECT_EQ(http_request(api_port, "POST", "/v1/releases/nope/retract", reason, "application/json", kOperateToken).status,
             404);
+  // The reason is published on the withdrawal notice: a mobile number in it is refused, masked.
+  const auto personal = http_request(api_port, "POST", "/v1/releases/api-life/retract",
+                                     R"({"reason":"有误，详询13812345678"})", "application/json", kOperateToken);
+  EXPECT_EQ(personal.status, 422) << personal.body;
+  EXPECT_THAT(personal.body, HasSubstr("138****5678"));
+  EXPECT_THAT(personal.body, Not(HasSubstr("13812345678")));
+  std::string refused;
+  EXPECT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() +
+                          " retract api-life --reason '有误，详询 138 1234 5678' 2>&1",
+                      refused),
+            2) << refused;
+  EXPECT_THAT(refused, HasSubstr("138****5678"));
   auto retracted = http_request(api_port, "POST", "/v1/releases/api-life/retract", reason, "application/json", kOperateToken);
   EXPECT_EQ(retracted.status, 202) << retracted.body;
   EXPECT_THAT(retracted.body, HasSubstr("\"retractions\""));
