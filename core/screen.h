@@ -70,6 +70,10 @@ struct ScreenResult {
 // is off. A release has overrides; a text like this is simply said again without the number.
 std::optional<std::string> screen_refusal(std::string_view text, std::string_view field, const ScreenPolicy& policy);
 
+// The digits the screen reads in `text`, in order, as ASCII: digits of every form it knows, the
+// Chinese numerals included. For checking a match's span (the fuzz target does).
+std::string screen_digits(std::string_view text);
+
 // The matches in one piece of text, reported against `field`. Exposed for tests and for channels
 // that screen text of their own.
 std::vector<ScreenMatch> screen_text(std::string_view text, std::string_view field, const ScreenPolicy& policy);

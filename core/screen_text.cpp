@@ -347,6 +347,14 @@ class FieldScanner {
 
 }  // namespace
 
+std::string screen_digits(std::string_view text) {
+  std::string out;
+  for (const Unit& unit : units_of(text)) {
+    if (is_digit(unit.c)) out += unit.c;
+  }
+  return out;
+}
+
 std::vector<ScreenMatch> screen_text(std::string_view text, std::string_view field, const ScreenPolicy& policy) {
   std::vector<ScreenMatch> matches = FieldScanner(text, field, policy).scan();
   for (const auto& term : policy.sensitive_terms) {

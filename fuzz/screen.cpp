@@ -5,24 +5,6 @@
 #include "fuzz/fuzz_target.h"
 
 namespace fabu::fuzz {
-namespace {
-
-// The digits of `text`, full-width ones (U+FF10..U+FF19, which the screen also reads) as ASCII.
-std::string digits_of(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] >= '0' && text[i] <= '9') {
-      out += text[i];
-    } else if (i + 2 < text.size() && text.substr(i, 2) == "\xEF\xBC" &&
-               static_cast<unsigned char>(text[i + 2]) >= 0x90 && static_cast<unsigned char>(text[i + 2]) <= 0x99) {
-      out += static_cast<char>('0' + (static_cast<unsigned char>(text[i + 2]) - 0x90));
-      i += 2;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 void fuzz_one(std::string_view input) {
   ScreenPolicy policy;
@@ -33,9 +15,9 @@ void fuzz_one(std::string_view input) {
     require(m.field == "body", "a match names its field");
     require(m.length > 0 && m.offset + m.length <= input.size(), "a match lies inside the text");
     if (m.kind == ScreenKind::resident_id || m.kind == ScreenKind::mobile || m.kind == ScreenKind::bank_card) {
-      const std::string hidden = digits_of(input.substr(m.offset, m.length));
+      const std::string hidden = screen_digits(input.substr(m.offset, m.length));
       require(hidden.size() >= 11, "a number match spans the whole number");
-      require(digits_of(m.masked).find(hidden) == std::string::npos, "the masked form does not show the number");
+      require(screen_digits(m.masked).find(hidden) == std::string::npos, "the masked form does not show the number");
       require(m.masked.find('*') != std::string::npos, "the masked form masks");
     }
   }
