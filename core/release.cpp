@@ -34,24 +34,25 @@ bool is_id_char(char c) {
 
 // First disallowed control character, as its code point; nullopt when the text is clean.
 // C0, DEL and C1 controls are invisible on a portal page and in a post, and break feeds. The
-// bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069) are invisible too
-// and make a text show in another order than it reads ("Trojan Source"): nothing a Chinese press
-// release needs, and a post that shows one thing and says another.
+// direction marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F, U+202A..U+202E,
+// U+2066..U+2069) are invisible too and can make a text show in another order than it reads ("Trojan
+// Source"): nothing a Chinese press release needs. Noncharacters (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF)
+// are not for interchange at all.
 std::optional<char32_t> first_control(std::string_view text, bool multiline) {
   for (std::size_t i = 0; i < text.size();) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F) {
-      if (!(multiline && (byte == '\n' || byte == '\t'))) return byte;
-    } else if (byte == 0xC2 && i + 1 < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) return next;  // U+0080..U+009F
-    } else if (byte == 0xE2 && i + 2 < text.size()) {
-      const auto second = static_cast<unsigned char>(text[i + 1]), third = static_cast<unsigned char>(text[i + 2]);
-      if (second == 0x80 && third >= 0xAA && third <= 0xAE) return 0x2000 + (third - 0x80);  // U+202A..U+202E
-      if (second == 0x81 && third >= 0xA6 && third <= 0xA9) return 0x2040 + (third - 0x80);  // U+2066..U+2069
+    char32_t c = 0;
+    const std::size_t n = decode_utf8(text, i, c);
+    if (n == 0) {
+      ++i;  // invalid UTF-8 is reported on its own
+      continue;
     }
-    const std::size_t n = utf8_sequence_length(text, i);
-    i += n == 0 ? 1 : n;
+    if (c < 0x20 || c == 0x7F) {
+      if (!(multiline && (c == '\n' || c == '\t'))) return c;
+    } else if ((c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+               (c >= 0x2066 && c <= 0x2069) || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) {
+      return c;
+    }
+    i += n;
   }
   return std::nullopt;
 }

@@ -25,16 +25,6 @@ struct Unit {
   std::size_t length = 0;
 };
 
-char32_t decode(std::string_view text, std::size_t pos, std::size_t n) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
-  switch (n) {
-    case 1: return b(0);
-    case 2: return ((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu);
-    case 3: return ((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
-    default: return ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
-  }
-}
-
 // What a reader does not see between two digits: format characters, selectors, combining marks (a
 // keycap's U+20E3 included), and '#', which a Weibo post drops (weibo::clean_post_text).
 bool is_invisible(char32_t cp) {
@@ -109,13 +99,14 @@ std::vector<Unit> units_of(std::string_view text) {
   std::vector<Unit> units;
   units.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
-    std::size_t n = utf8_sequence_length(text, pos);
-    if (n != 0 && is_invisible(decode(text, pos, n))) {
+    char32_t cp = 0;
+    std::size_t n = decode_utf8(text, pos, cp);
+    if (n != 0 && is_invisible(cp)) {
       if (!units.empty()) units.back().length += n;
       pos += n;
       continue;
     }
-    const char c = n == 0 ? '#' : normalise(decode(text, pos, n));
+    const char c = n == 0 ? '#' : normalise(cp);
     if (n == 0) n = 1;  // a malformed byte is a unit of its own
     units.push_back({c, pos, n});
     pos += n;

@@ -11,23 +11,6 @@ namespace {
 
 bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
 
-// Decodes the code point at `pos`; returns its byte length, or 0 (and U+FFFD) for malformed bytes.
-std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp) {
-  const std::size_t n = utf8_sequence_length(text, pos);
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[pos + k]); };
-  switch (n) {
-    case 1: cp = byte(0); break;
-    case 2: cp = (char32_t{byte(0)} & 0x1F) << 6 | (byte(1) & 0x3F); break;
-    case 3: cp = (char32_t{byte(0)} & 0x0F) << 12 | (char32_t{byte(1)} & 0x3F) << 6 | (byte(2) & 0x3F); break;
-    case 4:
-      cp = (char32_t{byte(0)} & 0x07) << 18 | (char32_t{byte(1)} & 0x3F) << 12 | (char32_t{byte(2)} & 0x3F) << 6 |
-           (byte(3) & 0x3F);
-      break;
-    default: cp = 0xFFFD; break;
-  }
-  return n;
-}
-
 bool starts_with_ascii_nocase(std::string_view text, std::size_t pos, std::string_view prefix) {
   if (text.size() - pos < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
@@ -78,7 +61,7 @@ std::vector<Atom> split_atoms(std::string_view text) {
       continue;
     }
     char32_t cp = 0;
-    std::size_t n = decode(text, pos, cp);
+    std::size_t n = decode_utf8(text, pos, cp);
     if (n == 0) {  // a malformed byte stands alone
       atoms.push_back({++pos, 2});
       continue;
@@ -89,7 +72,7 @@ std::vector<Atom> split_atoms(std::string_view text) {
     char32_t previous = cp;
     while (pos < text.size() && url_length_at(text, pos) == 0) {
       char32_t next = 0;
-      n = decode(text, pos, next);
+      n = decode_utf8(text, pos, next);
       if (n == 0 || utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(previous),
                                                      static_cast<utf8proc_int32_t>(next), &state)) {
         break;
@@ -128,6 +111,22 @@ std::size_t weibo_units(std::string_view text) {
 }
 
 }  // namespace
+
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& cp) {
+  const std::size_t n = utf8_sequence_length(text, pos);
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[pos + k]); };
+  switch (n) {
+    case 1: cp = byte(0); break;
+    case 2: cp = (char32_t{byte(0)} & 0x1F) << 6 | (byte(1) & 0x3F); break;
+    case 3: cp = (char32_t{byte(0)} & 0x0F) << 12 | (char32_t{byte(1)} & 0x3F) << 6 | (byte(2) & 0x3F); break;
+    case 4:
+      cp = (char32_t{byte(0)} & 0x07) << 18 | (char32_t{byte(1)} & 0x3F) << 12 | (char32_t{byte(2)} & 0x3F) << 6 |
+           (byte(3) & 0x3F);
+      break;
+    default: cp = 0xFFFD; break;
+  }
+  return n;
+}
 
 std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
   if (pos >= text.size()) return 0;

@@ -14,6 +14,10 @@ bool is_valid_utf8(std::string_view text);
 // are malformed (or `pos` is past the end). Lets callers walk text that may contain bad bytes.
 std::size_t utf8_sequence_length(std::string_view text, std::size_t pos);
 
+// Decodes the code point at `pos` into `cp`; returns its byte length, or 0 (and U+FFFD in `cp`) when
+// the bytes there are malformed.
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& cp);
+
 // Number of Unicode code points in well-formed UTF-8.
 std::size_t count_code_points(std::string_view text);
 

@@ -362,6 +362,16 @@ TEST(ReleaseStrings, DirectionOverridesAndIsolatesAreRefused) {
   expect_error(json_errors(doc), "title", "U+2069");
   doc["title"] = "左—右\u2028“引号”\u2030";  // neighbours of the ranges are ordinary characters
   EXPECT_TRUE(json_errors(doc).empty()) << join(json_errors(doc));
+  doc["title"] = "关于\u200f通知";  // a right-to-left mark
+  expect_error(json_errors(doc), "title", "control character U+200F");
+  doc["title"] = "关于\u061c通知";
+  expect_error(json_errors(doc), "title", "U+061C");
+  doc["title"] = "关于\ufffe通知";  // noncharacters are not for interchange
+  expect_error(json_errors(doc), "title", "U+FFFE");
+  doc["title"] = "关于\ufdd0通知";
+  expect_error(json_errors(doc), "title", "U+FDD0");
+  doc["title"] = "关于\U0010FFFF通知";
+  expect_error(json_errors(doc), "title", "U+10FFFF");
 }
 
 TEST(ReleaseStrings, ControlCharactersOnlyNewlineAndTabInLongText) {
