@@ -116,6 +116,19 @@ int logs(const Context& ctx, const LogsOptions& options) {
     for (const auto& e : config.error()) std::cerr << "  " << e.to_string() << "\n";
     return 2;
   }
+  if (!options.channel.empty()) {
+    std::string known;
+    bool found = false;
+    for (const auto& channel : (*config)->channels) {
+      found = found || channel.name == options.channel;
+      known += (known.empty() ? "" : ", ") + channel.name;
+    }
+    if (!found) {
+      std::cerr << "fabuctl logs: --channel: no channel '" << options.channel << "' in " << ctx.config_path
+                << " (configured: " << known << ")\n";
+      return 2;
+    }
+  }
   std::string from = "-";
   if (!options.since.empty()) {
     auto since = parse_since(options.since, unix_now_ms());

@@ -243,6 +243,9 @@ TEST(IntakeHostileE2E, FabuctlRefusesFilesAndArgumentsItCannotTakeWithTheReason)
   EXPECT_NE(out.find("--state: bogus not in {delivered,retrying,rate_limited,needs_auth,dead,stale,admitted,"),
             std::string::npos)
       << out;
+  EXPECT_EQ(run_shell(fabuctl + "logs --channel bogus", out), 2) << out;
+  EXPECT_NE(out.find("--channel: no channel 'bogus'"), std::string::npos) << out;
+  EXPECT_NE(out.find("(configured: portal, microblog)"), std::string::npos) << out;
 }
 
 }  // namespace
