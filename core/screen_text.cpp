@@ -38,19 +38,6 @@ bool is_invisible(char32_t cp) {
 // The digit a character is read as, or -1: the decimal digits of other scripts and of mathematics,
 // superscripts and subscripts, circled and parenthesised digits, and the Chinese numerals.
 int digit_of(char32_t cp) {
-  // Scripts and blocks whose ten digits are consecutive from these zeros.
-  static constexpr char32_t kZeros[] = {0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6,
-                                        0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090,
-                                        0x17E0, 0x1810, 0x1946, 0x19D0, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xAA50,
-                                        0xABF0, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1FBF0, 0x2080};
-  for (const char32_t zero : kZeros) {
-    if (cp >= zero && cp < zero + 10) return static_cast<int>(cp - zero);
-  }
-  // One to nine from these ones: circled, parenthesised, with a full stop, negative and sans-serif circled.
-  static constexpr char32_t kOnes[] = {0x2460, 0x2474, 0x2488, 0x24F5, 0x2776, 0x2780, 0x278A};
-  for (const char32_t one : kOnes) {
-    if (cp >= one && cp < one + 9) return static_cast<int>(cp - one) + 1;
-  }
   switch (cp) {
     case 0x2070: case 0x24EA: case 0x24FF: case 0x3007: case 0x96F6: return 0;  // ⁰ ⓪ ⓿ 〇 零
     case 0x00B9: case 0x4E00: return 1;                                         // ¹ 一
@@ -63,6 +50,21 @@ int digit_of(char32_t cp) {
     case 0x516B: return 8;                                                      // 八
     case 0x4E5D: return 9;                                                      // 九
     default: break;
+  }
+  // Most of a Chinese text: no digits below the first script's, nor among the ideographs.
+  if (cp < 0x0660 || (cp >= 0x3400 && cp < 0xA620)) return -1;
+  // Scripts and blocks whose ten digits are consecutive from these zeros.
+  static constexpr char32_t kZeros[] = {0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6,
+                                        0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090,
+                                        0x17E0, 0x1810, 0x1946, 0x19D0, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xAA50,
+                                        0xABF0, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1FBF0, 0x2080};
+  for (const char32_t zero : kZeros) {
+    if (cp >= zero && cp < zero + 10) return static_cast<int>(cp - zero);
+  }
+  // One to nine from these ones: circled, parenthesised, with a full stop, negative and sans-serif circled.
+  static constexpr char32_t kOnes[] = {0x2460, 0x2474, 0x2488, 0x24F5, 0x2776, 0x2780, 0x278A};
+  for (const char32_t one : kOnes) {
+    if (cp >= one && cp < one + 9) return static_cast<int>(cp - one) + 1;
   }
   if (cp >= 0x2074 && cp <= 0x2079) return static_cast<int>(cp - 0x2070);  // ⁴ to ⁹
   return -1;
