@@ -23,7 +23,10 @@ std::string shanghai(std::int64_t unix_ms) {
   return Timestamp::in_shanghai(unix_ms / 1000).iso();
 }
 
-std::unique_ptr<DeliveryLedger> open_ledger(const Context& ctx, int& exit_code) {
+// The config and a ledger on its Redis; null (and `exit_code` set, the reason printed) when either
+// cannot be had. `config_out`, when given, receives the config.
+std::unique_ptr<DeliveryLedger> open_ledger(const Context& ctx, int& exit_code,
+                                            std::shared_ptr<const Config>* config_out = nullptr) {
   auto config = load_config(ctx.config_path);
   if (!config) {
     std::cerr << "fabuctl: cannot use config " << ctx.config_path << ":\n";
@@ -31,6 +34,7 @@ std::unique_ptr<DeliveryLedger> open_ledger(const Context& ctx, int& exit_code) 
     exit_code = 2;
     return nullptr;
   }
+  if (config_out != nullptr) *config_out = *config;
   auto ledger = DeliveryLedger::connect((*config)->redis);
   if (!ledger) {
     std::cerr << "fabuctl: cannot reach redis: " << ledger.error().message << "\n";
@@ -66,16 +70,15 @@ int retract(const Context& ctx, const std::string& release_id, const std::string
     std::cerr << "fabuctl retract: --reason is required; it is shown on the portal's withdrawal notice\n";
     return 2;
   }
-  // The reason is published on the withdrawal notice: the privacy screen reads it first.
-  if (auto config = load_config(ctx.config_path)) {
-    if (auto refusal = screen_refusal(reason, "reason", (*config)->screen)) {
-      std::cerr << "fabuctl retract: --reason " << *refusal << "\n";
-      return 2;
-    }
-  }
   int code = 0;
-  auto ledger = open_ledger(ctx, code);
+  std::shared_ptr<const Config> config;
+  auto ledger = open_ledger(ctx, code, &config);
   if (!ledger) return code;
+  // The reason is published on the withdrawal notice: the privacy screen reads it first.
+  if (auto refusal = screen_refusal(reason, "reason", config->screen)) {
+    std::cerr << "fabuctl retract: --reason " << *refusal << "\n";
+    return 2;
+  }
   auto result = ledger->retract(release_id, reason, unix_now_ms());
   if (!result) {
     std::cerr << "fabuctl: " << result.error().message << "\n";

@@ -123,13 +123,16 @@ ScreenResult screen_release(const Release& release, const ScreenPolicy& policy) 
   return result;
 }
 
+std::string describe_match(const ScreenMatch& match) {
+  return std::string(to_string(match.kind)) + (match.holds ? "" : " (warning)") + " in " + match.field + " at byte " +
+         std::to_string(match.offset) + ": " + match.masked;
+}
+
 std::optional<std::string> screen_refusal(std::string_view text, std::string_view field, const ScreenPolicy& policy) {
   if (!policy.enabled) return std::nullopt;
   std::string found;
   for (const auto& m : screen_text(text, field, policy)) {
-    if (!m.holds) continue;
-    found += (found.empty() ? "" : "; ") + std::string(to_string(m.kind)) + " at byte " + std::to_string(m.offset) +
-             ": " + m.masked;
+    if (m.holds) found += (found.empty() ? "" : "; ") + describe_match(m);
   }
   if (found.empty()) return std::nullopt;
   return "would publish what the privacy screen holds (" + found + "): say it without the number";

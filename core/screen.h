@@ -65,6 +65,10 @@ struct ScreenResult {
   std::string digest() const;
 };
 
+// "mobile in summary at byte 12: 138****5678": how logs, the CLI and the API name a screen match
+// (masked; a warning says so: "credit_code (warning) in ...").
+std::string describe_match(const ScreenMatch& match);
+
 // Why `text`, published as `field` outside a release (a retraction's reason, on the portal's
 // withdrawal notice), may not be: its holding matches, masked; nullopt when none holds or the screen
 // is off. A release has overrides; a text like this is simply said again without the number.

@@ -13,11 +13,6 @@
 
 namespace fabu {
 
-std::string describe_match(const ScreenMatch& match) {
-  return std::string(to_string(match.kind)) + (match.holds ? "" : " (warning)") + " in " + match.field + " at byte " +
-         std::to_string(match.offset) + ": " + match.masked;
-}
-
 namespace {
 
 // Detail of an intake log line: every error is there, but one line stays readable.

@@ -46,9 +46,6 @@ struct IntakeDecision {
   // With request, unless it is a conference's notice: the release whose to_json() the request stores.
   std::shared_ptr<const Release> release;
 };
-// "mobile in summary at byte 12: 138****5678": how logs, the CLI and the API name a screen match.
-std::string describe_match(const ScreenMatch& match);
-
 // Never throws: anything thrown while examining becomes an error of the decision. The approval is
 // verified against `approval` at the current time (core/approval.h); then the release is screened with
 // channels.screen() and held when decide_screen() says so (a verified signature naming the screen

@@ -329,7 +329,7 @@ TEST(Screen, ScreensEveryTextThatIsPublished) {
 TEST(Screen, ATextPublishedOutsideAReleaseIsRefusedWithItsMatchesMasked) {
   const auto refusal = screen_refusal("标题有误，详询王先生13812345678", "reason", office_policy());
   ASSERT_TRUE(refusal);
-  EXPECT_NE(refusal->find("mobile at byte 30: 138****5678"), std::string::npos) << *refusal;
+  EXPECT_NE(refusal->find("mobile in reason at byte 30: 138****5678"), std::string::npos) << *refusal;
   EXPECT_EQ(refusal->find("13812345678"), std::string::npos) << "the number itself is never repeated";
   EXPECT_FALSE(screen_refusal("标题有误，详询热线12345", "reason", office_policy()));
   ScreenPolicy off = office_policy();
