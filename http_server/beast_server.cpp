@@ -5,9 +5,15 @@
 // One Session per connection runs on its own strand: its reads, writes and its deadline timer never
 // run at once. A timer expiry only cancels the socket; the cancelled operation's handler decides
 // (408 when part of a request arrived, silent close on an idle keep-alive connection).
+//
+// A connection waiting for a request of its own is on the server's waiting list, oldest first. When
+// every slot is taken, the acceptor takes the slot of the first on that list that has waited long
+// enough and posts its closing to that connection's strand.
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <list>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -36,13 +42,61 @@ using error_code = boost::system::error_code;
 // client has read the response. The bytes go to a small scratch buffer, never into memory per byte.
 constexpr std::chrono::seconds kLingerTime{2};
 
+class Evictable;
+
+struct WaitingConnection {
+  std::chrono::steady_clock::time_point since;
+  std::weak_ptr<Evictable> session;  // expired once the session is being destroyed
+  Evictable* raw;                    // valid while the entry is on the list (see ~Session)
+};
+
 // What every session needs from the server. Shared, so it outlives handlers the io_context destroys.
 struct ServerState {
   HttpServerOptions options;
   HttpHandler handler;
-  std::atomic<int> open{0};       // sessions serving requests
+  std::atomic<int> open{0};       // sessions holding a slot (serving requests)
   std::atomic<int> rejecting{0};  // sessions only answering 503
+  std::mutex waiting_mutex;
+  std::list<WaitingConnection> waiting;  // oldest wait first
 };
+
+// The part of a session the acceptor may touch from its own thread, under waiting_mutex.
+class Evictable {
+ public:
+  virtual ~Evictable() = default;
+  virtual void close_from_elsewhere() = 0;  // posts the closing to the session's strand
+
+  std::list<WaitingConnection>::iterator waiting_at;
+  bool waiting = false;
+  bool evicted = false;
+  std::atomic<bool> holds_slot{false};  // whoever flips it to false gives the slot back
+};
+
+// Called by the acceptor only, when every slot is taken. Takes the slot of the connection that has
+// waited longest for a request, if it has waited at least evict_waiting_after; true when it did.
+bool take_slot_of_longest_waiting(ServerState& state) {
+  std::shared_ptr<Evictable> victim;
+  {
+    std::lock_guard lock(state.waiting_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    while (!state.waiting.empty() && !victim) {
+      auto& oldest = state.waiting.front();
+      if (now - oldest.since < state.options.evict_waiting_after) return false;
+      victim = oldest.session.lock();
+      oldest.raw->waiting = false;
+      state.waiting.pop_front();
+      if (victim && victim->holds_slot.exchange(false)) {
+        victim->evicted = true;
+      } else {
+        victim.reset();  // being destroyed: it gives its slot back itself
+      }
+    }
+  }
+  if (!victim) return false;
+  --state.open;
+  victim->close_from_elsewhere();
+  return true;
+}
 
 HttpServerResponse error_response(int status, std::string message) {
   HttpServerResponse r;
@@ -52,7 +106,7 @@ HttpServerResponse error_response(int status, std::string message) {
 }
 
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session final : public Evictable, public std::enable_shared_from_this<Session<Stream>> {
  public:
   template <class... StreamArgs>
   Session(std::shared_ptr<ServerState> state, bool over_capacity, StreamArgs&&... stream_args)
@@ -60,14 +114,28 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         over_capacity_(over_capacity),
         stream_(std::forward<StreamArgs>(stream_args)...),
         timer_(stream_.get_executor()),
-        buffer_(state_->options.max_header_bytes + 64 * 1024) {}
+        buffer_(state_->options.max_header_bytes + 64 * 1024) {
+    holds_slot = !over_capacity;
+  }
 
-  ~Session() { --(over_capacity_ ? state_->rejecting : state_->open); }
+  ~Session() override {
+    stop_waiting();
+    if (over_capacity_) {
+      --state_->rejecting;
+    } else if (holds_slot.exchange(false)) {
+      --state_->open;
+    }
+  }
+
+  void close_from_elsewhere() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close(); });
+  }
 
   void start() {
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
       begin();
     } else {
+      if (!over_capacity_) start_waiting();
       arm(state_->options.read_timeout);
       stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](error_code ec) {
         if (ec) return self->close();
@@ -94,7 +162,27 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
   }
 
+  // On the waiting list from the start of a wait for a request (kept through a TLS handshake).
+  void start_waiting() {
+    std::lock_guard lock(state_->waiting_mutex);
+    if (waiting || evicted) return;
+    waiting_at = state_->waiting.insert(state_->waiting.end(), {std::chrono::steady_clock::now(),
+                                                                 this->weak_from_this(), this});
+    waiting = true;
+  }
+
+  // Off the waiting list. False when the acceptor gave this connection's slot to a new one.
+  bool stop_waiting() {
+    std::lock_guard lock(state_->waiting_mutex);
+    if (waiting) {
+      state_->waiting.erase(waiting_at);
+      waiting = false;
+    }
+    return !evicted;
+  }
+
   void read_request() {
+    start_waiting();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
     parser_->body_limit(state_->options.max_body_bytes);
@@ -160,6 +248,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void on_request(error_code ec) {
     if (answered_error(ec)) return;
+    if (!stop_waiting()) return close();
     auto message = parser_->release();
     HttpServerRequest request;
     request.method = std::string(message.method_string());
@@ -217,6 +306,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void close() {
+    stop_waiting();
     error_code ignored;
     timer_.cancel();
     auto& socket = beast::get_lowest_layer(stream_);
@@ -305,14 +395,17 @@ class BeastHttpServer final : public HttpServer {
     bool over = false;
     if (++state_->open > limit) {
       --state_->open;
-      // Answering costs a little; beyond twice the cap, connections are just closed.
-      if (++state_->rejecting > limit) {
+      if (take_slot_of_longest_waiting(*state_)) {
+        ++state_->open;
+      } else if (++state_->rejecting > limit) {
+        // Answering costs a little; beyond twice the cap, connections are just closed.
         --state_->rejecting;
         error_code ignored;
         socket.close(ignored);
         return;
+      } else {
+        over = true;
       }
-      over = true;
     }
     if (tls_) {
       std::make_shared<Session<beast::ssl_stream<tcp::socket>>>(state_, over, std::move(socket), *tls_)->start();

@@ -4,8 +4,14 @@
 // The server reads a request's header first (bounded by max_header_bytes and max_headers: 431
 // beyond), checks its Content-Length against max_body_bytes (413 without reading the body; a negative
 // or malformed length is a 400), then reads the body under the same read timeout (408 and close when
-// a request is not complete in time). Beyond max_connections open connections a new one is answered
-// 503 without its request being read (over TLS, after the handshake) and closed. While max_connections
+// a request is not complete in time). When max_connections connections are open, a new one takes the
+// place of the connection that has waited longest for a request of its own (an idle keep-alive
+// connection, a client slow to send its header or body, or a TLS handshake) if that one has waited
+// at least evict_waiting_after; that connection is closed with no reply. So a few clients trickling
+// requests (slowloris) cannot hold every connection for read_timeout at a time: a health check still
+// gets in. Only when no connection has waited that long (every one being answered, or all new) is a
+// new one answered 503 without its request being read (over TLS, after the handshake) and closed.
+// While max_connections
 // such answers are under way (each until the client closes, at most the read timeout for the handshake
 // and for the write, then 2 s), a further connection is closed at once with no reply: a flood costs
 // no handshakes and no writes. Connections are kept alive between requests unless the client says
@@ -40,6 +46,7 @@ struct HttpServerOptions {
   std::size_t max_header_bytes = 16 * 1024;  // request line and every header together
   int max_headers = 64;
   std::chrono::milliseconds read_timeout{10'000};  // a whole request, header and body
+  std::chrono::milliseconds evict_waiting_after{1'000};  // see above; at least this long waiting
   std::string tls_cert_file;  // PEM certificate chain; both set = TLS on every connection
   std::string tls_key_file;   // PEM private key
 };

@@ -176,6 +176,7 @@ TEST_F(ServerFixture, AnIdleKeepAliveConnectionIsClosedQuietly) {
 TEST_F(ServerFixture, ConnectionsBeyondTheCapAre503) {
   HttpServerOptions options;
   options.max_connections = 2;
+  options.evict_waiting_after = std::chrono::hours(1);  // no connection here waits that long
   start(options);
   auto a = std::make_unique<RawClient>(port());
   RawClient b(port());
@@ -208,6 +209,7 @@ TEST_F(ServerFixture, ConnectionsBeyondTheCapAre503) {
 TEST_F(ServerFixture, ConnectionsBeyondTwiceTheCapAreClosedWithoutAReply) {
   HttpServerOptions options;
   options.max_connections = 1;
+  options.evict_waiting_after = std::chrono::hours(1);
   start(options);
   RawClient served(port());
   ASSERT_TRUE(served.send(get("/a")));
@@ -218,6 +220,74 @@ TEST_F(ServerFixture, ConnectionsBeyondTwiceTheCapAreClosedWithoutAReply) {
   EXPECT_EQ(dropped.read_response(std::chrono::seconds(1)), "");
   EXPECT_TRUE(dropped.closed_by_peer(std::chrono::seconds(1)));
   EXPECT_EQ(calls_, 1);
+}
+
+// Slowloris: clients that trickle their requests hold every slot, each for up to the read timeout.
+// A new connection takes the slot of the one that has waited longest; the others keep theirs.
+TEST_F(ServerFixture, ANewConnectionTakesTheSlotOfTheLongestWaitingClient) {
+  HttpServerOptions options;
+  options.max_connections = 2;
+  options.evict_waiting_after = std::chrono::milliseconds(200);
+  start(options);
+  RawClient oldest(port());
+  ASSERT_TRUE(oldest.send("GET /slow HTTP/1.1\r\nHost: t\r\nX-Partial: "));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  RawClient younger(port());
+  ASSERT_TRUE(younger.send("POST /drip HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nab"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+
+  RawClient health(port());
+  ASSERT_TRUE(health.send(get("/health")));
+  const auto response = health.read_response();
+  EXPECT_EQ(status_of(response), 200) << response;
+  EXPECT_EQ(body_of(response), "GET /health ");
+
+  EXPECT_EQ(oldest.read_response(std::chrono::seconds(2)), "");  // closed with no reply
+  EXPECT_TRUE(oldest.closed_by_peer(std::chrono::seconds(1)));
+  ASSERT_TRUE(younger.send("cd"));  // still holds its slot and finishes its request
+  EXPECT_EQ(body_of(younger.read_response()), "POST /drip abcd");
+  EXPECT_EQ(calls_, 2);
+}
+
+// An idle keep-alive connection is waiting for a request too: it gives way to a new client.
+TEST_F(ServerFixture, AnIdleKeepAliveConnectionGivesItsSlotToANewClient) {
+  HttpServerOptions options;
+  options.max_connections = 1;
+  options.evict_waiting_after = std::chrono::milliseconds(0);
+  start(options);
+  RawClient idle(port());
+  ASSERT_TRUE(idle.send(get("/first")));
+  EXPECT_EQ(status_of(idle.read_response()), 200);
+  RawClient next(port());
+  ASSERT_TRUE(next.send(get("/second")));
+  EXPECT_EQ(status_of(next.read_response()), 200);
+  EXPECT_TRUE(idle.closed_by_peer(std::chrono::seconds(2)));
+}
+
+// A connection whose request is being answered is not waiting: it keeps its slot, and a new client
+// gets the 503.
+TEST(BeastServer, AConnectionBeingAnsweredKeepsItsSlot) {
+  std::atomic<bool> release{false};
+  std::atomic<int> entered{0};
+  HttpServerOptions options;
+  options.max_connections = 1;
+  options.threads = 2;
+  options.evict_waiting_after = std::chrono::milliseconds(0);
+  auto server = start_beast_http_server(options, [&](const HttpServerRequest&) {
+    ++entered;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return HttpServerResponse{};
+  });
+  ASSERT_TRUE(server) << server.error().message;
+  RawClient busy((*server)->port());
+  ASSERT_TRUE(busy.send(get("/busy")));
+  for (int i = 0; i < 400 && entered == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(entered, 1);
+  RawClient refused((*server)->port());
+  ASSERT_TRUE(refused.send(get("/next")));
+  EXPECT_EQ(status_of(refused.read_response()), 503);
+  release = true;
+  EXPECT_EQ(status_of(busy.read_response()), 200);
 }
 
 TEST(BeastServer, TheHandlerSeesTheClientsAddress) {
