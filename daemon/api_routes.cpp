@@ -297,6 +297,7 @@ HttpServerResponse ApiRoutes::rejects(const HttpServerRequest& request) {
   for (const auto& r : *records) {
     out.push_back({{"intake_entry_id", r.intake_entry_id}, {"release_id", r.release_id}, {"at_ms", r.at_ms},
                    {"errors", errors_json(r.errors)}, {"payload", r.payload}});
+    if (!r.payload_base64.empty()) out.back()["payload_base64"] = r.payload_base64;
   }
   return json_response(200, {{"rejects", out}});
 }

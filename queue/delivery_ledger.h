@@ -205,7 +205,8 @@ struct RejectRecord {
   std::string release_id;  // when it could be read
   std::int64_t at_ms = 0;
   std::vector<FieldError> errors;
-  std::string payload;     // the original payload, kept so nothing is lost
+  std::string payload;     // the original payload, kept so nothing is lost (as read back: valid UTF-8)
+  std::string payload_base64;  // as read back: the payload's exact bytes when they are not UTF-8, else ""
 };
 
 // A release the privacy screen holds (core/screen.h, docs/PROTOCOL.md "Held releases"). Its matches

@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
 #include "core/bounded_text.h"
+#include "core/text.h"
 #include "queue/lua_scripts.h"
 #include "queue/redis_delivery_ledger.h"
 
@@ -168,14 +170,16 @@ Result<void> RedisDeliveryLedger::reject(const RejectRecord& record) {
                       {"errors", errors}};
   // The payload is kept so that nothing is lost, but a record never grows past the document limit:
   // anything that large was refused unread, and its first bytes are enough to recognise it.
-  if (record.payload.size() > ReleaseLimits::document_bytes) {
-    json["payload"] = bounded(record.payload, ReleaseLimits::document_bytes);
+  const bool cut = record.payload.size() > ReleaseLimits::document_bytes;
+  const std::string kept = cut ? bounded(record.payload, ReleaseLimits::document_bytes) : record.payload;
+  if (cut) {
     json["payload_bytes"] = record.payload.size();
     json["payload_cut"] = true;
-  } else {
-    json["payload"] = record.payload;
   }
-  // Payloads that are not valid UTF-8 are kept with replacement characters rather than lost.
+  // A payload that is not UTF-8 reads as text with replacement characters, and its exact bytes are
+  // kept beside it.
+  if (!is_valid_utf8(kept)) json["payload_base64"] = base64_encode(kept);
+  json["payload"] = kept;
   auto reply = run(lua::reject, {record.intake_entry_id, json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   if (!reply) return fail(reply.error());
   return {};
@@ -195,6 +199,7 @@ Result<std::vector<RejectRecord>> RedisDeliveryLedger::rejects(int limit) {
     record.release_id = string_field(json, "release_id");
     if (auto at = json.find("at_ms"); at != json.end() && at->is_number_integer()) record.at_ms = at->get<std::int64_t>();
     record.payload = string_field(json, "payload");
+    record.payload_base64 = string_field(json, "payload_base64");
     // Lua's cjson writes an empty array as {}; only arrays carry errors.
     if (auto it = json.find("errors"); it != json.end() && it->is_array()) {
       for (const auto& error : *it) {

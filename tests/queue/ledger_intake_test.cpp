@@ -1,6 +1,7 @@
 // The intake stream, admission idempotency, rejects and wake-ups, against a real redis-server.
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
 #include "queue/redis_connection.h"
 #include "tests/queue/ledger_fixture.h"
 
@@ -223,6 +224,30 @@ TEST_F(LedgerTest, ReclaimedEntriesCarryHowOftenTheyWereHandedOut) {
     EXPECT_EQ(reclaimed->front().entry_id, *entry_id);
     EXPECT_EQ(reclaimed->front().deliveries, expected) << "XAUTOCLAIM counts every hand-out";
   }
+}
+
+// Bytes that are not UTF-8 read back as text with U+FFFD, and exactly in payload_base64.
+TEST_F(LedgerTest, ARejectKeepsThePayloadsExactBytesWhenTheyAreNotUtf8) {
+  auto entry_id = ledger_->enqueue("x", "json");
+  ASSERT_TRUE(entry_id);
+  ASSERT_TRUE(ledger_->read_intake("instance-a", 10, 100ms));
+  RejectRecord record;
+  record.intake_entry_id = *entry_id;
+  record.errors = {{"", "not UTF-8"}};
+  record.payload = std::string("{\"id\":\"r\xff\xc0\x00x\"}", 14);
+  ASSERT_TRUE(ledger_->reject(record));
+  auto rejects = ledger_->rejects(1);
+  ASSERT_TRUE(rejects);
+  ASSERT_EQ(rejects->size(), 1u);
+  EXPECT_EQ(rejects->front().payload, std::string("{\"id\":\"r\uFFFD\uFFFD\x00x\"}", 18));
+  EXPECT_EQ(base64_decode(rejects->front().payload_base64), record.payload);
+
+  record.payload = R"({"id":"r2"})";
+  ASSERT_TRUE(ledger_->reject(record));
+  rejects = ledger_->rejects(1);
+  ASSERT_TRUE(rejects && rejects->size() == 1u);
+  EXPECT_EQ(rejects->front().payload, record.payload);
+  EXPECT_EQ(rejects->front().payload_base64, "") << "UTF-8 needs no second copy";
 }
 
 TEST_F(LedgerTest, ARejectKeepsAPayloadUpToTheDocumentLimitAndCutsALargerOne) {
