@@ -1,5 +1,7 @@
 #include "daemon/conference_actions.h"
 
+#include <algorithm>
+
 #include "core/conference.h"
 #include "core/screen.h"
 #include "daemon/planner.h"
@@ -23,23 +25,21 @@ Result<ConferenceActionResult> unknown_or_failure(const Result<std::optional<Rel
   return ConferenceActionResult{.outcome = ConferenceActionOutcome::unknown};
 }
 
-// False (and `result` refused, naming the matches masked) when the privacy screen would hold `release`.
-bool passes_screen(const Release& release, const ChannelSet& channels, ConferenceActionResult& result) {
-  const ScreenResult screen = screen_release(release, channels.screen());
-  if (!screen.holds()) return true;
+// False (and `result` refused, naming the matches masked) when refusing_matches() finds any.
+bool passes_screen(const Release& derived, const Release& notice, std::string_view text, std::string_view field,
+                   const ChannelSet& channels, ConferenceActionResult& result) {
+  const auto refusing = refusing_matches(derived, notice, text, field, channels.screen());
+  if (refusing.empty()) return true;
   result.outcome = ConferenceActionOutcome::refused;
   result.screened = true;
-  result.release_id = release.id;
-  for (const auto& m : screen.matches) {
-    if (m.holds) result.errors.push_back({m.field, std::string(to_string(m.kind)) + " " + m.masked});
-  }
+  result.release_id = derived.id;
+  for (const auto& m : refusing) result.errors.push_back({m.field, std::string(to_string(m.kind)) + " " + m.masked});
   return false;
 }
 
-// Screens, plans and admits a release derived from a conference, into `result`.
+// Plans and admits a release derived from a conference (screened already), into `result`.
 Result<void> admit_derived(DeliveryLedger& ledger, const ChannelSet& channels, const Release& release,
                            std::int64_t now_ms, ConferenceActionResult& result) {
-  if (!passes_screen(release, channels, result)) return {};
   result.release_id = release.id;
   result.revision = release.revision;
   auto plan = plan_derived(release, channels);
@@ -62,6 +62,29 @@ Result<void> admit_derived(DeliveryLedger& ledger, const ChannelSet& channels, c
 
 }  // namespace
 
+std::vector<ScreenMatch> refusing_matches(const Release& derived, const Release& notice, std::string_view text,
+                                          std::string_view field, const ScreenPolicy& policy) {
+  std::vector<ScreenMatch> refusing;
+  Release alone;
+  alone.body = std::string(text);
+  for (auto& m : screen_release(alone, policy).matches) {
+    if (!m.holds) continue;
+    m.field = std::string(field);
+    refusing.push_back(std::move(m));
+  }
+  if (!refusing.empty()) return refusing;
+  const ScreenResult screen = screen_release(derived, policy);
+  if (!screen.holds()) return refusing;
+  const ScreenResult approved = screen_release(notice, policy);
+  for (const auto& m : screen.matches) {
+    const bool in_notice = std::ranges::any_of(approved.matches, [&](const ScreenMatch& n) {
+      return n.holds && n.kind == m.kind && n.masked == m.masked;
+    });
+    if (m.holds && !in_notice) refusing.push_back(m);
+  }
+  return refusing;
+}
+
 Result<ConferenceActionResult> cancel_conference(DeliveryLedger& ledger, const ChannelSet& channels,
                                                  const std::string& id, std::string_view reason, std::int64_t now_ms) {
   auto notice = stored_notice(ledger, id);
@@ -69,7 +92,7 @@ Result<ConferenceActionResult> cancel_conference(DeliveryLedger& ledger, const C
   ConferenceActionResult result;
   // The reason is screened before anything changes: a refused cancel leaves the conference as it was.
   const Release cancellation = conference_cancellation(**notice, reason, channels.conference_settings(**notice));
-  if (!passes_screen(cancellation, channels, result)) return result;
+  if (!passes_screen(cancellation, **notice, reason, "reason", channels, result)) return result;
   int out = 0, closed = 0;
   for (ConferenceStep step : {ConferenceStep::live, ConferenceStep::reminder, ConferenceStep::notice}) {
     auto change = ledger.cancel_schedule(step_release_id(id, step), now_ms);
@@ -115,6 +138,7 @@ Result<ConferenceActionResult> record_conference(DeliveryLedger& ledger, const C
       record = *stored;
     }
   }
+  if (!passes_screen(record, **notice, markdown, "markdown", channels, result)) return result;
   if (auto admitted = admit_derived(ledger, channels, record, now_ms, result); !admitted) return fail(admitted.error());
   return result;
 }

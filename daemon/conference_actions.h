@@ -5,8 +5,10 @@
 // notice (`<id>.cancelled`, now, on the notice's channels). A record is admitted as `<id>.record` on the
 // portal's columns; a record with other content than the one stored is its correction (next revision).
 // The operator's text (the reason, the record) passes the same privacy screen as every release: a match
-// that would hold a release refuses the action, since no reviewer signs what an operator derives. A
-// cancel's notice is screened before any step is cancelled, so a refused cancel changes nothing.
+// that would hold a release refuses the action, since no reviewer signs what an operator derives. What
+// the derived release repeats from the notice does not: it was admitted with the notice (under an
+// override naming its screen digest, or before [screen] changed), and the operator cannot change it.
+// A cancel is screened before any step is cancelled, so a refused cancel changes nothing.
 //
 // Thread rules: free functions; the ledger is the caller's connection (one per thread), the channels a
 // snapshot the caller holds for the call.
@@ -17,6 +19,7 @@
 #include <string_view>
 
 #include "core/release.h"
+#include "core/screen.h"
 #include "daemon/channel_set.h"
 #include "queue/delivery_ledger.h"
 
@@ -38,11 +41,18 @@ struct ConferenceActionResult {
   std::size_t deliveries = 0;  // its deliveries, when admitted now
   bool queued_before = false;  // it was admitted before with the same content: nothing changed
   bool screened = false;       // refused by the privacy screen: `errors` name the fields, numbers masked
-  FieldErrors errors;          // refused: each problem (path = the derived release's field)
+  FieldErrors errors;          // refused: each problem (path = the derived release's field, or for the
+                               // privacy screen "reason" / "markdown" when in the operator's text)
 
   // True when the derived release was admitted by this call.
   bool queued_now() const { return outcome == ConferenceActionOutcome::done && !release_id.empty() && !queued_before; }
 };
+
+// The holding screen matches that refuse an action deriving `derived` from `notice` with the operator's
+// `text` (named `field`: "reason", "markdown"): every one in `text` (read as a release body is, Markdown
+// included), else every one in `derived` that `notice` does not hold too (same kind, same masked form).
+std::vector<ScreenMatch> refusing_matches(const Release& derived, const Release& notice, std::string_view text,
+                                          std::string_view field, const ScreenPolicy& policy);
 
 // Fails only when Redis does (the result says what happened otherwise).
 Result<ConferenceActionResult> cancel_conference(DeliveryLedger& ledger, const ChannelSet& channels,
