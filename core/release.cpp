@@ -9,6 +9,7 @@
 #include "core/bounded_text.h"
 #include "core/release_document.h"
 #include "core/text.h"
+#include "core/working_days.h"
 
 namespace fabu {
 namespace {
@@ -137,6 +138,7 @@ class ReleaseValidator {
     revision_fields(root, out);
     targets_field(root, out);
     approval_field(root, out);
+    formed_by_approval(out);
     conference_field(root, kind_ok && out.kind == ReleaseKind::conference, out);
     return std::move(errors_);
   }
@@ -372,6 +374,19 @@ class ReleaseValidator {
       auto names = string_array(*node, channel, path, short_text(true), ReleaseLimits::max_targets_per_channel,
                                 "max_targets_per_channel");
       if (errors_.size() == before) out.targets[channel] = std::move(names);
+    }
+  }
+
+  // A document is approved for publishing on or after the day it was formed, each day as its writer
+  // dated it: a later formed_at is a slip of the keyboard or a date still to come.
+  void formed_by_approval(const Release& out) {
+    if (has_error_at("formed_at") || has_error_at("approval") || has_error_at("approval.approved_at")) return;
+    const Timestamp& at = out.approval.approved_at;
+    const std::int64_t local_seconds = at.unix_seconds + std::int64_t{at.utc_offset_minutes} * 60;
+    const std::int64_t approved_day = local_seconds / 86'400 - (local_seconds % 86'400 < 0 ? 1 : 0);
+    if (days_since_epoch(out.formed_at) > approved_day) {
+      add("formed_at", out.formed_at.iso() + " is after the day of approval (approval.approved_at " + at.iso() +
+                           "): a document is approved on or after the day it was formed");
     }
   }
 

@@ -141,6 +141,7 @@ TEST(ReleaseParse, CanonicalJsonRoundTrips) {
 
 TEST(ReleaseParse, TimestampsKeepTheirOffset) {
   json doc = base_json();
+  doc["formed_at"] = "2026-03-01";
   doc["approval"]["approved_at"] = "2026-03-02T09:30:00-05:30";
   auto r = parse_release_json(doc.dump());
   ASSERT_TRUE(r) << join(r.error());
@@ -298,10 +299,29 @@ TEST(ReleaseDates, FormedAtMustBeARealIsoDate) {
   expect_error(json_errors(doc), "formed_at", "ISO date");
   doc["formed_at"] = "2026/12/08";
   expect_error(json_errors(doc), "formed_at", "ISO date");
-  doc["formed_at"] = "2028-02-29";
+  doc["formed_at"] = "2024-02-29";
   EXPECT_TRUE(json_errors(doc).empty());
   expect_error(toml_errors(toml_variant("formed_at", "formed_at = 2026-12-08T10:00:00+08:00\n")), "formed_at",
                "date");
+}
+
+// The day of approval is the approver's own (approved_at's offset), not UTC's.
+TEST(ReleaseDates, ADocumentIsFormedNoLaterThanTheDayItIsApproved) {
+  json doc = base_json();
+  doc["formed_at"] = "2026-12-11";
+  expect_error(json_errors(doc), "formed_at", "after the day of approval (approval.approved_at 2026-12-10T08:30:00+08:00)");
+  doc["formed_at"] = "2062-12-08";
+  expect_error(json_errors(doc), "formed_at", "approved on or after the day it was formed");
+  doc["formed_at"] = "2026-12-10";
+  EXPECT_TRUE(json_errors(doc).empty());
+  doc["approval"]["approved_at"] = "2026-12-10T00:30:00+08:00";  // 2026-12-09 in UTC
+  EXPECT_TRUE(json_errors(doc).empty());
+  doc["approval"]["approved_at"] = "2026-12-09T20:30:00-05:00";  // 2026-12-10 in Beijing
+  expect_error(json_errors(doc), "formed_at", "after the day of approval");
+  // A formed_at or approved_at that is itself wrong is reported once, as such.
+  doc["approval"]["approved_at"] = "2026-12-10";
+  const FieldErrors errors = json_errors(doc);
+  EXPECT_FALSE(std::any_of(errors.begin(), errors.end(), [](const FieldError& e) { return e.path == "formed_at"; }));
 }
 
 TEST(ReleaseDates, TimestampsWithoutOffsetAreRejected) {

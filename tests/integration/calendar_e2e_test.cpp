@@ -15,6 +15,7 @@ Date days_from_today(int days) { return date_from_days(days_since_epoch(china_to
 std::string scheduled_release(const std::string& id, const Date& formed) {
   auto json = nlohmann::json::parse(release_json(id, R"({"portal":["tzgg"]})"));
   json["formed_at"] = formed.iso();
+  json["approval"]["approved_at"] = Timestamp::in_shanghai(unix_now_ms() / 1000).iso();  // not before formed_at
   json["publish_at"] = days_from_today(60).iso() + "T09:00:00+08:00";
   return signed_release(json.dump());
 }

@@ -29,6 +29,7 @@ std::string seeded(const Seed& s) {
   auto doc = nlohmann::json::parse(release_json(s.id, s.targets, "标题" + s.id));
   doc["kind"] = s.kind;
   doc["formed_at"] = date_from_days(days_since_epoch(china_today()) - s.formed_days_ago).iso();
+  doc["approval"]["approved_at"] = Timestamp::in_shanghai(unix_now_ms() / 1000).iso();  // not before formed_at
   if (!s.doc_number.empty()) doc["doc_number"] = s.doc_number;
   if (!s.interprets.empty()) doc["interprets"] = s.interprets;
   if (s.kind == "conference") {
