@@ -258,6 +258,8 @@ TEST_F(ServerFixture, AnIdleKeepAliveConnectionGivesItsSlotToANewClient) {
   RawClient idle(port());
   ASSERT_TRUE(idle.send(get("/first")));
   EXPECT_EQ(status_of(idle.read_response()), 200);
+  // The client has its answer a moment before the server, done writing, waits for the next request.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   RawClient next(port());
   ASSERT_TRUE(next.send(get("/second")));
   EXPECT_EQ(status_of(next.read_response()), 200);

@@ -333,7 +333,7 @@ TEST(AdminApiE2E, ARevokedTokenStopsWorkingAtReload) {
 TEST(AdminApiE2E, LimitsHoldAgainstHostileClients) {
   const int api_port = free_port();
   auto options = api_options(api_port);
-  options.api_extra_toml = "read_timeout_seconds = 1\nmax_connections = 4\n";
+  options.api_extra_toml = "read_timeout_seconds = 3\nmax_connections = 4\n";
   Harness h(options);
   auto fabud = h.start_fabud();
   ASSERT_TRUE(wait_for_port(api_port)) << h.log_of();
@@ -387,7 +387,7 @@ TEST(AdminApiE2E, LimitsHoldAgainstHostileClients) {
     client.send("GET /v1/health HTTP/1.1\r\nHost: t\r\nX-Partial: ");
     EXPECT_EQ(status_of(client.read_response(std::chrono::seconds(5))), 408);
   }
-  {  // four idle connections fill the cap; the fifth is refused
+  {  // four idle connections fill the cap; a fifth, before any has waited a second, is refused
     std::vector<std::unique_ptr<RawClient>> idle;
     for (int i = 0; i < 4; ++i) {
       idle.push_back(std::make_unique<RawClient>(api_port));
@@ -397,6 +397,21 @@ TEST(AdminApiE2E, LimitsHoldAgainstHostileClients) {
     RawClient extra(api_port);
     extra.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n");
     EXPECT_EQ(status_of(extra.read_response()), 503);
+  }
+  {  // slowloris: four clients trickle their requests and hold every connection; once they have
+     // waited a second, a health check takes the slot of the one that has waited longest
+    std::vector<std::unique_ptr<RawClient>> trickling;
+    for (int i = 0; i < 4; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(i == 0 ? 200 : 50));  // the idle four have closed
+      trickling.push_back(std::make_unique<RawClient>(api_port));
+      ASSERT_TRUE(trickling.back()->send("GET /v1/health HTTP/1.1\r\nHost: t\r\nX-Partial: "));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    RawClient health(api_port);
+    health.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n");
+    const auto response = health.read_response();
+    EXPECT_EQ(status_of(response), 200) << response;
+    EXPECT_TRUE(trickling.front()->closed_by_peer(std::chrono::seconds(1)));
   }
   EXPECT_TRUE(fabud.running());
 }
