@@ -402,7 +402,7 @@ TEST(AdminApiE2E, LimitsHoldAgainstHostileClients) {
      // waited a second, a health check takes the slot of the one that has waited longest
     std::vector<std::unique_ptr<RawClient>> trickling;
     for (int i = 0; i < 4; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(i == 0 ? 200 : 50));  // the idle four have closed
+      std::this_thread::sleep_for(std::chrono::milliseconds(i == 0 ? 500 : 50));  // the idle four have closed
       trickling.push_back(std::make_unique<RawClient>(api_port));
       ASSERT_TRUE(trickling.back()->send("GET /v1/health HTTP/1.1\r\nHost: t\r\nX-Partial: "));
     }
