@@ -50,12 +50,7 @@ std::optional<std::string> deadline_warning(const WorkingCalendar& calendar, con
   return std::nullopt;
 }
 
-Date china_date(std::int64_t unix_seconds) {
-  constexpr std::int64_t kChinaOffset = 8 * 3600;
-  const std::int64_t local = unix_seconds + kChinaOffset;
-  const std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  return date_from_days(static_cast<int>(days));
-}
+Date china_date(std::int64_t unix_seconds) { return Timestamp::in_shanghai(unix_seconds).local_date(); }
 
 std::int64_t china_day_end_ms(const Date& day) {
   constexpr std::int64_t kChinaOffsetMs = 8 * 3600 * 1000LL;

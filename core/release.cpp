@@ -9,7 +9,6 @@
 #include "core/bounded_text.h"
 #include "core/release_document.h"
 #include "core/text.h"
-#include "core/working_days.h"
 
 namespace fabu {
 namespace {
@@ -382,9 +381,7 @@ class ReleaseValidator {
   void formed_by_approval(const Release& out) {
     if (has_error_at("formed_at") || has_error_at("approval") || has_error_at("approval.approved_at")) return;
     const Timestamp& at = out.approval.approved_at;
-    const std::int64_t local_seconds = at.unix_seconds + std::int64_t{at.utc_offset_minutes} * 60;
-    const std::int64_t approved_day = local_seconds / 86'400 - (local_seconds % 86'400 < 0 ? 1 : 0);
-    if (days_since_epoch(out.formed_at) > approved_day) {
+    if (out.formed_at > at.local_date()) {
       add("formed_at", out.formed_at.iso() + " is after the day of approval (approval.approved_at " + at.iso() +
                            "): a document is approved on or after the day it was formed");
     }

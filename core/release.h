@@ -29,7 +29,7 @@ std::string_view to_string(Disclosure d);  // the Chinese term, e.g. "主动公�
 struct Date {
   int year = 0, month = 0, day = 0;
   std::string iso() const;
-  friend bool operator==(const Date&, const Date&) = default;
+  friend auto operator<=>(const Date&, const Date&) = default;  // earlier dates first
 };
 
 // A point in time given with its UTC offset, ISO 8601 `YYYY-MM-DDTHH:MM:SS+08:00`.
@@ -37,6 +37,8 @@ struct Timestamp {
   std::int64_t unix_seconds = 0;
   int utc_offset_minutes = 0;  // kept so that what is shown to people uses the writer's local time
   std::string iso() const;
+  // The calendar day this instant falls on in its own offset (the day its writer dated it).
+  Date local_date() const;
   // The same instant as Asia/Shanghai shows it (UTC+8 all year): how fabu shows times to people.
   static Timestamp in_shanghai(std::int64_t unix_seconds) { return {unix_seconds, 8 * 60}; }
   friend bool operator==(const Timestamp&, const Timestamp&) = default;

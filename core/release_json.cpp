@@ -46,6 +46,13 @@ std::string Date::iso() const {
   return buf;
 }
 
+Date Timestamp::local_date() const {
+  using namespace std::chrono;
+  const year_month_day ymd{floor<days>(sys_seconds{seconds{unix_seconds + std::int64_t{utc_offset_minutes} * 60}})};
+  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day()))};
+}
+
 std::string Timestamp::iso() const {
   using namespace std::chrono;
   // Shown in the writer's own offset: 09:30+08:00 stays 09:30+08:00, not 01:30Z.

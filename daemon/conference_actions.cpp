@@ -77,10 +77,11 @@ std::vector<ScreenMatch> refusing_matches(const Release& derived, const Release&
   if (!screen.holds()) return refusing;
   const ScreenResult approved = screen_release(notice, policy);
   for (const auto& m : screen.matches) {
+    if (!m.holds) continue;
     const bool in_notice = std::ranges::any_of(approved.matches, [&](const ScreenMatch& n) {
       return n.holds && n.kind == m.kind && n.masked == m.masked;
     });
-    if (m.holds && !in_notice) refusing.push_back(m);
+    if (!in_notice) refusing.push_back(m);
   }
   return refusing;
 }
