@@ -512,6 +512,10 @@ class ReleaseValidator {
     report_unknown(*node, "conference.livestream", known);
     assign(c.livestream.provider, string_field(*node, "provider", "conference.livestream.provider", short_text(true)));
     assign(c.livestream.url, url_field(*node, "url", "conference.livestream.url", true));
+    if (c.livestream.url.find('#') != std::string::npos) {
+      add("conference.livestream.url", "must not contain '#': the address goes into the microblog posts, where "
+                                       "Weibo reads #...# as a topic; give it without its '#' part");
+    }
   }
 
   std::optional<std::string> url_field(const DocNode& table, std::string_view key, const std::string& path, bool required) {

@@ -421,6 +421,8 @@ for i = 0, n - 1 do
       redis.call('ZADD', LQ_KEY .. lane, now_s, id)
       redis.call('ZREM', k('ready'), lane)
     else
+      -- Its last attempt may have reached the platform: a retry of the dead letter looks there first.
+      if maybe_sent == '1' and in_doubt ~= '1' then redis.call('HSET', dk, 'in_doubt', '1') end
       kill(id, err, kind)
       if kind == KIND.transient then lane_failed(lane) end  -- attempts ran out on a transient failure
     end

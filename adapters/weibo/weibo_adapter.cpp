@@ -39,6 +39,10 @@ class WeiboAdapter final : public Adapter {
   }
 
   std::optional<std::string> refuses_link(const std::string& link) const override {
+    if (link.find('#') != std::string::npos) {
+      return "a Weibo post may not carry '#' (Weibo reads #...# as a topic and refuses the post), and the link "
+             "goes into every post: '" + bounded(link, 64) + "' has one; give the address without its '#' part";
+    }
     if (hall_.safe_domain.empty() || weibo::url_on_domain(link, hall_.safe_domain)) return std::nullopt;
     return "Weibo accepts only posts linking to the safe domain " + hall_.safe_domain + " ([weibo] safe_domain): '" +
            bounded(link, 64) + "' is not on it; target a portal column or give a link on that domain";
@@ -55,7 +59,7 @@ class WeiboAdapter final : public Adapter {
     if (account == nullptr) return done(fail(unknown_account(job)));
     auto request = publish_request(job, *account);
     if (!request) return done(fail(request.error()));
-    weibo::send_post(std::move(*request), std::move(done));
+    weibo::send_post(std::move(*request), noting_own_post(job, *account, std::move(done)));
   }
 
   // receipt == job.previous. Without a post id (the publish was in doubt and recorded none) the post
@@ -80,7 +84,8 @@ class WeiboAdapter final : public Adapter {
       case CorrectionPolicy::note: {
         auto request = note_request(job, *account);
         if (!request) return done(fail(request.error()));
-        return weibo::send_post(std::move(*request), with_note("correction note", std::move(done)));
+        return weibo::send_post(std::move(*request),
+                                with_note("correction note", noting_own_post(job, *account, std::move(done))));
       }
       case CorrectionPolicy::replace:
         return replace(job, *account, std::move(done));
@@ -156,12 +161,22 @@ class WeiboAdapter final : public Adapter {
   }
 
   // A repost-mode member reposts what its delivery waited on: the lead's post (publish, replace) or
-  // the lead's 更正 note (note).
+  // the lead's 更正 note (note). When the lead's delivery recorded no post id (the platform took the
+  // lead's post with 20032 and no id, and it was not on the lead's timeline yet; or a duplicate reply
+  // whose post was not found), there is nothing to repost: the member posts the same text as its own
+  // post instead, as a post-mode member would, so the release still goes out on every account.
+  bool reposts_lead(const Account& account, const DeliveryJob& job) const {
+    return hall_.reposts(account) && !job.upstream.post_id.empty();
+  }
+
+  // The receipt of a repost-mode member that had to post on its own says so.
+  DeliveryCallback noting_own_post(const DeliveryJob& job, const Account& account, DeliveryCallback done) const {
+    if (!hall_.reposts(account) || reposts_lead(account, job)) return done;
+    return with_note("posted as the account's own post: the lead's delivery recorded no post id to repost",
+                     std::move(done));
+  }
+
   Result<weibo::PostRequest> repost_request(const DeliveryJob& job, const Account& account) const {
-    if (job.upstream.post_id.empty()) {
-      return fail(Error::permanent("delivery " + job.delivery_id + " reposts the lead's post, but the lead's "
-                                   "delivery recorded no post id: post it by hand or retract the release"));
-    }
     weibo::PostRequest request = base_request(job, account);
     request.repost_of = job.upstream.post_id;
     request.text = weibo::repost_text(account.unit);
@@ -186,7 +201,7 @@ class WeiboAdapter final : public Adapter {
   // The post a publish makes (also the new post of a replacing correction): job.release's text.
   Result<weibo::PostRequest> publish_request(const DeliveryJob& job, const Account& account) const {
     if (!job.release) return fail(Error::invalid("delivery " + job.delivery_id + " carries no release"));
-    if (hall_.reposts(account)) return repost_request(job, account);
+    if (reposts_lead(account, job)) return repost_request(job, account);
     if (auto linked = check_link(job); !linked) return fail(linked.error());
     const Release& release = *job.release;
     weibo::PostRequest request = base_request(job, account);
@@ -204,7 +219,7 @@ class WeiboAdapter final : public Adapter {
   // A 更正 note: every note of a release carries its link, so only the text identifies this one.
   Result<weibo::PostRequest> note_request(const DeliveryJob& job, const Account& account) const {
     if (!job.release) return fail(Error::invalid("delivery " + job.delivery_id + " carries no release"));
-    if (hall_.reposts(account)) return repost_request(job, account);
+    if (reposts_lead(account, job)) return repost_request(job, account);
     if (auto linked = check_link(job); !linked) return fail(linked.error());
     weibo::PostRequest request = base_request(job, account);
     request.text = weibo::correction_note_text(job.release->title, job.reason, job.link);
@@ -220,6 +235,7 @@ class WeiboAdapter final : public Adapter {
   // reconciles the new post, which the lookup tells from the old one by id (or, when the old id was
   // never recorded, by the new text).
   void replace(const DeliveryJob& job, const Account& account, DeliveryCallback done) const {
+    done = noting_own_post(job, account, std::move(done));
     auto request = publish_request(job, account);
     if (!request) return done(fail(request.error()));
     weibo::StatusMatch old_post;

@@ -84,10 +84,18 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
       }
       case Outcome::duplicate:
         return find_on_timeline([self = shared_from_this()](Lookup found) {
-          if (found.error) return self->finish(fail(*found.error));
           if (found.post_id) return self->succeed(*found.post_id, "reconciled: platform reported a duplicate");
           // Never post again: the platform says it has this text already.
-          self->succeed("", "platform reported a duplicate; post not found on the timeline");
+          if (!found.error) return self->succeed("", "platform reported a duplicate; post not found on the timeline");
+          if (found.error->kind == ErrorKind::permanent || found.error->kind == ErrorKind::config) {
+            // The timeline cannot be read at all (no permission, say): looking again would not help.
+            return self->succeed("", "platform reported a duplicate; the timeline could not be read to find the post: " +
+                                         found.error->message);
+          }
+          // The timeline could not be read just now: the next attempt looks first, it never posts blindly.
+          Error unsure = *found.error;
+          unsure.may_have_taken_effect = true;
+          self->finish(fail(std::move(unsure)));
         });
       default:
         return finish(fail(reply_error(reply, request_.call)));

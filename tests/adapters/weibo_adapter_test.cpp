@@ -171,6 +171,10 @@ TEST_F(WeiboAdapterTest, RefusesALinkOffTheSafeDomainAtPlanning) {
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("safe domain www.linyi.gov.cn"), std::string::npos) << *why;
   EXPECT_NE(why->find("'https://evil.example.com/x?u=www.linyi.gov.cn'"), std::string::npos) << *why;
+  // A '#' in the link would go into every post, and two of them make a #topic#.
+  const auto hashed = adapter_->refuses_link("https://www.linyi.gov.cn/#/art/2026#top");
+  ASSERT_TRUE(hashed);
+  EXPECT_NE(hashed->find("may not carry '#'"), std::string::npos) << *hashed;
 }
 
 TEST_F(WeiboAdapterTest, PlanErrorsNameTheField) {
@@ -269,6 +273,27 @@ TEST_F(WeiboAdapterTest, TimeoutThenFoundOnTimelineIsASuccess) {
   EXPECT_NE(result.error().message.find("connection reset"), std::string::npos);
 }
 
+// After a duplicate reply the post is never made again: a timeline that cannot be read just now makes
+// the next attempt look again first; one that can never be read (no permission) ends the delivery.
+TEST_F(WeiboAdapterTest, DuplicateWhoseTimelineCannotBeReadIsNeverPostedAgain) {
+  reply(400, R"({"error":"repeated weibo text","error_code":20019})");
+  reply(503, R"({"error":"system error","error_code":10001})");
+  auto result = deliver(job_for(sample_release(), "linyi_fabu", kLink));
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().kind, ErrorKind::transient);
+  EXPECT_TRUE(result.error().may_have_taken_effect) << "the next attempt must look before posting";
+
+  transport().requests.clear();
+  reply(400, R"({"error":"repeated weibo text","error_code":20019})");
+  reply(403, R"({"error":"permission denied","error_code":10014})");
+  result = deliver(job_for(sample_release(), "linyi_fabu", kLink));
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->post_id, "");
+  EXPECT_NE(result->note.find("platform reported a duplicate; the timeline could not be read"), std::string::npos)
+      << result->note;
+  EXPECT_EQ(transport().requests.size(), 2U);
+}
+
 TEST_F(WeiboAdapterTest, ExpiredTokenIsAnAuthErrorWithoutTheToken) {
   reply(403, R"({"error":"expired_token","error_code":21327,"request":"/2/statuses/share.json"})");
   const auto result = deliver(job_for(sample_release(), "lanshan_fabu", kLink));
@@ -302,6 +327,21 @@ TEST_F(WeiboAdapterTest, RepostUsesTheLeadPostId) {
                                     {"status", "沂南县人民政府新闻办公室转发"},
                                     {"id", "4900000000000000001"},
                                     {"is_comment", "0"}}));
+}
+
+// The lead's post was taken with 20032 and no id (not on its timeline yet): a repost-mode member has
+// nothing to repost, so it posts the release as its own post, and its receipt says why.
+TEST_F(WeiboAdapterTest, RepostMemberPostsOnItsOwnWhenTheLeadsPostIdIsUnknown) {
+  auto job = job_for(sample_release(), "yinan_fabu", kLink);
+  ASSERT_TRUE(job.upstream.post_id.empty());
+  reply(200, status_json("556", "x"));
+  const auto result = deliver(job);
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->post_id, "556");
+  EXPECT_NE(result->note.find("posted as the account's own post"), std::string::npos) << result->note;
+  const HttpRequest& sent = transport().requests.at(0);
+  EXPECT_EQ(sent.path, "statuses/share.json");
+  EXPECT_NE(sent.body.find("tok-yinan"), std::string::npos);
 }
 
 TEST_F(WeiboAdapterTest, DuplicateRepostMatchesRetweetedId) {

@@ -131,11 +131,17 @@ TEST_F(WeiboLifecycleUnitTest, RetractWithoutPostIdOfACorrectionNoteDeletesTheNo
   EXPECT_EQ(transport().requests[1].body, form_encode({{"access_token", "tok-lead"}, {"id", "201"}}));
 }
 
-TEST_F(WeiboLifecycleUnitTest, ReplacedRepostNeedsTheLeadsNewPost) {
-  const auto missing = correct(job(Operation::correct, "yinan_fabu", "555"));
-  ASSERT_FALSE(missing.has_value());
-  EXPECT_EQ(missing.error().kind, ErrorKind::permanent);
-  EXPECT_TRUE(transport().requests.empty());
+// A repost-mode member replaces its repost with a repost of the lead's new post; when the lead's new
+// post recorded no id (20032 without one), with a post of its own, and its receipt says so.
+TEST_F(WeiboLifecycleUnitTest, ReplacedRepostRepostsTheLeadsNewPostOrPostsOnItsOwn) {
+  reply(200, R"({"idstr":"555"})");
+  reply(200, R"({"idstr":"602","text":"x"})");
+  const auto own = correct(job(Operation::correct, "yinan_fabu", "555"));
+  ASSERT_TRUE(own.has_value()) << own.error().message;
+  EXPECT_EQ(own->post_id, "602");
+  EXPECT_NE(own->note.find("posted as the account's own post"), std::string::npos) << own->note;
+  ASSERT_EQ(paths(), (std::vector<std::string>{"statuses/destroy.json", "statuses/share.json"}));
+  transport().requests.clear();
 
   auto replace = job(Operation::correct, "yinan_fabu", "555");
   replace.upstream.post_id = "600";

@@ -108,6 +108,16 @@ TEST(ConferenceRelease, EveryWrongFieldIsNamed) {
   }
 }
 
+TEST(ConferenceRelease, ALivestreamAddressWithAHashIsRefusedWithTheReason) {
+  json doc = conference_json();
+  doc["conference"]["livestream"]["url"] = "https://live.example.cn/#/room/1203";
+  auto r = parse_release_json(doc.dump());
+  ASSERT_FALSE(r);
+  ASSERT_EQ(r.error().size(), 1u) << join(r.error());
+  EXPECT_EQ(r.error()[0].path, "conference.livestream.url");
+  EXPECT_NE(r.error()[0].reason.find("must not contain '#'"), std::string::npos) << r.error()[0].reason;
+}
+
 TEST(ConferenceRelease, TheTableBelongsToConferencesOnly) {
   json doc = conference_json();
   doc.erase("conference");

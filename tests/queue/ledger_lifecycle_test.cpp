@@ -91,6 +91,29 @@ TEST_F(LedgerTest, RetryDeadAndDropDeadOnlyActOnDeadLetters) {
   EXPECT_TRUE(ledger_->dead_letters(10).value_or(std::vector<DeliveryStatus>(1)).empty());
 }
 
+// Attempts ran out on a send that may have gone out (a timeout after writing the request): the dead
+// letter keeps that, so retrying it makes the adapter look on the platform before posting again.
+TEST_F(LedgerTest, ADeadLetterWhoseLastSendMayHaveGoneOutIsRetriedInDoubt) {
+  admit(request("r1", {spec("microblog", "a", "microblog/a"), spec("microblog", "b", "microblog/b")}));
+  auto sending = claim(T0);
+  ASSERT_EQ(sending.size(), 2u);
+  for (std::size_t i = 0; i < sending.size(); ++i) {
+    Completion c;
+    c.id = sending[i].id;
+    c.attempt = sending[i].attempt;
+    c.outcome = CompletionOutcome::dead;
+    c.error_kind = FailureKind::transient;
+    c.error = "gave up after 8 attempts; last error: timed out";
+    c.maybe_sent = i == 1;  // a: refused before sending; b: timed out after sending
+    ASSERT_TRUE(ledger_->complete({c}, T0 + 1));
+  }
+  ASSERT_TRUE(ledger_->retry_dead(sending[0].id, T0 + 2).value_or(false));
+  ASSERT_TRUE(ledger_->retry_dead(sending[1].id, T0 + 2).value_or(false));
+  auto again = claim(T0 + 3);
+  ASSERT_EQ(again.size(), 2u);
+  for (const auto& d : again) EXPECT_EQ(d.in_doubt, d.id == sending[1].id) << d.id;
+}
+
 TEST_F(LedgerTest, RetryWaitsUntilNextAtAndCountsTheAttempt) {
   admit(request("r1", {spec("portal", "article", "portal/site")}));
   auto first = claim(T0);
