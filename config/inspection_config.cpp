@@ -4,8 +4,10 @@ namespace fabu {
 
 void read_inspection(const toml::table& table, const std::string& file, ConfigErrors& errors, InspectionRules& out) {
   TableReader r(table, file, "inspection", errors);
-  r.reject_unknown({"idle_days", "idle_warn_days", "column_days"});
+  r.reject_unknown({"idle_days", "idle_warn_days", "stale_columns_veto", "empty_columns_veto", "column_days"});
   out.idle_days = static_cast<int>(r.integer("idle_days", out.idle_days, 1, 3650));
+  out.stale_columns_veto = static_cast<int>(r.integer("stale_columns_veto", out.stale_columns_veto, 1, 1000));
+  out.empty_columns_veto = static_cast<int>(r.integer("empty_columns_veto", out.empty_columns_veto, 1, 1000));
   out.idle_warn_days = static_cast<int>(r.integer("idle_warn_days", out.idle_warn_days, 1, 3650));
   if (out.idle_warn_days > out.idle_days) {
     r.error_at(table.get("idle_warn_days"), "inspection.idle_warn_days must not be larger than inspection.idle_days");

@@ -53,11 +53,12 @@ InspectionFinding token_finding(const AccountActivity& a, const InspectionRules&
   return f;
 }
 
+// Stale and empty columns warn: one alone is no veto, enough of them are (column_veto_finding).
 InspectionFinding column_finding(const ColumnActivity& c, int limit, std::int64_t now_ms) {
   InspectionFinding f{InspectionCheck::column_stale, c.channel, c.column, std::nullopt, limit,
-                      InspectionVerdict::fail, ""};
+                      InspectionVerdict::warn, ""};
   if (!c.last_update_ms) {
-    f.detail = "no article delivered to this column yet";
+    f.detail = "empty: no article delivered to this column yet";
     return f;
   }
   const double age = std::max(0.0, static_cast<double>(now_ms - *c.last_update_ms) / kDayMs);
@@ -68,6 +69,28 @@ InspectionFinding column_finding(const ColumnActivity& c, int limit, std::int64_
   } else {
     f.verdict = InspectionVerdict::ok;
     f.detail = "updated " + days_text(age) + " days ago";
+  }
+  return f;
+}
+
+// 栏目不更新 for one channel, from its column findings.
+InspectionFinding column_veto_finding(const std::string& channel, const std::vector<InspectionFinding>& columns,
+                                      const InspectionRules& rules) {
+  int listed = 0, stale = 0, empty = 0;
+  for (const auto& c : columns) {
+    if (c.channel != channel) continue;
+    ++listed;
+    if (c.verdict != InspectionVerdict::ok) ++stale;
+    if (!c.at_ms) ++empty;
+  }
+  InspectionFinding f{InspectionCheck::column_veto, channel, "columns", std::nullopt, 0, InspectionVerdict::ok, ""};
+  f.detail = std::to_string(stale) + " of " + std::to_string(listed) + " listed columns stale (a veto from " +
+             std::to_string(rules.stale_columns_veto) + "), " + std::to_string(empty) + " empty (a veto from " +
+             std::to_string(rules.empty_columns_veto) + ")";
+  if (stale >= rules.stale_columns_veto || empty >= rules.empty_columns_veto) {
+    f.verdict = InspectionVerdict::fail;
+  } else if (stale > 0) {
+    f.verdict = InspectionVerdict::warn;
   }
   return f;
 }
@@ -88,6 +111,7 @@ std::string_view to_string(InspectionCheck check) {
     case InspectionCheck::account_idle: return "account_idle";
     case InspectionCheck::token_expiry: return "token_expiry";
     case InspectionCheck::column_stale: return "column_stale";
+    case InspectionCheck::column_veto: return "column_veto";
     case InspectionCheck::broken_link: return "broken_link";
   }
   return "unknown";
@@ -101,10 +125,16 @@ std::vector<InspectionFinding> inspect(const std::vector<AccountActivity>& accou
   for (const auto& a : accounts) {
     if (a.token_days) out.push_back(token_finding(a, rules));
   }
+  std::vector<InspectionFinding> listed;
+  std::vector<std::string> channels;
   for (const auto& c : columns) {
     const auto limit = rules.column_days.find(c.column);
-    if (limit != rules.column_days.end()) out.push_back(column_finding(c, limit->second, now_ms));
+    if (limit == rules.column_days.end()) continue;
+    listed.push_back(column_finding(c, limit->second, now_ms));
+    if (std::find(channels.begin(), channels.end(), c.channel) == channels.end()) channels.push_back(c.channel);
   }
+  out.insert(out.end(), listed.begin(), listed.end());
+  for (const auto& channel : channels) out.push_back(column_veto_finding(channel, listed, rules));
   return out;
 }
 
@@ -112,7 +142,7 @@ std::vector<InspectionFinding> broken_link_findings(const std::vector<BrokenLink
   std::vector<InspectionFinding> out;
   for (const auto& l : links) {
     out.push_back({InspectionCheck::broken_link, l.channel, l.page + " -> " + l.target, std::nullopt, 0,
-                   InspectionVerdict::fail, "the page links to " + l.target + ", which does not exist",
+                   InspectionVerdict::warn, "the page links to " + l.target + ", which does not exist",
                    std::nullopt});
   }
   return out;

@@ -1,7 +1,9 @@
 // Inspection readiness: what the government website and new-media inspections (国办秘函〔2019〕19号)
 // would fail today, from what fabu knows. An account that has not posted for two weeks is a single veto
 // (僵尸号); a news column not updated for two weeks, or a notice or policy column not updated for six
-// months, counts as a stale column; a token about to expire will soon make its account idle.
+// months, counts as a stale column, and stale columns are a veto (栏目不更新) only from five of them, or
+// from five empty ones; a token about to expire will soon make its account idle; a broken link counts
+// against the site without failing it.
 // The numbers are defaults in config ([inspection]); provinces add their own rules.
 //
 // Pure: times come in as arguments. Thread rules: none (values only).
@@ -20,9 +22,13 @@ struct InspectionRules {
   int idle_days = 14;       // an account idle this long fails
   int idle_warn_days = 10;  // and warns from this long
   int token_warn_days = 7;  // a token expiring within this many days warns (daemon.token_warn_days)
-  // Portal column id -> days without an update after which it is stale (fails); only the columns
-  // listed here are checked.
+  // Portal column id -> days without an update after which it is stale; only the columns listed here
+  // are checked.
   std::map<std::string, int> column_days{{"news", 14}, {"notices", 180}, {"policy", 180}};
+  // A portal fails its columns (栏目不更新) when this many listed columns are stale (an empty one is
+  // stale too), or this many are empty (no article delivered to them yet).
+  int stale_columns_veto = 5;
+  int empty_columns_veto = 5;
   friend bool operator==(const InspectionRules&, const InspectionRules&) = default;
 };
 
@@ -30,7 +36,7 @@ enum class InspectionVerdict { ok, warn, fail };
 std::string_view to_string(InspectionVerdict verdict);
 
 // Which rule a finding is about.
-enum class InspectionCheck { account_idle, token_expiry, column_stale, broken_link };
+enum class InspectionCheck { account_idle, token_expiry, column_stale, column_veto, broken_link };
 std::string_view to_string(InspectionCheck check);
 
 // One account of the matrix as fabu knows it.
@@ -59,9 +65,10 @@ struct InspectionFinding {
   std::optional<std::int64_t> at_ms;  // idle and column findings: the recorded time they are counted from
 };
 
-// One finding per account (idle), per account with a known token expiry, and per listed column, in that
-// order. `now_ms`: unix milliseconds. An account or column with nothing recorded fails: the inspector
-// sees no post either.
+// One finding per account (idle), per account with a known token expiry, per listed column, and one
+// column veto per channel with listed columns, in that order. `now_ms`: unix milliseconds. An account
+// with nothing recorded fails: the inspector sees no post either. A stale or empty column warns; the
+// channel's column veto fails from InspectionRules' thresholds and warns below them.
 std::vector<InspectionFinding> inspect(const std::vector<AccountActivity>& accounts,
                                        const std::vector<ColumnActivity>& columns, const InspectionRules& rules,
                                        std::int64_t now_ms);
@@ -74,7 +81,8 @@ struct BrokenLink {
   std::string target;  // the link as the page writes it
 };
 
-// One failing finding per broken link: target "<page> -> <link>". Dead links count against a site.
+// One warning per broken link: target "<page> -> <link>". Dead links count against a site (链接可用性)
+// without being a veto.
 std::vector<InspectionFinding> broken_link_findings(const std::vector<BrokenLink>& links);
 
 // The worst verdict among the findings (ok when there are none).

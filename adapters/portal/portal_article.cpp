@@ -42,7 +42,9 @@ std::string page_top(const PortalSettings& settings, const ArticleEntry& entry) 
   metadata_row(out, "索引号", entry.index_number, "主题分类", join_subjects(entry.subjects));
   metadata_row(out, "发布机构", entry.issuer, "生成日期", entry.formed);
   metadata_row(out, "文号", entry.doc_number, "发布日期", beijing_date(entry.published_ms));
-  metadata_row(out, "公开属性", entry.disclosure, "有效性", entry.withdrawn ? "已撤回" : "有效");
+  // A corrected document stays in force, marked as amended; a withdrawn one is marked withdrawn.
+  metadata_row(out, "公开属性", entry.disclosure, "有效性",
+               entry.withdrawn ? "已撤回" : entry.revisions.size() >= 2 ? "有效（已更正）" : "有效");
   out += "<tr><th>信息名称</th><td colspan=\"3\">" + html_escape(entry.title) + "</td></tr>\n";
   if (entry.withdrawn) {
     out += "<tr><th>撤回日期</th><td colspan=\"3\">" + beijing_date(entry.withdrawn_ms) + "</td></tr>\n";
@@ -112,6 +114,13 @@ std::string mark_superseded(std::string_view page_html, const ArticleEntry& entr
       fmt::format("<div class=\"superseded\" role=\"note\">本页为第{}版，已被更正。", number) +
       anchor(relative_link(entry.path, entry.path), "查看现行版本") + "</div>\n";
   std::string out(page_html);
+  // Its 有效性 says it is no longer the text in force (a hand-edited page without the cell keeps its own).
+  constexpr std::string_view in_force = "<th>有效性</th><td>有效";  // 有效, or 有效（已更正） after a correction
+  if (const std::size_t cell = out.find(in_force); cell != std::string::npos) {
+    const std::size_t value = cell + in_force.size() - std::string_view("有效").size();
+    const std::size_t end = out.find("</td>", value);
+    if (end != std::string::npos) out.replace(value, end - value, fmt::format("已被第{}版更正", number + 1));
+  }
   // Every page this adapter renders has exactly one "<main>\n"; a hand-edited one gets the notice first.
   const std::size_t main = out.find("<main>\n");
   out.insert(main == std::string::npos ? 0 : main + 7, notice);

@@ -46,6 +46,7 @@ TEST_F(PortalCorrect, UpdatesThePageInPlaceWithNoteAndHistory) {
   EXPECT_NE(html.find("第2版正文"), std::string::npos);
   EXPECT_EQ(html.find("<strong>重点</strong>"), std::string::npos);
   EXPECT_NE(html.find("更正说明 2026-05-03：截止日期有误，已更正"), std::string::npos) << html;
+  EXPECT_NE(html.find("<th>有效性</th><td>有效（已更正）</td>"), std::string::npos) << html;
   EXPECT_NE(html.find("<td>01527918X-2026-000001</td>"), std::string::npos);  // same 索引号
   EXPECT_NE(html.find("<th>发布日期</th><td>2026-05-01</td>"), std::string::npos);  // same 发布日期
   EXPECT_NE(html.find("<li><a href=\"../../tzgg/2026/r1.r1.html\">第1版</a>（2026-05-01）</li>"), std::string::npos)
@@ -58,6 +59,7 @@ TEST_F(PortalCorrect, UpdatesThePageInPlaceWithNoteAndHistory) {
   EXPECT_EQ(first.find("第2版正文"), std::string::npos);
   EXPECT_NE(first.find("本页为第1版，已被更正。<a href=\"../../tzgg/2026/r1.html\">查看现行版本</a>"),
             std::string::npos) << first;
+  EXPECT_NE(first.find("<th>有效性</th><td>已被第2版更正</td>"), std::string::npos) << first;
 
   // Listed once, under its 发布日期; the feed shows the update.
   const std::string column = page("tzgg/index.html");

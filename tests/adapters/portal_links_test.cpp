@@ -64,7 +64,7 @@ TEST_F(PortalDelivery, ARebuildRecordsBrokenLinksAndTheNextOneClearsThem) {
   ASSERT_EQ(findings.size(), 2u);
   EXPECT_EQ(findings[0].check, InspectionCheck::broken_link);
   EXPECT_EQ(findings[0].target, "tzgg/2026/n1.html -> files/missing.pdf");
-  EXPECT_EQ(findings[0].verdict, InspectionVerdict::fail);
+  EXPECT_EQ(findings[0].verdict, InspectionVerdict::warn) << "a broken link counts against a site, no veto";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Inspection readiness rules: idle accounts warn then fail, tokens warn then fail, columns fail past
-// their own limit, and what was never recorded fails.
+// Inspection readiness rules: idle accounts warn then fail, tokens warn then fail, columns warn past
+// their own limit and fail the portal only from five stale or five empty ones, and an account never
+// recorded fails.
 #include "core/inspection.h"
 
 #include <gtest/gtest.h>
@@ -65,7 +66,7 @@ TEST(Inspection, TokensWarnWithinTheirWindowAndFailOnceExpired) {
   EXPECT_EQ(inspect({{"microblog", "a", kNow, std::nullopt}}, {}, rules, kNow).size(), 1u);  // no expiry known
 }
 
-TEST(Inspection, ColumnsFailPastTheirOwnLimitAndUnlistedOnesAreNotChecked) {
+TEST(Inspection, ColumnsWarnPastTheirOwnLimitAndUnlistedOnesAreNotChecked) {
   InspectionRules rules;
   rules.column_days = {{"xwfbh", 14}, {"tzgg", 180}};
   const std::vector<ColumnActivity> columns = {
@@ -74,13 +75,53 @@ TEST(Inspection, ColumnsFailPastTheirOwnLimitAndUnlistedOnesAreNotChecked) {
       {"portal", "zdly", kNow - 900 * kDay},  // not listed
   };
   const auto findings = inspect({}, columns, rules, kNow);
-  ASSERT_EQ(findings.size(), 2u);
+  ASSERT_EQ(findings.size(), 3u);
   EXPECT_EQ(findings[0].target, "xwfbh");
-  EXPECT_EQ(findings[0].verdict, InspectionVerdict::fail);
+  EXPECT_EQ(findings[0].verdict, InspectionVerdict::warn);
   EXPECT_EQ(findings[0].limit_days, 14);
   EXPECT_EQ(findings[1].target, "tzgg");
   EXPECT_EQ(findings[1].verdict, InspectionVerdict::ok);
-  EXPECT_EQ(worst(findings), InspectionVerdict::fail);
+  EXPECT_EQ(findings[2].check, InspectionCheck::column_veto);
+  EXPECT_EQ(findings[2].channel, "portal");
+  EXPECT_EQ(findings[2].verdict, InspectionVerdict::warn);
+  EXPECT_EQ(findings[2].detail, "1 of 2 listed columns stale (a veto from 5), 0 empty (a veto from 5)");
+  EXPECT_EQ(worst(findings), InspectionVerdict::warn) << "one stale column is no veto";
+}
+
+// 栏目不更新: five stale columns (an empty one counts) fail the portal, or five empty ones; each
+// portal channel is judged on its own columns.
+TEST(Inspection, FiveStaleOrFiveEmptyColumnsFailTheirPortal) {
+  InspectionRules rules;
+  rules.column_days = {{"a", 14}, {"b", 14}, {"c", 14}, {"d", 14}, {"e", 14}, {"f", 14}};
+  auto veto = [&](const std::vector<ColumnActivity>& columns) {
+    InspectionFinding found;
+    for (const auto& f : inspect({}, columns, rules, kNow)) {
+      if (f.check == InspectionCheck::column_veto && f.channel == "portal") found = f;
+    }
+    return found;
+  };
+  const auto old = kNow - 20 * kDay, fresh = kNow - kDay;
+  EXPECT_EQ(veto({{"portal", "a", old}, {"portal", "b", old}, {"portal", "c", old}, {"portal", "d", old},
+                  {"portal", "e", fresh}, {"portal", "f", fresh}})
+                .verdict,
+            InspectionVerdict::warn);
+  const auto four_and_empty = veto({{"portal", "a", old}, {"portal", "b", old}, {"portal", "c", old},
+                                    {"portal", "d", std::nullopt}, {"portal", "e", std::nullopt}, {"portal", "f", fresh}});
+  EXPECT_EQ(four_and_empty.verdict, InspectionVerdict::fail);
+  EXPECT_EQ(four_and_empty.detail, "5 of 6 listed columns stale (a veto from 5), 2 empty (a veto from 5)");
+  // Another portal's stale columns do not count against this one.
+  const auto split = inspect({}, {{"portal", "a", old}, {"portal", "b", old}, {"portal", "c", old},
+                                  {"other", "d", old}, {"other", "e", old}},
+                             rules, kNow);
+  EXPECT_EQ(worst(split), InspectionVerdict::warn);
+
+  rules.stale_columns_veto = 10;
+  rules.empty_columns_veto = 2;
+  EXPECT_EQ(veto({{"portal", "a", old}, {"portal", "b", old}, {"portal", "c", old}, {"portal", "d", old},
+                  {"portal", "e", std::nullopt}, {"portal", "f", std::nullopt}})
+                .verdict,
+            InspectionVerdict::fail)
+      << "two empty columns, with the veto at two";
 }
 
 TEST(Inspection, ADefaultRuleSetChecksNewsForTwoWeeksAndNoticesAndPolicyForHalfAYear) {
@@ -88,7 +129,12 @@ TEST(Inspection, ADefaultRuleSetChecksNewsForTwoWeeksAndNoticesAndPolicyForHalfA
   EXPECT_EQ(rules.column_days.at("news"), 14);
   EXPECT_EQ(rules.column_days.at("notices"), 180);
   EXPECT_EQ(rules.column_days.at("policy"), 180);
-  EXPECT_EQ(only(inspect({}, {{"portal", "notices", std::nullopt}}, rules, kNow)).verdict, InspectionVerdict::fail);
+  EXPECT_EQ(rules.stale_columns_veto, 5);
+  EXPECT_EQ(rules.empty_columns_veto, 5);
+  const auto empty = inspect({}, {{"portal", "notices", std::nullopt}}, rules, kNow);
+  ASSERT_EQ(empty.size(), 2u);
+  EXPECT_EQ(empty[0].verdict, InspectionVerdict::warn);
+  EXPECT_EQ(empty[0].detail, "empty: no article delivered to this column yet");
   EXPECT_EQ(worst({}), InspectionVerdict::ok);
 }
 

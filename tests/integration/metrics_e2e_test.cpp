@@ -140,8 +140,9 @@ TEST(MetricsE2E, QueueGaugesSeeDueAndScheduledWork) {
   EXPECT_EQ(sample(text, "fabu_queue_oldest_due_age_seconds"), 0) << text;
 }
 
-// fabuctl inspect after a run: the accounts and the column that had posts pass, the account and the
-// column that had none fail (exit 1), and /metrics carries the same verdicts.
+// fabuctl inspect after a run: the accounts and the column that had posts pass, the account that had
+// none fails (exit 1), the column that had none warns (one empty column is no veto), and /metrics
+// carries the same verdicts.
 TEST(MetricsE2E, InspectFlagsTheIdleAccountAndTheColumnNothingWasDeliveredTo) {
   const int api_port = free_port();
   HarnessOptions o{.members = {{"county_a"}, {"county_idle"}}, .api_port = api_port};
@@ -168,12 +169,13 @@ TEST(MetricsE2E, InspectFlagsTheIdleAccountAndTheColumnNothingWasDeliveredTo) {
   EXPECT_EQ(verdicts["account_idle county_a"], "ok") << out;
   EXPECT_EQ(verdicts["account_idle county_idle"], "fail") << out;
   EXPECT_EQ(verdicts["column_stale tzgg"], "ok") << out;
-  EXPECT_EQ(verdicts["column_stale zcjd"], "fail") << out;
+  EXPECT_EQ(verdicts["column_stale zcjd"], "warn") << out;
+  EXPECT_EQ(verdicts["column_veto columns"], "warn") << out;
 
   std::string table;
   EXPECT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " inspect", table), 1);
   EXPECT_THAT(table, HasSubstr("county_idle")) << table;
-  EXPECT_THAT(table, HasSubstr("2 fail")) << table;
+  EXPECT_THAT(table, HasSubstr("1 fail")) << table;
 
   const auto text = http_request(api_port, "GET", "/metrics", {}, {}, kMetricsReadToken).body;
   EXPECT_EQ(sample(text, "fabu_inspection_status{check=\"account_idle\",channel=\"microblog\",target=\"county_idle\"}"), 2)
@@ -186,7 +188,9 @@ TEST(MetricsE2E, InspectFlagsTheIdleAccountAndTheColumnNothingWasDeliveredTo) {
               now_s, 60) << text;
   EXPECT_NEAR(sample(text, "fabu_portal_column_last_update_timestamp_seconds{channel=\"portal\",column=\"tzgg\"}"),
               now_s, 60) << text;
-  EXPECT_EQ(sample(text, "fabu_inspection_findings{check=\"column_stale\",verdict=\"fail\"}"), 1) << text;
+  EXPECT_EQ(sample(text, "fabu_inspection_findings{check=\"column_stale\",verdict=\"warn\"}"), 1) << text;
+  EXPECT_EQ(sample(text, "fabu_inspection_status{check=\"column_veto\",channel=\"portal\",target=\"columns\"}"), 1)
+      << text;
   std::string said;
   EXPECT_EQ(run_shell("promtool check metrics", said, text), 0) << said;
   EXPECT_EQ(said, "");
