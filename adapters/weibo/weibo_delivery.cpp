@@ -93,9 +93,7 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
                                          found.error->message);
           }
           // The timeline could not be read just now: the next attempt looks first, it never posts blindly.
-          Error unsure = *found.error;
-          unsure.may_have_taken_effect = true;
-          self->finish(fail(std::move(unsure)));
+          self->fail_in_doubt(std::move(*found.error));
         });
       default:
         return finish(fail(reply_error(reply, request_.call)));
@@ -109,10 +107,14 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
         return self->succeed(*found.post_id, "reconciled: found on the account's timeline after: " + cause.message);
       }
       // Not visible (yet): the next attempt looks again before posting.
-      Error unsure = cause;
-      unsure.may_have_taken_effect = true;
-      self->finish(fail(std::move(unsure)));
+      self->fail_in_doubt(cause);
     });
+  }
+
+  // Fails with `cause`, marked as possibly taken effect: the next attempt reconciles before posting.
+  void fail_in_doubt(Error cause) {
+    cause.may_have_taken_effect = true;
+    finish(fail(std::move(cause)));
   }
 
   void find_on_timeline(LookupCallback then) {
