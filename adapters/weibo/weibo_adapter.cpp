@@ -157,6 +157,7 @@ class WeiboAdapter final : public Adapter {
     request.call = call_for(account, job);
     request.in_doubt = job.in_doubt;
     request.idempotency_key = job.delivery_id;
+    request.match.admitted_ms = job.admission.admitted_at_ms;
     return request;
   }
 
@@ -240,6 +241,7 @@ class WeiboAdapter final : public Adapter {
     if (!request) return done(fail(request.error()));
     weibo::StatusMatch old_post;
     old_post.link = job.link;
+    old_post.admitted_ms = job.admission.admitted_at_ms;
     if (request->match.repost) {
       old_post.repost = true;
       old_post.not_id = request->repost_of;  // the lead's new post: our old repost reposted the old one
@@ -260,6 +262,7 @@ class WeiboAdapter final : public Adapter {
   weibo::StatusMatch retract_match(const DeliveryJob& job, const Account& account) const {
     weibo::StatusMatch match;
     match.link = job.link;
+    match.admitted_ms = job.admission.admitted_at_ms;
     // retract.<rev> undoes the delivery of revision <rev>: 1 the publish, >= 2 a correction.
     const auto id = DeliveryId::parse(job.delivery_id);
     const int undone = id && id->operation == Operation::retract ? id->revision : job.revision;

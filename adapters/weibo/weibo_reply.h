@@ -51,4 +51,9 @@ Error reply_error(const Reply& reply, const AccountCall& call);
 // A status's id as a string ("" when it has none). Weibo ids exceed 2^53: the string form is preferred.
 std::string id_of(const nlohmann::json& status);
 
+// When a status was created, in unix ms, read from its `created_at`: Weibo's form
+// "Sun Dec 06 12:00:00 +0800 2026", or ISO 8601 with a zone ("2026-12-06T12:00:00+08:00", "...Z").
+// nullopt when the field is missing or in any other form: the caller must not guess.
+std::optional<std::int64_t> created_at_ms(const nlohmann::json& status);
+
 }  // namespace fabu::weibo

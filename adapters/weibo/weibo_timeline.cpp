@@ -21,12 +21,38 @@ std::string_view before_link(std::string_view text, std::string_view link) {
   return at != std::string_view::npos && at >= 12 ? text.substr(0, at) : std::string_view();
 }
 
-bool same_text(std::string_view posted, std::string_view sent, std::string_view link) {
-  if (sent.empty()) return false;
-  if (posted == sent) return true;
-  // The real platform rewrites links to short t.cn links: the text before the link still matches.
+// The real platform rewrites links to short t.cn links: the text before the link still matches.
+bool same_before_link(std::string_view posted, std::string_view sent, std::string_view link) {
   const std::string_view before = before_link(sent, link);
   return !before.empty() && posted.starts_with(before);
+}
+
+bool same_text(std::string_view posted, std::string_view sent, std::string_view link) {
+  return !sent.empty() && (posted == sent || same_before_link(posted, sent, link));
+}
+
+// Whether `c` (followed by `next`) would carry a link on: "…/1" is not in "…/1.html" or "…/12".
+bool continues_link(char c, char next) {
+  const auto alnum = [](char x) { return (x >= '0' && x <= '9') || (x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z'); };
+  if (alnum(c)) return true;
+  if (c == '.') return alnum(next);
+  return std::string_view("/-_~%?&=#+").find(c) != std::string_view::npos;
+}
+
+bool contains_link(std::string_view posted, std::string_view link) {
+  for (auto at = posted.find(link); at != std::string_view::npos; at = posted.find(link, at + 1)) {
+    const std::size_t end = at + link.size();
+    if (end == posted.size()) return true;
+    if (!continues_link(posted[end], end + 1 < posted.size() ? posted[end + 1] : ' ')) return true;
+  }
+  return false;
+}
+
+// A status matched by its wording alone was created before the release was admitted: not ours.
+bool older_than_release(const StatusMatch& match, const json& status) {
+  if (match.admitted_ms <= 0) return false;
+  const auto created = created_at_ms(status);
+  return created && *created < match.admitted_ms - kCreatedAtSkewMs;
 }
 
 bool text_rules_accept(const StatusMatch& match, const json& status) {
@@ -35,9 +61,11 @@ bool text_rules_accept(const StatusMatch& match, const json& status) {
   if (std::string_view(*posted).starts_with(kCorrectionMark) != match.correction_note) return false;
   if (!match.not_text.empty() && same_text(*posted, match.not_text, match.link)) return false;
   // The release's link is unique per release, so it identifies our share even if the platform
-  // altered other parts of the text.
-  if (match.link_identifies && !match.link.empty() && posted->find(match.link) != std::string::npos) return true;
-  return same_text(*posted, match.text, match.link);
+  // altered other parts of the text; so does the exact text, which carries the link.
+  if (match.link_identifies && !match.link.empty() && contains_link(*posted, match.link)) return true;
+  if (match.text.empty()) return false;
+  if (*posted == match.text) return true;
+  return same_before_link(*posted, match.text, match.link) && !older_than_release(match, status);
 }
 
 }  // namespace

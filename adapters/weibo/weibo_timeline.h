@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,7 +30,16 @@ struct StatusMatch {
   bool correction_note = false;  // ours is a 更正 note (starts with kCorrectionMark); otherwise it is not
   std::string not_id;            // never this status, nor (repost) a repost of it: the one being replaced
   std::string not_text;          // never a status with this text: the replacement of the one sought
+  // When the release was admitted (unix ms; 0: unknown). Ours was created after it, so a status the
+  // text rules accept only by its wording up to the link (the platform shortened the link) is not ours
+  // when its created_at is older than this by more than kCreatedAtSkewMs: two releases with the same
+  // title and summary read alike once their links are shortened. A status whose created_at cannot be
+  // read is judged by its text alone.
+  std::int64_t admitted_ms = 0;
 };
+
+// How far the platform's clock may be behind the clock that stamped the admission.
+inline constexpr std::int64_t kCreatedAtSkewMs = 5 * 60 * 1000;
 
 bool matches(const StatusMatch& match, const nlohmann::json& status);
 

@@ -7,6 +7,7 @@
 namespace fabu::testing {
 namespace {
 
+using weibo::created_at_ms;
 using weibo::id_of;
 using weibo::read_post_reply;
 using weibo::read_reply;
@@ -146,6 +147,33 @@ TEST(WeiboPostReply, ReadsTheFieldsOfAStatus) {
   EXPECT_EQ(refused.head.error_code, 21327);
   EXPECT_EQ(refused.head.error_text, "expired_token");
   EXPECT_TRUE(refused.post_id.empty());
+}
+
+// 2026-12-06 04:00:00 UTC
+constexpr std::int64_t kNoonInBeijing = 1796529600000;
+
+TEST(WeiboCreatedAt, ReadsWeibosFormAndIso8601WithAZone) {
+  auto at = [](const std::string& text) { return created_at_ms(nlohmann::json{{"created_at", text}}); };
+  EXPECT_EQ(at("Sun Dec 06 12:00:00 +0800 2026"), kNoonInBeijing);
+  EXPECT_EQ(at("Sun Dec 06 04:00:00 +0000 2026"), kNoonInBeijing);
+  EXPECT_EQ(at("Sat Dec 05 23:30:00 -0430 2026"), kNoonInBeijing);
+  EXPECT_EQ(at("2026-12-06T12:00:00+08:00"), kNoonInBeijing);
+  EXPECT_EQ(at("2026-12-06T04:00:00Z"), kNoonInBeijing);
+  EXPECT_EQ(at("2026-12-06 12:00:00.250+0800"), kNoonInBeijing);
+  EXPECT_EQ(at("Tue Feb 29 00:00:00 +0800 2028"), 1835366400000);
+}
+
+TEST(WeiboCreatedAt, AnythingElseIsUnknownRatherThanGuessed) {
+  for (const std::string text : {"", "Sun", "Sun Dec 06 12:00:00 2026", "Sun Dec 06 12:00:00 +0800 26",
+                                 "Sun Foo 06 12:00:00 +0800 2026", "Sun Feb 30 12:00:00 +0800 2026",
+                                 "Sun Dec -6 12:00:00 +0800 2026", "Sun Dec 06 24:00:00 +0800 2026",
+                                 "Sun Dec 06 12:00:00 +08:0 2026", "2026-12-06T12:00:00", "2026-12-06",
+                                 "2026-13-06T12:00:00Z", "2026-12-06T12:00:00+0800x", "1796529600"}) {
+    EXPECT_EQ(created_at_ms(nlohmann::json{{"created_at", text}}), std::nullopt) << text;
+  }
+  EXPECT_EQ(created_at_ms(nlohmann::json{{"created_at", 1796529600}}), std::nullopt);
+  EXPECT_EQ(created_at_ms(nlohmann::json{{"text", "no date"}}), std::nullopt);
+  EXPECT_EQ(created_at_ms(nlohmann::json("Sun Dec 06 12:00:00 +0800 2026")), std::nullopt);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The Weibo adapter over each real transport (Beast and cpprestsdk) against the real sandbox platform.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -68,6 +69,29 @@ TEST_P(WeiboSandboxTest, InDoubtDeliveryLooksBeforePosting) {
   EXPECT_EQ(second->post_id, first->post_id);
   EXPECT_EQ(second->note, "reconciled: found on the account's timeline");
   EXPECT_EQ(posts().size(), 1U);
+}
+
+// Two releases with the same title and summary read alike up to their links. A delivery in doubt
+// whose earlier attempt never reached the platform must not take the other release's older post for
+// its own: it posts.
+TEST_P(WeiboSandboxTest, InDoubtDeliveryDoesNotTakeAnOlderReleasesPostWithTheSameWording) {
+  const auto earlier = deliver(job_for(sample_release("2026-press-016"), "linyi_fabu",
+                                       "https://www.linyi.gov.cn/info/tzgg/2026-press-016.html"));
+  ASSERT_TRUE(earlier.has_value()) << earlier.error().message;
+
+  auto job = job_for(sample_release(), "linyi_fabu", kLink);
+  job.in_doubt = true;
+  // Admitted ten minutes after the earlier release's post was created.
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  job.admission.admitted_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count() + 600'000;
+  const auto result = deliver(job);
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_NE(result->post_id, earlier->post_id);
+  EXPECT_EQ(result->note, "");
+  const auto all = posts();
+  ASSERT_EQ(all.size(), 2U) << all.dump();
+  EXPECT_EQ(all[1]["idstr"], result->post_id);
+  EXPECT_NE(all[1]["text"].get<std::string>().find(kLink), std::string::npos) << all[1].dump();
 }
 
 TEST_P(WeiboSandboxTest, ExpiredTokenIsAnAuthError) {
