@@ -147,8 +147,8 @@ void read_daemon(const toml::table& table, const std::string& file, ConfigErrors
 
 void read_retry(const toml::table& table, const std::string& file, ConfigErrors& errors, RetryConfig& out) {
   TableReader r(table, file, "retry", errors);
-  r.reject_unknown({"max_attempts", "base_ms", "cap_ms", "jitter", "request_timeout_ms", "breaker_failures",
-                    "breaker_cooloff_seconds"});
+  r.reject_unknown({"max_attempts", "base_ms", "cap_ms", "jitter", "request_timeout_ms", "in_doubt_wait_ms",
+                    "breaker_failures", "breaker_cooloff_seconds"});
   out.max_attempts = static_cast<int>(r.integer("max_attempts", out.max_attempts, 1, 100));
   out.base = std::chrono::milliseconds(r.integer("base_ms", out.base.count(), 1, kMaxTimeoutMs));
   out.cap = std::chrono::milliseconds(r.integer("cap_ms", out.cap.count(), 1, kMaxSeconds * 1000));
@@ -159,6 +159,8 @@ void read_retry(const toml::table& table, const std::string& file, ConfigErrors&
   out.jitter = r.number("jitter", out.jitter, 0.0, 1.0);
   out.request_timeout =
       std::chrono::milliseconds(r.integer("request_timeout_ms", out.request_timeout.count(), 1, kMaxTimeoutMs));
+  out.in_doubt_wait =
+      std::chrono::milliseconds(r.integer("in_doubt_wait_ms", out.in_doubt_wait.count(), 0, kMaxTimeoutMs));
   out.breaker_failures = static_cast<int>(r.integer("breaker_failures", out.breaker_failures, 0, 1000));
   out.breaker_cooloff =
       std::chrono::seconds(r.integer("breaker_cooloff_seconds", out.breaker_cooloff.count(), 1, kMaxSeconds));

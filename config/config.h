@@ -91,6 +91,7 @@ struct RetryConfig {
   std::chrono::milliseconds cap{std::chrono::minutes(10)};
   double jitter = 0.2;  // +-20%
   std::chrono::milliseconds request_timeout{15000};
+  std::chrono::milliseconds in_doubt_wait{std::chrono::minutes(2)};  // RetryPolicy::in_doubt_wait
   // Circuit breakers (per account lane and per channel): after this many consecutive transient
   // failures, stop sending for the cool-off, then let one probe through. 0 = off.
   int breaker_failures = 5;

@@ -15,6 +15,10 @@ struct RetryPolicy {
   std::chrono::milliseconds base{2000};        // delay after the first failure
   std::chrono::milliseconds cap{std::chrono::minutes(10)};  // longest delay before jitter
   double jitter = 0.2;                         // 0.2 = each delay is scaled by a factor in [0.8, 1.2]
+  // A send that may have reached the platform (a timeout or reset after the request went out) is
+  // looked for again no sooner than this: Weibo may show an accepted post 1-2 minutes late, and a
+  // look before then finds nothing and posts again. 0 = the backoff alone.
+  std::chrono::milliseconds in_doubt_wait{std::chrono::minutes(2)};
 };
 
 // Delay before the attempt that follows failure number `attempt` (1 = the first failure):

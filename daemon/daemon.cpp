@@ -158,7 +158,8 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   options.claim_batch = d.claim_batch;
   options.lease = d.lease;
   options.request_timeout = config->retry.request_timeout;
-  options.retry = RetryPolicy{config->retry.max_attempts, config->retry.base, config->retry.cap, config->retry.jitter};
+  options.retry = RetryPolicy{config->retry.max_attempts, config->retry.base, config->retry.cap, config->retry.jitter,
+                              config->retry.in_doubt_wait};
   options.breaker_failures = config->retry.breaker_failures;
   options.breaker_cooloff = config->retry.breaker_cooloff;
   options.workers = &daemon->workers_;
@@ -227,7 +228,9 @@ ConfigErrors Daemon::reload(std::shared_ptr<const Config> config) {
     spdlog::warn("reload: [redis] changes take effect only after a restart");
   }
   if (old.daemon.max_in_flight != config->daemon.max_in_flight || old.daemon.claim_batch != config->daemon.claim_batch ||
-      old.daemon.lease != config->daemon.lease || old.retry.max_attempts != config->retry.max_attempts) {
+      old.daemon.lease != config->daemon.lease || old.retry.max_attempts != config->retry.max_attempts ||
+      old.retry.base != config->retry.base || old.retry.cap != config->retry.cap ||
+      old.retry.jitter != config->retry.jitter || old.retry.in_doubt_wait != config->retry.in_doubt_wait) {
     spdlog::warn("reload: [daemon] and [retry] changes take effect only after a restart");
   }
   if (api_ && old.api.tokens != config->api.tokens) {

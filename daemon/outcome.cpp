@@ -1,5 +1,6 @@
 #include "daemon/outcome.h"
 
+#include <algorithm>
 #include <string>
 
 namespace fabu {
@@ -43,8 +44,9 @@ Completion decide_completion(const ClaimedDelivery& delivery, const Result<Deliv
         return c;
       }
       c.outcome = CompletionOutcome::retry;
-      c.next_at_ms = now_ms + std::max(retry_delay(delivery.attempt, policy, unit_random),
-                                       std::min(e.retry_after.value_or(std::chrono::milliseconds(0)), kLongestPlatformWait))
+      c.next_at_ms = now_ms + std::max({retry_delay(delivery.attempt, policy, unit_random),
+                                        std::min(e.retry_after.value_or(std::chrono::milliseconds(0)), kLongestPlatformWait),
+                                        e.may_have_taken_effect ? policy.in_doubt_wait : std::chrono::milliseconds(0)})
                                   .count();
       return c;
     case ErrorKind::permanent:

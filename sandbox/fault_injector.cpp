@@ -79,6 +79,10 @@ bool FaultInjector::apply_json(const nlohmann::json& changes, std::string& error
       !read_milliseconds(changes.at("timeout_hold_ms"), "timeout_hold_ms", updated.timeout_hold_ms)) {
     return false;
   }
+  if (changes.contains("timeout_hidden_ms") &&
+      !read_milliseconds(changes.at("timeout_hidden_ms"), "timeout_hidden_ms", updated.timeout_hidden_ms)) {
+    return false;
+  }
   if (changes.contains("slow_tokens")) {
     const auto& slow = changes.at("slow_tokens");
     if (!slow.is_object()) {
@@ -110,7 +114,8 @@ nlohmann::json FaultInjector::settings_json() const {
   for (const auto& [token, ms] : settings_.slow_tokens) slow[token] = ms;
   return {{"latency_ms", settings_.latency_ms},     {"p_5xx", settings_.p_5xx},
           {"p_timeout", settings_.p_timeout},       {"p_rate_limit", settings_.p_rate_limit},
-          {"timeout_hold_ms", settings_.timeout_hold_ms}, {"slow_tokens", slow}};
+          {"timeout_hold_ms", settings_.timeout_hold_ms}, {"timeout_hidden_ms", settings_.timeout_hidden_ms},
+          {"slow_tokens", slow}};
 }
 
 }  // namespace fabu::sandbox

@@ -24,6 +24,9 @@ struct FaultSettings {
   double p_timeout = 0.0;       // write endpoints: created, reply held for timeout_hold_ms
   double p_rate_limit = 0.0;    // write endpoints: 403 error_code 10023, nothing created
   int timeout_hold_ms = 60000;
+  // A status a timeout fault creates stays off the account's timeline this long, as Weibo shows some
+  // accepted posts 1-2 minutes late (20032, review queues). It exists meanwhile: a repeat is refused.
+  int timeout_hidden_ms = 0;
   std::map<std::string, int, std::less<>> slow_tokens;  // access_token -> extra delay (ms)
 };
 

@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--timeout-hold-ms", faults.timeout_hold_ms, "how long a timeout fault holds the reply")
       ->capture_default_str()->check(CLI::Range(0, 3'600'000));
+  app.add_option("--timeout-hidden-ms", faults.timeout_hidden_ms,
+                 "how long a status a timeout fault creates stays off the timeline")
+      ->capture_default_str()->check(CLI::Range(0, 3'600'000));
   app.add_option("--seed", options.seed, "seed of the fault draws")->capture_default_str();
   app.add_option("--expired-token", options.expired_tokens, "a token that answers 21327 (repeatable)");
   app.add_option("--slow-token", slow_tokens, "TOKEN:MS, extra delay for one token's replies (repeatable)");

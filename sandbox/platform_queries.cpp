@@ -116,7 +116,7 @@ PlatformResult PlatformState::user_timeline(const Params& params) {
     if (*it <= *since_id) break;  // ids only grow, so everything older is below since_id too
     if (*max_id != 0 && *it > *max_id) continue;
     const auto* post = find_post(*it);
-    if (post == nullptr || post->deleted) continue;
+    if (post == nullptr || post->deleted || post->shown > now) continue;
     if (to_skip > 0) {
       --to_skip;
       continue;

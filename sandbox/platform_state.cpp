@@ -83,13 +83,15 @@ const PlatformState::User* PlatformState::user_by_uid(std::uint64_t uid) const {
   return user == users_.end() ? nullptr : &user->second;
 }
 
-PlatformState::Post& PlatformState::add_post(User& user, std::string text, std::int64_t retweeted_id, bool has_pic) {
+PlatformState::Post& PlatformState::add_post(User& user, std::string text, std::int64_t retweeted_id, bool has_pic,
+                                             std::chrono::milliseconds hidden_for) {
   Post post;
   post.id = first_id_ + static_cast<std::int64_t>(posts_.size());
   post.uid = user.uid;
   post.text = std::move(text);
   post.retweeted_id = retweeted_id;
   post.created = now();
+  post.shown = post.created + hidden_for;
   post.has_pic = has_pic;
   user.timeline.push_back(post.id);
   ++user.live_statuses;
@@ -97,7 +99,7 @@ PlatformState::Post& PlatformState::add_post(User& user, std::string text, std::
   return posts_.back();
 }
 
-PlatformResult PlatformState::share(const Params& params, bool has_pic) {
+PlatformResult PlatformState::share(const Params& params, bool has_pic, std::chrono::milliseconds hidden_for) {
   std::lock_guard lock(mutex_);
   auto user = authenticate(params);
   if (!user) return std::unexpected(user.error());
@@ -111,7 +113,7 @@ PlatformResult PlatformState::share(const Params& params, bool has_pic) {
   if (has_topic(*status)) return std::unexpected(platform_error(codes::illegal_content, "#topic# is not allowed in share"));
   if ((*user)->live_texts.contains(*status)) return std::unexpected(platform_error(codes::repeat_content));
 
-  auto& post = add_post(**user, *status, 0, has_pic);
+  auto& post = add_post(**user, *status, 0, has_pic, hidden_for);
   (*user)->live_texts.emplace(post.text, post.id);
   return status_json(post, now());
 }
@@ -128,7 +130,7 @@ std::expected<std::int64_t, PlatformError> status_id_param(const Params& params)
 
 }  // namespace
 
-PlatformResult PlatformState::repost(const Params& params) {
+PlatformResult PlatformState::repost(const Params& params, std::chrono::milliseconds hidden_for) {
   std::lock_guard lock(mutex_);
   auto user = authenticate(params);
   if (!user) return std::unexpected(user.error());
@@ -144,7 +146,7 @@ PlatformResult PlatformState::repost(const Params& params) {
   if (weibo_length(text) > kMaxStatusLength) return std::unexpected(platform_error(codes::text_too_long));
   if ((*user)->reposted.contains(root_id)) return std::unexpected(platform_error(codes::repeat_repost));
 
-  auto& post = add_post(**user, std::move(text), root_id, false);
+  auto& post = add_post(**user, std::move(text), root_id, false, hidden_for);
   (*user)->reposted.insert(root_id);
   if (auto* root = find_post(root_id)) ++root->reposts;
   return status_json(post, now());

@@ -69,9 +69,10 @@ class PlatformState {
   explicit PlatformState(std::string safe_domain);
 
   // POST statuses/share.json: access_token, status; `has_pic` when a non-empty pic part came.
-  PlatformResult share(const Params& params, bool has_pic);
+  // A status made with `hidden_for` > 0 is left out of user_timeline for that long.
+  PlatformResult share(const Params& params, bool has_pic, std::chrono::milliseconds hidden_for = {});
   // POST statuses/repost.json: access_token, id, optional status (default 转发微博), is_comment.
-  PlatformResult repost(const Params& params);
+  PlatformResult repost(const Params& params, std::chrono::milliseconds hidden_for = {});
   // POST statuses/destroy.json: access_token, id.
   PlatformResult destroy(const Params& params);
   // GET statuses/user_timeline.json: the token's own live statuses, newest first; count (<=100,
@@ -117,6 +118,7 @@ class PlatformState {
     std::string text;
     std::int64_t retweeted_id = 0;  // 0 for a share
     SystemClock::time_point created;
+    SystemClock::time_point shown;  // on the timeline from then on (created, or later)
     bool deleted = false;
     bool has_pic = false;
     std::int64_t reposts = 0;  // live reposts made in the sandbox
@@ -126,7 +128,8 @@ class PlatformState {
   std::expected<User*, PlatformError> authenticate(const Params& params);
   Post* find_post(std::int64_t id);
   const Post* find_post(std::int64_t id) const;
-  Post& add_post(User& user, std::string text, std::int64_t retweeted_id, bool has_pic);
+  Post& add_post(User& user, std::string text, std::int64_t retweeted_id, bool has_pic,
+                 std::chrono::milliseconds hidden_for);
   nlohmann::json user_json(const User& user, SystemClock::time_point now) const;
   nlohmann::json status_json(const Post& post, SystemClock::time_point now) const;
   const User* user_by_uid(std::uint64_t uid) const;

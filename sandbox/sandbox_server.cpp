@@ -182,8 +182,9 @@ void SandboxHttpServer::handle_weibo(const http_request& request, const std::str
                  path, delay);
       return;
     }
-    PlatformResult result = endpoint == "statuses/share.json"    ? state_.share(params, has_pic)
-                            : endpoint == "statuses/repost.json" ? state_.repost(params)
+    const std::chrono::milliseconds hidden_for(fault == WriteFault::timeout ? faults_.settings().timeout_hidden_ms : 0);
+    PlatformResult result = endpoint == "statuses/share.json"    ? state_.share(params, has_pic, hidden_for)
+                            : endpoint == "statuses/repost.json" ? state_.repost(params, hidden_for)
                                                                  : state_.destroy(params);
     // A timeout fault still creates the status: the client gives up before the reply arrives.
     stats_.record(endpoint, fault == WriteFault::timeout ? "fault_timeout_" + outcome_of(result) : outcome_of(result));

@@ -66,6 +66,7 @@ TEST(ConfigTest, ExampleConfigLoadsWithItsValues) {
   EXPECT_DOUBLE_EQ(config.retry.jitter, 0.2);
   EXPECT_EQ(config.retry.breaker_failures, 5);
   EXPECT_EQ(config.retry.breaker_cooloff, std::chrono::seconds(60));
+  EXPECT_EQ(config.retry.in_doubt_wait, std::chrono::minutes(2));
   EXPECT_EQ(config.http.transport, "beast");
   EXPECT_EQ(config.http.threads, 2);
   EXPECT_EQ(config.http.max_connections_per_host, 4096);
@@ -132,6 +133,7 @@ log_level = "debug"
 base_ms = 500
 cap_ms = 60000
 jitter = 0
+in_doubt_wait_ms = 0
 breaker_failures = 3
 breaker_cooloff_seconds = 10
 )",
@@ -149,6 +151,7 @@ breaker_cooloff_seconds = 10
   EXPECT_DOUBLE_EQ(config.retry.jitter, 0.0);  // an integer is accepted where a number is expected
   EXPECT_EQ(config.retry.breaker_failures, 3);
   EXPECT_EQ(config.retry.breaker_cooloff, std::chrono::seconds(10));
+  EXPECT_EQ(config.retry.in_doubt_wait, std::chrono::milliseconds(0));
 }
 
 TEST(ConfigTest, UnknownKeyReportsLineAndColumnOfTheKey) {
@@ -194,14 +197,16 @@ api_listen = "127.0.0.1:8780"
 jitter = 1.5
 base_ms = 5000
 cap_ms = 1000
+in_doubt_wait_ms = -1
 )");
-  ASSERT_EQ(errors.size(), 6u) << joined(errors);
+  ASSERT_EQ(errors.size(), 7u) << joined(errors);
   EXPECT_EQ(errors[0].message, "redis.port: 70000 is out of range 1..65535");
   EXPECT_THAT(errors[1].message, HasSubstr("redis.prefix: 'Fabu:prod' must match [a-z0-9_-]+"));
   EXPECT_THAT(errors[2].message, HasSubstr("daemon.log_level: 'verbose' is not one of"));
   EXPECT_THAT(errors[3].message, HasSubstr("daemon.api_listen"));
   EXPECT_THAT(errors[4].message, HasSubstr("retry.jitter: 1.5 is out of range 0..1"));
   EXPECT_THAT(errors[5].message, HasSubstr("retry.cap_ms: 1000 is smaller than retry.base_ms (5000)"));
+  EXPECT_THAT(errors[6].message, HasSubstr("retry.in_doubt_wait_ms: -1 is out of range 0..3600000"));
 }
 
 TEST(ConfigTest, HttpTableAndTheOlderThreadsKey) {

@@ -17,7 +17,8 @@ class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() : snapshot_(board_.channels) {
     options_.owner = "test-instance";
-    options_.retry = RetryPolicy{3, std::chrono::milliseconds(20), std::chrono::milliseconds(40), 0.0};
+    options_.retry = RetryPolicy{3, std::chrono::milliseconds(20), std::chrono::milliseconds(40), 0.0,
+                                 std::chrono::milliseconds(0)};
     options_.request_timeout = std::chrono::milliseconds(500);
     options_.breaker_failures = 0;
   }
@@ -82,6 +83,7 @@ TEST_F(DispatcherTest, ATransientFailureRetriesWithBackoffInDoubtWhenItMayHaveBe
   timeout.may_have_taken_effect = true;
   board_.script->answer("lead", {fail(timeout)});
   options_.retry.base = options_.retry.cap = std::chrono::milliseconds(150);
+  options_.retry.in_doubt_wait = std::chrono::milliseconds(400);
   admit("r2", R"(["lead"])");
   start();
   ASSERT_TRUE(settles_in("r2|board|lead", DeliveryState::delivered));
@@ -91,7 +93,7 @@ TEST_F(DispatcherTest, ATransientFailureRetriesWithBackoffInDoubtWhenItMayHaveBe
   EXPECT_EQ(jobs[1].attempt, 2);
   EXPECT_TRUE(jobs[1].in_doubt) << "the second attempt reconciles first";
   const auto times = board_.script->job_times();
-  EXPECT_GE(times[1] - times[0], std::chrono::milliseconds(140)) << "the backoff delay was waited";
+  EXPECT_GE(times[1] - times[0], std::chrono::milliseconds(390)) << "the in-doubt wait, longer than the backoff, was waited";
   EXPECT_TRUE(eventually([&] { return log_.deliveries("delivered").size() == 1; }));
   const auto retried = log_.deliveries("retrying");
   ASSERT_EQ(retried.size(), 1u);

@@ -30,6 +30,24 @@ TEST(Outcome, TransientRetriesOnTheBackoffSchedule) {
   EXPECT_EQ(c.error_kind, FailureKind::transient);
 }
 
+// Weibo may show an accepted post 1-2 minutes late: a send that may have gone out is not looked for
+// again before the in-doubt wait, whatever the backoff says; one that surely did not go out is.
+TEST(Outcome, ASendThatMayHaveGoneOutWaitsBeforeItIsLookedForAgain) {
+  RetryPolicy policy = kPolicy;
+  policy.in_doubt_wait = std::chrono::milliseconds(120'000);
+  Error timeout = Error::transient("timed out after the request was sent");
+  timeout.may_have_taken_effect = true;
+  auto c = decide_completion(claimed(1), fail(timeout), policy, 10'000, 0.5);
+  EXPECT_EQ(c.outcome, CompletionOutcome::retry);
+  EXPECT_TRUE(c.maybe_sent);
+  EXPECT_EQ(c.next_at_ms, 130'000);
+  EXPECT_EQ(decide_completion(claimed(1), fail(Error::transient("503")), policy, 10'000, 0.5).next_at_ms, 11'000);
+  policy.in_doubt_wait = std::chrono::milliseconds(500);  // shorter than the backoff: the backoff
+  EXPECT_EQ(decide_completion(claimed(3), fail(timeout), policy, 10'000, 0.5).next_at_ms, 14'000);
+  policy.in_doubt_wait = std::chrono::milliseconds(0);
+  EXPECT_EQ(decide_completion(claimed(1), fail(timeout), policy, 10'000, 0.5).next_at_ms, 11'000);
+}
+
 TEST(Outcome, TransientOnLastAttemptDies) {
   auto c = decide_completion(claimed(5), fail(Error::transient("timeout")), kPolicy, 0, 0.5);
   EXPECT_EQ(c.outcome, CompletionOutcome::dead);

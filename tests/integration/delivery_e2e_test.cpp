@@ -112,6 +112,36 @@ TEST(DeliveryE2E, KilledMidDeliveryFinishesAfterRestartWithoutLossOrDuplicate) {
   for (const auto& m : members) EXPECT_EQ(posts_by(posts, token_of(h, m.id)), 1) << m.id;
 }
 
+// Weibo may show an accepted post 1-2 minutes late. Here every post times out (the platform creates
+// it and holds the reply past fabud's timeout) and stays off the timeline for 1.5 s: the look right
+// after the timeout finds nothing, and the retry waits retry.in_doubt_wait_ms (2.5 s) before it looks
+// again, finds the post and records it. Sooner, it would have posted a second time.
+TEST(DeliveryE2E, ATimedOutPostShownLateIsFoundAndNotSentAgain) {
+  Harness h({.sandbox_args = {"--p-timeout", "1", "--timeout-hold-ms", "3000", "--timeout-hidden-ms", "1500"},
+             .request_timeout_ms = 1000,
+             .in_doubt_wait_ms = 2500});
+  auto fabud = h.start_fabud();
+  h.enqueue(release_json("e2e-late", R"({"portal":["tzgg"],"microblog":["lead"]})"));
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("e2e-late"); }, std::chrono::seconds(30))) << h.log_of();
+
+  std::vector<DeliveryStatus> microblog;
+  for (const auto& d : h.deliveries("e2e-late")) {
+    if (d.channel == "microblog") microblog.push_back(d);
+  }
+  ASSERT_EQ(microblog.size(), 1U);
+  const auto& d = microblog.front();
+  EXPECT_EQ(d.state, DeliveryState::delivered) << d.last_error;
+  EXPECT_EQ(d.attempt, 2);
+  EXPECT_NE(d.note.find("reconciled: found on the account's timeline"), std::string::npos) << d.note;
+  const auto posts = h.sandbox_posts();
+  ASSERT_EQ(posts_by(posts, token_of(h, "lead_acct")), 1) << posts.dump();
+  EXPECT_EQ(d.post_id, posts[0]["idstr"].get<std::string>());
+  const auto stats = nlohmann::json::parse(http_request(h.sandbox().port(), "GET", "/_sandbox/stats").body, nullptr, false);
+  int shares = 0;
+  for (const auto& [outcome, n] : stats["endpoints"]["statuses/share.json"].items()) shares += n.get<int>();
+  EXPECT_EQ(shares, 1) << stats.dump();
+}
+
 TEST(DeliveryE2E, SigtermDrainsAndExitsZero) {
   Harness h({.sandbox_args = {"--latency-ms", "300"}, .members = {{"county_a"}, {"county_b"}}});
   auto fabud = h.start_fabud();

@@ -92,8 +92,8 @@ std::string Harness::render_config(const std::string& instance) const {
   }
   toml += "[retry]\nmax_attempts = " + std::to_string(options_.max_attempts) + "\nbase_ms = " +
           std::to_string(options_.retry_base_ms) + "\ncap_ms = " + std::to_string(options_.retry_cap_ms) +
-          "\njitter = 0.1\nrequest_timeout_ms = " + std::to_string(options_.request_timeout_ms) + "\n" +
-          options_.retry_extra_toml + "\n";
+          "\njitter = 0.1\nrequest_timeout_ms = " + std::to_string(options_.request_timeout_ms) +
+          "\nin_doubt_wait_ms = " + std::to_string(options_.in_doubt_wait_ms) + "\n" + options_.retry_extra_toml + "\n";
   toml += "[channels.portal]\ntype = \"portal\"\noutput_dir = \"" + portal_dir_ +
           "\"\nbase_url = \"https://" + options_.safe_domain +
           "\"\nsite_name = \"临沂市人民政府\"\norg_code = \"01527918X\"\nindex_pattern = \"{org}-{year}-{serial:6}\"\n"

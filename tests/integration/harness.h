@@ -43,6 +43,7 @@ struct HarnessOptions {
   int retry_base_ms = 100;
   int retry_cap_ms = 800;
   int request_timeout_ms = 2000;
+  int in_doubt_wait_ms = 0;  // the sandbox shows every post at once: nothing to wait for
   int max_in_flight = 256;
   int redis_port = 0;  // 0 = the shared test redis
   // Redis Cluster: the seed nodes' ports (loopback); the config and the harness's own ledger use
