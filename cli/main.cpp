@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
       "  fabuctl roster                              spokespersons by level, with counts\n"
       "  fabuctl conference list | show ID | cancel ID --reason R | record ID FILE | calendar\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
-      "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns, dead links\n"
+      "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns and home pages, dead links\n"
       "  fabuctl report [--from D] [--format html]   the report card (成绩单) of a period\n"
       "  fabuctl api-token --name cms --roles submit a bearer token for the HTTP API\n"
       "  fabuctl keygen --out wang                   a reviewer's key pair (wang.key, wang.pub)\n"
@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
                     "within seconds and resumes the account's held deliveries. It is stored in Redis in clear.");
 
   auto* inspect = app.add_subcommand(
-      "inspect", "Inspection readiness: idle accounts, expiring tokens, stale columns, broken portal links");
+      "inspect", "Inspection readiness: idle accounts, expiring tokens, stale columns, stale portal home pages, broken portal links");
   inspect->add_flag("--json", ctx.json, "One JSON object with the verdict and every finding");
   inspect->footer("Exit 0 when nothing fails (warnings allowed), 1 when a check fails or Redis cannot be reached,\n"
                   "2 when the config has problems. Limits: [inspection] in fabu.toml.");

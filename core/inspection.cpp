@@ -112,6 +112,7 @@ std::string_view to_string(InspectionCheck check) {
     case InspectionCheck::token_expiry: return "token_expiry";
     case InspectionCheck::column_stale: return "column_stale";
     case InspectionCheck::column_veto: return "column_veto";
+    case InspectionCheck::home_page: return "home_page";
     case InspectionCheck::broken_link: return "broken_link";
   }
   return "unknown";
@@ -135,6 +136,36 @@ std::vector<InspectionFinding> inspect(const std::vector<AccountActivity>& accou
   }
   out.insert(out.end(), listed.begin(), listed.end());
   for (const auto& channel : channels) out.push_back(column_veto_finding(channel, listed, rules));
+  return out;
+}
+
+std::vector<InspectionFinding> home_page_findings(const std::vector<PortalActivity>& portals,
+                                                  const InspectionRules& rules, std::int64_t now_ms) {
+  std::vector<InspectionFinding> out;
+  for (const auto& p : portals) {
+    InspectionFinding f{InspectionCheck::home_page, p.channel, "home", std::nullopt, rules.home_days,
+                        InspectionVerdict::fail, ""};
+    if (!p.last_article_ms) {
+      f.detail = "no article delivered to any column: the home page shows nothing new";
+      out.push_back(std::move(f));
+      continue;
+    }
+    const double age = std::max(0.0, static_cast<double>(now_ms - *p.last_article_ms) / kDayMs);
+    f.days = age;
+    f.at_ms = p.last_article_ms;
+    if (age >= rules.home_days) {
+      f.detail = "nothing new on the home page for " + days_text(age) + " days (a veto from " +
+                 std::to_string(rules.home_days) + ")";
+    } else if (age >= rules.home_warn_days) {
+      f.verdict = InspectionVerdict::warn;
+      f.detail = "nothing new on the home page for " + days_text(age) + " days; it fails at " +
+                 std::to_string(rules.home_days);
+    } else {
+      f.verdict = InspectionVerdict::ok;
+      f.detail = "newest article " + days_text(age) + " days ago";
+    }
+    out.push_back(std::move(f));
+  }
   return out;
 }
 

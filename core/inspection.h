@@ -2,8 +2,9 @@
 // would fail today, from what fabu knows. An account that has not posted for two weeks is a single veto
 // (僵尸号); a news column not updated for two weeks, or a notice or policy column not updated for six
 // months, counts as a stale column, and stale columns are a veto (栏目不更新) only from five of them, or
-// from five empty ones; a token about to expire will soon make its account idle; a broken link counts
-// against the site without failing it.
+// from five empty ones; a portal home page with nothing new for two weeks is a single veto; a token
+// about to expire will soon make its account idle; a broken link counts against the site without
+// failing it.
 // The numbers are defaults in config ([inspection]); provinces add their own rules.
 //
 // Pure: times come in as arguments. Thread rules: none (values only).
@@ -29,6 +30,10 @@ struct InspectionRules {
   // stale too), or this many are empty (no article delivered to them yet).
   int stale_columns_veto = 5;
   int empty_columns_veto = 5;
+  // A portal's home page lists the latest articles of every column: with no new article in any column
+  // for home_days it fails (a single veto), and warns from home_warn_days.
+  int home_days = 14;
+  int home_warn_days = 10;
   friend bool operator==(const InspectionRules&, const InspectionRules&) = default;
 };
 
@@ -36,7 +41,7 @@ enum class InspectionVerdict { ok, warn, fail };
 std::string_view to_string(InspectionVerdict verdict);
 
 // Which rule a finding is about.
-enum class InspectionCheck { account_idle, token_expiry, column_stale, column_veto, broken_link };
+enum class InspectionCheck { account_idle, token_expiry, column_stale, column_veto, home_page, broken_link };
 std::string_view to_string(InspectionCheck check);
 
 // One account of the matrix as fabu knows it.
@@ -52,6 +57,12 @@ struct ColumnActivity {
   std::string channel;
   std::string column;
   std::optional<std::int64_t> last_update_ms;  // nullopt = no article delivered to it yet
+};
+
+// One portal (a `type = "portal"` channel) as fabu knows it.
+struct PortalActivity {
+  std::string channel;
+  std::optional<std::int64_t> last_article_ms;  // the newest article delivered to any of its columns; nullopt = none
 };
 
 struct InspectionFinding {
@@ -72,6 +83,11 @@ struct InspectionFinding {
 std::vector<InspectionFinding> inspect(const std::vector<AccountActivity>& accounts,
                                        const std::vector<ColumnActivity>& columns, const InspectionRules& rules,
                                        std::int64_t now_ms);
+
+// One home_page finding per portal, target "home": fails with no article for InspectionRules'
+// home_days (or none recorded at all), warns from home_warn_days.
+std::vector<InspectionFinding> home_page_findings(const std::vector<PortalActivity>& portals,
+                                                  const InspectionRules& rules, std::int64_t now_ms);
 
 // An internal link of a portal page whose target does not exist (链接可用性), as the portal's last
 // rebuild found it.

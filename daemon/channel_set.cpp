@@ -47,7 +47,10 @@ std::expected<std::shared_ptr<const ChannelSet>, ConfigErrors> ChannelSet::creat
       errors.insert(errors.end(), adapter.error().begin(), adapter.error().end());
       continue;
     }
-    if (channel.type == "portal") add_inspected_columns(channel, config.inspection, set->inspected_columns_);
+    if (channel.type == "portal") {
+      add_inspected_columns(channel, config.inspection, set->inspected_columns_);
+      set->portals_.push_back(channel.name);
+    }
     set->adapters_.emplace(channel.name, std::shared_ptr<Adapter>(std::move(*adapter)));
     set->names_.push_back(channel.name);
   }

@@ -47,6 +47,8 @@ class ChannelSet {
   // column of a `type = "portal"` channel that inspection.column_days lists.
   const InspectionRules& inspection() const { return inspection_; }
   const std::vector<std::pair<std::string, std::string>>& inspected_columns() const { return inspected_columns_; }
+  // The `type = "portal"` channels, in file order: each has a home page the inspection checks.
+  const std::vector<std::string>& portals() const { return portals_; }
 
  private:
   std::map<std::string, std::shared_ptr<Adapter>> adapters_;
@@ -56,6 +58,7 @@ class ChannelSet {
   ConferenceConfig conference_;
   std::vector<Spokesperson> roster_;
   std::vector<std::pair<std::string, std::string>> inspected_columns_;
+  std::vector<std::string> portals_;
 };
 
 }  // namespace fabu

@@ -12,6 +12,17 @@ std::optional<std::int64_t> recorded(const std::map<std::string, std::int64_t>& 
   return it->second;
 }
 
+// The newest `<channel>#<column>` stamp: the home page lists every column's latest articles.
+std::optional<std::int64_t> newest_article(const std::map<std::string, std::int64_t>& activity,
+                                           const std::string& channel) {
+  const std::string prefix = channel + "#";
+  std::optional<std::int64_t> newest;
+  for (auto it = activity.lower_bound(prefix); it != activity.end() && it->first.starts_with(prefix); ++it) {
+    if (it->second > 0 && (!newest || it->second > *newest)) newest = it->second;
+  }
+  return newest;
+}
+
 }  // namespace
 
 Result<std::vector<InspectionFinding>> inspection_findings(DeliveryLedger& ledger, const ChannelSet& channels,
@@ -39,6 +50,9 @@ Result<std::vector<InspectionFinding>> inspection_findings(DeliveryLedger& ledge
     columns.push_back({channel, column, recorded(*activity, channel + "#" + column)});
   }
   auto findings = inspect(accounts, columns, channels.inspection(), now_ms);
+  std::vector<PortalActivity> portals;
+  for (const auto& channel : channels.portals()) portals.push_back({channel, newest_article(*activity, channel)});
+  for (auto& f : home_page_findings(portals, channels.inspection(), now_ms)) findings.push_back(std::move(f));
   std::vector<BrokenLink> links;
   for (const auto& channel : channels.names()) {
     if (const Adapter* adapter = channels.find(channel)) {
@@ -62,8 +76,11 @@ void render_inspection_metrics(std::string& out, const std::vector<InspectionFin
                                 {"check", "channel", "target"});
   auto& counts = registry.gauge("fabu_inspection_findings", "Inspection findings by check and verdict.",
                                 {"check", "verdict"});
+  auto& home = registry.gauge("fabu_portal_home_last_update_timestamp_seconds",
+                              "When a portal's home page last got a new article, in any column (unix time; absent: never).",
+                              {"channel"});
   for (auto check : {InspectionCheck::account_idle, InspectionCheck::token_expiry, InspectionCheck::column_stale,
-                     InspectionCheck::broken_link}) {
+                     InspectionCheck::column_veto, InspectionCheck::home_page, InspectionCheck::broken_link}) {
     for (auto verdict : {InspectionVerdict::ok, InspectionVerdict::warn, InspectionVerdict::fail}) {
       counts.with({to_string(check), to_string(verdict)});
     }
@@ -72,6 +89,7 @@ void render_inspection_metrics(std::string& out, const std::vector<InspectionFin
     const double at = f.at_ms ? static_cast<double>(*f.at_ms) / 1000.0 : 0.0;
     if (f.at_ms && f.check == InspectionCheck::account_idle) posted.with({f.channel, f.target}).set(at);
     if (f.at_ms && f.check == InspectionCheck::column_stale) updated.with({f.channel, f.target}).set(at);
+    if (f.at_ms && f.check == InspectionCheck::home_page) home.with({f.channel}).set(at);
     status.with({to_string(f.check), f.channel, f.target}).set(static_cast<double>(f.verdict));
     counts.with({to_string(f.check), to_string(f.verdict)}).add(1);
   }

@@ -138,5 +138,39 @@ TEST(Inspection, ADefaultRuleSetChecksNewsForTwoWeeksAndNoticesAndPolicyForHalfA
   EXPECT_EQ(worst({}), InspectionVerdict::ok);
 }
 
+// 国办秘函〔2019〕19号: no new information on a portal's home page for two weeks is a single veto. The
+// home page lists every column's latest articles, so its age is that of the newest article anywhere.
+TEST(Inspection, APortalHomePageWithNothingNewForTwoWeeksFails) {
+  auto home_after = [](std::optional<double> days, const InspectionRules& rules = {}) {
+    std::optional<std::int64_t> last;
+    if (days) last = kNow - static_cast<std::int64_t>(*days * kDay);
+    return only(home_page_findings({{"portal", last}}, rules, kNow));
+  };
+  EXPECT_EQ(home_after(0.5).verdict, InspectionVerdict::ok);
+  EXPECT_EQ(home_after(9.9).verdict, InspectionVerdict::ok);
+  EXPECT_EQ(home_after(10).verdict, InspectionVerdict::warn);
+  const auto failed = home_after(14);
+  EXPECT_EQ(failed.verdict, InspectionVerdict::fail);
+  EXPECT_EQ(failed.check, InspectionCheck::home_page);
+  EXPECT_EQ(failed.channel, "portal");
+  EXPECT_EQ(failed.target, "home");
+  EXPECT_EQ(failed.limit_days, 14);
+  EXPECT_EQ(failed.at_ms, kNow - 14 * kDay);
+  EXPECT_NE(failed.detail.find("14.0 days"), std::string::npos) << failed.detail;
+  const auto never = home_after(std::nullopt);
+  EXPECT_EQ(never.verdict, InspectionVerdict::fail);
+  EXPECT_FALSE(never.days);
+  EXPECT_NE(never.detail.find("no article"), std::string::npos) << never.detail;
+
+  InspectionRules rules;
+  rules.home_days = 30;
+  rules.home_warn_days = 20;
+  EXPECT_EQ(home_after(14, rules).verdict, InspectionVerdict::ok);
+  EXPECT_EQ(home_after(20, rules).verdict, InspectionVerdict::warn);
+  EXPECT_EQ(home_after(30, rules).verdict, InspectionVerdict::fail);
+  EXPECT_EQ(to_string(InspectionCheck::home_page), "home_page");
+  EXPECT_TRUE(home_page_findings({}, rules, kNow).empty());
+}
+
 }  // namespace
 }  // namespace fabu

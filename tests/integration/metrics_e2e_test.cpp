@@ -171,6 +171,7 @@ TEST(MetricsE2E, InspectFlagsTheIdleAccountAndTheColumnNothingWasDeliveredTo) {
   EXPECT_EQ(verdicts["column_stale tzgg"], "ok") << out;
   EXPECT_EQ(verdicts["column_stale zcjd"], "warn") << out;
   EXPECT_EQ(verdicts["column_veto columns"], "warn") << out;
+  EXPECT_EQ(verdicts["home_page home"], "ok") << out;  // tzgg's article is on the home page
 
   std::string table;
   EXPECT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " inspect", table), 1);
@@ -191,6 +192,8 @@ TEST(MetricsE2E, InspectFlagsTheIdleAccountAndTheColumnNothingWasDeliveredTo) {
   EXPECT_EQ(sample(text, "fabu_inspection_findings{check=\"column_stale\",verdict=\"warn\"}"), 1) << text;
   EXPECT_EQ(sample(text, "fabu_inspection_status{check=\"column_veto\",channel=\"portal\",target=\"columns\"}"), 1)
       << text;
+  EXPECT_EQ(sample(text, "fabu_inspection_status{check=\"home_page\",channel=\"portal\",target=\"home\"}"), 0) << text;
+  EXPECT_NEAR(sample(text, "fabu_portal_home_last_update_timestamp_seconds{channel=\"portal\"}"), now_s, 60) << text;
   std::string said;
   EXPECT_EQ(run_shell("promtool check metrics", said, text), 0) << said;
   EXPECT_EQ(said, "");
