@@ -26,6 +26,10 @@ struct LaneLimits {
   int max_in_flight = 1;          // deliveries of this lane being sent at once
   int per_hour = 0;               // sends per sliding hour; 0 = unlimited
   std::chrono::milliseconds min_gap{0};  // between two sends
+  // Lanes that share a quota (a Weibo app: every account of one channel posts through it): at most
+  // group_per_hour sends per sliding hour of all of them together; "" or 0 = no shared quota.
+  std::string group;
+  int group_per_hour = 0;
 };
 
 // What the queue knows of a release at delivery time.

@@ -84,9 +84,11 @@ Result<AdmitResult> RedisDeliveryLedger::admit(const AdmitRequest& request) {
 Result<void> RedisDeliveryLedger::set_lanes(const std::vector<LaneLimits>& lanes) {
   RedisArgs args{std::to_string(lanes.size())};
   for (const auto& lane : lanes) {
+    const bool grouped = !lane.group.empty() && lane.group_per_hour > 0;
     args.insert(args.end(), {lane.lane, std::to_string(std::max(lane.max_in_flight, 1)),
                              std::to_string(std::max(lane.per_hour, 0)),
-                             std::to_string(std::max<std::int64_t>(lane.min_gap.count(), 0))});
+                             std::to_string(std::max<std::int64_t>(lane.min_gap.count(), 0)),
+                             grouped ? lane.group : std::string(), std::to_string(grouped ? lane.group_per_hour : 0)});
   }
   auto reply = run(lua::set_lanes, std::move(args));
   if (!reply) return fail(reply.error());

@@ -150,6 +150,8 @@ Result<std::vector<LaneStatus>> RedisDeliveryLedger::lanes() {
       if (field == "max_in_flight") lane.limits.max_in_flight = static_cast<int>(to_int64(value));
       if (field == "per_hour") lane.limits.per_hour = static_cast<int>(to_int64(value));
       if (field == "min_gap_ms") lane.limits.min_gap = std::chrono::milliseconds(to_int64(value));
+      if (field == "group") lane.limits.group = value;
+      if (field == "group_per_hour") lane.limits.group_per_hour = static_cast<int>(to_int64(value));
       if (field == "inflight") lane.in_flight = static_cast<int>(to_int64(value));
       if (field == "parked") lane.parked_reason = value;
       if (field == "last_sent_ms") lane.last_sent_ms = to_int64(value);

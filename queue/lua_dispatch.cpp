@@ -47,10 +47,32 @@ local function flush_ready()
   rescore, unready = {}, {}
 end
 
+-- A group's send window (`gw:<group>`: every lane of a Weibo app draws on one hourly quota), read once
+-- per call: {key, limit, sends in the window}. Nil for a lane in no group.
+local groups = {}
+local function group_window(name, limit)
+  if not name or name == '' or limit <= 0 then return nil end
+  local g = groups[name]
+  if not g then
+    local key = k('gw:' .. name)
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', int(now - hour))
+    g = {key = key, limit = limit, count = redis.call('ZCARD', key)}
+    groups[name] = g
+  end
+  g.limit = limit
+  return g
+end
+
+-- When a full window frees a slot: as its (count - limit + 1)-th oldest send turns an hour old.
+local function window_frees_at(key, count, limit)
+  local nth = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+  return tonumber(nth[2]) + hour
+end
+
 local function claim_lane(lane)
   local lk, lq, lw = LANE_KEY .. lane, LQ_KEY .. lane, k('lw:' .. lane)
   local cfg = redis.call('HMGET', lk, 'max_in_flight', 'per_hour', 'min_gap_ms', 'inflight', 'parked',
-                         'last_sent_ms', 'slow_until_ms', 'probe')
+                         'last_sent_ms', 'slow_until_ms', 'probe', 'group', 'group_per_hour')
   if cfg[5] and cfg[5] ~= '' then
     unready[#unready + 1] = lane
     return
@@ -66,6 +88,7 @@ local function claim_lane(lane)
     redis.call('ZREMRANGEBYSCORE', lw, '-inf', int(now - hour))
     in_window = redis.call('ZCARD', lw)
   end
+  local group = group_window(cfg[9], num(cfg[10]))
   local next_score = nil  -- nil: out of `ready` until a completion, a reap or an admission adds it back
   local sent = false
   while true do
@@ -78,9 +101,11 @@ local function claim_lane(lane)
     local gate = slow_until
     if min_gap > 0 and last_sent > 0 and last_sent + min_gap > gate then gate = last_sent + min_gap end
     if per_hour > 0 and in_window >= per_hour then
-      -- The window frees a slot when its (in_window - per_hour + 1)-th oldest send turns an hour old.
-      local nth = redis.call('ZRANGE', lw, in_window - per_hour, in_window - per_hour, 'WITHSCORES')
-      local free_at = tonumber(nth[2]) + hour
+      local free_at = window_frees_at(lw, in_window, per_hour)
+      if free_at > gate then gate = free_at end
+    end
+    if group and group.count >= group.limit then
+      local free_at = window_frees_at(group.key, group.count, group.limit)
       if free_at > gate then gate = free_at end
     end
     if gate > now then next_score = gate break end
@@ -98,6 +123,10 @@ local function claim_lane(lane)
       leases[#leases + 1] = lease_s
       leases[#leases + 1] = id
       if per_hour > 0 then redis.call('ZADD', lw, now_s, id .. '#' .. attempt .. '#' .. now_s) end
+      if group then
+        redis.call('ZADD', group.key, now_s, id .. '#' .. attempt .. '#' .. now_s)
+        group.count = group.count + 1
+      end
       inflight, last_sent, in_window, sent = inflight + 1, now, in_window + 1, true
       local rel = releases[release]
       if not rel then

@@ -127,10 +127,10 @@ return 1
 const RedisScript set_lanes{"set_lanes", std::string(kPrelude) + R"lua(
 local n = tonumber(ARGV[2])
 for i = 0, n - 1 do
-  local b = 3 + i * 4
+  local b = 3 + i * 6
   local lane = ARGV[b]
   redis.call('HSET', LANE_KEY .. lane, 'max_in_flight', ARGV[b + 1], 'per_hour', ARGV[b + 2],
-             'min_gap_ms', ARGV[b + 3])
+             'min_gap_ms', ARGV[b + 3], 'group', ARGV[b + 4], 'group_per_hour', ARGV[b + 5])
   redis.call('SADD', k('lanes'), lane)
   -- A raised limit may free a lane that claim took out of `ready` when it was full. Scored at its
   -- head's due time (no clock needed here: an early score only makes claim look at the lane).

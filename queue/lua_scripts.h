@@ -26,7 +26,7 @@ extern const RedisScript reject;
 //       JSON, reason, now_ms (0 = server TIME). Returns {outcome, first_held_ms}; outcome is "held",
 //       "updated" or "already_admitted".
 extern const RedisScript hold;
-// ARGV: base, n, then n x (lane, max_in_flight, per_hour, min_gap_ms).
+// ARGV: base, n, then n x (lane, max_in_flight, per_hour, min_gap_ms, group ("" = none), group_per_hour).
 extern const RedisScript set_lanes;
 // ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 14 fields per claim:
 //       id, lane, attempt, in_doubt, serial, admitted_ms, upstream post_id, upstream url, upstream note,

@@ -129,7 +129,7 @@ std::expected<WeiboChannel, ConfigErrors> parse_weibo_channel(const ChannelConfi
   const toml::table& table = channel.table;
   TableReader reader(table, file, prefix, errors);
   reader.reject_unknown({"type", "api_base", "safe_domain", "lead", "hall", "rate_limit_wait_seconds", "correction",
-                         "defaults", "accounts"});
+                         "app_posts_per_hour", "defaults", "accounts"});
 
   WeiboChannel out;
   out.name = channel.name;
@@ -144,6 +144,7 @@ std::expected<WeiboChannel, ConfigErrors> parse_weibo_channel(const ChannelConfi
   out.rate_limit_wait =
       std::chrono::seconds(reader.integer("rate_limit_wait_seconds", out.rate_limit_wait.count(), 1, 86400));
   out.correction = read_correction(reader, table);
+  out.app_posts_per_hour = static_cast<int>(reader.integer("app_posts_per_hour", 0, 0, 1000000));
   const Defaults defaults = read_defaults(reader.table("defaults"), file, prefix, errors);
 
   const toml::array* accounts = reader.array("accounts");
@@ -239,7 +240,8 @@ std::vector<LaneLimits> lane_limits(const WeiboChannel& hall, const std::string&
   std::vector<LaneLimits> lanes;
   for (const auto& account : hall.accounts) {
     lanes.push_back({channel + "/" + account.id, 1, account.posts_per_hour,
-                     std::chrono::milliseconds(std::int64_t{account.min_gap_seconds} * 1000)});
+                     std::chrono::milliseconds(std::int64_t{account.min_gap_seconds} * 1000), channel,
+                     hall.app_posts_per_hour});
   }
   return lanes;
 }

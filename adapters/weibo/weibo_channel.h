@@ -48,6 +48,9 @@ struct WeiboChannel {
   // Pause after a rate-limit reply (10022-10024) that names no Retry-After; 20016 rests five times as long.
   std::chrono::seconds rate_limit_wait = kDefaultRateLimitWait;
   CorrectionPolicy correction = CorrectionPolicy::note;
+  // Posting calls (share, repost, destroy) of every account together per sliding hour: the app's
+  // quota, which all of the channel's tokens draw on. 0 = only each account's own limit.
+  int app_posts_per_hour = 0;
   std::vector<Account> accounts;  // in file order
 
   // Looks up by id: through the index parse_weibo_channel() builds (a hall has up to thousands of

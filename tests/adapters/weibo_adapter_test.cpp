@@ -73,6 +73,30 @@ TEST_F(WeiboAdapterTest, BuildsOneTransportForTheApiBaseAndLanesPerAccount) {
   EXPECT_EQ(lanes[2].lane, "microblog/yinan_fabu");
   EXPECT_EQ(lanes[2].per_hour, 10);
   EXPECT_EQ(lanes[2].min_gap, std::chrono::seconds(30));
+  EXPECT_EQ(lanes[0].group_per_hour, 0) << "no app quota unless configured";
+}
+
+// Every account of the channel posts through one app: app_posts_per_hour puts all of its lanes in one
+// group with that hourly quota (enforced by the claim across instances).
+TEST(WeiboConfig, TheAppsHourlyQuotaGroupsEveryAccountsLane) {
+  const std::string toml = replace(weibo_hall_toml("http://sandbox.test/2/"), "hall = \"临沂政务微博发布厅\"\n",
+                                   "hall = \"临沂政务微博发布厅\"\napp_posts_per_hour = 600\n");
+  FakeTransportFactory http;
+  AdapterEnv env;
+  env.http = &http;
+  auto adapter = make_weibo_adapter_factory()->create(weibo_channel_from(toml), "fabu.toml", env);
+  ASSERT_TRUE(adapter.has_value());
+  const auto lanes = (*adapter)->lanes("microblog");
+  ASSERT_EQ(lanes.size(), 4U);
+  for (const auto& lane : lanes) {
+    EXPECT_EQ(lane.group, "microblog") << lane.lane;
+    EXPECT_EQ(lane.group_per_hour, 600) << lane.lane;
+  }
+  EXPECT_EQ(lanes[2].per_hour, 10) << "each account keeps its own limit too";
+
+  const ConfigErrors errors = config_errors(replace(toml, "app_posts_per_hour = 600", "app_posts_per_hour = -1"));
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_NE(errors[0].message.find("app_posts_per_hour"), std::string::npos) << errors[0].message;
 }
 
 TEST(WeiboConfig, ReportsEveryProblemWithItsPath) {

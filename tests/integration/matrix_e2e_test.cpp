@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "core/text.h"
@@ -298,6 +300,37 @@ TEST(MatrixE2E, MinimumGapHoldsAcrossTwoInstances) {
   }
   EXPECT_GE(by_a, 1);
   EXPECT_GE(by_b, 1);
+}
+
+// Every account of the channel posts through one app: app_posts_per_hour = 3 lets three of the five
+// accounts' posts out this hour, whichever two fabud instances send them, and holds the other two
+// queued (never attempted, no failure) while each account is far below its own limit.
+TEST(MatrixE2E, TheAppsHourlyQuotaHoldsTheAccountsTogetherAcrossInstances) {
+  HarnessOptions o{.members = {{"m1"}, {"m2"}, {"m3"}, {"m4"}}};
+  o.microblog_extra_toml = "app_posts_per_hour = 3\n";
+  Harness h(o);
+  auto first = h.start_fabud_as("first", "fabud-a");
+  auto second = h.start_fabud_as("second", "fabud-b");
+  h.enqueue(release_json("app-quota", R"({"portal":["tzgg"],"microblog":["lead","all"]})"));
+  auto sent = [&] {
+    int n = 0;
+    for (const auto& d : h.deliveries("app-quota")) n += d.channel == "microblog" && d.state == DeliveryState::delivered;
+    return n;
+  };
+  ASSERT_TRUE(Harness::eventually([&] { return sent() == 3; }, seconds(20))) << h.log_of("first") << h.log_of("second");
+  // The portal article and nothing else: give a wrongly released post time to show up.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(sent(), 3);
+  int held = 0;
+  for (const auto& d : h.deliveries("app-quota")) {
+    if (d.channel != "microblog" || d.state == DeliveryState::delivered) continue;
+    ++held;
+    EXPECT_EQ(d.state, DeliveryState::queued) << d.id;
+    EXPECT_EQ(d.attempt, 0) << d.id << ": held by the quota, never attempted";
+    EXPECT_TRUE(d.last_error.empty()) << d.id << ": " << d.last_error;
+  }
+  EXPECT_EQ(held, 2);
+  EXPECT_EQ(h.sandbox_posts().size(), 3u) << h.sandbox_posts().dump();
 }
 
 TEST(MatrixE2E, PostsPerHourLimitKeepsTheThirdQueuedWithoutCountingAFailure) {

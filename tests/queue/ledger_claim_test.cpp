@@ -106,6 +106,52 @@ TEST_F(LedgerTest, PerHourWindowLimitsSends) {
   EXPECT_EQ(third[0].id, "c|microblog|lead");
 }
 
+// Every account of a Weibo app draws on the app's hourly quota: lanes of one group send at most
+// group_per_hour together, each within its own limits too; a lane of no group is not held.
+TEST_F(LedgerTest, AGroupsHourlyQuotaLimitsTheSendsOfAllItsLanesTogether) {
+  auto grouped = [](const std::string& lane) { return LaneLimits{lane, 5, 0, 0ms, "microblog", 3}; };
+  ASSERT_TRUE(ledger_->set_lanes({grouped("microblog/a"), grouped("microblog/b"),
+                                  LaneLimits{"portal/site", 5, 0, 0ms, "", 0}}));
+  for (auto id : {"r1", "r2"}) {
+    admit(request(id, {spec("microblog", "a", "microblog/a"), spec("microblog", "b", "microblog/b"),
+                       spec("portal", "article", "portal/site")}));
+  }
+  auto first = claim(T0);
+  int microblog = 0;
+  for (const auto& d : first) microblog += d.channel == "microblog" ? 1 : 0;
+  EXPECT_EQ(microblog, 3);
+  EXPECT_EQ(first.size(), 5u) << "the portal's lane is in no group";
+  for (const auto& d : first) ASSERT_TRUE(finish(d, CompletionOutcome::delivered, T0 + 1));
+
+  EXPECT_TRUE(claim(T0 + kHour - 1).empty());
+  EXPECT_EQ(ledger_->next_due_ms().value_or(std::nullopt), T0 + kHour);
+  auto fourth = claim(T0 + kHour);
+  ASSERT_EQ(fourth.size(), 1u);
+  EXPECT_EQ(fourth[0].channel, "microblog");
+
+  // Read back as set.
+  EXPECT_EQ(lane("microblog/a").limits.group, "microblog");
+  EXPECT_EQ(lane("microblog/a").limits.group_per_hour, 3);
+  EXPECT_EQ(lane("portal/site").limits.group, "");
+}
+
+TEST_F(LedgerTest, AGroupsQuotaIsSharedByEveryInstanceAndRaisingItFreesTheLanes) {
+  auto grouped = [](const std::string& lane, int quota) { return LaneLimits{lane, 5, 0, 0ms, "microblog", quota}; };
+  ASSERT_TRUE(ledger_->set_lanes({grouped("microblog/a", 2), grouped("microblog/b", 2)}));
+  for (auto id : {"r1", "r2"}) {
+    admit(request(id, {spec("microblog", "a", "microblog/a"), spec("microblog", "b", "microblog/b")}));
+  }
+  // Two instances claiming one after the other share the window.
+  auto one = ledger_->claim("instance-1", 1, T0, 30s);
+  ASSERT_TRUE(one);
+  auto two = ledger_->claim("instance-2", 16, T0 + 1, 30s);
+  ASSERT_TRUE(two);
+  EXPECT_EQ(one->size() + two->size(), 2u);
+  EXPECT_TRUE(claim(T0 + 2).empty());
+  ASSERT_TRUE(ledger_->set_lanes({grouped("microblog/a", 10), grouped("microblog/b", 10)}));
+  EXPECT_EQ(claim(T0 + 3).size(), 2u);
+}
+
 TEST_F(LedgerTest, PublishTimeInTheFutureHoldsTheDelivery) {
   auto r = request("r1", {spec("portal", "article", "portal/site")});
   r.not_before_ms = T0 + 60'000;
