@@ -202,7 +202,9 @@ int main(int argc, char** argv) {
   correct->footer("The file keeps the release's id, raises `revision` by one and says what changed in `change_note`.\n"
                   "The portal article is updated in place with a dated change note and its earlier revisions stay\n"
                   "readable; each microblog channel does what its `correction` setting says (note, replace, none).\n"
-                  "An older or equal revision with other content is refused, with its reason in `fabuctl rejects`.");
+                  "An older or equal revision with other content is refused, with its reason in `fabuctl rejects`.\n"
+                  "To repeal a document (废止), add `repealed_on = YYYY-MM-DD` (and `repealed_by`, the repealing 文号):\n"
+                  "its portal page stays, marked 已废止; Weibo posts nothing for it.");
 
   std::string schedule_time;
   auto* schedule = app.add_subcommand("schedule", "Releases waiting for their publish_at: list, cancel, reschedule");

@@ -82,11 +82,11 @@ std::string kind_names() { return "news, policy_interpretation, notice, conferen
 class ReleaseValidator {
  public:
   FieldErrors validate(const DocNode& root, Release& out) {
-    static constexpr std::array<std::string_view, 20> known = {
+    static constexpr std::array<std::string_view, 22> known = {
         "id",        "kind",       "title",      "summary",  "body",     "abstract",
         "issuer",    "doc_number", "formed_at",  "disclosure", "subjects", "interprets",
         "link",      "images",     "publish_at", "targets",  "approval", "revision", "change_note",
-        "conference"};
+        "repealed_on", "repealed_by", "conference"};
     report_unknown(root, "", known);
 
     if (auto id = string_field(root, "id", "id", {true, false, ReleaseLimits::id_bytes, "id_bytes", true})) {
@@ -135,6 +135,7 @@ class ReleaseValidator {
                               ReleaseLimits::max_images, "max_images");
     out.publish_at = timestamp_field(root, "publish_at", "publish_at", false);
     revision_fields(root, out);
+    repeal_fields(root, out);
     targets_field(root, out);
     approval_field(root, out);
     formed_by_approval(out);
@@ -272,6 +273,19 @@ class ReleaseValidator {
     if (out.revision > 1 && out.change_note.empty() && !has_error_at("change_note")) {
       add("change_note", "required for a correction (revision " + std::to_string(out.revision) +
                              "): say what changed, e.g. \"第二段数字更正为12.6万\"");
+    }
+  }
+
+  // 废止: `repealed_on` (the date it takes effect) and the optional `repealed_by`, on a correction only.
+  void repeal_fields(const DocNode& root, Release& out) {
+    out.repealed_on = date_field(root, "repealed_on", "repealed_on", false);
+    out.repealed_by = string_field(root, "repealed_by", "repealed_by", short_text(false));
+    if (out.repealed_by && !out.repealed_on && !has_error_at("repealed_on")) {
+      add("repealed_by", "only with repealed_on, the date the repeal takes effect");
+    }
+    if (out.repealed_on && out.revision < 2 && !has_error_at("revision")) {
+      add("repealed_on", "a release is repealed by a correction: submit it again with the next revision, a "
+                         "change_note (e.g. \"自2027年1月1日起废止\") and repealed_on");
     }
   }
 

@@ -105,6 +105,10 @@ struct Release {
   // saying what changed (docs/PROTOCOL.md, "Corrections"). Revisions only move forward.
   int revision = 1;
   std::string change_note;                // required when revision > 1 (<= 200 characters)
+  // 废止: a correction (revision > 1) may say the document is repealed from a date, and by which
+  // document. The portal keeps its page, marked repealed (有效性); Weibo posts nothing for it.
+  std::optional<Date> repealed_on;
+  std::optional<std::string> repealed_by;  // 文号 of the repealing document; only with repealed_on
   // channel name -> target names in that channel (accounts, groups, "all", columns).
   std::map<std::string, std::vector<std::string>> targets;
   Approval approval;

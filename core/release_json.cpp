@@ -163,6 +163,8 @@ std::string write_release(const Release& release, bool with_signatures) {
   doc.text("kind", to_string(release.kind));
   if (release.link) doc.text("link", *release.link);
   if (release.publish_at) doc.text("publish_at", release.publish_at->iso());
+  if (release.repealed_by) doc.text("repealed_by", *release.repealed_by);
+  if (release.repealed_on) doc.text("repealed_on", release.repealed_on->iso());
   if (release.revision != 1) doc.member("revision") += std::to_string(release.revision);
   doc.texts("subjects", release.subjects);
   doc.text("summary", release.summary);

@@ -97,6 +97,7 @@ ScreenResult screen_release(const Release& release, const ScreenPolicy& policy) 
   // The abstract is the summary unless it was given: the same text is reported once.
   if (release.abstract != release.summary) fields.emplace_back("abstract", release.abstract);
   if (release.doc_number) fields.emplace_back("doc_number", *release.doc_number);
+  if (release.repealed_by) fields.emplace_back("repealed_by", *release.repealed_by);
   if (release.link) fields.emplace_back("link", *release.link);
   for (std::size_t i = 0; i < release.subjects.size(); ++i) {
     fields.emplace_back("subjects[" + std::to_string(i) + "]", release.subjects[i]);

@@ -37,19 +37,25 @@ std::string page_top(const PortalSettings& settings, const ArticleEntry& entry) 
   if (entry.withdrawn)
     out += fmt::format("<div class=\"withdrawn\" role=\"alert\">本文件已于{}撤回，现已失效。撤回原因：{}</div>\n",
                        beijing_date(entry.withdrawn_ms), html_escape(entry.withdraw_reason));
+  else if (entry.repealed())
+    out += "<div class=\"repealed\" role=\"note\">" + html_escape(repeal_text(entry)) + "</div>\n";
 
   out += "<table class=\"gkml\">\n<caption>政府信息公开目录</caption>\n";
   metadata_row(out, "索引号", entry.index_number, "主题分类", join_subjects(entry.subjects));
   metadata_row(out, "发布机构", entry.issuer, "生成日期", entry.formed);
   metadata_row(out, "文号", entry.doc_number, "发布日期", beijing_date(entry.published_ms));
-  // A corrected document stays in force, marked as amended; a withdrawn one is marked withdrawn.
+  // A corrected document stays in force, marked as amended; a withdrawn or repealed one is marked so.
   metadata_row(out, "公开属性", entry.disclosure, "有效性",
-               entry.withdrawn ? "已撤回" : entry.revisions.size() >= 2 ? "有效（已更正）" : "有效");
+               entry.withdrawn                ? "已撤回"
+               : entry.repealed()             ? "已废止"
+               : entry.revisions.size() >= 2 ? "有效（已更正）"
+                                              : "有效");
   out += "<tr><th>信息名称</th><td colspan=\"3\">" + html_escape(entry.title) + "</td></tr>\n";
   if (entry.withdrawn) {
     out += "<tr><th>撤回日期</th><td colspan=\"3\">" + beijing_date(entry.withdrawn_ms) + "</td></tr>\n";
     out += "<tr><th>撤回原因</th><td colspan=\"3\">" + html_escape(entry.withdraw_reason) + "</td></tr>\n";
   } else {
+    if (entry.repealed()) out += "<tr><th>废止</th><td colspan=\"3\">" + html_escape(repeal_text(entry)) + "</td></tr>\n";
     out += "<tr><th>内容概述</th><td colspan=\"3\">" + html_escape(entry.abstract) + "</td></tr>\n";
   }
   out += "</table>\n";

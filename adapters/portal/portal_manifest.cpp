@@ -47,7 +47,9 @@ nlohmann::json entry_to_json(const ArticleEntry& e) {
                         {"revisions", revisions_to_json(e.revisions)},
                         {"withdrawn", e.withdrawn},
                         {"withdrawn_ms", e.withdrawn_ms},
-                        {"withdraw_reason", e.withdraw_reason}};
+                        {"withdraw_reason", e.withdraw_reason},
+                        {"repealed_on", e.repealed_on},
+                        {"repealed_by", e.repealed_by}};
 }
 
 ArticleEntry entry_from_json(const nlohmann::json& j) {
@@ -71,6 +73,8 @@ ArticleEntry entry_from_json(const nlohmann::json& j) {
   e.revisions = revisions_from_json(j, e.published_ms);
   e.withdrawn_ms = j.value("withdrawn_ms", e.published_ms);
   e.withdraw_reason = j.value("withdraw_reason", std::string());
+  e.repealed_on = j.value("repealed_on", std::string());
+  e.repealed_by = j.value("repealed_by", std::string());
   return e;
 }
 

@@ -29,6 +29,8 @@ ArticleEntry entry_from(const Release& release, std::vector<std::string> columns
   entry.subjects = release.subjects;
   entry.abstract = release.abstract.empty() ? release.summary : release.abstract;
   entry.interprets = release.interprets.value_or("");
+  if (release.repealed_on) entry.repealed_on = iso_date(*release.repealed_on);
+  entry.repealed_by = release.repealed_by.value_or("");
   entry.path = article_path(columns.front(), release);
   entry.columns = std::move(columns);
   return entry;

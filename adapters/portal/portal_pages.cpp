@@ -65,6 +65,10 @@ std::string relative_link(std::string_view from, std::string_view to) {
   return out;
 }
 
+std::string repeal_text(const ArticleEntry& entry) {
+  return "本文件自" + entry.repealed_on + "起废止" + (entry.repealed_by.empty() ? "" : "（依据" + entry.repealed_by + "）") + "。";
+}
+
 std::string column_page_name(int page) { return page <= 1 ? "index.html" : fmt::format("index-{}.html", page); }
 
 std::string xml_escape(std::string_view text) {
@@ -133,9 +137,10 @@ std::string render_feed(const PortalSettings& settings, const Column& column,
     out += "<published>" + beijing_rfc3339(entry->published_ms) + "</published>\n";
     out += "<updated>" + beijing_rfc3339(entry->updated_ms()) + "</updated>\n";
     if (!entry->issuer.empty()) out += "<author><name>" + xml_escape(entry->issuer) + "</name></author>\n";
-    const std::string summary = entry->withdrawn ? "【已撤回】本文件已于" + beijing_date(entry->withdrawn_ms) +
-                                                       "撤回，现已失效。撤回原因：" + entry->withdraw_reason
-                                                 : entry->abstract;
+    const std::string summary = entry->withdrawn  ? "【已撤回】本文件已于" + beijing_date(entry->withdrawn_ms) +
+                                                        "撤回，现已失效。撤回原因：" + entry->withdraw_reason
+                                : entry->repealed() ? "【已废止】" + repeal_text(*entry) + entry->abstract
+                                                    : entry->abstract;
     out += "<summary>" + xml_escape(summary) + "</summary>\n";
     out += "</entry>\n";
   }

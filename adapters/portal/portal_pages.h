@@ -44,11 +44,18 @@ struct ArticleEntry {
   bool withdrawn = false;
   std::int64_t withdrawn_ms = 0;  // when the withdrawal was written
   std::string withdraw_reason;
+  std::string repealed_on;  // 废止: YYYY-MM-DD from which the document is repealed; empty = in force
+  std::string repealed_by;  // the repealing document's 文号, may be empty
+
+  bool repealed() const { return !repealed_on.empty(); }
 
   int revision() const { return revisions.empty() ? 1 : revisions.back().number; }
   // The last change to the article (written, corrected or withdrawn): the feed's <updated>.
   std::int64_t updated_ms() const;
 };
+
+// "本文件自2027-01-01起废止（依据临政发〔2027〕3号）。" for a repealed article (REQUIRES: repealed()).
+std::string repeal_text(const ArticleEntry& entry);
 
 // Where revision `number` of an article stays readable once a correction replaced it:
 // "tzgg/2026/r1.html" -> "tzgg/2026/r1.r1.html".

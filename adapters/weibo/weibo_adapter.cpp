@@ -50,7 +50,8 @@ class WeiboAdapter final : public Adapter {
 
   std::expected<std::vector<PlannedDelivery>, FieldErrors> plan_correction(
       const Release& release, const std::string& channel, const std::vector<std::string>& targets) const override {
-    if (hall_.correction == CorrectionPolicy::none) return std::vector<PlannedDelivery>{};
+    // A repeal is marked where the document lives (the portal); the posts that announced it stay.
+    if (hall_.correction == CorrectionPolicy::none || release.repealed_on) return std::vector<PlannedDelivery>{};
     return plan(release, channel, targets);
   }
 

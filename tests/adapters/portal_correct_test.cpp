@@ -77,6 +77,32 @@ TEST_F(PortalCorrect, UpdatesThePageInPlaceWithNoteAndHistory) {
   EXPECT_EQ(revisions.at(1).at("note"), "截止日期有误，已更正");
 }
 
+// 废止: the page stays, marked repealed from the date and by the document the revision names.
+TEST_F(PortalCorrect, ARepealKeepsThePageAndMarksItRepealed) {
+  set_now(may_day_ms(2 * kDay + 540));
+  Release repeal = original_;
+  repeal.repealed_on = Date{2026, 6, 1};
+  repeal.repealed_by = "临政发〔2026〕30号";
+  auto receipt = correct_and_wait(*adapter_, repeal, 2, "自2026年6月1日起废止");
+  ASSERT_TRUE(receipt.has_value()) << receipt.error().message;
+  EXPECT_EQ(receipt->url, published_.url);
+
+  const std::string html = page("tzgg/2026/r1.html");
+  EXPECT_NE(html.find("<th>有效性</th><td>已废止</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<div class=\"repealed\" role=\"note\">本文件自2026-06-01起废止（依据临政发〔2026〕30号）。</div>"),
+            std::string::npos) << html;
+  EXPECT_NE(html.find("<strong>重点</strong>"), std::string::npos) << "the text stays readable";
+  EXPECT_NE(html.find("<th>发布日期</th><td>2026-05-01</td>"), std::string::npos);
+  EXPECT_NE(page("tzgg/feed.xml").find("【已废止】本文件自2026-06-01起废止"), std::string::npos);
+  const auto manifest = nlohmann::json::parse(page(".fabu/manifest.json"));
+  EXPECT_EQ(manifest.at("articles").at(0).at("repealed_on"), "2026-06-01");
+
+  // A later revision without the repeal puts it back in force.
+  auto again = correct_and_wait(*adapter_, revision(3), 3, "废止决定撤销");
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_NE(page("tzgg/2026/r1.html").find("<th>有效性</th><td>有效（已更正）</td>"), std::string::npos);
+}
+
 TEST_F(PortalCorrect, TheSameRevisionAgainWritesTheSameFiles) {
   set_now(may_day_ms(2 * kDay));
   ASSERT_TRUE(correct_and_wait(*adapter_, revision(2), 2, "更正").has_value());

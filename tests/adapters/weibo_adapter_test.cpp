@@ -201,6 +201,21 @@ TEST_F(WeiboAdapterTest, RefusesALinkOffTheSafeDomainAtPlanning) {
   EXPECT_NE(hashed->find("may not carry '#'"), std::string::npos) << *hashed;
 }
 
+// A repeal (废止) is marked on the portal; the microblog posts that announced the document stay as
+// they are, so a repealing revision plans nothing here, while another correction plans its notes.
+TEST_F(WeiboAdapterTest, ARepealingRevisionPlansNothingOnWeibo) {
+  Release corrected = *sample_release();
+  corrected.revision = 2;
+  corrected.change_note = "自2027年1月1日起废止";
+  auto noted = adapter_->plan_correction(corrected, "microblog", {"lead", "all"});
+  ASSERT_TRUE(noted.has_value());
+  EXPECT_FALSE(noted->empty());
+  corrected.repealed_on = Date{2027, 1, 1};
+  auto repealed = adapter_->plan_correction(corrected, "microblog", {"lead", "all"});
+  ASSERT_TRUE(repealed.has_value());
+  EXPECT_TRUE(repealed->empty());
+}
+
 TEST_F(WeiboAdapterTest, PlanErrorsNameTheField) {
   const auto release = sample_release();
   auto unknown = adapter_->plan(*release, "microblog", {"lead", "lanshan", "group:zone"});

@@ -280,6 +280,38 @@ TEST(ReleaseFields, RevisionIsAWholeNumberAndACorrectionSaysWhatChanged) {
   EXPECT_EQ(toml->revision, 2);
 }
 
+// 废止: a correction says from when the document is repealed and by which document; a first issue
+// cannot be repealed, and repealed_by alone says nothing.
+TEST(ReleaseFields, ACorrectionMayRepealTheDocumentFromADate) {
+  json doc = base_json();
+  doc["repealed_on"] = "2027-01-01";
+  expect_error(json_errors(doc), "repealed_on", "a release is repealed by a correction");
+  doc["revision"] = 2;
+  doc["change_note"] = "自2027年1月1日起废止";
+  doc["repealed_by"] = "临政发〔2026〕30号";
+  auto repealed = parse_release_json(doc.dump());
+  ASSERT_TRUE(repealed) << join(repealed.error());
+  EXPECT_EQ(repealed->repealed_on, (Date{2027, 1, 1}));
+  EXPECT_EQ(repealed->repealed_by, "临政发〔2026〕30号");
+  const std::string canonical = to_json(*repealed);
+  EXPECT_NE(canonical.find(R"("repealed_by":"临政发〔2026〕30号","repealed_on":"2027-01-01","revision":2)"),
+            std::string::npos) << canonical;
+  EXPECT_EQ(parse_release_json(canonical), repealed);
+  Release in_force = *repealed;
+  in_force.repealed_on.reset();
+  in_force.repealed_by.reset();
+  EXPECT_NE(content_digest(*repealed), content_digest(in_force)) << "reviewers sign the repeal";
+
+  doc["repealed_on"] = "2027-02-30";
+  expect_error(json_errors(doc), "repealed_on", "not a valid ISO date");
+  doc.erase("repealed_on");
+  expect_error(json_errors(doc), "repealed_by", "only with repealed_on");
+  auto toml = parse_release_toml(toml_variant("", "revision = 3\nchange_note = \"废止\"\nrepealed_on = 2027-01-01\n"));
+  ASSERT_TRUE(toml) << join(toml.error());
+  EXPECT_EQ(toml->repealed_on, (Date{2027, 1, 1}));
+  EXPECT_FALSE(toml->repealed_by);
+}
+
 TEST(ReleaseDisclosure, OnlyProactiveMayBeDistributed) {
   for (const char* value : {"依申请公开", "on_request", "不予公开", "withheld"}) {
     json doc = base_json();

@@ -318,5 +318,44 @@ TEST_P(CorrectionE2E, ACorrectionReachesEveryAccountAsItsChannelSays) {
 
 INSTANTIATE_TEST_SUITE_P(Policies, CorrectionE2E, ::testing::Values("note", "replace", "none"));
 
+// 废止: a signed revision repeals the document. Its portal page stays, marked repealed; the microblog
+// posts that announced it stay as they were (no 更正 note, nothing deleted).
+TEST(LifecycleE2E, ARepealMarksThePortalPageAndLeavesTheMicroblogAsItWas) {
+  Harness h({.members = {{"m000"}}});
+  auto fabud = h.start_fabud();
+  const std::string original = release_json("old-rule", R"({"portal":["tzgg"],"microblog":["lead","all"]})",
+                                            "临沂市城区停车收费管理办法", "城区停车收费标准自即日起执行。");
+  h.enqueue(original);
+  ASSERT_TRUE(Harness::eventually([&] { return h.settled("old-rule"); }, seconds(20))) << h.log_of();
+
+  auto doc = nlohmann::json::parse(original);
+  doc["revision"] = 2;
+  doc["change_note"] = "自2027年1月1日起废止";
+  doc["repealed_on"] = "2027-01-01";
+  doc["repealed_by"] = "临政发〔2026〕30号";
+  const std::string file = h.portal_dir() + "/../old-rule-r2.json";
+  write_file(file, signed_release(doc.dump()));
+  std::string said;
+  ASSERT_EQ(run_shell(fabuctl(h, "correct old-rule " + file), said), 0) << said;
+  ASSERT_TRUE(Harness::eventually([&] {
+    for (const auto& d : h.deliveries("old-rule")) {
+      if (d.channel == "portal" && d.revision == 2) return d.state == DeliveryState::delivered;
+    }
+    return false;
+  }, seconds(20))) << h.log_of();
+
+  const std::string page = read_file(h.portal_dir() + "/tzgg/2026/old-rule.html");
+  EXPECT_NE(page.find("<th>有效性</th><td>已废止</td>"), std::string::npos) << page;
+  EXPECT_NE(page.find("本文件自2027-01-01起废止（依据临政发〔2026〕30号）。"), std::string::npos) << page;
+  for (const auto& d : h.deliveries("old-rule")) {
+    EXPECT_FALSE(d.channel == "microblog" && d.revision == 2) << d.id << ": a repeal posts nothing on Weibo";
+  }
+  for (const std::string account : {"lead_acct", "m000"}) {
+    const auto posts = live_posts_of(h, account);
+    ASSERT_EQ(posts.size(), 1u) << account;
+    EXPECT_EQ(posts[0].value("text", "").find("【更正】"), std::string::npos) << account;
+  }
+}
+
 }  // namespace
 }  // namespace fabu::testing
