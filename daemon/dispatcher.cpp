@@ -179,7 +179,7 @@ void Dispatcher::return_unfinished() {
   // answer, the leases do the same later.
   const std::size_t count = outstanding_.size();
   for (const auto& [ticket, delivery] : outstanding_) {
-    unrecorded_.push_back({delivery, returned_unfinished(delivery, options_.owner, unix_now_ms()), 0});
+    unrecorded_.push_back({delivery, returned_unfinished(delivery, options_.owner, unix_now_ms(), options_.retry.in_doubt_wait), 0});
   }
   outstanding_.clear();
   if (!flush_completions()) {

@@ -69,11 +69,12 @@ Completion breaker_hold(const ClaimedDelivery& delivery, std::int64_t retry_at_m
   return c;
 }
 
-Completion returned_unfinished(const ClaimedDelivery& delivery, const std::string& owner, std::int64_t now_ms) {
+Completion returned_unfinished(const ClaimedDelivery& delivery, const std::string& owner, std::int64_t now_ms,
+                               std::chrono::milliseconds in_doubt_wait) {
   Completion c = completion_of(delivery, CompletionOutcome::retry);
   c.error = "handed back unfinished when fabud " + owner + " stopped; it may have been sent";
   c.error_kind = FailureKind::returned;
-  c.next_at_ms = now_ms;
+  c.next_at_ms = now_ms + std::max<std::int64_t>(in_doubt_wait.count(), 0);
   c.maybe_sent = true;
   return c;
 }

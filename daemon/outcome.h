@@ -28,8 +28,10 @@ Completion decide_completion(const ClaimedDelivery& delivery, const Result<Deliv
 Completion breaker_hold(const ClaimedDelivery& delivery, std::int64_t retry_at_ms, std::int64_t now_ms);
 
 // Still with its adapter when instance `owner` stopped: it may or may not have reached the platform,
-// so it goes back due now and in doubt, and the next attempt reconciles first. Kind `returned`: not
-// a platform failure, so no backoff and no circuit-breaker count.
-Completion returned_unfinished(const ClaimedDelivery& delivery, const std::string& owner, std::int64_t now_ms);
+// so it goes back in doubt, due after `in_doubt_wait` (RetryPolicy: the platform may show the post
+// late), and the next attempt reconciles first. Kind `returned`: not a platform failure, so no
+// backoff and no circuit-breaker count.
+Completion returned_unfinished(const ClaimedDelivery& delivery, const std::string& owner, std::int64_t now_ms,
+                               std::chrono::milliseconds in_doubt_wait);
 
 }  // namespace fabu

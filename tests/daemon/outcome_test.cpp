@@ -104,5 +104,17 @@ TEST(Outcome, APlatformsStatedWaitIsCappedAtAnHour) {
   EXPECT_EQ(c.next_at_ms, kLongestPlatformWait.count());
 }
 
+// Handed back at shutdown while its send was under way: in doubt, and looked for no sooner than the
+// in-doubt wait, as after a timeout; no attempt is spent and no backoff applies.
+TEST(Outcome, WorkHandedBackAtShutdownWaitsTheInDoubtWait) {
+  auto c = returned_unfinished(claimed(3), "fabud-a", 50'000, std::chrono::milliseconds(120'000));
+  EXPECT_EQ(c.outcome, CompletionOutcome::retry);
+  EXPECT_TRUE(c.maybe_sent);
+  EXPECT_EQ(c.error_kind, FailureKind::returned);
+  EXPECT_EQ(c.next_at_ms, 170'000);
+  EXPECT_EQ(c.attempt, 3);
+  EXPECT_EQ(returned_unfinished(claimed(1), "fabud-a", 50'000, std::chrono::milliseconds(0)).next_at_ms, 50'000);
+}
+
 }  // namespace
 }  // namespace fabu
