@@ -48,7 +48,11 @@ Dispatcher::Dispatcher(DispatcherOptions options, std::unique_ptr<DispatchLedger
       wake_ledger_(std::move(wake_ledger)),
       channels_(channels),
       health_(health),
-      log_(log) {}
+      log_(log) {
+  // Found when its lease ran out, a send went out about a lease ago: together with the reclaim delay,
+  // the look comes no sooner than the in-doubt wait after it.
+  ledger_->set_reclaim_delay(std::max(options_.retry.in_doubt_wait - options_.lease, std::chrono::milliseconds(0)));
+}
 
 Dispatcher::~Dispatcher() {
   if (!draining_.load()) {

@@ -381,6 +381,10 @@ class DispatchLedger {
   // limit, rate limits and parking. Also returns deliveries whose lease expired to their lane, in doubt.
   virtual Result<std::vector<ClaimedDelivery>> claim(const std::string& owner, int max, std::int64_t now_ms,
                                                      std::chrono::milliseconds lease) = 0;
+  // A delivery whose lease ran out goes back to its lane due this long after claim() finds it
+  // (default 0: at once): its send may have reached a platform that shows it late, so the look that
+  // comes first should come late enough to see it. Set once, before the first claim.
+  virtual void set_reclaim_delay(std::chrono::milliseconds delay) { (void)delay; }
   // Records results in one round trip and says per completion (same order) whether it was applied
   // (false = stale: the delivery is no longer in that attempt, nothing changed). On failure nothing
   // is known to be applied: sending the same batch again is safe (fencing refuses a replay).

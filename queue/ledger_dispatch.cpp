@@ -101,7 +101,7 @@ Result<std::vector<ClaimedDelivery>> RedisDeliveryLedger::claim(const std::strin
   std::vector<ClaimedDelivery> claimed;
   auto reply = run(lua::claim, {owner, std::to_string(std::max(max, 0)), std::to_string(now_ms),
                                 std::to_string(std::max<std::int64_t>(lease.count(), 1)),
-                                std::to_string(kReapLimit)});
+                                std::to_string(kReapLimit), std::to_string(reclaim_delay_)});
   if (!reply) return fail(reply.error());
   const redisReply* flat = reply->get();
   if (reply_size(flat) % lua::claim_fields != 0) return fail(script_shape_error("claim"));

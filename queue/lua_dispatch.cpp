@@ -10,25 +10,27 @@ namespace fabu::lua {
 
 const RedisScript claim{"claim", std::string(kPrelude) + kSettled + R"lua(
 local owner, max, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local lease, reap_limit = tonumber(ARGV[5]), tonumber(ARGV[6])
+local lease, reap_limit, reclaim_delay = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]) or 0
 local now_s, lease_s = int(now), int(now + lease)  -- as Redis stores them, formatted once
 local ready_key, inflight_key = k('ready'), k('inflight')
 local hour = 3600000
 local NONE = {false, false, false}  -- an upstream or previous post that is not there (read only)
 
 -- 1. Leases that ran out: their owner died or hung. The send may have happened, so the delivery goes
---    back to its lane marked in doubt and the next attempt reconciles before sending again.
+--    back to its lane marked in doubt and the next attempt reconciles before sending again, due after
+--    `reclaim_delay` (a platform may show the send late).
+local reclaim_s = int(now + reclaim_delay)
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', inflight_key, '-inf', '(' .. now_s, 'LIMIT', 0, reap_limit)) do
   redis.call('ZREM', inflight_key, id)
   local dk = D_KEY .. id
   local d = redis.call('HMGET', dk, 'state', 'lane', 'attempt', 'owner')
   if d[1] == STATE.sending then
-    redis.call('HSET', dk, 'state', STATE.queued, 'in_doubt', '1', 'next_at', now_s, 'updated_ms', now_s,
+    redis.call('HSET', dk, 'state', STATE.queued, 'in_doubt', '1', 'next_at', reclaim_s, 'updated_ms', now_s,
                'error_kind', KIND.transient,
                'error', 'lease of attempt ' .. str(d[3]) .. ' by ' .. str(d[4]) .. ' expired')
     lane_inflight_add(d[2], -1)
-    redis.call('ZADD', LQ_KEY .. d[2], now_s, id)
-    ready_lower(d[2], now)
+    redis.call('ZADD', LQ_KEY .. d[2], reclaim_s, id)
+    ready_lower(d[2], now + reclaim_delay)
   end
 end
 

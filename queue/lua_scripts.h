@@ -28,7 +28,7 @@ extern const RedisScript reject;
 extern const RedisScript hold;
 // ARGV: base, n, then n x (lane, max_in_flight, per_hour, min_gap_ms, group ("" = none), group_per_hour).
 extern const RedisScript set_lanes;
-// ARGV: base, owner, max, now_ms, lease_ms, reap_limit. Returns a flat array of 14 fields per claim:
+// ARGV: base, owner, max, now_ms, lease_ms, reap_limit, reclaim_delay_ms. Returns a flat array of 14 fields per claim:
 //       id, lane, attempt, in_doubt, serial, admitted_ms, upstream post_id, upstream url, upstream note,
 //       reason, previous post_id, previous url, previous note, the release's link (stored at admission).
 //       The release, channel, destination, operation and revision are read from the id (DeliveryId).

@@ -9,6 +9,7 @@
 // Thread rules: as DeliveryLedger (one instance per thread).
 #pragma once
 
+#include <algorithm>
 #include <string>
 
 #include "queue/delivery_ledger.h"
@@ -40,6 +41,7 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<std::vector<HeldRecord>> held(int limit) override;
   Result<std::optional<HeldRecord>> held_release(const std::string& release_id) override;
 
+  void set_reclaim_delay(std::chrono::milliseconds delay) override { reclaim_delay_ = std::max(delay.count(), std::int64_t{0}); }
   Result<std::vector<ClaimedDelivery>> claim(const std::string& owner, int max, std::int64_t now_ms,
                                              std::chrono::milliseconds lease) override;
   Result<std::vector<bool>> apply_completions(const std::vector<Completion>& completions,
@@ -89,6 +91,7 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<bool> aof_enabled() override;
 
  private:
+  std::int64_t reclaim_delay_ = 0;  // ms, set_reclaim_delay()
   // "<prefix>:{<prefix>}:<name>"
   std::string key(std::string_view name) const { return base_ + std::string(name); }
   // Runs a script with a key of the ledger's slot as KEYS[1] and the key base as ARGV[1].

@@ -174,6 +174,22 @@ TEST_F(LedgerTest, NextDueIncludesRunningLeases) {
   EXPECT_EQ(ledger_->next_due_ms().value_or(std::nullopt), T0 + 30'001);
 }
 
+// Its send went out about a lease ago and the platform may show it late: with a reclaim delay the
+// delivery found with an expired lease is due that much later, in doubt.
+TEST_F(LedgerTest, AnExpiredLeaseReturnsTheDeliveryDueAfterTheReclaimDelay) {
+  ledger_->set_reclaim_delay(60s);
+  admit(request("r1", {spec("portal", "article", "portal/site")}));
+  ASSERT_EQ(claim(T0, 16, 30s).size(), 1u);
+  EXPECT_TRUE(claim(T0 + 30'001).empty()) << "the lease ran out: back in the lane, not yet due";
+  EXPECT_TRUE(status("r1|portal|article").in_doubt);
+  EXPECT_EQ(status("r1|portal|article").next_at_ms, T0 + 90'001);
+  EXPECT_TRUE(claim(T0 + 90'000).empty());
+  const auto again = claim(T0 + 90'001);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].in_doubt);
+  EXPECT_EQ(again[0].attempt, 2);
+}
+
 TEST_F(LedgerTest, ExpiredLeaseReturnsTheDeliveryInDoubt) {
   admit(request("r1", {spec("portal", "article", "portal/site")}));
   auto first = claim(T0, 16, 30s);
