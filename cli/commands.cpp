@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -334,6 +335,20 @@ int lanes(const Context& ctx) {
                l.limits.per_hour ? std::to_string(l.limits.per_hour) : "-", format_time_ms(l.last_sent_ms)});
   }
   std::cout << table.render();
+  // Shared hourly quotas (a Weibo channel's app_posts_per_hour): what every instance used of each.
+  std::map<std::string, int> quotas;
+  for (const auto& l : *lanes) {
+    if (!l.limits.group.empty() && l.limits.group_per_hour > 0) quotas[l.limits.group] = l.limits.group_per_hour;
+  }
+  for (const auto& [group, limit] : quotas) {
+    auto used = ledger->group_sends_last_hour(group, unix_now_ms());
+    if (!used) {
+      std::cerr << "fabuctl: " << used.error().message << "\n";
+      return 1;
+    }
+    std::cout << "app quota " << group << ": " << *used << " of " << limit << " sends in the last hour"
+              << (*used >= limit ? " (full: its accounts wait)" : "") << "\n";
+  }
   return 0;
 }
 

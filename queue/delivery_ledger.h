@@ -461,6 +461,13 @@ class LedgerQueries {
   virtual Result<std::optional<DeliveryStatus>> delivery(const std::string& delivery_id);
   virtual Result<std::vector<DeliveryStatus>> dead_letters(int limit) = 0;
   virtual Result<std::vector<LaneStatus>> lanes() = 0;
+  // Sends of every lane in `group` (LaneLimits::group) within the hour before `now_ms`: how much of a
+  // shared hourly quota is used. The default, for fakes, knows none.
+  virtual Result<int> group_sends_last_hour(const std::string& group, std::int64_t now_ms) {
+    (void)group;
+    (void)now_ms;
+    return 0;
+  }
   // When each destination last had a publish or a correction delivered, and each target its release
   // named in that channel (docs/PROTOCOL.md, `activity`): "<channel>|<destination>" and
   // "<channel>#<target>" -> unix ms. The default, for fakes, knows none.

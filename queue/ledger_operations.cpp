@@ -165,4 +165,11 @@ Result<std::vector<LaneStatus>> RedisDeliveryLedger::lanes() {
   return out;
 }
 
+Result<int> RedisDeliveryLedger::group_sends_last_hour(const std::string& group, std::int64_t now_ms) {
+  // The claim script scores each send by its time and trims what is older than an hour (`gw:<group>`).
+  auto reply = redis_.command({"ZCOUNT", key("gw:" + group), "(" + std::to_string(now_ms - 3'600'000), "+inf"});
+  if (!reply) return fail(reply.error());
+  return static_cast<int>(reply_integer(reply->get()));
+}
+
 }  // namespace fabu

@@ -75,6 +75,7 @@ class RedisDeliveryLedger final : public DeliveryLedger {
   Result<bool> retry_dead(const std::string& delivery_id, std::int64_t now_ms) override;
   Result<bool> drop_dead(const std::string& delivery_id) override;
   Result<std::vector<LaneStatus>> lanes() override;
+  Result<int> group_sends_last_hour(const std::string& group, std::int64_t now_ms) override;
   Result<QueueDepths> queue_depths(std::int64_t now_ms, int cap) override;
   Result<std::map<std::string, std::int64_t>> activity() override;
   Result<std::vector<std::string>> release_ids() override;

@@ -331,6 +331,10 @@ TEST(MatrixE2E, TheAppsHourlyQuotaHoldsTheAccountsTogetherAcrossInstances) {
   }
   EXPECT_EQ(held, 2);
   EXPECT_EQ(h.sandbox_posts().size(), 3u) << h.sandbox_posts().dump();
+  std::string lanes;
+  ASSERT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes", lanes), 0) << lanes;
+  EXPECT_NE(lanes.find("app quota microblog: 3 of 3 sends in the last hour (full: its accounts wait)"),
+            std::string::npos) << lanes;
 }
 
 TEST(MatrixE2E, PostsPerHourLimitKeepsTheThirdQueuedWithoutCountingAFailure) {
