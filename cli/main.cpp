@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
                 "followers every [reach] followers_every, within [reach] calls_per_hour for all instances.\n"
                 "Exit codes: 0 shown, 1 nothing recorded for the release or Redis failed, 2 bad config.");
 
-  auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue");
+  auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue, and each app quota's use this hour");
 
   auto* instances = app.add_subcommand("instances", "The fabud instances working on this Redis: version, host, state");
   instances->add_flag("--json", ctx.json, "An array of {name, state, version, revision, host, pid, started_ms, seen_ms, stopped_ms}");
