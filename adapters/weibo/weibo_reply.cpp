@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/release_document.h"
 #include "core/text.h"
 
 namespace fabu::weibo {
@@ -376,74 +377,36 @@ bool literal(std::string_view text, std::size_t& at, char c) {
   return true;
 }
 
-// "+0800", "+08:00", "-0330" or "Z" at `at`, to the end of `text`: the offset east of UTC in minutes.
-std::optional<int> zone_offset(std::string_view text, std::size_t at) {
-  if (text.substr(at) == "Z") return 0;
-  if (at >= text.size() || (text[at] != '+' && text[at] != '-')) return std::nullopt;
-  const int sign = text[at++] == '+' ? 1 : -1;
-  int hours = 0, minutes = 0;
-  if (!digits(text, at, 2, hours)) return std::nullopt;
-  if (at < text.size() && text[at] == ':') ++at;
-  if (!digits(text, at, 2, minutes) || at != text.size() || hours > 14 || minutes > 59) return std::nullopt;
-  return sign * (hours * 60 + minutes);
-}
-
-std::optional<std::int64_t> to_unix_ms(int year, unsigned month, unsigned day, int hour, int minute, int second,
-                                       int offset_minutes) {
-  using namespace std::chrono;
-  const year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
-  if (!date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  const auto local = sys_days{date} + hours{hour} + minutes{minute} + seconds{second};
-  return duration_cast<milliseconds>((local - minutes{offset_minutes}).time_since_epoch()).count();
-}
-
-// "Sun Dec 06 12:00:00 +0800 2026"
+// Weibo's own form, "Sun Dec 06 12:00:00 +0800 2026" (the weekday is not checked).
 std::optional<std::int64_t> weibo_form(std::string_view text) {
   static constexpr std::array<std::string_view, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   if (text.size() != 30 || text[3] != ' ' || text[7] != ' ' || text[10] != ' ' || text[19] != ' ' ||
-      text[25] != ' ') {
+      text[25] != ' ' || (text[20] != '+' && text[20] != '-')) {
     return std::nullopt;
   }
   unsigned month = 0;
   for (std::size_t m = 0; m < kMonths.size(); ++m) {
     if (text.substr(4, 3) == kMonths[m]) month = static_cast<unsigned>(m + 1);
   }
-  int day = 0, hour = 0, minute = 0, second = 0, year = 0;
-  std::size_t at = 8;
+  int day = 0, hour = 0, minute = 0, second = 0, zone_hours = 0, zone_minutes = 0, year = 0;
+  std::size_t at = 8, zone = 21, year_at = 26;
   if (month == 0 || !digits(text, at, 2, day)) return std::nullopt;
   at = 11;
   if (!digits(text, at, 2, hour) || !literal(text, at, ':') || !digits(text, at, 2, minute) ||
-      !literal(text, at, ':') || !digits(text, at, 2, second)) {
+      !literal(text, at, ':') || !digits(text, at, 2, second) || !digits(text, zone, 2, zone_hours) ||
+      !digits(text, zone, 2, zone_minutes) || !digits(text, year_at, 4, year)) {
     return std::nullopt;
   }
-  const auto offset = zone_offset(text.substr(20, 5), 0);
-  at = 26;
-  if (!offset || !digits(text, at, 4, year)) return std::nullopt;
-  return to_unix_ms(year, month, static_cast<unsigned>(day), hour, minute, second, *offset);
-}
-
-// "2026-12-06T12:00:00+08:00", with optional fractional seconds, a space for the T, and Z.
-std::optional<std::int64_t> iso_form(std::string_view text) {
-  std::size_t at = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!digits(text, at, 4, year) || !literal(text, at, '-') || !digits(text, at, 2, month) ||
-      !literal(text, at, '-') || !digits(text, at, 2, day)) {
+  using namespace std::chrono;
+  const year_month_day date{std::chrono::year{year}, std::chrono::month{month},
+                            std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 59 || zone_hours > 14 || zone_minutes > 59) {
     return std::nullopt;
   }
-  if (at >= text.size() || (text[at] != 'T' && text[at] != ' ')) return std::nullopt;
-  ++at;
-  if (!digits(text, at, 2, hour) || !literal(text, at, ':') || !digits(text, at, 2, minute) ||
-      !literal(text, at, ':') || !digits(text, at, 2, second)) {
-    return std::nullopt;
-  }
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
-  }
-  const auto offset = zone_offset(text, at);
-  if (!offset || month < 1) return std::nullopt;
-  return to_unix_ms(year, static_cast<unsigned>(month), static_cast<unsigned>(day), hour, minute, second, *offset);
+  const int offset = (text[20] == '-' ? -1 : 1) * (zone_hours * 60 + zone_minutes);
+  const auto utc = sys_days{date} + hours{hour} + minutes{minute - offset} + seconds{second};
+  return duration_cast<milliseconds>(utc.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -454,7 +417,9 @@ std::optional<std::int64_t> created_at_ms(const nlohmann::json& status) {
   if (field == status.end() || !field->is_string()) return std::nullopt;
   const std::string_view text = field->get_ref<const std::string&>();
   if (auto ms = weibo_form(text)) return ms;
-  return iso_form(text);
+  // ISO 8601 with a zone, read as release files' timestamps are.
+  if (auto at = release_detail::parse_iso_timestamp(text)) return at->unix_seconds * 1000;
+  return std::nullopt;
 }
 
 }  // namespace fabu::weibo

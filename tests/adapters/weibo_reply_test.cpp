@@ -159,7 +159,7 @@ TEST(WeiboCreatedAt, ReadsWeibosFormAndIso8601WithAZone) {
   EXPECT_EQ(at("Sat Dec 05 23:30:00 -0430 2026"), kNoonInBeijing);
   EXPECT_EQ(at("2026-12-06T12:00:00+08:00"), kNoonInBeijing);
   EXPECT_EQ(at("2026-12-06T04:00:00Z"), kNoonInBeijing);
-  EXPECT_EQ(at("2026-12-06 12:00:00.250+0800"), kNoonInBeijing);
+  EXPECT_EQ(at("2026-12-06 12:00:00.250+08:00"), kNoonInBeijing);
   EXPECT_EQ(at("Tue Feb 29 00:00:00 +0800 2028"), 1835366400000);
 }
 
@@ -168,7 +168,7 @@ TEST(WeiboCreatedAt, AnythingElseIsUnknownRatherThanGuessed) {
                                  "Sun Foo 06 12:00:00 +0800 2026", "Sun Feb 30 12:00:00 +0800 2026",
                                  "Sun Dec -6 12:00:00 +0800 2026", "Sun Dec 06 24:00:00 +0800 2026",
                                  "Sun Dec 06 12:00:00 +08:0 2026", "2026-12-06T12:00:00", "2026-12-06",
-                                 "2026-13-06T12:00:00Z", "2026-12-06T12:00:00+0800x", "1796529600"}) {
+                                 "2026-13-06T12:00:00Z", "2026-12-06T12:00:00+08:00x", "1796529600"}) {
     EXPECT_EQ(created_at_ms(nlohmann::json{{"created_at", text}}), std::nullopt) << text;
   }
   EXPECT_EQ(created_at_ms(nlohmann::json{{"created_at", 1796529600}}), std::nullopt);
