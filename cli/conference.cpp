@@ -1,5 +1,6 @@
 #include "cli/conference.h"
 
+#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "conference/calendar.h"
 #include "core/clock.h"
 #include "core/conference.h"
+#include "core/release.h"
 #include "daemon/conference_actions.h"
 
 namespace fabu::cli {
@@ -66,7 +68,12 @@ int report_action(const ConferenceActionResult& result, const std::string& id, c
       std::cerr << "fabuctl: " << result.release_id << " exists already with other content (see fabuctl rejects)\n";
       return 1;
     case ConferenceActionOutcome::refused:
-      if (result.screened) {
+      if (result.unapproved) {
+        std::cerr << "fabuctl: " << what << " " << result.release_id << " is not approved; nothing was queued:\n";
+        for (const auto& e : result.errors) std::cerr << "  " << e.path << ": " << e.reason << "\n";
+        std::cerr << "  (write the draft with --draft FILE, have each reviewer sign it with `fabuctl approve`, "
+                     "then run the same command with --approved FILE)\n";
+      } else if (result.screened) {
         std::cerr << "fabuctl: " << what << " of " << result.release_id
                   << " refused by the privacy screen; nothing was queued:\n";
         for (const auto& e : result.errors) std::cerr << "  " << e.path << ": " << e.reason << "\n";
@@ -81,6 +88,49 @@ int report_action(const ConferenceActionResult& result, const std::string& id, c
   std::cout << what << " " << result.release_id << ": "
             << (result.queued_before ? "queued before; nothing changed" : std::to_string(result.deliveries) + " deliveries")
             << "\n";
+  return 0;
+}
+
+// The action's text with the approval options applied: reads the signed draft (exit code on failure).
+int prepare(ConferenceAction& action, const ConferenceApprovalOptions& options) {
+  action.draft = !options.draft_file.empty();
+  action.approver = options.approver;
+  if (action.draft && !options.approved_file.empty()) {
+    std::cerr << "fabuctl: --draft writes a draft to sign and --approved gives a signed one: use one of them\n";
+    return 2;
+  }
+  if (options.approved_file.empty()) return 0;
+  const auto text = read_input_file(options.approved_file, release_file_limit);
+  if (!text) {
+    std::cerr << options.approved_file << ": " << text.error() << "\n";
+    return 2;
+  }
+  const bool json = options.approved_file.ends_with(".json");
+  auto signed_draft = read_release(*text, json ? DocumentFormat::json : DocumentFormat::toml);
+  if (!signed_draft) {
+    std::cerr << options.approved_file << ": not a release:\n";
+    for (const auto& e : signed_draft.error()) std::cerr << "  " << (e.path.empty() ? "(document)" : e.path) << ": " << e.reason << "\n";
+    return 2;
+  }
+  action.signed_draft = std::move(signed_draft->release);
+  return 0;
+}
+
+// Writes a draft action's release to `file` and says what comes next; the exit code.
+int write_draft(const ConferenceActionResult& result, const std::string& id, const std::string& file,
+                const std::string& command) {
+  if (!result.draft) return report_action(result, id, "draft");
+  std::ofstream out(file, std::ios::trunc);
+  out << nlohmann::ordered_json::parse(to_json(*result.draft)).dump(2) << "\n";
+  out.close();
+  if (!out) {
+    std::cerr << "fabuctl: cannot write " << file << "\n";
+    return 1;
+  }
+  std::cout << "wrote " << file << ": " << result.draft->id << " revision " << result.draft->revision
+            << ", as it would be published; nothing was changed.\n"
+            << "Have each reviewer sign it (fabuctl approve --key KEY --key-id ID --role ROLE " << file << "),\n"
+            << "then run: fabuctl conference " << command << " --approved " << file << "\n";
   return 0;
 }
 
@@ -155,22 +205,27 @@ int conference_show(const Context& ctx, const std::string& id) {
   return 0;
 }
 
-int conference_cancel(const Context& ctx, const std::string& id, const std::string& reason) {
+int conference_cancel(const Context& ctx, const std::string& id, const std::string& reason,
+                      const ConferenceApprovalOptions& options) {
   if (reason.empty()) {
     std::cerr << "fabuctl conference cancel: --reason is required; it is part of the cancellation notice\n";
     return 2;
   }
+  ConferenceAction action{.text = reason};
+  if (int code = prepare(action, options); code != 0) return code;
   Setup setup;
   if (int code = open_setup(ctx, setup); code != 0) return code;
-  auto result = cancel_conference(*setup.ledger, *setup.channels, id, reason, unix_now_ms());
+  auto result = cancel_conference(*setup.ledger, *setup.channels, setup.config->approval, id, action, unix_now_ms());
   if (!result) {
     std::cerr << "fabuctl: " << result.error().message << "\n";
     return 1;
   }
+  if (action.draft) return write_draft(*result, id, options.draft_file, "cancel " + id + " --reason '...'");
   if (result->cancelled > 0 || result->queued_now()) {
     record_action(ctx, "conference_cancel", {{"release", id}, {"reason", reason}, {"cancelled", result->cancelled}});
   }
-  if (result->outcome != ConferenceActionOutcome::unknown && !result->screened) {
+  if (result->outcome != ConferenceActionOutcome::unknown && !result->screened &&
+      !(result->unapproved && result->cancelled == 0)) {
     std::cout << "cancelled " << result->cancelled << " step(s) of " << id << " not yet sent\n";
   }
   if (result->outcome == ConferenceActionOutcome::done && result->release_id.empty()) {
@@ -179,20 +234,24 @@ int conference_cancel(const Context& ctx, const std::string& id, const std::stri
   return report_action(*result, id, "cancellation notice");
 }
 
-int conference_record(const Context& ctx, const std::string& id, const std::string& file) {
+int conference_record(const Context& ctx, const std::string& id, const std::string& file,
+                      const ConferenceApprovalOptions& options) {
   // The record becomes part of a release body (core/conference.h): no longer than a body may be.
   const auto markdown = read_input_file(file, {ReleaseLimits::body_bytes, "body_bytes"});
   if (!markdown) {
     std::cerr << file << ": " << markdown.error() << "\n";
     return 2;
   }
+  ConferenceAction action{.text = *markdown};
+  if (int code = prepare(action, options); code != 0) return code;
   Setup setup;
   if (int code = open_setup(ctx, setup); code != 0) return code;
-  auto result = record_conference(*setup.ledger, *setup.channels, id, *markdown, unix_now_ms());
+  auto result = record_conference(*setup.ledger, *setup.channels, setup.config->approval, id, action, unix_now_ms());
   if (!result) {
     std::cerr << "fabuctl: " << result.error().message << "\n";
     return 1;
   }
+  if (action.draft) return write_draft(*result, id, options.draft_file, "record " + id + " " + file);
   if (result->queued_now()) {
     record_action(ctx, "conference_record", {{"release", id}, {"revision", result->revision}});
   }

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
       "  fabuctl due --within 5                      releases late or due within 5 working days\n"
       "  fabuctl roster                              spokespersons by level, with counts\n"
       "  fabuctl conference list | show ID | cancel ID --reason R | record ID FILE | calendar\n"
+      "                    (cancel and record: --draft FILE, then --approved FILE once signed)\n"
       "  fabuctl accounts [set-token ACCOUNT]        account states, token expiry; replace a token\n"
       "  fabuctl inspect [--json]                    idle accounts, expiring tokens, stale columns and home pages, dead links\n"
       "  fabuctl report [--from D] [--format html]   the report card (成绩单) of a period\n"
@@ -178,9 +179,24 @@ int main(int argc, char** argv) {
   auto* conference_cancel = conference->add_subcommand("cancel", "Cancel a conference: unsent steps cancelled, a cancellation notice published");
   conference_cancel->add_option("id", release_id, "Conference release id")->required();
   conference_cancel->add_option("--reason", reason, "Why; part of the cancellation notice")->required();
+  fabu::cli::ConferenceApprovalOptions conference_approval;
+  const auto approval_options = [&conference_approval](CLI::App* command) {
+    command->add_option("--draft", conference_approval.draft_file,
+                        "Write what would be published to this JSON file, for the reviewers to sign; change nothing");
+    command->add_option("--approved", conference_approval.approved_file,
+                        "The draft, signed by the reviewers (fabuctl approve): publish it");
+    command->add_option("--approver", conference_approval.approver,
+                        "The draft's approval.approver (default: the conference notice's)");
+    command->footer("先审后发: what this publishes goes out only with the reviewers' signatures when\n"
+                    "[approval] require_signature is on (the default). Run it with --draft FILE, have each\n"
+                    "required role sign FILE with `fabuctl approve`, then run it again with --approved FILE.\n"
+                    "A cancel needs them only when it publishes a notice, i.e. when something had gone out.");
+  };
+  approval_options(conference_cancel);
   auto* conference_record = conference->add_subcommand("record", "Publish the record (实录: transcript, photos) on the portal");
   conference_record->add_option("id", release_id, "Conference release id")->required();
   conference_record->add_option("file", conference_file, "Markdown: the transcript, photos as ![](https://...)")->required();
+  approval_options(conference_record);
   auto* conference_calendar = conference->add_subcommand("calendar", "Print the iCalendar feed (RFC 5545)");
   conference->footer("A conference release becomes its notice (the release id, at publish_at), a reminder\n"
                      "([conference] remind_before before the start, ID.reminder) and a live post at the start\n"
@@ -314,8 +330,8 @@ int main(int argc, char** argv) {
     if (roster->parsed()) return fabu::cli::roster(ctx);
     if (conference_list->parsed()) return fabu::cli::conference_list(ctx, conference_all, limit);
     if (conference_show->parsed()) return fabu::cli::conference_show(ctx, release_id);
-    if (conference_cancel->parsed()) return fabu::cli::conference_cancel(ctx, release_id, reason);
-    if (conference_record->parsed()) return fabu::cli::conference_record(ctx, release_id, conference_file);
+    if (conference_cancel->parsed()) return fabu::cli::conference_cancel(ctx, release_id, reason, conference_approval);
+    if (conference_record->parsed()) return fabu::cli::conference_record(ctx, release_id, conference_file, conference_approval);
     if (conference_calendar->parsed()) return fabu::cli::conference_calendar(ctx);
     if (reach->parsed()) return fabu::cli::reach(ctx, release_id);
     if (logs->parsed()) return fabu::cli::logs(ctx, logs_options);

@@ -107,4 +107,11 @@ std::expected<VerifiedApproval, FieldErrors> verify_approval(const SubmittedRele
   return verified;
 }
 
+std::expected<VerifiedApproval, FieldErrors> verify_approval(const Release& release, const ApprovalPolicy& policy,
+                                                             std::int64_t now_unix_seconds) {
+  auto submitted = read_release(to_json(release), DocumentFormat::json);
+  if (!submitted) return std::unexpected(std::move(submitted.error()));
+  return verify_approval(*submitted, policy, now_unix_seconds);
+}
+
 }  // namespace fabu

@@ -58,4 +58,10 @@ std::expected<VerifiedApproval, FieldErrors> verify_approval(const SubmittedRele
                                                              const ApprovalPolicy& policy,
                                                              std::int64_t now_unix_seconds);
 
+// The same for a release held in memory (one fabu derived, with the approval block its reviewers
+// signed as a draft): the signatures are checked over its canonical JSON, which is what a draft written
+// with to_json() and signed with `fabuctl approve` covers.
+std::expected<VerifiedApproval, FieldErrors> verify_approval(const Release& release, const ApprovalPolicy& policy,
+                                                             std::int64_t now_unix_seconds);
+
 }  // namespace fabu

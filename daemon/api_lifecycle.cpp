@@ -51,7 +51,7 @@ std::string shanghai(std::int64_t unix_ms) { return Timestamp::in_shanghai(unix_
 // A conference action's refusals and failures; nullopt when it was done. `field`: the request's member
 // holding the operator's text, which a privacy-screen refusal names (as fabuctl's exit 2 does).
 std::optional<HttpServerResponse> conference_refusal(const ConferenceActionResult& result, const std::string& id,
-                                                     const char* field) {
+                                                     const char* field, bool has_draft) {
   switch (result.outcome) {
     case ConferenceActionOutcome::done:
       return std::nullopt;
@@ -63,6 +63,15 @@ std::optional<HttpServerResponse> conference_refusal(const ConferenceActionResul
       return json_response(409, {{"error", result.release_id + " exists already with other content (GET /v1/rejects)"}});
     case ConferenceActionOutcome::refused:
       break;
+  }
+  if (result.unapproved) {
+    // Named as the request's members: the signed draft is `approved`, its fields below it.
+    FieldErrors errors;
+    for (const auto& e : result.errors) {
+      const bool in_draft = has_draft && !e.path.starts_with("approved");
+      errors.push_back({in_draft ? "approved." + e.path : "approved", e.reason});
+    }
+    return json_response(422, {{"id", id}, {"errors", errors_json(errors)}});
   }
   if (!result.screened) return json_response(422, {{"id", id}, {"errors", errors_json(result.errors)}});
   FieldErrors errors;
@@ -169,19 +178,48 @@ HttpServerResponse ApiRoutes::conference(const HttpServerRequest& request, const
                                                                          "part of the cancellation notice"
                                                                        : "required: the record (实录) as Markdown"}})}});
   }
+  ConferenceAction action{.text = text};
+  if (const auto draft = body->find("draft"); draft != body->end()) {
+    if (!draft->is_boolean()) return json_response(422, {{"errors", errors_json({{"draft", "must be true or false"}})}});
+    action.draft = draft->get<bool>();
+  }
+  action.approver = string_member(*body, "approver");
+  if (const auto approved = body->find("approved"); approved != body->end()) {
+    if (action.draft) {
+      return json_response(422, {{"errors", errors_json({{"approved", "a draft request takes no signed draft: "
+                                                                      "send one or the other"}})}});
+    }
+    if (!approved->is_object()) {
+      return json_response(422, {{"errors", errors_json({{"approved", "must be the signed draft: the release "
+                                                                      "object a draft request returned, with "
+                                                                      "approval.signatures added"}})}});
+    }
+    auto signed_draft = read_release(approved->dump(), DocumentFormat::json);
+    if (!signed_draft) {
+      FieldErrors errors;
+      for (const auto& e : signed_draft.error()) errors.push_back({"approved" + (e.path.empty() ? "" : "." + e.path), e.reason});
+      return json_response(422, {{"id", id}, {"errors", errors_json(errors)}});
+    }
+    action.signed_draft = std::move(signed_draft->release);
+  }
   Result<ConferenceActionResult> result;
   {
     std::lock_guard lock(ledger_mu_);
     const auto channels = channels_.get();
-    result = cancel ? cancel_conference(*ledger_, *channels, id, text, unix_now_ms())
-                    : record_conference(*ledger_, *channels, id, text, unix_now_ms());
+    const auto approval = approval_.get();
+    result = cancel ? cancel_conference(*ledger_, *channels, *approval, id, action, unix_now_ms())
+                    : record_conference(*ledger_, *channels, *approval, id, action, unix_now_ms());
   }
   if (!result) return json_response(503, {{"error", result.error().message}});
+  if (action.draft) {
+    if (auto refused = conference_refusal(*result, id, field, false)) return *refused;
+    return json_response(200, {{"id", id}, {"draft", json::parse(to_json(*result->draft))}});
+  }
   if (cancel && (result->cancelled > 0 || result->queued_now())) {
     log_.operator_action(operator_event("conference_cancel", caller, "api",
                                         {{"release", id}, {"reason", text}, {"cancelled", result->cancelled}}));
   }
-  if (auto refused = conference_refusal(*result, id, field)) return *refused;
+  if (auto refused = conference_refusal(*result, id, field, action.signed_draft.has_value())) return *refused;
   if (!cancel && result->queued_now()) {
     log_.operator_action(operator_event("conference_record", caller, "api", {{"release", id}, {"revision", result->revision}}));
   }

@@ -5,10 +5,18 @@
 // notice (`<id>.cancelled`, now, on the notice's channels). A record is admitted as `<id>.record` on the
 // portal's columns; a record with other content than the one stored is its correction (next revision).
 // The operator's text (the reason, the record) passes the same privacy screen as every release: a match
-// that would hold a release refuses the action, since no reviewer signs what an operator derives. What
-// the derived release repeats from the notice does not: it was admitted with the notice (under an
-// override naming its screen digest, or before [screen] changed), and the operator cannot change it.
-// A cancel is screened before any step is cancelled, so a refused cancel changes nothing.
+// that would hold a release refuses the action. What the derived release repeats from the notice does
+// not: it was admitted with the notice (under an override naming its screen digest, or before [screen]
+// changed), and the operator cannot change it.
+//
+// 先审后发 holds for what these actions publish too. With `[approval] require_signature` (the default)
+// the derived release goes out only with the reviewers' signatures over it: a `draft` action returns
+// the release it would publish (its approval naming the approver, approved now, no signatures), the
+// reviewers sign that draft (`fabuctl approve`), and the action is run again with the signed draft,
+// which must be the very release the action derives then. The derived release is stored with those
+// signatures. A cancel needs them only when it publishes a notice (something had gone out).
+// A cancel is screened and its approval checked before any step is cancelled, so a refused cancel
+// changes nothing.
 //
 // Thread rules: free functions; the ledger is the caller's connection (one per thread), the channels a
 // snapshot the caller holds for the call.
@@ -18,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/approval.h"
 #include "core/release.h"
 #include "core/screen.h"
 #include "daemon/channel_set.h"
@@ -41,8 +50,10 @@ struct ConferenceActionResult {
   std::size_t deliveries = 0;  // its deliveries, when admitted now
   bool queued_before = false;  // it was admitted before with the same content: nothing changed
   bool screened = false;       // refused by the privacy screen: `errors` name the fields, numbers masked
+  bool unapproved = false;     // refused for want of valid signatures (`errors` say which)
   FieldErrors errors;          // refused: each problem (path = the derived release's field, or for the
                                // privacy screen "reason" / "markdown" when in the operator's text)
+  std::optional<Release> draft;  // a draft action: the release to sign (outcome done, nothing changed)
 
   // True when the derived release was admitted by this call.
   bool queued_now() const { return outcome == ConferenceActionOutcome::done && !release_id.empty() && !queued_before; }
@@ -54,11 +65,20 @@ struct ConferenceActionResult {
 std::vector<ScreenMatch> refusing_matches(const Release& derived, const Release& notice, std::string_view text,
                                           std::string_view field, const ScreenPolicy& policy);
 
-// Fails only when Redis does (the result says what happened otherwise).
+// What an operator asks for, beside the conference's id.
+struct ConferenceAction {
+  std::string text;                    // the cancellation's reason, or the record's Markdown
+  bool draft = false;                  // derive and screen only: the result's `draft` is what would go out
+  std::string approver;                // a draft's approval.approver; empty: the notice's approver
+  std::optional<Release> signed_draft;  // the reviewers' signed draft, when given
+};
+
+// Fails only when Redis does (the result says what happened otherwise). `policy` is [approval].
 Result<ConferenceActionResult> cancel_conference(DeliveryLedger& ledger, const ChannelSet& channels,
-                                                 const std::string& id, std::string_view reason, std::int64_t now_ms);
+                                                 const ApprovalPolicy& policy, const std::string& id,
+                                                 const ConferenceAction& action, std::int64_t now_ms);
 Result<ConferenceActionResult> record_conference(DeliveryLedger& ledger, const ChannelSet& channels,
-                                                 const std::string& id, std::string_view markdown,
-                                                 std::int64_t now_ms);
+                                                 const ApprovalPolicy& policy, const std::string& id,
+                                                 const ConferenceAction& action, std::int64_t now_ms);
 
 }  // namespace fabu

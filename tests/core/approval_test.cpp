@@ -215,5 +215,30 @@ TEST_F(ApprovalTest, ASignedTomlFileVerifiesInTheJsonItIsQueuedAs) {
   EXPECT_EQ(reasons(submitted.canonical_document, one), "");
 }
 
+// A release fabu derives (a conference's record) is signed as a draft: written with to_json, signed
+// with message_to_sign as `fabuctl approve` does, then checked on the release held in memory with the
+// signed draft's approval block. Any change to the release after the draft breaks it.
+TEST_F(ApprovalTest, ADraftWrittenWithToJsonAndSignedVerifiesOnTheReleaseItDescribes) {
+  const Release derived = parse_release_json(release_text).value();
+  const std::string draft = to_json(derived);
+  const Release signed_draft = parse_release_json(sign(sign(draft, wang, "内容审核"), li, "保密审查")).value();
+
+  Release published = derived;
+  published.approval = signed_draft.approval;
+  auto verified = verify_approval(published, policy, now);
+  ASSERT_TRUE(verified.has_value()) << join(verified.error());
+  EXPECT_EQ(verified->signatures.size(), 2u);
+
+  Release changed = published;
+  changed.body = "另有内容。";
+  auto refused = verify_approval(changed, policy, now);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(join(refused.error()).find("approval.signatures[0].signature: does not verify"), std::string::npos)
+      << join(refused.error());
+
+  Release unsigned_release = derived;
+  EXPECT_FALSE(verify_approval(unsigned_release, policy, now).has_value());
+}
+
 }  // namespace
 }  // namespace fabu

@@ -36,6 +36,15 @@ HarnessOptions conference_options() {
 
 std::string iso(std::int64_t unix_ms) { return Timestamp{unix_ms / 1000, 8 * 60}.iso(); }
 
+// Signs the draft `file` as the test reviewer does, with `fabuctl approve` and the reviewer's key file;
+// the exit code, fabuctl's words in `said`.
+int approve_draft(const Harness& h, const std::string& file, std::string& said) {
+  const std::string key = h.portal_dir() + "/../reviewer.key";
+  if (!std::filesystem::exists(key)) write_file(key, test_reviewer_key().private_pem);
+  return run_shell(fabuctl(h, std::string("approve --key ") + key + " --key-id " + test_key_id + " --role 内容审核 " + file),
+                   said);
+}
+
 // A conference release: notice at `notice_ms`, start at `start_ms`; revision 2 with a change note
 // when `revision` says so. Signed by the test reviewer.
 std::string conference(const std::string& id, std::int64_t notice_ms, std::int64_t start_ms, int revision = 1) {
@@ -155,12 +164,50 @@ TEST(ConferenceE2E, NoticeReminderAndLiveGoOutOnceEachAtTheirTimes) {
   EXPECT_EQ(said.find("13812345678"), std::string::npos) << "the refusal shows the number masked:\n" << said;
   EXPECT_FALSE(h.settled("conf-1.record"));
 
-  // The record (实录) lands on the portal's column.
+  // 先审后发: the record is published text, so it goes out only with the reviewers' signatures.
   write_file(record, "**主持人**：各位记者朋友，下午好。\n\n![现场](https://www.linyi.gov.cn/img/1.jpg)\n");
-  ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record), said), 0) << said;
+  EXPECT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record), said), 2) << said;
+  EXPECT_NE(said.find("is not approved; nothing was queued"), std::string::npos) << said;
+  EXPECT_NE(said.find("required roles: 内容审核"), std::string::npos) << said;
+  EXPECT_FALSE(h.settled("conf-1.record"));
+  // The draft is what would be published; a reviewer signs it with fabuctl approve.
+  const std::string draft = h.portal_dir() + "/../record-draft.json";
+  ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record + " --draft " + draft), said), 0) << said;
+  EXPECT_NE(said.find("nothing was changed"), std::string::npos) << said;
+  EXPECT_TRUE(h.deliveries("conf-1.record").empty());
+  const auto drafted = parse_release_json(read_file(draft));
+  ASSERT_TRUE(drafted.has_value()) << read_file(draft);
+  EXPECT_EQ(drafted->id, "conf-1.record");
+  EXPECT_NE(drafted->body.find("各位记者朋友"), std::string::npos);
+  EXPECT_TRUE(drafted->approval.signatures.empty());
+  // A signature that does not verify refuses the record, naming the signature.
+  const std::string forged = h.portal_dir() + "/../record-forged.json";
+  auto forged_doc = nlohmann::json::parse(signed_release(read_file(draft)));
+  forged_doc["approval"]["signatures"][0]["signature"] = std::string(86, 'A') + "==";
+  write_file(forged, forged_doc.dump());
+  EXPECT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record + " --approved " + forged), said), 2) << said;
+  EXPECT_NE(said.find("approval.signatures[0].signature"), std::string::npos) << said;
+  ASSERT_EQ(approve_draft(h, draft, said), 0) << said;
+  // The signed draft of another text is refused: the reviewers signed what the draft says, only that.
+  const std::string other = h.portal_dir() + "/other.md";
+  write_file(other, "**主持人**：今天的发布会到此结束。\n");
+  EXPECT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + other + " --approved " + draft), said), 2) << said;
+  EXPECT_NE(said.find("draft it again"), std::string::npos) << said;
+  EXPECT_TRUE(h.deliveries("conf-1.record").empty());
+  // The record (实录), signed, lands on the portal's column and is stored with its reviewer's signature.
+  ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record + " --approved " + draft), said), 0) << said;
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-1.record"); }, seconds(20))) << h.log_of("fabud-a");
   EXPECT_NE(read_file(h.portal_dir() + "/tzgg/2026/conf-1.record.html").find("各位记者朋友"), std::string::npos);
   EXPECT_NE(read_file(h.portal_dir() + "/tzgg/index.html").find("conf-1.record.html"), std::string::npos);
+  ASSERT_EQ(run_shell("redis-cli -p " + std::to_string(h.redis_port()) + " --raw HGET '" + h.prefix() + ":{" +
+                          h.prefix() + "}:rel:conf-1.record' json", said), 0) << said;
+  const auto stored = parse_release_json(said);
+  ASSERT_TRUE(stored.has_value()) << said;
+  ASSERT_EQ(stored->approval.signatures.size(), 1u) << said;
+  EXPECT_EQ(stored->approval.signatures[0].key_id, test_key_id);
+  // The same record again changes nothing, and needs no new signature.
+  ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record), said), 0) << said;
+  EXPECT_NE(said.find("queued before; nothing changed"), std::string::npos) << said;
 
   // The feed under the portal: one confirmed event, as first announced.
   ASSERT_TRUE(Harness::eventually([&] { return event_in(feed_file(h), "conf-1").found; }, seconds(10)));
@@ -226,7 +273,17 @@ TEST(ConferenceE2E, ACancellationCancelsTheRestAndPublishesANotice) {
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-3") && !h.deliveries("conf-3").empty(); }, seconds(20)))
       << h.log_of("fabud-a");
   std::string said;
-  ASSERT_EQ(run_shell(fabuctl(h, "conference cancel conf-3 --reason '因故取消，另行通知。'"), said), 0) << said;
+  // The notice went out, so cancelling publishes a cancellation notice: unsigned, nothing changes.
+  const std::string cancel = "conference cancel conf-3 --reason '因故取消，另行通知。'";
+  EXPECT_EQ(run_shell(fabuctl(h, cancel), said), 2) << said;
+  EXPECT_NE(said.find("is not approved; nothing was queued"), std::string::npos) << said;
+  for (const char* step : {"conf-3.reminder", "conf-3.live"}) {
+    for (const auto& d : h.deliveries(step)) EXPECT_NE(d.state, DeliveryState::cancelled) << d.id;
+  }
+  const std::string draft = h.portal_dir() + "/../cancel-draft.json";
+  ASSERT_EQ(run_shell(fabuctl(h, cancel + " --draft " + draft), said), 0) << said;
+  write_file(draft, signed_release(read_file(draft)));
+  ASSERT_EQ(run_shell(fabuctl(h, cancel + " --approved " + draft), said), 0) << said;
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-3.cancelled") && !h.deliveries("conf-3.cancelled").empty(); },
                                   seconds(20))) << h.log_of("fabud-a");
   for (const char* step : {"conf-3.reminder", "conf-3.live"}) {
@@ -284,9 +341,28 @@ TEST(ConferenceE2E, TheApiCancelsAndRecordsAConferenceAsFabuctlDoes) {
   EXPECT_EQ(post("/v1/conferences/conf-4/record", nlohmann::json::object(), ops).status, 422);
   EXPECT_TRUE(h.deliveries("conf-4.record").empty());
 
-  // The record lands on the portal; the same record again changes nothing.
+  // Unsigned, the record is refused (422 naming `approved`); a draft request returns what to sign.
   const nlohmann::json record = {{"markdown", "**主持人**：各位记者朋友，下午好。"}};
-  auto recorded = post("/v1/conferences/conf-4/record", record, ops);
+  auto unsigned_record = post("/v1/conferences/conf-4/record", record, ops);
+  ASSERT_EQ(unsigned_record.status, 422) << unsigned_record.body;
+  EXPECT_EQ(first_error(unsigned_record)["path"], "approved") << unsigned_record.body;
+  nlohmann::json ask = record;
+  ask["draft"] = true;
+  ask["approver"] = "市政府新闻办 王主任";
+  auto drafted = post("/v1/conferences/conf-4/record", ask, ops);
+  ASSERT_EQ(drafted.status, 200) << drafted.body;
+  const auto draft = nlohmann::json::parse(drafted.body)["draft"];
+  EXPECT_EQ(draft["id"], "conf-4.record") << drafted.body;
+  EXPECT_EQ(draft["approval"]["approver"], "市政府新闻办 王主任") << drafted.body;
+  EXPECT_TRUE(h.deliveries("conf-4.record").empty());
+  nlohmann::json bad = record;
+  bad["approved"] = "not a release";
+  EXPECT_EQ(first_error(post("/v1/conferences/conf-4/record", bad, ops))["path"], "approved");
+
+  // Signed, the record lands on the portal; the same record again changes nothing.
+  nlohmann::json signed_record = record;
+  signed_record["approved"] = nlohmann::json::parse(signed_release(draft.dump()));
+  auto recorded = post("/v1/conferences/conf-4/record", signed_record, ops);
   ASSERT_EQ(recorded.status, 202) << recorded.body;
   EXPECT_EQ(nlohmann::json::parse(recorded.body)["record"], "conf-4.record");
   ASSERT_TRUE(Harness::eventually([&] { return h.settled("conf-4.record") && !h.deliveries("conf-4.record").empty(); },
@@ -305,8 +381,21 @@ TEST(ConferenceE2E, TheApiCancelsAndRecordsAConferenceAsFabuctlDoes) {
     for (const auto& d : h.deliveries(step)) EXPECT_NE(d.state, DeliveryState::cancelled) << d.id;
   }
 
-  // The cancel: the unsent steps cancelled, the notice published once.
-  auto cancelled = post("/v1/conferences/conf-4/cancel", {{"reason", "因故取消，另行通知。"}}, ops);
+  // Unsigned, the cancel would publish a notice no reviewer signed: refused, nothing cancelled.
+  auto unsigned_cancel = post("/v1/conferences/conf-4/cancel", {{"reason", "因故取消，另行通知。"}}, ops);
+  ASSERT_EQ(unsigned_cancel.status, 422) << unsigned_cancel.body;
+  EXPECT_EQ(first_error(unsigned_cancel)["path"], "approved") << unsigned_cancel.body;
+  for (const char* step : {"conf-4.reminder", "conf-4.live"}) {
+    for (const auto& d : h.deliveries(step)) EXPECT_NE(d.state, DeliveryState::cancelled) << d.id;
+  }
+
+  // The cancel, signed: the unsent steps cancelled, the notice published once.
+  auto cancel_draft = post("/v1/conferences/conf-4/cancel", {{"reason", "因故取消，另行通知。"}, {"draft", true}}, ops);
+  ASSERT_EQ(cancel_draft.status, 200) << cancel_draft.body;
+  const nlohmann::json signed_cancel = {
+      {"reason", "因故取消，另行通知。"},
+      {"approved", nlohmann::json::parse(signed_release(nlohmann::json::parse(cancel_draft.body)["draft"].dump()))}};
+  auto cancelled = post("/v1/conferences/conf-4/cancel", signed_cancel, ops);
   ASSERT_EQ(cancelled.status, 202) << cancelled.body;
   EXPECT_EQ(nlohmann::json::parse(cancelled.body)["cancelled"], 2) << cancelled.body;
   EXPECT_EQ(nlohmann::json::parse(cancelled.body)["notice"], "conf-4.cancelled") << cancelled.body;
