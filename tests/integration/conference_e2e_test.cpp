@@ -410,6 +410,15 @@ TEST(ConferenceE2E, TheApiCancelsAndRecordsAConferenceAsFabuctlDoes) {
   EXPECT_EQ(repeat.status, 200) << repeat.body;
   EXPECT_EQ(posts_containing(lead_posts(h), "发布会取消"), 1);
 
+  // A conference nothing of which went out yet is cancelled without signatures: no notice is published.
+  h.enqueue(conference("conf-5", t0 + 600'000, t0 + 1'200'000));
+  ASSERT_TRUE(Harness::eventually([&] { return !h.deliveries("conf-5").empty(); }, seconds(20))) << h.log_of("fabud-a");
+  auto quiet = post("/v1/conferences/conf-5/cancel", {{"reason", "因故取消。"}}, ops);
+  ASSERT_EQ(quiet.status, 200) << quiet.body;
+  EXPECT_EQ(nlohmann::json::parse(quiet.body)["notice"], nullptr) << quiet.body;
+  EXPECT_EQ(nlohmann::json::parse(quiet.body)["cancelled"], 3) << quiet.body;
+  for (const auto& d : h.deliveries("conf-5")) EXPECT_EQ(d.state, DeliveryState::cancelled) << d.id;
+
   // Each action that changed something is an operator event naming the token, once.
   std::string said;
   ASSERT_EQ(run_shell(fabuctl(h, "logs --json --release conf-4 --state operator"), said), 0) << said;
