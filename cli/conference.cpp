@@ -1,5 +1,6 @@
 #include "cli/conference.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -240,6 +241,11 @@ int conference_record(const Context& ctx, const std::string& id, const std::stri
   const auto markdown = read_input_file(file, {ReleaseLimits::body_bytes, "body_bytes"});
   if (!markdown) {
     std::cerr << file << ": " << markdown.error() << "\n";
+    return 2;
+  }
+  std::error_code ignored;
+  if (!options.draft_file.empty() && std::filesystem::equivalent(file, options.draft_file, ignored)) {
+    std::cerr << "fabuctl: --draft " << options.draft_file << " is the record itself; name another file\n";
     return 2;
   }
   ConferenceAction action{.text = *markdown};
