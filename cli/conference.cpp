@@ -72,8 +72,6 @@ int report_action(const ConferenceActionResult& result, const std::string& id, c
       if (result.unapproved) {
         std::cerr << "fabuctl: " << what << " " << result.release_id << " is not approved; nothing was queued:\n";
         for (const auto& e : result.errors) std::cerr << "  " << e.path << ": " << e.reason << "\n";
-        std::cerr << "  (write the draft with --draft FILE, have each reviewer sign it with `fabuctl approve`, "
-                     "then run the same command with --approved FILE)\n";
       } else if (result.screened) {
         std::cerr << "fabuctl: " << what << " of " << result.release_id
                   << " refused by the privacy screen; nothing was queued:\n";

@@ -103,8 +103,9 @@ bool approved(Release& derived, const ConferenceAction& action, const ApprovalPo
     refuse(result, derived,
            {{"approval.signatures", std::string(what) + " is published text and goes out only with the reviewers' "
                                     "signatures (required roles: " + (roles.empty() ? "none" : roles) +
-                                    "): draft it, have the draft signed with `fabuctl approve`, then give the signed "
-                                    "draft"}});
+                                    "): have its draft signed (fabuctl: --draft FILE, `fabuctl approve` FILE, then "
+                                    "--approved FILE; the API: \"draft\": true, then \"approved\": the signed "
+                                    "draft)"}});
     return false;
   }
   const Release& signed_draft = *action.signed_draft;
