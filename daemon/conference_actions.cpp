@@ -180,8 +180,8 @@ Result<ConferenceActionResult> cancel_conference(DeliveryLedger& ledger, const C
   auto notice = stored_notice(ledger, id);
   if (!notice || !*notice) return unknown_or_failure(notice);
   ConferenceActionResult result;
-  // The reason is screened and the notice's approval checked before anything changes: a refused cancel
-  // leaves the conference as it was.
+  // The reason is screened and the cancellation notice's signatures checked before anything changes: a
+  // refused cancel leaves the conference as it was.
   Release cancellation = conference_cancellation(**notice, action.text, channels.conference_settings(**notice));
   if (!passes_screen(cancellation, **notice, action.text, "reason", channels, result)) return result;
   auto stored = stored_same(ledger, cancellation);
