@@ -25,6 +25,14 @@ std::expected<std::vector<AdmitRequest>, FieldErrors> plan_series(const Release&
     return std::unexpected(FieldErrors{{"id", "a conference id is at most " + std::to_string(kConferenceIdBytes) +
                                                   " bytes: its steps add .reminder, .live, .cancelled, .record"}});
   }
+  // A step's release (a signed draft of a record or cancellation notice, fabuctl conference ... --draft)
+  // holds the conference's table too; submitted as a release it would become a conference of its own.
+  if (const auto step = conference_step(release); step && *step != ConferenceStep::notice) {
+    return std::unexpected(FieldErrors{
+        {"id", "'" + release.id + "' names the " + std::string(to_string(*step)) + " of a conference, not a "
+               "conference: a signed draft of a record or cancellation notice is given to `fabuctl conference "
+               "record|cancel ... --approved FILE` (the API's \"approved\"), not submitted"}});
+  }
   // The conference as written is checked first, so its errors name the fields the press office wrote.
   if (auto plan = plan_release(release, channels); !plan) return std::unexpected(std::move(plan.error()));
   for (const Release& step : plan_conference_series(release, channels.conference_settings(release))) {

@@ -245,5 +245,22 @@ TEST(ConferencePlan, AnIdLeavesRoomForItsSteps) {
   EXPECT_EQ(plan.error()[0].path, "id");
 }
 
+// A record's or cancellation notice's draft carries the conference's table: submitted, it is refused,
+// not planned as a conference of its own.
+TEST(ConferencePlan, AStepsDraftIsNotAConference) {
+  auto set = channels(kRoster);
+  for (const char* id : {"r1.record", "r1.cancelled", "r1.reminder", "r1.live"}) {
+    Release r = conference({"edu"});
+    r.id = id;
+    auto plan = plan_series(r, *set);
+    ASSERT_FALSE(plan.has_value()) << id;
+    EXPECT_EQ(plan.error()[0].path, "id");
+    EXPECT_NE(plan.error()[0].reason.find("--approved"), std::string::npos) << plan.error()[0].reason;
+  }
+  Release r = conference({"edu"});
+  r.id = "r1.records";  // only the exact suffixes name a step
+  EXPECT_TRUE(plan_series(r, *set).has_value());
+}
+
 }  // namespace
 }  // namespace fabu

@@ -188,6 +188,10 @@ TEST(ConferenceE2E, NoticeReminderAndLiveGoOutOnceEachAtTheirTimes) {
   EXPECT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record + " --approved " + forged), said), 2) << said;
   EXPECT_NE(said.find("approval.signatures[0].signature"), std::string::npos) << said;
   ASSERT_EQ(approve_draft(h, draft, said), 0) << said;
+  // Submitted as a release, the signed draft is refused: it is a step of the conference, not one.
+  EXPECT_NE(run_shell(fabuctl(h, "submit " + draft), said), 0) << said;
+  EXPECT_NE(said.find("--approved"), std::string::npos) << said;
+  EXPECT_TRUE(h.deliveries("conf-1.record").empty());
   // The signed draft of another text is refused: the reviewers signed what the draft says, only that.
   const std::string other = h.portal_dir() + "/other.md";
   write_file(other, "**主持人**：今天的发布会到此结束。\n");
