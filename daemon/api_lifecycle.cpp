@@ -17,10 +17,20 @@ using api::errors_json;
 using api::json_response;
 using nlohmann::json;
 
-// The body as a JSON object, or nullopt (a 422 names the problem).
+// How deep a body may nest: a signed draft (`approved`) is a release, whose reader allows 32 levels.
+constexpr int kMaxBodyDepth = 40;
+
+// The body as a JSON object, or nullopt (a 422 names the problem). nlohmann's parser keeps its own
+// stack, but writing a value back out (dump) recurses once per level: a body nested deeper than
+// kMaxBodyDepth is refused here, so nothing taken from it can exhaust the thread's stack.
 std::optional<json> body_object(const HttpServerRequest& request) {
-  json body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return std::nullopt;
+  bool too_deep = false;
+  const json::parser_callback_t depth_guard = [&too_deep](int depth, json::parse_event_t, json&) {
+    too_deep = too_deep || depth > kMaxBodyDepth;
+    return !too_deep;
+  };
+  json body = json::parse(request.body, depth_guard, false);
+  if (too_deep || body.is_discarded() || !body.is_object()) return std::nullopt;
   return body;
 }
 

@@ -362,6 +362,12 @@ TEST(ConferenceE2E, TheApiCancelsAndRecordsAConferenceAsFabuctlDoes) {
   nlohmann::json bad = record;
   bad["approved"] = "not a release";
   EXPECT_EQ(first_error(post("/v1/conferences/conf-4/record", bad, ops))["path"], "approved");
+  // A body nested 100,000 deep is refused whole; fabud answers the next request as before.
+  const std::string deep = R"({"markdown":"x","approved":{"a":)" + std::string(100'000, '[') +
+                           std::string(100'000, ']') + "}}";
+  EXPECT_EQ(http_request(options.api_port, "POST", "/v1/conferences/conf-4/record", deep, "application/json", ops).status,
+            422);
+  EXPECT_EQ(post("/v1/conferences/conf-4/record", bad, ops).status, 422);
 
   // Signed, the record lands on the portal; the same record again changes nothing.
   nlohmann::json signed_record = record;
