@@ -115,6 +115,13 @@ int prepare(ConferenceAction& action, const ConferenceApprovalOptions& options) 
   return 0;
 }
 
+// `text` as one word of a POSIX shell command line, for a command to copy: single-quoted, each ' as '\''.
+std::string shell_word(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 // Writes a draft action's release to `file` and says what comes next; the exit code.
 int write_draft(const ConferenceActionResult& result, const std::string& id, const std::string& file,
                 const std::string& command) {
@@ -129,7 +136,7 @@ int write_draft(const ConferenceActionResult& result, const std::string& id, con
   std::cout << "wrote " << file << ": " << result.draft->id << " revision " << result.draft->revision
             << ", as it would be published; nothing was changed.\n"
             << "Have each reviewer sign it (fabuctl approve --key KEY --key-id ID --role ROLE " << file << "),\n"
-            << "then run: fabuctl conference " << command << " --approved " << file << "\n";
+            << "then run: fabuctl conference " << command << " --approved " << shell_word(file) << "\n";
   return 0;
 }
 
@@ -219,7 +226,7 @@ int conference_cancel(const Context& ctx, const std::string& id, const std::stri
     std::cerr << "fabuctl: " << result.error().message << "\n";
     return 1;
   }
-  if (action.draft) return write_draft(*result, id, options.draft_file, "cancel " + id + " --reason '...'");
+  if (action.draft) return write_draft(*result, id, options.draft_file, "cancel " + id + " --reason " + shell_word(reason));
   if (result->cancelled > 0 || result->queued_now()) {
     record_action(ctx, "conference_cancel", {{"release", id}, {"reason", reason}, {"cancelled", result->cancelled}});
   }
@@ -255,7 +262,7 @@ int conference_record(const Context& ctx, const std::string& id, const std::stri
     std::cerr << "fabuctl: " << result.error().message << "\n";
     return 1;
   }
-  if (action.draft) return write_draft(*result, id, options.draft_file, "record " + id + " " + file);
+  if (action.draft) return write_draft(*result, id, options.draft_file, "record " + id + " " + shell_word(file));
   if (result->queued_now()) {
     record_action(ctx, "conference_record", {{"release", id}, {"revision", result->revision}});
   }
