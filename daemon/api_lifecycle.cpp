@@ -229,7 +229,14 @@ HttpServerResponse ApiRoutes::conference(const HttpServerRequest& request, const
     log_.operator_action(operator_event("conference_cancel", caller, "api",
                                         {{"release", id}, {"reason", text}, {"cancelled", result->cancelled}}));
   }
-  if (auto refused = conference_refusal(*result, id, field, action.signed_draft.has_value())) return *refused;
+  if (auto refused = conference_refusal(*result, id, field, action.signed_draft.has_value())) {
+    // What would have been published was refused (unsigned, a signature that fails, the privacy screen):
+    // ops see it in fabud's log as they see a refused submission.
+    if (result->outcome == ConferenceActionOutcome::refused) {
+      api::log_refused_submission(422, caller, result->release_id.empty() ? id : result->release_id, result->errors);
+    }
+    return *refused;
+  }
   if (!cancel && result->queued_now()) {
     log_.operator_action(operator_event("conference_record", caller, "api", {{"release", id}, {"revision", result->revision}}));
   }

@@ -350,6 +350,10 @@ TEST(ConferenceE2E, TheApiCancelsAndRecordsAConferenceAsFabuctlDoes) {
   auto unsigned_record = post("/v1/conferences/conf-4/record", record, ops);
   ASSERT_EQ(unsigned_record.status, 422) << unsigned_record.body;
   EXPECT_EQ(first_error(unsigned_record)["path"], "approved") << unsigned_record.body;
+  // Ops see the refusal in fabud's log, naming the token and the release, as for a refused submission.
+  ASSERT_TRUE(Harness::eventually([&] {
+    return h.log_of("fabud-a").find("refused a release from token 'ops' (422), id 'conf-4.record'") != std::string::npos;
+  }, seconds(5))) << h.log_of("fabud-a");
   nlohmann::json ask = record;
   ask["draft"] = true;
   ask["approver"] = "市政府新闻办 王主任";
