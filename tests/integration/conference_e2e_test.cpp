@@ -212,6 +212,16 @@ TEST(ConferenceE2E, NoticeReminderAndLiveGoOutOnceEachAtTheirTimes) {
   // The same record again changes nothing, and needs no new signature.
   ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record), said), 0) << said;
   EXPECT_NE(said.find("queued before; nothing changed"), std::string::npos) << said;
+  // A changed record is its correction (revision 2): a new draft, signed again, updates the page.
+  write_file(record, "**主持人**：各位记者朋友，下午好。\n\n**发布人**：全市新建中小学校12所。\n");
+  EXPECT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record + " --approved " + draft), said), 2) << said;
+  ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record + " --draft " + draft), said), 0) << said;
+  EXPECT_NE(said.find("revision 2"), std::string::npos) << said;
+  ASSERT_EQ(approve_draft(h, draft, said), 0) << said;
+  ASSERT_EQ(run_shell(fabuctl(h, "conference record conf-1 " + record + " --approved " + draft), said), 0) << said;
+  ASSERT_TRUE(Harness::eventually([&] {
+    return read_file(h.portal_dir() + "/tzgg/2026/conf-1.record.html").find("新建中小学校12所") != std::string::npos;
+  }, seconds(20))) << h.log_of("fabud-a");
 
   // The feed under the portal: one confirmed event, as first announced.
   ASSERT_TRUE(Harness::eventually([&] { return event_in(feed_file(h), "conf-1").found; }, seconds(10)));
