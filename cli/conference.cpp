@@ -50,6 +50,18 @@ std::string step_state(LedgerQueries& ledger, const std::string& release_id, std
   return std::to_string(delivered) + "/" + std::to_string(deliveries->size()) + " delivered";
 }
 
+// Who signed the stored release `release_id`, as "key_id (role)": a record or cancellation notice
+// shows its own reviewers, the other steps the notice's. Empty when it is not stored or unsigned.
+std::vector<std::string> signers_of(DeliveryLedger& ledger, const std::string& release_id) {
+  std::vector<std::string> signers;
+  auto json = ledger.release_json(release_id);
+  if (!json || !*json) return signers;
+  auto release = parse_release_json(**json);
+  if (!release) return signers;
+  for (const auto& s : release->approval.signatures) signers.push_back(s.key_id + " (" + s.role + ")");
+  return signers;
+}
+
 SeriesLookup lookup_of(const Setup& setup) {
   return [channels = setup.channels](const Release& notice) { return channels->conference_settings(notice); };
 }
@@ -179,14 +191,18 @@ int conference_show(const Context& ctx, const std::string& id) {
   const ConferenceDetails& c = *notice->conference;
   const SeriesSettings settings = setup.channels->conference_settings(*notice);
   nlohmann::json steps = nlohmann::json::array();
-  TextTable table({"step", "release", "due", "state"});
+  TextTable table({"step", "release", "due", "state", "signed by"});
   for (ConferenceStep step : kSteps) {
     const std::string release_id = step_release_id(id, step);
     std::int64_t due_ms = 0;
     const std::string state = step_state(*setup.ledger, release_id, due_ms);
     const std::string due = due_ms == 0 ? "-" : chinese_date_time(due_ms / 1000);
-    steps.push_back({{"step", to_string(step)}, {"release", release_id}, {"due_ms", due_ms}, {"state", state}});
-    table.add({std::string(to_string(step)), release_id, due, state});
+    const std::vector<std::string> signers = signers_of(*setup.ledger, release_id);
+    std::string signed_by;
+    for (const auto& s : signers) signed_by += (signed_by.empty() ? "" : ", ") + s;
+    steps.push_back({{"step", to_string(step)}, {"release", release_id}, {"due_ms", due_ms}, {"state", state},
+                     {"signed_by", signers}});
+    table.add({std::string(to_string(step)), release_id, due, state, signed_by.empty() ? "-" : signed_by});
   }
   if (ctx.json) {
     std::cout << nlohmann::json{{"id", id}, {"conference", nlohmann::json::parse(to_json(*notice))["conference"]},

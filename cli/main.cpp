@@ -174,8 +174,10 @@ int main(int argc, char** argv) {
   auto* conference_list = conference->add_subcommand("list", "Conferences from now on, earliest first");
   conference_list->add_flag("--all", conference_all, "Past conferences too");
   conference_list->add_option("-n,--limit", limit, "How many")->capture_default_str()->check(list_length);
+  conference_list->add_flag("--json", ctx.json, "{conferences: [{id, starts_at, ends_at, venue, topic, revision, state, sequence}]}");
   auto* conference_show = conference->add_subcommand("show", "A conference's fields and the state of each step");
   conference_show->add_option("id", release_id, "Conference release id")->required();
+  conference_show->add_flag("--json", ctx.json, "{id, conference, steps: [{step, release, due_ms, state, signed_by}]}");
   auto* conference_cancel = conference->add_subcommand("cancel", "Cancel a conference: unsent steps cancelled, a cancellation notice published");
   conference_cancel->add_option("id", release_id, "Conference release id")->required();
   conference_cancel->add_option("--reason", reason, "Why; part of the cancellation notice")->required();

@@ -242,6 +242,17 @@ TEST(ConferenceE2E, NoticeReminderAndLiveGoOutOnceEachAtTheirTimes) {
   ASSERT_EQ(run_shell(fabuctl(h, "conference show conf-1"), said), 0) << said;
   EXPECT_NE(said.find("conf-1.live"), std::string::npos) << said;
   EXPECT_NE(said.find("1/1 delivered"), std::string::npos) << said;
+  // Each step's signers: the record its own reviewer's, a step never made none.
+  ASSERT_EQ(run_shell(fabuctl(h, "conference show conf-1 --json"), said), 0) << said;
+  const auto shown = nlohmann::json::parse(said);
+  for (const auto& step : shown["steps"]) {
+    if (step["step"] == "record") {
+      EXPECT_EQ(step["signed_by"], nlohmann::json::array({std::string(test_key_id) + " (内容审核)"})) << said;
+    }
+    if (step["step"] == "cancellation") {
+      EXPECT_TRUE(step["signed_by"].empty()) << said;
+    }
+  }
 }
 
 TEST(ConferenceE2E, ARescheduleCorrectsWhatWentOutAndMovesTheRest) {
