@@ -81,7 +81,9 @@ std::optional<HttpServerResponse> conference_refusal(const ConferenceActionResul
       const bool in_draft = has_draft && !e.path.starts_with("approved");
       errors.push_back({in_draft ? "approved." + e.path : "approved", e.reason});
     }
-    return json_response(422, {{"id", id}, {"errors", errors_json(errors)}});
+    // A step began to go out while the cancel ran: the rest are cancelled, the notice waits for its
+    // signatures (daemon/conference_actions.h). The reply says so rather than "nothing changed".
+    return json_response(422, {{"id", id}, {"cancelled", result.cancelled}, {"errors", errors_json(errors)}});
   }
   if (!result.screened) return json_response(422, {{"id", id}, {"errors", errors_json(result.errors)}});
   FieldErrors errors;

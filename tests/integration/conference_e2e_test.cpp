@@ -420,6 +420,7 @@ TEST(ConferenceE2E, TheApiCancelsAndRecordsAConferenceAsFabuctlDoes) {
   auto unsigned_cancel = post("/v1/conferences/conf-4/cancel", {{"reason", "因故取消，另行通知。"}}, ops);
   ASSERT_EQ(unsigned_cancel.status, 422) << unsigned_cancel.body;
   EXPECT_EQ(first_error(unsigned_cancel)["path"], "approved") << unsigned_cancel.body;
+  EXPECT_EQ(nlohmann::json::parse(unsigned_cancel.body)["cancelled"], 0) << unsigned_cancel.body;
   for (const char* step : {"conf-4.reminder", "conf-4.live"}) {
     for (const auto& d : h.deliveries(step)) EXPECT_NE(d.state, DeliveryState::cancelled) << d.id;
   }
