@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/input_file.h"
 #include "core/base64.h"
 #include "core/clock.h"
 #include "core/ed25519.h"
@@ -78,23 +79,6 @@ std::string json_with_signature(const std::string& text, const ApprovalSignature
   return doc.dump(2) + "\n";
 }
 
-// Replaces `path` by `contents` through a temporary file and rename, keeping the file's mode.
-bool replace_file(const std::string& path, const std::string& contents) {
-  struct stat st {};
-  const mode_t mode = ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
-  const std::string temp = path + ".approve-tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return false;
-  const bool ok = ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    ::unlink(temp.c_str());
-    return false;
-  }
-  return true;
-}
-
 void print_errors(const std::string& file, const FieldErrors& errors) {
   std::cerr << file << ": not signed, " << errors.size() << " problem(s):\n";
   for (const auto& e : errors) std::cerr << "  " << (e.path.empty() ? "(document)" : e.path) << ": " << e.reason << "\n";
@@ -146,8 +130,8 @@ int approve(const ApproveOptions& options) {
     std::cerr << "fabuctl approve: cannot read the key " << options.key_file << "\n";
     return 2;
   }
-  const bool json = std::filesystem::path(file).extension() == ".json";
-  const DocumentFormat format = json ? DocumentFormat::json : DocumentFormat::toml;
+  const DocumentFormat format = release_format_of(file);
+  const bool json = format == DocumentFormat::json;
   ApprovalSignature entry{options.key_id, options.role, Timestamp::in_shanghai(unix_now_ms() / 1000), {},
                           options.override_screen};
   auto message = message_to_sign(*text, format, entry);

@@ -80,8 +80,7 @@ int submit(const Context& ctx, const std::vector<std::string>& files, bool dry_r
       ++invalid;
       continue;
     }
-    const std::string ext = std::filesystem::path(file).extension().string();
-    const std::string format = ext == ".json" ? "json" : "toml";
+    const std::string format = release_format_of(file) == DocumentFormat::json ? "json" : "toml";
     IntakeDecision decision = examine_payload(*text, format, **channels, config->approval);
     if (decision.held) {
       if (dry_run) {

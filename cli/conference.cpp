@@ -1,7 +1,8 @@
 #include "cli/conference.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -116,8 +117,7 @@ int prepare(ConferenceAction& action, const ConferenceApprovalOptions& options) 
     std::cerr << options.approved_file << ": " << text.error() << "\n";
     return 2;
   }
-  const bool json = options.approved_file.ends_with(".json");
-  auto signed_draft = read_release(*text, json ? DocumentFormat::json : DocumentFormat::toml);
+  auto signed_draft = read_release(*text, release_format_of(options.approved_file));
   if (!signed_draft) {
     std::cerr << options.approved_file << ": not a release:\n";
     for (const auto& e : signed_draft.error()) std::cerr << "  " << (e.path.empty() ? "(document)" : e.path) << ": " << e.reason << "\n";
@@ -138,11 +138,8 @@ std::string shell_word(const std::string& text) {
 int write_draft(const ConferenceActionResult& result, const std::string& id, const std::string& file,
                 const std::string& command) {
   if (!result.draft) return report_action(result, id, "draft");
-  std::ofstream out(file, std::ios::trunc);
-  out << nlohmann::ordered_json::parse(to_json(*result.draft)).dump(2) << "\n";
-  out.close();
-  if (!out) {
-    std::cerr << "fabuctl: cannot write " << file << "\n";
+  if (!replace_file(file, nlohmann::ordered_json::parse(to_json(*result.draft)).dump(2) + "\n")) {
+    std::cerr << "fabuctl: cannot write " << file << ": " << std::strerror(errno) << "\n";
     return 1;
   }
   std::cout << "wrote " << file << ": " << result.draft->id << " revision " << result.draft->revision

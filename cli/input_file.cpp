@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "core/file_descriptor.h"
 
@@ -45,6 +46,28 @@ std::expected<std::string, std::string> read_input_file(const std::string& path,
   }
   if (text.size() > limit.bytes) return std::unexpected(over_limit("more than " + std::to_string(limit.bytes), limit));
   return text;
+}
+
+DocumentFormat release_format_of(const std::string& path) {
+  return std::filesystem::path(path).extension() == ".json" ? DocumentFormat::json : DocumentFormat::toml;
+}
+
+bool replace_file(const std::string& path, const std::string& contents) {
+  struct stat st {};
+  const mode_t mode = ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
+  const std::string temp = path + ".fabuctl-tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    errno = saved;
+    return false;
+  }
+  return true;
 }
 
 }  // namespace fabu::cli

@@ -1,5 +1,5 @@
 // Files named on fabuctl's command line (a release, a correction, a conference record): read whole,
-// but never past a limit. The limit is kept while reading, not only checked against the file's size:
+// but never past a limit; and the files fabuctl writes back (a signed release, a draft to sign). The limit is kept while reading, not only checked against the file's size:
 // /dev/zero, /dev/urandom, a FIFO or /dev/stdin have no size to check, and a file may grow as it is read.
 //
 // Thread-safe: no shared state.
@@ -29,5 +29,13 @@ inline constexpr ReadLimit release_file_limit{ReleaseLimits::document_bytes, "do
 // for a regular file (not read at all), or "is more than M bytes, over the limit NAME (M)" for the
 // others. Reads at most limit.bytes + 1 bytes. Like cat, it waits while a FIFO has no writer.
 std::expected<std::string, std::string> read_input_file(const std::string& path, ReadLimit limit);
+
+// How a release file named `path` is read: JSON for a name ending in .json, else TOML.
+DocumentFormat release_format_of(const std::string& path);
+
+// Replaces `path` by `contents` through a temporary file beside it, fsync and rename, keeping the
+// file's mode (0644 for a new file): a reader sees the old file or the new one, never a part. False
+// (errno set) when it could not.
+bool replace_file(const std::string& path, const std::string& contents);
 
 }  // namespace fabu::cli
