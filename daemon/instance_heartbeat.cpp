@@ -56,10 +56,12 @@ void InstanceHeartbeat::announce(std::int64_t stopped_ms) {
   failing_ = !done;
   if (!done) return;
   // Another process wrote this name's entry after our previous announcement: two instances share one
-  // name (a predecessor that crashed never writes again, so a restart is not mistaken for this).
+  // name (a predecessor that crashed never writes again, so a restart is not mistaken for this). Each
+  // announcement replaces the entry atomically, so after our first one any entry of another pid or host
+  // was written since; its seen_ms is not compared (two instances started in the same millisecond
+  // announce in the same millisecond, and another host's clock may be behind).
   const auto& replaced = *done;
-  const bool clash = replaced && last_written_ms_ > 0 && replaced->seen_ms > last_written_ms_ &&
-                     (replaced->pid != self_.pid || replaced->host != self_.host);
+  const bool clash = replaced && last_written_ms_ > 0 && (replaced->pid != self_.pid || replaced->host != self_.host);
   if (clash && !clash_reported_) {
     spdlog::error("instance registry: another fabud (host {}, pid {}) also runs as instance '{}'; give each "
                   "instance its own [daemon] instance, or their intake claims and `fabuctl instances` mix up",
