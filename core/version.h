@@ -6,6 +6,6 @@
 namespace fabu {
 
 std::string_view version();   // "0.1.0", from CMakeLists.txt's project()
-std::string_view revision();  // `git describe --always --dirty` when the build was configured, or "unknown"
+std::string_view revision();  // `git describe --always --dirty` of the build, or "unknown"
 
 }  // namespace fabu
