@@ -21,6 +21,7 @@
 #include "daemon/channel_set.h"
 #include "daemon/intake_worker.h"
 #include "queue/delivery_ledger.h"
+#include "queue/lane_owners.h"
 
 namespace fabu::cli {
 
@@ -327,11 +328,22 @@ int lanes(const Context& ctx) {
     std::cerr << "fabuctl: " << lanes.error().message << "\n";
     return 1;
   }
-  TextTable table({"LANE", "STATE", "IN FLIGHT", "QUEUED", "LIMIT/H", "LAST SEND"});
+  // Which instance owns each lane (queue/lane_owners.h): "-" when none does yet, "(gone)" after an
+  // owner whose liveness ran out (the next renewal of a live instance takes the lane).
+  auto owners = LaneOwners(config->redis).list();
+  if (!owners) {
+    std::cerr << "fabuctl: " << owners.error().message << "\n";
+    return 1;
+  }
+  std::map<std::string, std::string> owner_of;
+  for (const auto& o : *owners) owner_of[o.lane] = o.live ? o.instance : o.instance + " (gone)";
+  TextTable table({"LANE", "STATE", "IN FLIGHT", "QUEUED", "LIMIT/H", "LAST SEND", "OWNER"});
   for (const auto& l : *lanes) {
     const std::string state = !l.parked_reason.empty() ? "needs_auth" : l.slow_until_ms > unix_now_ms() ? "slowed" : "ok";
+    const auto owner = owner_of.find(l.lane);
     table.add({l.lane, state, std::to_string(l.in_flight), std::to_string(l.queued),
-               l.limits.per_hour ? std::to_string(l.limits.per_hour) : "-", format_time_ms(l.last_sent_ms)});
+               l.limits.per_hour ? std::to_string(l.limits.per_hour) : "-", format_time_ms(l.last_sent_ms),
+               owner != owner_of.end() ? owner->second : "-"});
   }
   std::cout << table.render();
   // Shared hourly quotas (a Weibo channel's app_posts_per_hour): what every instance used of each.

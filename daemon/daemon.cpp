@@ -177,7 +177,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!retention_ledger) return std::unexpected(ConfigErrors{});
   daemon->retention_ = std::make_unique<RetentionSweeper>(std::move(retention_ledger), d.retention_days,
                                                           std::chrono::minutes(10), &daemon->workers_);
-  daemon->heartbeat_ = std::make_unique<InstanceHeartbeat>(redis, d.instance);
+  daemon->heartbeat_ = std::make_unique<InstanceHeartbeat>(redis, d.instance, d.lease);
   if (!config->conference.calendar_file.empty()) {
     auto calendar_ledger = connect_waiting(redis, stop_requested);
     if (!calendar_ledger) return std::unexpected(ConfigErrors{});

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 
 #include <spdlog/spdlog.h>
@@ -20,8 +21,10 @@ std::string host_name() {
 
 }  // namespace
 
-InstanceHeartbeat::InstanceHeartbeat(const RedisConfig& redis, std::string instance, std::chrono::milliseconds period)
-    : registry_(redis), period_(period) {
+InstanceHeartbeat::InstanceHeartbeat(const RedisConfig& redis, std::string instance, std::chrono::milliseconds lease,
+                                     std::chrono::milliseconds period)
+    // Three renewals per lease at least, so one lost to a slow Redis does not end the ownership.
+    : registry_(redis), owners_(redis), lease_(lease), period_(std::min(period, std::max(lease / 3, std::chrono::milliseconds(100)))) {
   self_.name = std::move(instance);
   self_.version = std::string(version());
   self_.revision = std::string(revision());
@@ -39,7 +42,49 @@ InstanceHeartbeat::~InstanceHeartbeat() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (!token_.empty()) {
+    // The dispatcher has stopped: nothing of these lanes is being sent, so the others may take them now.
+    auto released = owners_.release(self_.name, token_);
+    if (!released) {
+      spdlog::warn("lane ownership: could not hand back the lanes of {} ({}); the other instances take them "
+                   "when its lease runs out",
+                   self_.name, released.error().message);
+    }
+  }
   announce(unix_now_ms());
+}
+
+void InstanceHeartbeat::renew_lanes() {
+  // Renewals failed for longer than the lease: the others may have taken these lanes, so this
+  // instance's ownership has ended and it starts a new one under a new token.
+  const auto now = std::chrono::steady_clock::now();
+  if (!token_.empty() && now - last_renewed_ > lease_) token_.clear();
+  if (token_.empty()) {
+    auto token = owners_.new_token(self_.name);
+    if (!token) {
+      if (!owners_failing_) spdlog::warn("lane ownership: {} could not get a token ({})", self_.name, token.error().message);
+      owners_failing_ = true;
+      return;
+    }
+    token_ = std::move(*token);
+  }
+  auto round = owners_.renew(self_.name, token_, lease_);
+  if (!round) {
+    if (!owners_failing_) {
+      spdlog::warn("lane ownership: {} could not renew its lanes ({}); they pass to the other instances if this "
+                   "lasts longer than the lease",
+                   self_.name, round.error().message);
+    }
+    owners_failing_ = true;
+    return;
+  }
+  owners_failing_ = false;
+  last_renewed_ = now;
+  if (round->taken > 0 || round->handed_back > 0 || owned_ < 0) {
+    spdlog::info("lane ownership: {} owns {} of {} lanes ({} instances; took {}, handed back {})", self_.name,
+                 round->owned, round->lanes, round->instances, round->taken, round->handed_back);
+  }
+  owned_ = round->owned;
 }
 
 void InstanceHeartbeat::announce(std::int64_t stopped_ms) {
@@ -74,6 +119,7 @@ void InstanceHeartbeat::announce(std::int64_t stopped_ms) {
 void InstanceHeartbeat::run() {
   while (true) {
     announce(0);
+    renew_lanes();
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, period_, [this] { return stopping_; })) return;
   }

@@ -68,4 +68,14 @@ extern const RedisScript queue_depths;
 // unknown ids are left out. lua_queries.cpp.
 extern const RedisScript read_deliveries;
 
+// ARGV: base, instance name, token ("<name>:<epoch>"), lease ms. Renews the instance's liveness key
+// and takes free lanes up to its share, or hands back idle lanes above it (lua_owners.cpp). Returns
+// {lanes owned, taken, handed back, live instances, lanes}.
+extern const RedisScript own_lanes;
+// ARGV: base, instance name, token. Hands back every lane the token owns and ends its liveness (a
+// clean stop; the name is not used). Returns how many lanes it held.
+extern const RedisScript disown_lanes;
+// ARGV: base. Every owned lane: (lane, instance name, "1" when that instance is alive), flat.
+extern const RedisScript lane_owners;
+
 }  // namespace fabu::lua

@@ -1,10 +1,13 @@
 // End to end: a running fabud shows in `fabuctl instances` with this build's version, and shows as
 // stopped after a SIGTERM; two instances on one Redis are listed apart; two configured with one name
-// are told so in their logs.
+// are told so in their logs; two instances share the lanes (`fabuctl lanes`), and the lanes of one
+// stopped or killed pass to the other.
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -29,6 +32,25 @@ std::map<std::string, nlohmann::json> listed(const Harness& h) {
   if (!doc.is_array()) return by_name;
   for (const auto& e : doc) by_name[e.value("name", "")] = e;
   return by_name;
+}
+
+// `fabuctl lanes`: how many lanes each owner (the OWNER column, "-" for none) has; empty when the
+// command fails.
+std::map<std::string, int> lanes_by_owner(const Harness& h) {
+  std::string out;
+  std::map<std::string, int> count;
+  if (run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes", out) != 0) return count;
+  std::istringstream lines(out);
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) {
+    if (line.rfind("app quota", 0) == 0 || line.empty()) continue;
+    const auto gone = line.rfind(" (gone)");
+    const auto end = gone != std::string::npos ? gone : line.find_last_not_of(' ') + 1;
+    const auto start = line.find_last_of(' ', end - 1);
+    ++count[line.substr(start + 1, end - start - 1) + (gone != std::string::npos ? " (gone)" : "")];
+  }
+  return count;
 }
 
 TEST(InstancesE2E, ARunningFabudIsListedWithItsVersionAndAsStoppedAfterSigterm) {
@@ -91,6 +113,38 @@ TEST(InstancesE2E, ARestartAfterACrashIsNotTakenForASecondInstance) {
   std::this_thread::sleep_for(std::chrono::seconds(11));  // two more announcements
   EXPECT_EQ(h.log_of("again").find("also runs as instance"), std::string::npos) << h.log_of("again");
   EXPECT_EQ(listed(h)["press-phoenix"]["state"], "running");
+}
+
+// Two instances share the lanes between them, each lane one owner; a stopped instance hands its
+// lanes back and the other takes them at its next renewal; a killed one's pass after its lease.
+TEST(InstancesE2E, TwoFabudsShareTheLanesAndTheOtherTakesThemWhenOneStopsOrDies) {
+  Harness h;
+  auto first = h.start_fabud_as("first", "press-one");
+  auto second = h.start_fabud_as("second", "press-two");
+  int lanes = 0;
+  ASSERT_TRUE(Harness::eventually([&] {
+    auto owners = lanes_by_owner(h);
+    lanes = 0;
+    for (const auto& [owner, n] : owners) lanes += n;
+    return owners["press-one"] > 0 && owners["press-two"] > 0 && owners["press-one"] + owners["press-two"] == lanes;
+  })) << h.log_of("first") << h.log_of("second");
+  ASSERT_GE(lanes, 2);
+  auto owners = lanes_by_owner(h);
+  EXPECT_LE(std::abs(owners["press-one"] - owners["press-two"]), 1) << "lanes: " << lanes;
+
+  second.signal(SIGTERM);
+  ASSERT_EQ(second.wait(), 0) << h.log_of("second");
+  EXPECT_EQ(lanes_by_owner(h)["press-two"], 0);  // handed back as it stopped
+  ASSERT_TRUE(Harness::eventually([&] { return lanes_by_owner(h)["press-one"] == lanes; })) << h.log_of("first");
+
+  auto third = h.start_fabud_as("third", "press-three");
+  ASSERT_TRUE(Harness::eventually([&] { return lanes_by_owner(h)["press-three"] > 0; })) << h.log_of("third");
+  first.kill_and_wait();
+  const auto killed = std::chrono::steady_clock::now();
+  ASSERT_TRUE(Harness::eventually([&] { return lanes_by_owner(h)["press-three"] == lanes; })) << h.log_of("third");
+  // Not before the dead instance's lease (the harness's default lease_seconds) had run out.
+  EXPECT_GE(std::chrono::steady_clock::now() - killed, std::chrono::seconds(HarnessOptions{}.lease_seconds) - std::chrono::milliseconds(500));
+  EXPECT_NE(h.log_of("third").find("lane ownership: press-three owns"), std::string::npos) << h.log_of("third");
 }
 
 }  // namespace

@@ -83,6 +83,22 @@ TEST_F(RedisAclE2E, FabudDeliversAsTheDocumentedUserAndTheSubmitterCanOnlyQueue)
   ASSERT_EQ(run_shell(fabuctl + " status acl-1", said), 0) << said;
   EXPECT_NE(said.find("delivered"), std::string::npos) << said;
   ASSERT_EQ(run_shell(fabuctl + " accounts set-token county_a", said, "tok-renewed-for-acl\n"), 0) << said;
+  // The lanes and their owner: fabud takes its lanes as this user (a script's refused command does
+  // not say NOPERM, so the log is searched for the warning itself).
+  const auto every_lane_owned = [&] {
+    if (run_shell(fabuctl + " lanes 2>&1", said) != 0) return false;
+    std::istringstream lines(said);
+    std::string line;
+    int owned = 0;
+    while (std::getline(lines, line)) {
+      if (line.ends_with(" -")) return false;
+      owned += line.find("microblog/") != std::string::npos;
+    }
+    return owned > 0;
+  };
+  EXPECT_TRUE(Harness::eventually(every_lane_owned)) << said << h_.log_of();
+  EXPECT_EQ(h_.log_of().find("could not renew its lanes"), std::string::npos) << h_.log_of();
+  EXPECT_EQ(h_.log_of().find("could not get a token"), std::string::npos) << h_.log_of();
   // The report card walks the releases with SCAN: the user holds it.
   ASSERT_EQ(run_shell(fabuctl + " report --format json 2>&1", said), 0) << said;
   EXPECT_EQ(nlohmann::json::parse(said)["releases"]["admitted"], 1) << said;
