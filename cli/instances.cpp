@@ -50,13 +50,14 @@ int instances(const Context& ctx) {
     std::cout << "no fabud has announced itself on this Redis (each announces itself every 5 s while it runs)\n";
     return 0;
   }
-  TextTable table({"INSTANCE", "STATE", "VERSION", "HOST", "PID", "STARTED", "LAST SEEN"});
+  TextTable table({"INSTANCE", "STATE", "VERSION", "HOST", "PID", "STARTED", "LAST SEEN", "LANES"});
   std::set<std::string> running_versions;
   for (const auto& r : *entries) {
     const InstanceState state = instance_state(r, now);
     if (state == InstanceState::running) running_versions.insert(version_of(r));
     table.add({r.name, std::string(to_string(state)), version_of(r), r.host.empty() ? "-" : r.host,
-               r.pid > 0 ? std::to_string(r.pid) : "-", format_time_ms(r.started_ms), seen_ago(r.seen_ms, now)});
+               r.pid > 0 ? std::to_string(r.pid) : "-", format_time_ms(r.started_ms), seen_ago(r.seen_ms, now),
+               std::to_string(r.lanes)});
   }
   std::cout << table.render();
   if (running_versions.size() > 1) {

@@ -16,7 +16,7 @@ inline nlohmann::json instance_json(const InstanceRecord& r, std::int64_t now_ms
           {"version", r.version},     {"revision", r.revision},
           {"host", r.host},           {"pid", r.pid},
           {"started_ms", r.started_ms}, {"seen_ms", r.seen_ms},
-          {"stopped_ms", r.stopped_ms}};
+          {"stopped_ms", r.stopped_ms}, {"lanes", r.lanes}};
 }
 
 }  // namespace fabu

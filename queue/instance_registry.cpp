@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "queue/lane_owners.h"
+
 namespace fabu {
 namespace {
 
@@ -63,7 +65,7 @@ InstanceState instance_state(const InstanceRecord& record, std::int64_t now_ms) 
 }
 
 InstanceRegistry::InstanceRegistry(RedisConfig config)
-    : redis_(config), key_(key_base(config) + "instances") {}
+    : redis_(config), base_(key_base(config)), key_(base_ + "instances") {}
 
 Result<std::optional<InstanceRecord>> InstanceRegistry::announce(const InstanceRecord& self) {
   if (self.name.empty()) return fail(Error::invalid("an instance needs a name to announce itself"));
@@ -102,6 +104,11 @@ Result<std::vector<InstanceRecord>> InstanceRegistry::list() {
     out.push_back(record_from(reply_string(reply_at(reply->get(), i)), reply_string(reply_at(reply->get(), i + 1))));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  auto lanes = lanes_by_instance(redis_, base_);
+  if (!lanes) return fail(lanes.error());
+  for (auto& r : out) {
+    if (auto it = lanes->find(r.name); it != lanes->end()) r.lanes = it->second;
+  }
   return out;
 }
 

@@ -33,6 +33,7 @@ struct InstanceRecord {
   std::int64_t seen_ms = 0;     // its latest announcement
   std::int64_t stopped_ms = 0;  // 0 while it runs; set by its last announcement when it stops
   std::int64_t period_ms = 0;   // how often it announces itself
+  int lanes = 0;                // lanes it owns now (queue/lane_owners.h); read by list(), not stored here
 };
 
 enum class InstanceState {
@@ -60,12 +61,13 @@ class InstanceRegistry {
   // under one name.
   Result<std::optional<InstanceRecord>> announce(const InstanceRecord& self);
 
-  // Every entry, sorted by name. An entry whose value does not parse is listed with its name only and
-  // its state is silent.
+  // Every entry, sorted by name, with the lanes each owns now. An entry whose value does not parse is
+  // listed with its name only and its state is silent.
   Result<std::vector<InstanceRecord>> list();
 
  private:
   RedisConnection redis_;
+  std::string base_;
   std::string key_;
 };
 

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -62,5 +63,8 @@ class LaneOwners {
   RedisConnection redis_;
   std::string base_;
 };
+
+// How many lanes each live instance owns, by name (for `fabuctl instances`). Plain reads, no script.
+Result<std::map<std::string, int>> lanes_by_instance(RedisConnection& redis, const std::string& base);
 
 }  // namespace fabu

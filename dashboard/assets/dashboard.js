@@ -232,7 +232,8 @@
     if (followers.length === 0) list.appendChild(el('li', 'no accounts'));
   }
 
-  // Every fabud on this Redis (fabuctl instances); a note when running instances report different versions.
+  // Every fabud on this Redis (fabuctl instances) with the lanes it owns; a note when running instances
+  // report different versions.
   function renderInstances(instances) {
     const body = $('instances');
     clear(body);
@@ -240,7 +241,8 @@
     for (const i of instances) {
       const version = i.version ? i.version + (i.revision && i.revision !== 'unknown' ? ' (' + i.revision + ')' : '') : '?';
       if (i.state === 'running') running.add(version);
-      const tr = row([i.name, el('span', i.state, 'state-' + i.state), version, i.host || '—', when(i.seen_ms)]);
+      const tr = row([i.name, el('span', i.state, 'state-' + i.state), version, i.host || '—', when(i.seen_ms),
+                      String(i.lanes || 0)]);
       tr.dataset.state = i.state;
       tr.dataset.pid = String(i.pid);
       body.appendChild(tr);

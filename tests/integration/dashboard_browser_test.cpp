@@ -109,8 +109,11 @@ TEST(DashboardBrowser, ShowsDeliveriesRetriesAndDropsDeadLettersAndRefusesRetrac
   EXPECT_TRUE(browser->wait_for("return document.getElementById('inspection').textContent.includes('lead_acct');"));
   EXPECT_TRUE(browser->wait_for(exists("#followers svg.spark circle")))
       << browser->execute("return document.getElementById('followers').textContent;");
-  // The instances panel lists this fabud, running.
+  // The instances panel lists this fabud, running, with the lanes it owns (its last column).
   EXPECT_TRUE(browser->wait_for(exists("#instances tr[data-state='running'][data-pid='" + std::to_string(fabud.pid()) + "']")))
+      << browser->execute("return document.getElementById('instances').textContent;");
+  EXPECT_TRUE(browser->wait_for("const r = document.querySelector(\"#instances tr[data-pid='" + std::to_string(fabud.pid()) +
+                                "']\"); return r !== null && Number(r.lastChild.textContent) > 0;"))
       << browser->execute("return document.getElementById('instances').textContent;");
 
   // A retraction without a token, sent from the page, is refused and changes nothing.

@@ -136,6 +136,9 @@ TEST(InstancesE2E, TwoFabudsShareTheLanesAndTheOtherTakesThemWhenOneStopsOrDies)
   ASSERT_EQ(second.wait(), 0) << h.log_of("second");
   EXPECT_EQ(lanes_by_owner(h)["press-two"], 0);  // handed back as it stopped
   ASSERT_TRUE(Harness::eventually([&] { return lanes_by_owner(h)["press-one"] == lanes; })) << h.log_of("first");
+  // `fabuctl instances` counts them too.
+  EXPECT_EQ(listed(h)["press-one"]["lanes"], lanes);
+  EXPECT_EQ(listed(h)["press-two"]["lanes"], 0);
 
   auto third = h.start_fabud_as("third", "press-three");
   ASSERT_TRUE(Harness::eventually([&] { return lanes_by_owner(h)["press-three"] > 0; })) << h.log_of("third");
