@@ -335,30 +335,55 @@ int lanes(const Context& ctx) {
     std::cerr << "fabuctl: " << owners.error().message << "\n";
     return 1;
   }
-  std::map<std::string, std::string> owner_of;
-  for (const auto& o : *owners) owner_of[o.lane] = o.live ? o.instance : o.instance + " (gone)";
-  TextTable table({"LANE", "STATE", "IN FLIGHT", "QUEUED", "LIMIT/H", "LAST SEND", "OWNER"});
-  for (const auto& l : *lanes) {
-    const std::string state = !l.parked_reason.empty() ? "needs_auth" : l.slow_until_ms > unix_now_ms() ? "slowed" : "ok";
-    const auto owner = owner_of.find(l.lane);
-    table.add({l.lane, state, std::to_string(l.in_flight), std::to_string(l.queued),
-               l.limits.per_hour ? std::to_string(l.limits.per_hour) : "-", format_time_ms(l.last_sent_ms),
-               owner != owner_of.end() ? owner->second : "-"});
-  }
-  std::cout << table.render();
+  std::map<std::string, const LaneOwner*> owner_of;
+  for (const auto& o : *owners) owner_of[o.lane] = &o;
+  const std::int64_t now = unix_now_ms();
   // Shared hourly quotas (a Weibo channel's app_posts_per_hour): what every instance used of each.
   std::map<std::string, int> quotas;
   for (const auto& l : *lanes) {
     if (!l.limits.group.empty() && l.limits.group_per_hour > 0) quotas[l.limits.group] = l.limits.group_per_hour;
   }
+  std::map<std::string, int> used;
   for (const auto& [group, limit] : quotas) {
-    auto used = ledger->group_sends_last_hour(group, unix_now_ms());
-    if (!used) {
-      std::cerr << "fabuctl: " << used.error().message << "\n";
+    auto sends = ledger->group_sends_last_hour(group, now);
+    if (!sends) {
+      std::cerr << "fabuctl: " << sends.error().message << "\n";
       return 1;
     }
-    std::cout << "app quota " << group << ": " << *used << " of " << limit << " sends in the last hour"
-              << (*used >= limit ? " (full: its accounts wait)" : "") << "\n";
+    used[group] = *sends;
+  }
+  const auto state_of = [&](const LaneStatus& l) {
+    return !l.parked_reason.empty() ? "needs_auth" : l.slow_until_ms > now ? "slowed" : "ok";
+  };
+  if (ctx.json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& l : *lanes) {
+      const auto owner = owner_of.find(l.lane);
+      rows.push_back({{"lane", l.lane}, {"state", state_of(l)}, {"in_flight", l.in_flight}, {"queued", l.queued},
+                      {"per_hour", l.limits.per_hour}, {"max_in_flight", l.limits.max_in_flight},
+                      {"min_gap_ms", l.limits.min_gap.count()}, {"last_sent_ms", l.last_sent_ms},
+                      {"slow_until_ms", l.slow_until_ms},
+                      {"owner", owner != owner_of.end() ? nlohmann::json(owner->second->instance) : nlohmann::json()},
+                      {"owner_live", owner != owner_of.end() && owner->second->live}});
+    }
+    nlohmann::json quota_rows = nlohmann::json::array();
+    for (const auto& [group, limit] : quotas) quota_rows.push_back({{"group", group}, {"used", used[group]}, {"limit", limit}});
+    std::cout << nlohmann::json{{"lanes", rows}, {"quotas", quota_rows}}.dump(2) << "\n";
+    return 0;
+  }
+  TextTable table({"LANE", "STATE", "IN FLIGHT", "QUEUED", "LIMIT/H", "LAST SEND", "OWNER"});
+  for (const auto& l : *lanes) {
+    const auto owner = owner_of.find(l.lane);
+    const std::string owner_text = owner == owner_of.end() ? "-"
+                                   : owner->second->live  ? owner->second->instance
+                                                          : owner->second->instance + " (gone)";
+    table.add({l.lane, state_of(l), std::to_string(l.in_flight), std::to_string(l.queued),
+               l.limits.per_hour ? std::to_string(l.limits.per_hour) : "-", format_time_ms(l.last_sent_ms), owner_text});
+  }
+  std::cout << table.render();
+  for (const auto& [group, limit] : quotas) {
+    std::cout << "app quota " << group << ": " << used[group] << " of " << limit << " sends in the last hour"
+              << (used[group] >= limit ? " (full: its accounts wait)" : "") << "\n";
   }
   return 0;
 }

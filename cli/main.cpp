@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
       "  fabuctl correct 2026-press-017 fixed.toml   publish revision 2 as a correction\n"
       "  fabuctl schedule list | cancel ID | reschedule ID 2026-12-10T09:00:00+08:00\n"
       "  fabuctl logs --follow --channel microblog   every delivery event as it happens\n"
-      "  fabuctl lanes                               accounts and their queues\n"
+      "  fabuctl lanes                               accounts, their queues and owning instances\n"
       "  fabuctl instances                           the fabud instances on this Redis, their versions\n"
       "  fabuctl due --within 5                      releases late or due within 5 working days\n"
       "  fabuctl roster                              spokespersons by level, with counts\n"
@@ -142,15 +142,23 @@ int main(int argc, char** argv) {
                 "Exit codes: 0 shown, 1 nothing recorded for the release or Redis failed, 2 bad config.");
 
   auto* lanes = app.add_subcommand("lanes", "List delivery lanes (one per account) with state and queue, and each app quota's use this hour");
+  lanes->add_flag("--json", ctx.json,
+                  "One object: {lanes: [{lane, state, in_flight, queued, per_hour, max_in_flight, min_gap_ms, last_sent_ms, "
+                  "slow_until_ms, owner, owner_live}], quotas: [{group, used, limit}]}");
+  lanes->footer("STATE is ok, slowed (the platform asked to slow down, or the lane's breaker is open) or\n"
+                "needs_auth (its token failed: `fabuctl accounts set-token`). OWNER is the fabud instance that\n"
+                "owns the lane (each takes a share of the lanes; `-` until one has), \"(gone)\" after one whose\n"
+                "lease ran out: the next renewal of a running instance takes the lane.");
 
   auto* instances = app.add_subcommand("instances", "The fabud instances working on this Redis: version, host, state");
-  instances->add_flag("--json", ctx.json, "An array of {name, state, version, revision, host, pid, started_ms, seen_ms, stopped_ms}");
+  instances->add_flag("--json", ctx.json, "An array of {name, state, version, revision, host, pid, started_ms, seen_ms, stopped_ms, lanes}");
   instances->footer("Each fabud announces itself every 5 s and once more when it stops. STATE is running (heard from\n"
                     "within three announcements), stopped (it said so when it stopped) or silent (it stopped\n"
                     "announcing without saying so: killed, hung, or cut off from Redis; its in-flight deliveries\n"
                     "come back in doubt when their lease runs out). While upgrading instances one at a time, check\n"
-                    "that every running instance shows the new version. A stopped instance is forgotten after a day\n"
-                    "(the default name, hostname-pid, is new at every start), a silent one after 7 days.");
+                    "that every running instance shows the new version. LANES is how many lanes it owns (`fabuctl\n"
+                    "lanes`). A stopped instance is forgotten after a day (the default name, hostname-pid, is new\n"
+                    "at every start), a silent one after 7 days.");
 
   int due_within = 2;
   auto* due = app.add_subcommand("due", "Releases not gone out yet that are late or near their 20-working-day deadline");

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -34,21 +33,20 @@ std::map<std::string, nlohmann::json> listed(const Harness& h) {
   return by_name;
 }
 
-// `fabuctl lanes`: how many lanes each owner (the OWNER column, "-" for none) has; empty when the
-// command fails.
+// `fabuctl lanes --json`: how many lanes each owner has ("-" for none, "<name> (gone)" for an owner
+// whose lease ran out); empty when the command fails.
 std::map<std::string, int> lanes_by_owner(const Harness& h) {
   std::string out;
   std::map<std::string, int> count;
-  if (run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes", out) != 0) return count;
-  std::istringstream lines(out);
-  std::string line;
-  std::getline(lines, line);  // the header
-  while (std::getline(lines, line)) {
-    if (line.rfind("app quota", 0) == 0 || line.empty()) continue;
-    const auto gone = line.rfind(" (gone)");
-    const auto end = gone != std::string::npos ? gone : line.find_last_not_of(' ') + 1;
-    const auto start = line.find_last_of(' ', end - 1);
-    ++count[line.substr(start + 1, end - start - 1) + (gone != std::string::npos ? " (gone)" : "")];
+  if (run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes --json", out) != 0) return count;
+  const auto doc = nlohmann::json::parse(out, nullptr, false);
+  if (!doc.is_object() || !doc["lanes"].is_array()) return count;
+  for (const auto& lane : doc["lanes"]) {
+    if (!lane["owner"].is_string()) {
+      ++count["-"];
+      continue;
+    }
+    ++count[lane["owner"].get<std::string>() + (lane["owner_live"] == true ? "" : " (gone)")];
   }
   return count;
 }

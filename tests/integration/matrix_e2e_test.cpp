@@ -15,6 +15,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "tests/integration/harness.h"
@@ -335,6 +336,20 @@ TEST(MatrixE2E, TheAppsHourlyQuotaHoldsTheAccountsTogetherAcrossInstances) {
   ASSERT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes", lanes), 0) << lanes;
   EXPECT_NE(lanes.find("app quota microblog: 3 of 3 sends in the last hour (full: its accounts wait)"),
             std::string::npos) << lanes;
+  // The same as JSON: the quota, and the two lanes held by it with their deliveries queued.
+  ASSERT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes --json", lanes), 0) << lanes;
+  const auto doc = nlohmann::json::parse(lanes, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << lanes;
+  ASSERT_EQ(doc["quotas"].size(), 1u) << lanes;
+  EXPECT_EQ(doc["quotas"][0]["group"], "microblog");
+  EXPECT_EQ(doc["quotas"][0]["used"], 3);
+  EXPECT_EQ(doc["quotas"][0]["limit"], 3);
+  int queued = 0;
+  for (const auto& lane : doc["lanes"]) {
+    if (lane["lane"].get<std::string>().starts_with("microblog/")) queued += lane["queued"].get<int>();
+    EXPECT_EQ(lane["state"], "ok") << lane.dump();
+  }
+  EXPECT_EQ(queued, 2) << lanes;
 }
 
 TEST(MatrixE2E, PostsPerHourLimitKeepsTheThirdQueuedWithoutCountingAFailure) {
