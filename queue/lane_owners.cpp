@@ -9,6 +9,9 @@ namespace fabu {
 
 LaneOwners::LaneOwners(RedisConfig config) : redis_(config), base_(key_base(config)) {}
 
+// Each script names `lown` as its key, as the ledger's name `serial`: with Redis Cluster the call is
+// routed, and refused during a slot move, by the office's slot like any other command.
+
 Result<std::string> LaneOwners::new_token(const std::string& name) {
   if (name.empty()) return fail(Error::invalid("an instance needs a name to own lanes"));
   auto reply = redis_.command({"INCR", base_ + "lown_epoch"});
@@ -19,7 +22,7 @@ Result<std::string> LaneOwners::new_token(const std::string& name) {
 
 Result<OwnershipRound> LaneOwners::renew(const std::string& name, const std::string& token,
                                         std::chrono::milliseconds lease) {
-  auto reply = redis_.eval(lua::own_lanes, {}, {base_, name, token, std::to_string(std::max<long long>(lease.count(), 1))});
+  auto reply = redis_.eval(lua::own_lanes, {base_ + "lown"}, {base_, name, token, std::to_string(std::max<long long>(lease.count(), 1))});
   if (!reply) return fail(reply.error());
   const redisReply* r = reply->get();
   const auto at = [&](std::size_t i) { return static_cast<int>(reply_integer(reply_at(r, i))); };
@@ -27,13 +30,13 @@ Result<OwnershipRound> LaneOwners::renew(const std::string& name, const std::str
 }
 
 Result<int> LaneOwners::release(const std::string& name, const std::string& token) {
-  auto reply = redis_.eval(lua::disown_lanes, {}, {base_, name, token});
+  auto reply = redis_.eval(lua::disown_lanes, {base_ + "lown"}, {base_, name, token});
   if (!reply) return fail(reply.error());
   return static_cast<int>(reply_integer(reply->get()));
 }
 
 Result<std::vector<LaneOwner>> LaneOwners::list() {
-  auto reply = redis_.eval(lua::lane_owners, {}, {base_});
+  auto reply = redis_.eval(lua::lane_owners, {base_ + "lown"}, {base_});
   if (!reply) return fail(reply.error());
   const redisReply* r = reply->get();
   std::vector<LaneOwner> out;

@@ -84,6 +84,11 @@ TEST(ClusterE2E, TwoOfficesOnDifferentPrimariesEachDeliverExactlyOnce) {
   EXPECT_EQ(keys_on(node_b, a), 0);
   EXPECT_GT(keys_on(node_b, b), 0);
   EXPECT_EQ(keys_on(node_a, b), 0);
+  // Each fabud owns its office's lanes there too (the ownership scripts run on the office's primary).
+  for (const auto* h : {&ha, &hb}) {
+    EXPECT_NE(h->log_of().find("lane ownership: "), std::string::npos) << h->log_of();
+    EXPECT_EQ(h->log_of().find("could not renew its lanes"), std::string::npos) << h->log_of();
+  }
 }
 
 TEST(ClusterE2E, FabudFollowsItsOfficeSlotToAnotherPrimary) {
