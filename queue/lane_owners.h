@@ -1,11 +1,12 @@
 // LaneOwners: which fabud instance owns each lane (docs/proposals/owned-lanes.md, step 2).
 //
 // Every instance renews a liveness key (`inst:<token>`, its token being `<name>:<epoch>`, new at
-// every start; the key holds the name and expires after the lease) and, in the same script, takes free lanes up to its fair share (lanes / live
-// instances, rounded up) or hands back idle lanes above it. A lane is free when nobody owns it or its
-// owner's token is no longer live: stopped (it hands its lanes back), or killed and its lease ran out.
-// So lanes spread over the instances running, and an instance's lanes pass to the others one lease
-// after it dies.
+// every start; the key holds the name and expires after the lease) and, in the same script, takes
+// free lanes up to its fair share (lanes / live instances, rounded up) or hands back idle lanes above
+// it; while another live instance holds fewer than the share rounded down, it keeps no more than
+// that. A lane is free when nobody owns it or its owner's token is no longer live: stopped (it hands
+// its lanes back), or killed and its lease ran out. So lanes spread over the instances running, and an
+// instance's lanes pass to the others one lease after it dies.
 //
 // Observable only, for now: claims still go through the claim script whoever owns a lane, and
 // `fabuctl lanes` shows the owners. The owner's dispatch (step 3) will rely on exactly this.

@@ -32,20 +32,31 @@ redis.call('SET', k('inst:' .. token), name, 'PX', lease)
 redis.call('SADD', k('insts'), token)
 local live, instances = live_tokens(true)
 local total = redis.call('SCARD', k('lanes'))
-local share = math.ceil(total / instances)
+-- Every instance holds between `lower` and `share` lanes once they have settled: it takes free lanes
+-- up to `share`, and while another live instance holds fewer than `lower` it keeps no more than `lower`
+-- (else, with few lanes, the first instances could hold them all at `share` each and leave one with
+-- none).
+local share, lower = math.ceil(total / instances), math.floor(total / instances)
+local function target(mine, n_of)
+  for t in pairs(live) do
+    if t ~= token and (n_of[t] or 0) < lower and mine >= lower then return lower end
+  end
+  return share
+end
 
--- Nothing to do when every lane has a live owner and this instance holds no more than its share: the
--- counts per token say so without reading every lane (one HGETALL of a few fields).
-local counts, owned, mine, stale = redis.call('HGETALL', counts_key), 0, 0, false
+-- Nothing to do when every lane has a live owner and this instance holds no more than its target:
+-- the counts per token say so without reading every lane (one HGETALL of a few fields).
+local counts, owned, mine, stale, count_of = redis.call('HGETALL', counts_key), 0, 0, false, {}
 for i = 1, #counts, 2 do
   local n = tonumber(counts[i + 1]) or 0
   if live[counts[i]] then owned = owned + n else stale = true end
+  count_of[counts[i]] = n
   if counts[i] == token then mine = n end
 end
-if not stale and owned == total and mine <= share then return {mine, 0, 0, instances, total} end
+if not stale and owned == total and mine <= target(mine, count_of) then return {mine, 0, 0, instances, total} end
 
 -- Otherwise every lane is looked at: the counts are rebuilt, free lanes (no owner, or an owner whose
--- instance is gone) are taken up to the share, and lanes above it are handed back when nothing of
+-- instance is gone) are taken up to the target, and lanes above it are handed back when nothing of
 -- theirs is being sent (their sends' results are this instance's to record).
 local owner_of = {}
 local pairs_flat = redis.call('HGETALL', owners_key)
@@ -69,9 +80,10 @@ for lane in pairs(owner_of) do gone[#gone + 1] = lane end
 if #gone > 0 then in_chunks('HDEL', owners_key, gone) end
 
 mine = n_of[token] or 0
+local goal = target(mine, n_of)
 local taken, handed = {}, {}
-if mine < share then
-  for i = 1, math.min(share - mine, #free) do
+if mine < goal then
+  for i = 1, math.min(goal - mine, #free) do
     taken[#taken + 1] = free[i]
     taken[#taken + 1] = token
   end
@@ -79,9 +91,9 @@ if mine < share then
     for i = 1, #taken, 1000 do redis.call('HSET', owners_key, unpack(taken, i, math.min(i + 999, #taken))) end
   end
   mine = mine + #taken / 2
-elseif mine > share then
+elseif mine > goal then
   for i = #my_lanes, 1, -1 do
-    if mine - #handed <= share then break end
+    if mine - #handed <= goal then break end
     local lane = my_lanes[i]
     if num(redis.call('HGET', LANE_KEY .. lane, 'inflight')) == 0 then handed[#handed + 1] = lane end
   end

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "core/clock.h"
 #include "tests/integration/harness.h"
@@ -389,6 +390,29 @@ TEST(Chaos, KillsAndRedisRestartLoseNothingAndDuplicateNothing) {
   auto depth = h.ledger().intake_depth();
   ASSERT_TRUE(depth.has_value());
   EXPECT_EQ(*depth, 0) << "the intake still holds entries";
+
+  // Lane ownership came through the kills and the Redis restart: within a few renewals every lane is
+  // owned by one of the three running instances, each holding a third of them (rounded either way).
+  std::string lanes_json;
+  const auto ownership_settled = [&] {
+    if (run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes --json", lanes_json) != 0) {
+      return false;
+    }
+    const auto doc = nlohmann::json::parse(lanes_json, nullptr, false);
+    if (!doc.is_object() || !doc["lanes"].is_array() || doc["lanes"].empty()) return false;
+    std::map<std::string, int> owned;
+    for (const auto& lane : doc["lanes"]) {
+      if (!lane["owner"].is_string() || lane["owner_live"] != true) return false;
+      ++owned[lane["owner"].get<std::string>()];
+    }
+    const int total = static_cast<int>(doc["lanes"].size());
+    if (owned.size() != instances.size()) return false;
+    for (const auto& [owner, n] : owned) {
+      if (n < total / 3 || n > (total + 2) / 3) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(Harness::eventually(ownership_settled, seconds(30))) << lanes_json;
 
   // The survivors drain and exit cleanly.
   for (auto& i : instances) i.process.signal(SIGTERM);

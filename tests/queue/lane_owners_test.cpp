@@ -45,7 +45,8 @@ class LaneOwnersTest : public ::testing::Test {
     return round ? *round : OwnershipRound{};
   }
 
-  // Two instances, `a` first, renewing in turn until they have split the lanes (7: 4 and 3).
+  // Two instances, `a` first, renewing in turn until they have split the lanes (7: 3 for `a`, which
+  // came down to the lower share for `b`, and 4 for `b`).
   void split(const std::string& name_a, const std::string& a, const std::string& name_b, const std::string& b,
              milliseconds lease_a = kLease) {
     renew(name_a, a, lease_a);
@@ -54,11 +55,11 @@ class LaneOwnersTest : public ::testing::Test {
     renew(name_b, b);
   }
 
-  // The only live instance left renews: it takes the 4 lanes of the other and owns all 7.
+  // The only live instance left renews: it takes the 3 lanes of the other and owns all 7.
   void expect_alone_takes_the_rest(const std::string& name, const std::string& token) {
     const auto round = renew(name, token);
     EXPECT_EQ(round.instances, 1);
-    EXPECT_EQ(round.taken, 4);
+    EXPECT_EQ(round.taken, 3);
     EXPECT_EQ(count_of(name), 7);
   }
 
@@ -103,14 +104,16 @@ TEST_F(LaneOwnersTest, ASecondInstanceGetsItsShareOnceTheFirstHandsItBack) {
   const auto b = token("press-b");
   renew("press-a", a);
   EXPECT_EQ(renew("press-b", b).owned, 0);  // every lane has a live owner
-  const auto handed = renew("press-a", a);  // two instances now: a share is ceil(7 / 2) = 4
-  EXPECT_EQ(handed.handed_back, 3);
-  EXPECT_EQ(handed.owned, 4);
-  EXPECT_EQ(renew("press-b", b).taken, 3);
+  // Two instances now: each holds 3 (7 / 2, rounded down) to 4 (rounded up) lanes. While press-b holds
+  // fewer than 3, press-a keeps no more than 3.
+  const auto handed = renew("press-a", a);
+  EXPECT_EQ(handed.handed_back, 4);
+  EXPECT_EQ(handed.owned, 3);
+  EXPECT_EQ(renew("press-b", b).taken, 4);
   const auto owners = owner_of();
   EXPECT_EQ(owners.size(), 7u);  // each lane one owner
-  EXPECT_EQ(count_of("press-a"), 4);
-  EXPECT_EQ(count_of("press-b"), 3);
+  EXPECT_EQ(count_of("press-a"), 3);
+  EXPECT_EQ(count_of("press-b"), 4);
   // Settled: further renewals move nothing.
   EXPECT_EQ(renew("press-a", a).handed_back, 0);
   EXPECT_EQ(renew("press-b", b).taken, 0);
@@ -124,18 +127,18 @@ TEST_F(LaneOwnersTest, ALaneWithASendUnderWayStaysWithItsOwner) {
   for (int i = 0; i < 7; ++i) set_in_flight("microblog/county-" + std::to_string(i), i < 5 ? 1 : 0);
   renew("press-b", b);
   const auto round = renew("press-a", a);
-  EXPECT_EQ(round.handed_back, 2);  // only the two idle lanes, though 3 are above the share
+  EXPECT_EQ(round.handed_back, 2);  // only the two idle lanes, though 4 are above the lower share
   renew("press-b", b);
   const auto owners = owner_of();
   for (int i = 0; i < 5; ++i) EXPECT_EQ(owners.at("microblog/county-" + std::to_string(i)), "press-a");
   EXPECT_EQ(count_of("press-b"), 2);
-  // Once a send has finished, the lane above the share goes at the next renewal.
+  // Once their sends have finished, the lanes above it go at the next renewal.
   set_in_flight("microblog/county-4", 0);
   set_in_flight("microblog/county-3", 0);
-  EXPECT_EQ(renew("press-a", a).handed_back, 1);
-  EXPECT_EQ(renew("press-b", b).taken, 1);
-  EXPECT_EQ(count_of("press-a"), 4);
-  EXPECT_EQ(count_of("press-b"), 3);
+  EXPECT_EQ(renew("press-a", a).handed_back, 2);
+  EXPECT_EQ(renew("press-b", b).taken, 2);
+  EXPECT_EQ(count_of("press-a"), 3);
+  EXPECT_EQ(count_of("press-b"), 4);
 }
 
 TEST_F(LaneOwnersTest, AStoppedInstancesLanesPassAtTheOthersNextRenewal) {
@@ -144,7 +147,7 @@ TEST_F(LaneOwnersTest, AStoppedInstancesLanesPassAtTheOthersNextRenewal) {
   split("press-a", a, "press-b", b);
   auto released = owners_.release("press-a", a);
   ASSERT_TRUE(released.has_value()) << released.error().message;
-  EXPECT_EQ(*released, 4);
+  EXPECT_EQ(*released, 3);
   expect_alone_takes_the_rest("press-b", b);
 }
 
@@ -152,7 +155,7 @@ TEST_F(LaneOwnersTest, ADeadInstancesLanesPassOnlyAfterItsLease) {
   const auto a = token("press-a");
   const auto b = token("press-b");
   split("press-a", a, "press-b", b, milliseconds(1500));
-  ASSERT_EQ(count_of("press-a"), 4);
+  ASSERT_EQ(count_of("press-a"), 3);
   // press-a is killed: it renews no more. Within its lease its lanes stay its own.
   EXPECT_EQ(renew("press-b", b).taken, 0);
   std::this_thread::sleep_for(milliseconds(1700));
@@ -194,11 +197,38 @@ TEST_F(LaneOwnersTest, TwoProcessesUnderOneNameShareTheLanesWithoutTakingThemInT
     const auto ra = renew("press-twin", a);
     const auto rb = renew("press-twin", b);
     EXPECT_EQ(ra.taken + ra.handed_back + rb.taken + rb.handed_back, 0);
-    EXPECT_EQ(ra.owned, 4);
-    EXPECT_EQ(rb.owned, 3);
+    EXPECT_EQ(ra.owned, 3);
+    EXPECT_EQ(rb.owned, 4);
     EXPECT_EQ(ra.instances, 2);
   }
   EXPECT_EQ(count_of("press-twin"), 7);
+}
+
+// Few lanes among many instances: nobody is left without any while others hold more than the lower
+// share (4 lanes, 3 instances: 1 or 2 each, never 2, 2 and 0).
+TEST_F(LaneOwnersTest, WithFewLanesEveryInstanceGetsSome) {
+  ASSERT_TRUE(redis_.command({"DEL", key_base(config_) + "lanes"}).has_value());
+  for (int i = 0; i < 4; ++i) add_lane("microblog/dept-" + std::to_string(i));
+  const auto a = token("press-a");
+  const auto b = token("press-b");
+  const auto c = token("press-c");
+  renew("press-a", a);
+  renew("press-b", b);
+  renew("press-a", a);
+  renew("press-b", b);  // two instances: 2 and 2
+  ASSERT_EQ(count_of("press-a"), 2);
+  ASSERT_EQ(count_of("press-b"), 2);
+  for (int round = 0; round < 3; ++round) {
+    renew("press-c", c);
+    renew("press-a", a);
+    renew("press-b", b);
+  }
+  EXPECT_GE(count_of("press-a"), 1);
+  EXPECT_GE(count_of("press-b"), 1);
+  EXPECT_GE(count_of("press-c"), 1);
+  EXPECT_EQ(count_of("press-a") + count_of("press-b") + count_of("press-c"), 4);
+  // Settled: another round moves nothing.
+  EXPECT_EQ(renew("press-c", c).taken + renew("press-a", a).handed_back + renew("press-b", b).handed_back, 0);
 }
 
 }  // namespace
