@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -228,8 +229,17 @@ void write_file(const std::string& path, const std::string& content) {
 }
 
 std::string unique_prefix() {
+  // The pid alone repeats: with pid_max at 32768 a suite that starts thousands of processes reuses
+  // pids, and the later test would find the earlier one's keys in the shared Redis. A random tag per
+  // process keeps the prefixes apart.
+  static const std::string tag = [] {
+    std::random_device rd;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%08x%08x", rd(), rd());
+    return std::string(hex);
+  }();
   static std::atomic<int> counter{0};
-  return "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  return "t" + std::to_string(::getpid()) + "_" + tag + "_" + std::to_string(counter++);
 }
 
 }  // namespace fabu::testing
