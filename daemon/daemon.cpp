@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/deadline.h"
 #include "daemon/log_sink.h"
+#include "metrics/metrics.h"
 
 namespace fabu {
 namespace {
@@ -191,13 +192,21 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
   if (!config->api.listen.empty()) {
     auto api_ledger = connect_waiting(redis, stop_requested);
     if (!api_ledger) return std::unexpected(ConfigErrors{});
-    ApiRoutes::MetricsRenderer reach_metrics;
     if (daemon->reach_) {
       daemon->reach_scrape_ = std::make_unique<ReachScrape>(
           *daemon->reach_, *daemon->reach_source_,
           make_redis_reach_book(config->redis, config->daemon.retention_days), config->reach.calls_per_hour);
-      reach_metrics = [scrape = daemon->reach_scrape_.get()](std::string& out) { scrape->render(out, unix_now_ms()); };
     }
+    // The families that come from elsewhere than the ledger: the lanes this instance owns, and reach's.
+    ApiRoutes::MetricsRenderer more_metrics = [heartbeat = daemon->heartbeat_.get(),
+                                               scrape = daemon->reach_scrape_.get()](std::string& out) {
+      MetricsRegistry registry;
+      registry.gauge("fabu_lanes_owned", "Lanes this instance owns (fabuctl lanes, column OWNER).")
+          .with({})
+          .set(heartbeat->lanes_owned());
+      registry.render(out);
+      if (scrape != nullptr) scrape->render(out, unix_now_ms());
+    };
     // The dashboard's readers (GET /v1/dashboard, /v1/log), on connections of their own.
     DashboardReaders dashboard{nullptr, make_redis_reach_book(config->redis, config->daemon.retention_days),
                                std::make_unique<InstanceRegistry>(config->redis)};
@@ -205,7 +214,7 @@ std::expected<std::unique_ptr<Daemon>, ConfigErrors> Daemon::start(std::shared_p
       dashboard.log = std::make_unique<LedgerLog>(config->redis, config->daemon.log_stream_max);
     }
     auto api = AdminApi::start(config->api, d.instance, std::move(api_ledger), daemon->channels_,
-                               daemon->approval_, *daemon->log_, &daemon->calendar_, std::move(reach_metrics),
+                               daemon->approval_, *daemon->log_, &daemon->calendar_, std::move(more_metrics),
                                std::move(dashboard));
     if (!api) return std::unexpected(ConfigErrors{{config->source_path, 0, 0, api.error().message}});
     daemon->api_ = std::move(*api);

@@ -80,10 +80,11 @@ void InstanceHeartbeat::renew_lanes() {
   }
   owners_failing_ = false;
   last_renewed_ = now;
-  if (round->taken > 0 || round->handed_back > 0 || owned_ < 0) {
+  if (round->taken > 0 || round->handed_back > 0 || !renewed_once_) {
     spdlog::info("lane ownership: {} owns {} of {} lanes ({} instances; took {}, handed back {})", self_.name,
                  round->owned, round->lanes, round->instances, round->taken, round->handed_back);
   }
+  renewed_once_ = true;
   owned_ = round->owned;
 }
 

@@ -13,6 +13,7 @@
 // Thread rules: construct and destroy from one thread; the destructor stops and joins.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -33,6 +34,9 @@ class InstanceHeartbeat {
   InstanceHeartbeat(const InstanceHeartbeat&) = delete;
   InstanceHeartbeat& operator=(const InstanceHeartbeat&) = delete;
 
+  // Lanes this instance owned after its last renewal that Redis took (0 before the first). Any thread.
+  int lanes_owned() const { return owned_.load(); }
+
  private:
   void run();
   void announce(std::int64_t stopped_ms);
@@ -45,7 +49,8 @@ class InstanceHeartbeat {
   const std::chrono::milliseconds period_;
   std::string token_;                 // this run's ownership token ("" until Redis gave one)
   bool owners_failing_ = false;       // the last renewal of the lanes failed (logged once)
-  int owned_ = -1;                    // lanes owned after the last renewal (-1: none yet)
+  std::atomic<int> owned_{0};         // lanes owned after the last renewal
+  bool renewed_once_ = false;         // a renewal has succeeded (its result is logged)
   std::chrono::steady_clock::time_point last_renewed_;  // of the current token
   bool failing_ = false;              // the last announcement failed (logged once)
   std::int64_t last_written_ms_ = 0;  // seen_ms of our last announcement that Redis took

@@ -7,6 +7,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/integration/harness.h"
 #include "tests/support/process.h"
@@ -119,6 +120,13 @@ TEST(MetricsE2E, AfterARunWithFaultsTheMetricsPassPromtoolAndMatchTheSandboxsCou
   EXPECT_GE(expires, 4070995200.0 - 14 * 3600) << text;
   EXPECT_LE(expires, 4070995200.0 + 12 * 3600) << text;
   EXPECT_THAT(text, HasSubstr("\nfabu_build_info{version=\""));
+  // The only instance owns every lane: as many as `fabuctl lanes --json` lists.
+  std::string lanes;
+  ASSERT_EQ(run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes --json", lanes), 0) << lanes;
+  const auto listed = nlohmann::json::parse(lanes, nullptr, false);
+  ASSERT_TRUE(listed.is_object()) << lanes;
+  ASSERT_GT(listed["lanes"].size(), 0u) << lanes;
+  EXPECT_EQ(sample(text, "fabu_lanes_owned"), static_cast<double>(listed["lanes"].size())) << text;
 }
 
 TEST(MetricsE2E, QueueGaugesSeeDueAndScheduledWork) {
