@@ -1,6 +1,7 @@
 // Files named on fabuctl's command line (a release, a correction, a conference record): read whole,
-// but never past a limit; and the files fabuctl writes back (a signed release, a draft to sign). The limit is kept while reading, not only checked against the file's size:
-// /dev/zero, /dev/urandom, a FIFO or /dev/stdin have no size to check, and a file may grow as it is read.
+// but never past a limit; and the files fabuctl writes back (a signed release, a draft to sign). The
+// limit is kept while reading, not only checked against the file's size: /dev/zero, /dev/urandom, a
+// FIFO or /dev/stdin have no size to check, and a file may grow as it is read.
 //
 // Thread-safe: no shared state.
 #pragma once

@@ -1,7 +1,6 @@
 #include "queue/lane_owners.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "queue/lua_scripts.h"
 
@@ -48,26 +47,12 @@ Result<std::vector<LaneOwner>> LaneOwners::list() {
 }
 
 Result<std::map<std::string, int>> lanes_by_instance(RedisConnection& redis, const std::string& base) {
-  auto tokens = redis.command({"SMEMBERS", base + "insts"});
-  if (!tokens) return fail(tokens.error());
-  if (reply_is_error(tokens->get())) return fail(redis_error_reply(**tokens, "SMEMBERS insts"));
+  auto reply = redis.eval(lua::owned_counts, {base + "lown"}, {base});
+  if (!reply) return fail(reply.error());
   std::map<std::string, int> out;
-  std::vector<RedisArgs> reads;
-  for (std::size_t i = 0; i < reply_size(tokens->get()); ++i) {
-    const std::string token = reply_string(reply_at(tokens->get(), i));
-    reads.push_back({"GET", base + "inst:" + token});
-    reads.push_back({"HGET", base + "lown:n", token});
-  }
-  if (reads.empty()) return out;
-  auto replies = redis.pipeline(reads);
-  if (!replies) return fail(replies.error());
-  for (std::size_t i = 0; i + 1 < replies->size(); i += 2) {
-    const redisReply* name = (*replies)[i].get();
-    if (reply_is_error(name) || reply_is_nil(name)) continue;  // not live
-    const std::string count = reply_string((*replies)[i + 1].get());
-    int n = 0;
-    std::from_chars(count.data(), count.data() + count.size(), n);  // anything not a count adds 0
-    out[reply_string(name)] += n;
+  const redisReply* r = reply->get();
+  for (std::size_t i = 0; i + 1 < reply_size(r); i += 2) {
+    out[reply_string(reply_at(r, i))] += static_cast<int>(reply_integer(reply_at(r, i + 1)));
   }
   return out;
 }

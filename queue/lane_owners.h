@@ -65,7 +65,8 @@ class LaneOwners {
   std::string base_;
 };
 
-// How many lanes each live instance owns, by name (for `fabuctl instances`). Plain reads, no script.
+// How many lanes each live instance owns, by name (for `fabuctl instances`), on the caller's
+// connection; liveness as the scripts above judge it.
 Result<std::map<std::string, int>> lanes_by_instance(RedisConnection& redis, const std::string& base);
 
 }  // namespace fabu

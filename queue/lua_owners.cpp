@@ -141,4 +141,13 @@ end
 return out
 )lua"};
 
+const RedisScript owned_counts{"owned_counts", std::string(kPrelude) + kLiveTokens + R"lua(
+local out = {}
+for token, name in pairs(live_tokens(false)) do  -- reads only
+  out[#out + 1] = name
+  out[#out + 1] = num(redis.call('HGET', k('lown:n'), token))
+end
+return out
+)lua"};
+
 }  // namespace fabu::lua

@@ -77,5 +77,7 @@ extern const RedisScript own_lanes;
 extern const RedisScript disown_lanes;
 // ARGV: base. Every owned lane: (lane, instance name, "1" when that instance is alive), flat.
 extern const RedisScript lane_owners;
+// ARGV: base. Every live ownership: (instance name, lanes it owns), flat.
+extern const RedisScript owned_counts;
 
 }  // namespace fabu::lua

@@ -133,6 +133,22 @@ void Harness::set_api_tokens(std::vector<ApiTokenSpec> tokens) {
 
 std::string Harness::log_of(const std::string& name) const { return read_file(dir_.path() + "/" + name + ".log"); }
 
+std::map<std::string, int> Harness::lanes_by_owner() const {
+  std::string out;
+  std::map<std::string, int> count;
+  if (run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + config_path_ + " lanes --json", out) != 0) return count;
+  const auto doc = nlohmann::json::parse(out, nullptr, false);
+  if (!doc.is_object() || !doc["lanes"].is_array()) return count;
+  for (const auto& lane : doc["lanes"]) {
+    if (!lane["owner"].is_string()) {
+      ++count["-"];
+      continue;
+    }
+    ++count[lane["owner"].get<std::string>() + (lane["owner_live"] == true ? "" : " (gone)")];
+  }
+  return count;
+}
+
 DeliveryLedger& Harness::ledger() { return *ledger_; }
 
 std::string Harness::enqueue(const std::string& json) {

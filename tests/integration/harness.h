@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -129,6 +130,9 @@ class Harness {
   static bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // True when every delivery of the release is in one of the settled states.
   bool settled(const std::string& release_id);
+  // `fabuctl lanes --json`: how many lanes each owner has, by instance name; "-" counts lanes no
+  // instance owns, "<name> (gone)" those of an owner whose lease ran out. Empty when the command fails.
+  std::map<std::string, int> lanes_by_owner() const;
 
  private:
   std::string render_config(const std::string& instance) const;

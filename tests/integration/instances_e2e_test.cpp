@@ -33,24 +33,6 @@ std::map<std::string, nlohmann::json> listed(const Harness& h) {
   return by_name;
 }
 
-// `fabuctl lanes --json`: how many lanes each owner has ("-" for none, "<name> (gone)" for an owner
-// whose lease ran out); empty when the command fails.
-std::map<std::string, int> lanes_by_owner(const Harness& h) {
-  std::string out;
-  std::map<std::string, int> count;
-  if (run_shell(std::string(FABU_FABUCTL_BIN) + " --config " + h.config_path() + " lanes --json", out) != 0) return count;
-  const auto doc = nlohmann::json::parse(out, nullptr, false);
-  if (!doc.is_object() || !doc["lanes"].is_array()) return count;
-  for (const auto& lane : doc["lanes"]) {
-    if (!lane["owner"].is_string()) {
-      ++count["-"];
-      continue;
-    }
-    ++count[lane["owner"].get<std::string>() + (lane["owner_live"] == true ? "" : " (gone)")];
-  }
-  return count;
-}
-
 TEST(InstancesE2E, ARunningFabudIsListedWithItsVersionAndAsStoppedAfterSigterm) {
   Harness h;
   auto first = h.start_fabud_as("first", "press-first");
@@ -121,28 +103,28 @@ TEST(InstancesE2E, TwoFabudsShareTheLanesAndTheOtherTakesThemWhenOneStopsOrDies)
   auto second = h.start_fabud_as("second", "press-two");
   int lanes = 0;
   ASSERT_TRUE(Harness::eventually([&] {
-    auto owners = lanes_by_owner(h);
+    auto owners = h.lanes_by_owner();
     lanes = 0;
     for (const auto& [owner, n] : owners) lanes += n;
     return owners["press-one"] > 0 && owners["press-two"] > 0 && owners["press-one"] + owners["press-two"] == lanes;
   })) << h.log_of("first") << h.log_of("second");
   ASSERT_GE(lanes, 2);
-  auto owners = lanes_by_owner(h);
+  auto owners = h.lanes_by_owner();
   EXPECT_LE(std::abs(owners["press-one"] - owners["press-two"]), 1) << "lanes: " << lanes;
 
   second.signal(SIGTERM);
   ASSERT_EQ(second.wait(), 0) << h.log_of("second");
-  EXPECT_EQ(lanes_by_owner(h)["press-two"], 0);  // handed back as it stopped
-  ASSERT_TRUE(Harness::eventually([&] { return lanes_by_owner(h)["press-one"] == lanes; })) << h.log_of("first");
+  EXPECT_EQ(h.lanes_by_owner()["press-two"], 0);  // handed back as it stopped
+  ASSERT_TRUE(Harness::eventually([&] { return h.lanes_by_owner()["press-one"] == lanes; })) << h.log_of("first");
   // `fabuctl instances` counts them too.
   EXPECT_EQ(listed(h)["press-one"]["lanes"], lanes);
   EXPECT_EQ(listed(h)["press-two"]["lanes"], 0);
 
   auto third = h.start_fabud_as("third", "press-three");
-  ASSERT_TRUE(Harness::eventually([&] { return lanes_by_owner(h)["press-three"] > 0; })) << h.log_of("third");
+  ASSERT_TRUE(Harness::eventually([&] { return h.lanes_by_owner()["press-three"] > 0; })) << h.log_of("third");
   first.kill_and_wait();
   const auto killed = std::chrono::steady_clock::now();
-  ASSERT_TRUE(Harness::eventually([&] { return lanes_by_owner(h)["press-three"] == lanes; })) << h.log_of("third");
+  ASSERT_TRUE(Harness::eventually([&] { return h.lanes_by_owner()["press-three"] == lanes; })) << h.log_of("third");
   // Not before the dead instance's lease (the harness's default lease_seconds) had run out.
   EXPECT_GE(std::chrono::steady_clock::now() - killed, std::chrono::seconds(HarnessOptions{}.lease_seconds) - std::chrono::milliseconds(500));
   EXPECT_NE(h.log_of("third").find("lane ownership: press-three owns"), std::string::npos) << h.log_of("third");
